@@ -1,0 +1,13 @@
+"""Streamlit entry point: the page set-up, the language, and the navigation over ui/."""
+
+import streamlit as st
+
+from ui.common import ICON, language
+from ui.i18n import t
+
+st.set_page_config(page_title="Delta du Niger", page_icon=str(ICON), layout="wide")
+lang = language()
+pages = [
+    st.Page("ui/delta_page.py", title=t("page_delta", lang), icon=":material/map:", url_path="delta", default=True),
+]
+st.navigation(pages).run()

@@ -1,0 +1,32 @@
+"""``make bench``: ratio benchmarks against peers, measured in the same run.
+
+Nothing to compare yet at this stage: the hazard, impact and logistics benchmarks arrive
+with their issues. For now this times the generation of the built-in delta, against
+reading it back from the disk cache.
+"""
+
+import os
+import tempfile
+import time
+
+from sim import domain
+
+def _best(fn, repeat=3):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as cache:
+
+        os.environ["SIM_CACHE_DIR"] = cache
+        build = _best(lambda: domain.build_delta(use_disk_cache=False))
+        domain.build_delta(use_disk_cache=True)
+        cached = _best(lambda: domain.build_delta(use_disk_cache=True))
+    print(f"built-in delta, 0.01° (370×370): generate {build:.3f} s, from disk cache {cached:.3f} s, ratio {build / cached:.1f}×")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Hazard models (rainfall, floods, droughts) and the hazard-layer catalog."""

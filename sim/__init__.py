@@ -1,0 +1,1 @@
+"""Inland Niger delta contingency-planning simulator: the engine."""

@@ -1,0 +1,137 @@
+"""Cercle polygons: approximate ones generated from the capitals, or real ones from a file.
+
+By default each cercle is the Voronoi cell of its capital, clipped to the grid: a rough
+shape, always labelled *approximate* where it is shown. A planner who has the official
+boundaries (OCHA COD-AB, GeoJSON or Shapefile with pcodes) loads them with
+:func:`read_boundaries` and they replace the approximate ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+from rasterio import features
+from shapely.geometry import MultiPoint, Point, box
+from shapely.geometry.base import BaseGeometry
+
+from sim.grid import Grid
+
+PCODE_FIELDS = ("admin2Pcod", "admin2Pcode", "ADM2_PCODE", "adm2_pcode", "pcode", "PCODE")
+"""Field names tried, in order, for the cercle pcode in a boundaries file (OCHA COD-AB
+uses ``admin2Pcod`` in its 2015 Shapefiles and ``ADM2_PCODE`` in later releases)."""
+
+
+class BoundariesError(ValueError):
+    """A boundaries file that cannot be used; the message is one line naming the file."""
+
+
+@dataclass(frozen=True)
+class CercleShape:
+    """A cercle's polygon and whether it is approximate."""
+
+    pcode: str
+    geometry: BaseGeometry
+    approximate: bool
+
+
+def approximate_cercles(grid: Grid, capitals: dict[str, tuple[float, float]]) -> dict[str, CercleShape]:
+    """Voronoi cells of the cercle capitals, clipped to the grid.
+
+    Parameters
+    ----------
+    capitals : dict
+        pcode → (lon, lat) of the cercle capital. [deg]
+    """
+    frame = box(*grid.bounds)
+    points = MultiPoint([Point(lon, lat) for lon, lat in capitals.values()])
+    cells = shapely.voronoi_polygons(points, extend_to=frame)
+    shapes = {}
+    for pcode, (lon, lat) in capitals.items():
+        here = Point(lon, lat)
+        cell = next(c for c in cells.geoms if c.covers(here))
+        shapes[pcode] = CercleShape(pcode, cell.intersection(frame), approximate=True)
+    return shapes
+
+
+def read_boundaries(path: str | Path, pcodes: list[str], pcode_field: str | None = None) -> dict[str, CercleShape]:
+    """Read official cercle boundaries for the given pcodes.
+
+    Parameters
+    ----------
+    path : path
+        GeoJSON, GeoPackage, Shapefile, or a zipped Shapefile (``.zip``), in any CRS.
+    pcodes : list of str
+        The cercles the domain needs (e.g. ``ML0501``).
+    pcode_field : str, optional
+        Field holding the pcodes; by default the first of :data:`PCODE_FIELDS` present.
+
+    Raises
+    ------
+    BoundariesError
+        If the file cannot be read, has no pcode field, or lacks one of the cercles.
+    """
+    import pyogrio  # imported here: only this function reads vector files
+
+    path = Path(path)
+    if not path.exists():
+        raise BoundariesError(f"{path}: no such file")
+    source = f"/vsizip/{path}" if path.suffix.lower() == ".zip" else str(path)
+    try:
+        meta, _, geometry, field_data = pyogrio.raw.read(source)
+    except Exception as err:  # pyogrio raises several GDAL error types
+        raise BoundariesError(f"{path}: not a readable vector file ({_first_line(err)})") from None
+    fields = [str(f) for f in meta["fields"]]
+    if pcode_field is None:
+        pcode_field = next((f for f in PCODE_FIELDS if f in fields), None)
+    if pcode_field not in fields:
+        raise BoundariesError(
+            f"{path}: no pcode field (tried {', '.join(PCODE_FIELDS)}); fields are: {', '.join(fields)}"
+        )
+    values = [str(v) for v in field_data[fields.index(pcode_field)]]
+    geoms = shapely.from_wkb(geometry)
+    crs = meta.get("crs")
+    if not crs:
+        raise BoundariesError(f"{path}: no CRS; give the file a .prj or convert it to EPSG:4326")
+    geoms = _to_wgs84(geoms, crs, path)
+    wanted = set(pcodes)
+    found: dict[str, list[BaseGeometry]] = {}
+    for value, geom in zip(values, geoms):
+        if value in wanted and geom is not None:
+            found.setdefault(value, []).append(shapely.make_valid(geom))
+    missing = [p for p in pcodes if p not in found]
+    if missing:
+        raise BoundariesError(f"{path}: field {pcode_field} lacks the cercles {', '.join(missing)}")
+    return {p: CercleShape(p, shapely.union_all(found[p]), approximate=False) for p in pcodes}
+
+
+def rasterize_cercles(grid: Grid, shapes: dict[str, CercleShape], order: list[str]) -> np.ndarray:
+    """Index (position in ``order``) of the cercle of each cell, -1 outside all of them."""
+    index = features.rasterize(
+        ((shapes[p].geometry, k) for k, p in enumerate(order)),
+        out_shape=grid.shape,
+        transform=grid.transform,
+        fill=-1,
+        dtype="int32",
+    )
+    return index.astype(np.int16)
+
+
+def _to_wgs84(geoms, crs: str, path: Path):
+    from pyproj import CRS, Transformer
+
+    try:
+        source = CRS.from_user_input(crs)
+    except Exception as err:
+        raise BoundariesError(f"{path}: unknown CRS {crs!r} ({_first_line(err)})") from None
+    if source.equals(CRS.from_epsg(4326), ignore_axis_order=True):
+        return geoms
+    transformer = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+    return shapely.transform(geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__

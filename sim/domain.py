@@ -1,0 +1,414 @@
+"""The built-in inland Niger delta: grid, cercles, people, rivers, gauges, hubs and roads.
+
+Everything is generated deterministically from the facts in ``sim/data/`` and the code
+here, on first use, and cached (in memory, and on disk under :func:`cache_dir`). Nothing
+happens at import.
+
+>>> from sim.domain import load_delta
+>>> delta = load_delta()                      # 0.01°, population of DEFAULT_YEAR
+>>> delta.cercle_population()["ML0501"]       # Mopti cercle, persons, exact
+
+Notes
+-----
+Cercles that the grid's edge cuts (San, Tominian, Koro, Douentza, Goundam, Ségou) keep
+their whole population, placed in the part that lies on the grid: the model covers
+the delta's cercles, not the delta's rectangle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+from shapely.geometry.base import BaseGeometry
+
+from sim import facts
+from sim.boundaries import approximate_cercles, rasterize_cercles, read_boundaries
+from sim.grid import CRS, Grid
+from sim.population import CENSUS_YEAR, population_raster, project_population, village_weights
+from sim.terrain import River, Terrain, build_terrain, rivers_from_rows
+
+DEFAULT_RESOLUTION = 0.01
+"""Default cell size [deg] (about 1.1 km)."""
+
+DEFAULT_YEAR = 2024
+"""Default year the census populations are projected to."""
+
+MIN_RESOLUTION = 0.002
+"""Finest cell size accepted [deg]; finer grids do not fit comfortably in memory."""
+
+DOMAIN_VERSION = "1"
+"""Bump when the generation code changes, to invalidate disk caches."""
+
+
+@dataclass(frozen=True)
+class Cercle:
+    """A cercle (admin level 2) of the domain.
+
+    Attributes
+    ----------
+    population_2009 : int
+        RGPH 2009 census population. [person]
+    population : int
+        Projected to the domain's year. [person]
+    growth_rate : float
+        Annual growth rate used for the projection. [1/yr]
+    approximate : bool
+        Whether ``geometry`` is the generated approximation rather than an official boundary.
+    """
+
+    pcode: str
+    name: str
+    region: str
+    capital: str
+    population_2009: int
+    population: int
+    growth_rate: float
+    approximate: bool
+    geometry: BaseGeometry = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A settlement or hub with coordinates [deg]."""
+
+    name: str
+    kind: str
+    cercle_pcode: str
+    lon: float
+    lat: float
+    population_2009: int | None
+
+
+@dataclass(frozen=True)
+class Gauge:
+    """A river gauge, its published alert levels and recorded stages [cm].
+
+    Attributes
+    ----------
+    alerts_cm : dict
+        Alert levels by name (``dnh_alert``, ``danger``, ``eap_orange``, …). [cm]
+    records_cm : dict
+        Observed, typical or forecast stages by name (``2022-10-09``, ``dry_season``, …). [cm]
+    """
+
+    name: str
+    river: str
+    lon: float
+    lat: float
+    alerts_cm: dict[str, float]
+    records_cm: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A road or river leg between two places.
+
+    Attributes
+    ----------
+    distance_km : float or None
+        [km]
+    time_min_h, time_max_h : float or None
+        Published travel time range, when a source gives one; otherwise the vehicle's
+        speed in the plan decides. [h]
+    seasonal : bool
+        Cut or impassable in the rainy or flood season according to the source.
+    """
+
+    origin: str
+    destination: str
+    mode: str
+    distance_km: float | None
+    time_min_h: float | None
+    time_max_h: float | None
+    seasonal: bool
+
+
+@dataclass(frozen=True)
+class Hub:
+    """A logistics hub where a plan may hold a warehouse."""
+
+    name: str
+    place: str
+    role: str
+
+
+@dataclass(frozen=True, eq=False)
+class Delta:
+    """The built-in delta at one resolution, for one population year."""
+
+    grid: Grid
+    year: int
+    cercles: tuple[Cercle, ...]
+    places: tuple[Place, ...]
+    rivers: tuple[River, ...]
+    lakes: tuple[dict, ...]
+    gauges: tuple[Gauge, ...]
+    hubs: tuple[Hub, ...]
+    links: tuple[Link, ...]
+    terrain: Terrain
+    cercle_index: np.ndarray = field(repr=False)
+    population: np.ndarray = field(repr=False)
+    boundaries: str = "approximate"
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the cercle polygons are the generated approximation."""
+        return any(c.approximate for c in self.cercles)
+
+    def cercle(self, pcode: str) -> Cercle:
+        """The cercle with this pcode."""
+        for c in self.cercles:
+            if c.pcode == pcode:
+                return c
+        raise KeyError(f"unknown cercle {pcode!r}; known: {', '.join(c.pcode for c in self.cercles)}")
+
+    def place(self, name: str) -> Place:
+        """The settlement or hub with this name."""
+        for p in self.places:
+            if p.name == name:
+                return p
+        raise KeyError(f"unknown place {name!r}")
+
+    def hub_names(self) -> list[str]:
+        """Names of the logistics hubs."""
+        return [h.name for h in self.hubs]
+
+    def gauge_names(self) -> list[str]:
+        """Names of the river gauges."""
+        return [g.name for g in self.gauges]
+
+    def cercle_population(self) -> dict[str, int]:
+        """Sum of the population raster over each cercle. [person]"""
+        sums = np.bincount(self.cercle_index.ravel() + 1, weights=self.population.ravel(), minlength=len(self.cercles) + 1)
+        return {c.pcode: int(round(sums[k + 1])) for k, c in enumerate(self.cercles)}
+
+    def to_dataset(self) -> xr.Dataset:
+        """The rasters as an xarray Dataset on (y, x), with units and CRS attributes."""
+        coords = {
+            "y": ("y", self.grid.y, {"units": "degrees_north", "standard_name": "latitude"}),
+            "x": ("x", self.grid.x, {"units": "degrees_east", "standard_name": "longitude"}),
+        }
+        dims = ("y", "x")
+        data = {
+            "population": (dims, self.population, {"units": "person", "long_name": f"population {self.year}"}),
+            "cercle": (dims, self.cercle_index, {"long_name": "cercle index (-1 outside)", "pcodes": " ".join(c.pcode for c in self.cercles)}),
+            "hand": (dims, self.terrain.hand_m, {"units": "m", "long_name": "height above nearest drainage"}),
+            "floodplain": (dims, self.terrain.floodplain.astype(np.int8), {"long_name": "inside the floodplain (1)"}),
+            "river_distance": (dims, self.terrain.river_distance_km, {"units": "km", "long_name": "distance to the nearest channel"}),
+        }
+        attrs = {
+            "crs": CRS,
+            "resolution_deg": self.grid.resolution,
+            "population_year": self.year,
+            "boundaries": self.boundaries,
+            "floodplain_half_width_scale": self.terrain.half_width_scale,
+        }
+        return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def cache_dir() -> Path:
+    """Folder of the on-disk cache: ``$SIM_CACHE_DIR``, else the user's cache folder."""
+    explicit = os.environ.get("SIM_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "niger-delta-sim"
+
+
+def load_delta(
+    resolution: float = DEFAULT_RESOLUTION,
+    year: int = DEFAULT_YEAR,
+    boundaries: str | Path | None = None,
+    use_disk_cache: bool = True,
+) -> Delta:
+    """The built-in delta, from the in-memory or disk cache when possible.
+
+    Parameters
+    ----------
+    resolution : float
+        Cell size. [deg]
+    year : int
+        Year the census populations are projected to.
+    boundaries : path, optional
+        Official cercle boundaries (see :func:`sim.boundaries.read_boundaries`); by default
+        approximate polygons generated from the capitals.
+    """
+    key = (round(float(resolution), 6), int(year), str(Path(boundaries).resolve()) if boundaries else None, use_disk_cache)
+    stamp = _file_stamp(boundaries) if boundaries else None
+    return _load_cached(*key, stamp)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(resolution, year, boundaries, use_disk_cache, _stamp) -> Delta:
+    return build_delta(resolution, year, boundaries, use_disk_cache=use_disk_cache)
+
+
+def build_delta(
+    resolution: float = DEFAULT_RESOLUTION,
+    year: int = DEFAULT_YEAR,
+    boundaries: str | Path | None = None,
+    use_disk_cache: bool = False,
+) -> Delta:
+    """Generate the delta from the facts (see :func:`load_delta` for the parameters)."""
+    if not MIN_RESOLUTION <= resolution <= 0.1:
+        raise ValueError(f"resolution must be between {MIN_RESOLUTION}° and 0.1°, got {resolution}°")
+    if not CENSUS_YEAR <= year <= 2050:
+        raise ValueError(f"population year must be between {CENSUS_YEAR} and 2050, got {year}")
+    grid = Grid(resolution=resolution)
+    rates = _growth_rates()
+    places = _places()
+    capitals = {}
+    for row in facts.read_table("cercles"):
+        capital = next(p for p in places if p.name == row["capital"] and p.kind == "cercle_capital")
+        capitals[row["pcode"]] = (capital.lon, capital.lat)
+    pcodes = list(capitals)
+    if boundaries:
+        shapes = read_boundaries(boundaries, pcodes)
+        source = str(boundaries)
+    else:
+        shapes = approximate_cercles(grid, capitals)
+        source = "approximate"
+    cercles = []
+    for row in facts.read_table("cercles"):
+        rate = rates.get(row["region"], rates["Mali"])
+        p2009 = int(row["population_2009"])
+        cercles.append(
+            Cercle(
+                pcode=row["pcode"],
+                name=row["cercle"],
+                region=row["region"],
+                capital=row["capital"],
+                population_2009=p2009,
+                population=project_population(p2009, rate, year),
+                growth_rate=rate,
+                approximate=shapes[row["pcode"]].approximate,
+                geometry=shapes[row["pcode"]].geometry,
+            )
+        )
+    rivers = tuple(rivers_from_rows(facts.read_table("rivers"), {p.name: (p.lon, p.lat) for p in places}))
+    lakes = tuple(facts.read_table("lakes"))
+
+    cached = _read_rasters(grid, year, source) if use_disk_cache else None
+    if cached is None:
+        terrain = build_terrain(grid, list(rivers), lakes)
+        cercle_index = rasterize_cercles(grid, shapes, pcodes)
+        position = {p: k for k, p in enumerate(pcodes)}
+        towns = [
+            (position[p.cercle_pcode], p.lon, p.lat, project_population(p.population_2009, rates.get(_region_of(p.cercle_pcode), rates["Mali"]), year))
+            for p in places
+            if p.population_2009 and p.cercle_pcode in position
+        ]
+        weights = village_weights(grid, terrain.hand_m, terrain.river_distance_km, terrain.floodplain)
+        population = population_raster(grid, cercle_index, [c.population for c in cercles], towns, weights)
+        delta = Delta(grid, year, tuple(cercles), tuple(places), rivers, lakes, _gauges(), _hubs(), _links(), terrain, cercle_index, population, source)
+        if use_disk_cache:
+            _write_rasters(delta)
+        return delta
+    terrain, cercle_index, population = cached
+    return Delta(grid, year, tuple(cercles), tuple(places), rivers, lakes, _gauges(), _hubs(), _links(), terrain, cercle_index, population, source)
+
+
+def _region_of(pcode: str) -> str:
+    return next(r["region"] for r in facts.read_table("cercles") if r["pcode"] == pcode)
+
+
+def _growth_rates() -> dict[str, float]:
+    return {r["region"]: float(r["rate_percent_per_year"]) / 100.0 for r in facts.read_table("growth")}
+
+
+def _places() -> list[Place]:
+    out = []
+    for r in facts.read_table("settlements"):
+        pop = facts.number(r["population_2009"])
+        out.append(Place(r["name"], r["kind"], r["cercle_pcode"], float(r["lon"]), float(r["lat"]), int(pop) if pop else None))
+    return out
+
+
+def _gauges() -> tuple[Gauge, ...]:
+    gauges: dict[str, Gauge] = {}
+    for r in facts.read_table("gauges"):
+        gauge = gauges.setdefault(r["name"], Gauge(r["name"], r["river"], float(r["lon"]), float(r["lat"]), {}, {}))
+        level = facts.number(r["level_cm"])
+        if r["level_name"] and level is not None:
+            target = gauge.alerts_cm if r["level_kind"] == "alert" else gauge.records_cm
+            target[r["level_name"]] = level
+    return tuple(gauges.values())
+
+
+def _hubs() -> tuple[Hub, ...]:
+    return tuple(Hub(r["name"], r["place"], r["role"]) for r in facts.read_table("hubs"))
+
+
+def _links() -> tuple[Link, ...]:
+    out = []
+    for r in facts.read_table("links"):
+        factor = {"hour": 1.0, "day": 24.0}[r["time_unit"]]
+        low, high = facts.number(r["time_min"]), facts.number(r["time_max"])
+        out.append(
+            Link(
+                r["from"],
+                r["to"],
+                r["mode"],
+                facts.number(r["distance_km"]),
+                low * factor if low is not None else None,
+                high * factor if high is not None else None,
+                r["seasonal"].strip().lower() == "yes",
+            )
+        )
+    return tuple(out)
+
+
+def _file_stamp(path) -> tuple:
+    stat = Path(path).stat() if Path(path).exists() else None
+    return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+
+def _cache_path(grid: Grid, year: int, source: str) -> Path:
+    digest = hashlib.sha256()
+    digest.update(f"{DOMAIN_VERSION}|{facts.fingerprint()}|{grid.resolution}|{year}|{source}".encode())
+    if source != "approximate":
+        digest.update(Path(source).read_bytes())
+    return cache_dir() / f"delta-{digest.hexdigest()[:20]}.nc"
+
+
+def _read_rasters(grid: Grid, year: int, source: str):
+    path = _cache_path(grid, year, source)
+    if not path.exists():
+        return None
+    try:
+        with xr.open_dataset(path, engine="netcdf4") as ds:
+            ds = ds.load()
+    except (OSError, ValueError):
+        return None  # a damaged cache file is rebuilt, never trusted
+    if ds["population"].shape != grid.shape:
+        return None
+    terrain = Terrain(
+        river_distance_km=ds["river_distance"].values,
+        floodplain=ds["floodplain"].values.astype(bool),
+        hand_m=ds["hand"].values,
+        half_width_scale=float(ds.attrs["floodplain_half_width_scale"]),
+    )
+    return terrain, ds["cercle"].values.astype(np.int16), ds["population"].values.astype(np.int64)
+
+
+def _write_rasters(delta: Delta) -> None:
+    path = _cache_path(delta.grid, delta.year, delta.boundaries)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".nc.tmp")
+        os.close(handle)
+        encoding = {name: {"zlib": True, "complevel": 4} for name in ("population", "cercle", "hand", "floodplain", "river_distance")}
+        delta.to_dataset().to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+        os.replace(tmp, path)
+    except OSError:
+        # A read-only or full cache folder costs a rebuild next time, nothing else.
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,442 @@
+"""Scenario and plan files: pydantic schemas, and loading with ``FILE:LINE: field: problem`` errors.
+
+A *scenario* says what season to simulate (the hazard, dates, population, household size);
+a *plan* says what the contingency plan holds (warehouses and their stock, funding).
+Both are YAML files with ``kind: scenario`` or ``kind: plan`` at the top. Quantities are
+written with their units (``"671 cm"``, ``"1500 m**3"``, ``"2000 kit"``) and checked by
+pint against the unit each field expects.
+
+The schemas never touch the disk; :func:`load_file` reads, parses with line numbers, and
+maps every validation error back to the line it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pint
+import pydantic
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, create_model, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from sim import facts
+from sim.fileio import write_text_atomic
+from sim.units import UnitError, parse_quantity
+
+NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def Measure(unit: str, description: str, *, gt: float | None = None, ge: float | None = None, default: Any = ...):
+    """A field holding a quantity string with the dimension of ``unit``.
+
+    The value is parsed with pint and kept as a :class:`pint.Quantity`; it is written back
+    to files as ``"<magnitude> <unit>"``. ``gt``/``ge`` bound its magnitude in ``unit``.
+    """
+
+    def check(value: Any) -> pint.Quantity | None:
+        if value is None and default is None:
+            return None
+        if isinstance(value, pint.Quantity):
+            quantity = value
+        else:
+            quantity = parse_quantity(value, expected=unit)
+        magnitude = float(quantity.to(unit).magnitude)
+        if gt is not None and not magnitude > gt:
+            raise ValueError(f"must be greater than {gt:g} {unit}, got {value}")
+        if ge is not None and not magnitude >= ge:
+            raise ValueError(f"must not be negative, got {value}" if ge == 0 else f"must be at least {ge:g} {unit}, got {value}")
+        return quantity
+
+    def dump(quantity: pint.Quantity | None) -> str | None:
+        return None if quantity is None else f"{float(quantity.magnitude):g} {quantity.units:~C}"
+
+    return Annotated[
+        Any,
+        BeforeValidator(check),
+        PlainSerializer(dump, return_type=str),
+        Field(default=default, description=f"{description} [{unit}]", json_schema_extra={"unit": unit}),
+    ]
+
+
+class Strict(BaseModel):
+    """Base of every schema: unknown keys are errors, every field is described."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+# --- scenario -------------------------------------------------------------------------------
+
+
+class DomainSettings(Strict):
+    """Which version of the built-in delta the scenario runs on."""
+
+    resolution: Measure("degree", "Grid cell size", gt=0.0, default="0.01 degree")
+    population_year: int = Field(2024, ge=2009, le=2050, description="Year the 2009 census populations are projected to")
+    boundaries: str | None = Field(
+        None,
+        description="Official cercle boundaries (OCHA COD-AB GeoJSON or Shapefile), relative to the scenario file; "
+        "approximate polygons when absent",
+    )
+
+    @model_validator(mode="after")
+    def _resolution_range(self):
+        deg = float(self.resolution.to("degree").magnitude)
+        if not 0.002 <= deg <= 0.1:
+            raise ValueError(f"resolution must be between 0.002 and 0.1 degree, got {deg:g} degree")
+        return self
+
+
+class RainfallSettings(Strict):
+    """Where the season's rainfall comes from: the stochastic generator or a catalog layer."""
+
+    source: Literal["generator", "layer"] = Field("generator", description="'generator' (stochastic, seeded) or 'layer' (a hazard-catalog layer)")
+    season: Literal["dry", "normal", "wet"] | None = Field("normal", description="Kind of season asked of the generator")
+    return_period: Measure("year", "Return period of the seasonal total asked of the generator", gt=1.0, default=None)
+    layer: str | None = Field(None, description="Name of a rainfall layer in the hazard catalog (source: layer)")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.source == "layer" and not self.layer:
+            raise ValueError("source 'layer' needs a 'layer' name")
+        if self.source == "generator" and self.layer:
+            raise ValueError("'layer' is only used with source: layer")
+        return self
+
+
+class FloodSettings(Strict):
+    """The fluvial flood of the season, given by its peak at a gauge."""
+
+    gauge: str = Field("Mopti", description="Gauge the peak is given at")
+    peak: Measure("cm", "Peak stage at the gauge", gt=0.0, default=None)
+    peak_date: dt.date | None = Field(None, description="Date of the peak at the gauge")
+    return_period: Measure("year", "Return period of the peak, instead of a stage", gt=1.0, default=None)
+    layer: str | None = Field(None, description="Name of a flood-depth or flood-extent layer in the hazard catalog, instead of the model")
+
+    @model_validator(mode="after")
+    def _one_way(self):
+        given = [name for name in ("peak", "return_period", "layer") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of peak, return_period or layer (got {', '.join(given) or 'none'})")
+        return self
+
+
+class Scenario(Strict):
+    """A season to simulate: the hazard, the dates and the people."""
+
+    kind: Literal["scenario"] = Field(description="Always 'scenario'")
+    name: str = Field(pattern=NAME_PATTERN, description="Short identifier: lower case, digits and dashes")
+    title: str = Field(min_length=1, description="Title shown in the app and reports")
+    description: str = Field("", description="What the scenario represents and where its numbers come from")
+    hazard: Literal["flood", "drought"] = Field(description="Main hazard of the season")
+    start_date: dt.date = Field(description="First simulated day")
+    days: int = Field(gt=0, le=730, description="Number of simulated days")
+    household_size: Measure("person/household", "Mean number of persons per household", gt=0.0)
+    domain: DomainSettings = Field(default_factory=DomainSettings, description="Grid and population settings")
+    rainfall: RainfallSettings = Field(default_factory=RainfallSettings, description="Rainfall of the season")
+    flood: FloodSettings | None = Field(None, description="Fluvial flood of the season (required when hazard is flood)")
+
+    @model_validator(mode="after")
+    def _hazard_settings(self, info: pydantic.ValidationInfo):
+        if self.hazard == "flood" and self.flood is None:
+            raise ValueError("hazard: a flood scenario needs a 'flood' section")
+        gauges = (info.context or {}).get("gauges")
+        if self.flood is not None and gauges and self.flood.gauge not in gauges:
+            raise ValueError(f"flood.gauge: unknown gauge {self.flood.gauge!r}; known: {', '.join(gauges)}")
+        return self
+
+    @property
+    def end_date(self) -> dt.date:
+        """Last simulated day."""
+        return self.start_date + dt.timedelta(days=self.days - 1)
+
+
+# --- plan -----------------------------------------------------------------------------------
+
+
+def _stock_model() -> type[BaseModel]:
+    """A model with one optional field per relief item of ``sim/data/items.csv``."""
+    fields = {}
+    for row in facts.read_table("items"):
+        fields[row["id"]] = (Measure(row["unit"], f"{row['name_en']} in stock", ge=0.0, default=None), None)
+    return create_model("Stock", __base__=Strict, __doc__="Stock per relief item", **fields)
+
+
+Stock = _stock_model()
+
+HubName = Literal[tuple(row["name"] for row in facts.read_table("hubs"))]
+
+
+class Warehouse(Strict):
+    """A warehouse at a logistics hub and what it holds at the start of the season."""
+
+    hub: HubName = Field(description="Logistics hub where the warehouse stands")
+    capacity: Measure("m**3", "Storage capacity", gt=0.0)
+    stock: Stock = Field(default_factory=Stock, description="Stock per relief item at the start of the season")
+
+
+class Funding(Strict):
+    """Money the plan can spend."""
+
+    available: Measure("USD", "Funds available on day 0", ge=0.0, default="0 USD")
+
+
+class Plan(Strict):
+    """A contingency plan: where the stock is and what money there is."""
+
+    kind: Literal["plan"] = Field(description="Always 'plan'")
+    name: str = Field(pattern=NAME_PATTERN, description="Short identifier: lower case, digits and dashes")
+    title: str = Field(min_length=1, description="Title shown in the app and reports")
+    description: str = Field("", description="What the plan holds and where its numbers come from")
+    warehouses: list[Warehouse] = Field(min_length=1, description="Warehouses and their stock")
+    funding: Funding = Field(default_factory=Funding, description="Funding of the plan")
+
+    @model_validator(mode="after")
+    def _one_warehouse_per_hub(self):
+        hubs = [w.hub for w in self.warehouses]
+        repeated = sorted({h for h in hubs if hubs.count(h) > 1})
+        if repeated:
+            raise ValueError(f"warehouses: more than one warehouse at {', '.join(repeated)}")
+        return self
+
+
+SCHEMAS: dict[str, type[Strict]] = {"scenario": Scenario, "plan": Plan}
+
+
+# --- loading with line numbers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}"
+
+
+class InputError(ValueError):
+    """An input file with problems; ``problems`` lists them, ``str()`` gives the first."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(str(problems[0]) if problems else "invalid input")
+        self.problems = problems
+
+
+def validation_context() -> dict[str, Any]:
+    """What validators may check names against (from the packaged facts, not user files)."""
+    return {"gauges": sorted({row["name"] for row in facts.read_table("gauges")})}
+
+
+def parse_text(text: str, file: str, expect: str | None = None) -> Scenario | Plan:
+    """Validate YAML ``text`` as a scenario or a plan; ``file`` names it in errors.
+
+    Parameters
+    ----------
+    expect : {'scenario', 'plan'}, optional
+        Refuse the other kind.
+
+    Raises
+    ------
+    InputError
+    """
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _DatesAsText
+    try:
+        data = yaml.load(io.StringIO(text))
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (err.problem or err.context or "syntax error").strip()
+        if "duplicate key" in problem:
+            problem = f"{problem}; each key may appear once"
+        raise InputError([Problem(file, line, "yaml", problem)]) from None
+    except YAMLError as err:
+        raise InputError([Problem(file, None, "yaml", str(err).splitlines()[0])]) from None
+    if data is None:
+        raise InputError([Problem(file, 1, "file", "is empty; expected a mapping with 'kind: scenario' or 'kind: plan'")])
+    if not isinstance(data, CommentedMap):
+        raise InputError([Problem(file, 1, "file", "expected a mapping of keys to values at the top level")])
+    kind = data.get("kind")
+    if kind not in SCHEMAS:
+        line = data.lc.data["kind"][0] + 1 if "kind" in data else 1
+        got = f"got {kind!r}" if "kind" in data else "missing"
+        raise InputError([Problem(file, line, "kind", f"must be 'scenario' or 'plan' ({got})")])
+    if expect and kind != expect:
+        raise InputError([Problem(file, data.lc.data["kind"][0] + 1, "kind", f"expected a {expect}, this file is a {kind}")])
+    schema = SCHEMAS[kind]
+    try:
+        return schema.model_validate(_plain(data), context=validation_context())
+    except pydantic.ValidationError as err:
+        problems = [_problem(file, data, schema, e) for e in err.errors()]
+        raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.field))) from None
+
+
+def load_file(path: str | Path, expect: str | None = None) -> Scenario | Plan:
+    """Read and validate a scenario or plan file.
+
+    Raises
+    ------
+    InputError
+        Every problem found, each with the file, line and field.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), None, "file", "no such file")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(str(path), None, "file", "is a folder, not a file")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(str(path), None, "file", "is not UTF-8 text")]) from None
+    except OSError as err:
+        raise InputError([Problem(str(path), None, "file", err.strerror or str(err))]) from None
+    return parse_text(text, str(path), expect=expect)
+
+
+def check_files(paths: list[str | Path]) -> list[Problem]:
+    """Every problem in every file (an empty list when all are valid)."""
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            load_file(path)
+        except InputError as err:
+            problems.extend(err.problems)
+    return problems
+
+
+def dump_text(model: Scenario | Plan) -> str:
+    """YAML text of a scenario or plan, quantities written with their units."""
+    data = model.model_dump(mode="python", exclude_none=True)
+    yaml = YAML(typ="rt")
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 100
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def save_file(model: Scenario | Plan, path: str | Path) -> None:
+    """Write a scenario or plan atomically, after checking that it reads back identically."""
+    text = dump_text(model)
+    again = parse_text(text, str(path), expect=model.kind)
+    if again.model_dump(mode="json") != model.model_dump(mode="json"):
+        raise ValueError(f"{path}: the {model.kind} does not survive a round trip; not written")
+    write_text_atomic(path, text)
+
+
+class _DatesAsText(RoundTripConstructor):
+    """Leaves dates as text, so that pydantic checks them and an error gets its line."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, CommentedMap):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _problem(file: str, root: CommentedMap, schema: type[BaseModel], error: dict) -> Problem:
+    loc = [part for part in error["loc"] if part != "[key]"]
+    kind = error["type"]
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    # a cross-field check names its field first: "flood.gauge: unknown gauge …"
+    named = re.match(r"^([a-z_]+(?:\.[a-z_]+)*): (.*)$", message)
+    if named and kind == "value_error":
+        loc = loc + named.group(1).split(".")
+        message = named.group(2)
+    line = _line_of(root, loc)
+    field = _field_name(loc) or "file"
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(schema, loc[:-1])
+        message = "unknown field" + (f"; expected one of: {', '.join(allowed)}" if allowed else "")
+    elif kind == "missing":
+        message = "required field is missing"
+    elif kind == "literal_error":
+        message = f"{error.get('input')!r} is not allowed; expected {error['ctx']['expected']}"
+    elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        message = f"{message.lower()}, got {error.get('input')!r}"
+    elif kind == "string_pattern_mismatch":
+        message = f"{error.get('input')!r} must be lower case letters, digits and dashes"
+    return Problem(file, line, field, message)
+
+
+def _line_of(root: CommentedMap, loc: list) -> int:
+    node: Any = root
+    line = 1
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.data[part][0] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lc.data[part][0] + 1
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def _field_name(loc: list) -> str:
+    name = ""
+    for part in loc:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += ("." if name else "") + str(part)
+    return name
+
+
+def _allowed_fields(schema: type[BaseModel], loc: list) -> list[str]:
+    model: Any = schema
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+            return []
+        model = _inner_model(model.model_fields[part].annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        inner = _inner_model(arg)
+        if inner is not None:
+            return inner
+    return None
+
+
+__all__ = [
+    "Scenario",
+    "Plan",
+    "Problem",
+    "InputError",
+    "UnitError",
+    "load_file",
+    "parse_text",
+    "check_files",
+    "save_file",
+    "dump_text",
+]

@@ -1,0 +1,1 @@
+"""The Streamlit pages and widgets of the app."""

@@ -1,0 +1,54 @@
+"""What every page shares: session-state keys, the language, the cached delta."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from enum import StrEnum
+
+import streamlit as st
+
+from sim.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, Delta, load_delta
+from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+
+
+class Key(StrEnum):
+    """Session-state keys, one place for all of them."""
+
+    LANGUAGE = "language"
+    YEAR = "population_year"
+    RESOLUTION = "grid_resolution"
+
+
+ICON = Path(__file__).resolve().parent / "static" / "icon.png"
+"""The app's own icon: a local file, so the browser never fetches one from a CDN."""
+
+RESOLUTIONS = (0.02, 0.01, 0.005)
+"""Grid resolutions offered in the app [deg]."""
+
+
+def language() -> str:
+    """The language chosen in the sidebar (French by default; ``?lang=en`` in the address too)."""
+    if Key.LANGUAGE not in st.session_state:
+        asked = st.query_params.get("lang", DEFAULT_LANGUAGE)
+        st.session_state[Key.LANGUAGE] = asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+    lang = st.sidebar.radio(
+        t("language", st.session_state[Key.LANGUAGE]),
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key=Key.LANGUAGE,
+        horizontal=True,
+    )
+    st.query_params["lang"] = lang
+    return lang
+
+
+def boundaries_path() -> str | None:
+    """Official cercle boundaries set with ``SIM_BOUNDARIES``, or None for the approximate ones."""
+    return os.environ.get("SIM_BOUNDARIES") or None
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def cached_delta(resolution: float = DEFAULT_RESOLUTION, year: int = DEFAULT_YEAR, boundaries: str | None = None) -> Delta:
+    """The built-in delta, built once per (resolution, year, boundaries) for all sessions."""
+    return load_delta(resolution=resolution, year=year, boundaries=boundaries)

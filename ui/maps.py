@@ -1,0 +1,87 @@
+"""Maps drawn from the project's own rasters and polygons, as PNG bytes.
+
+No tile server, no web font, nothing fetched: matplotlib renders on this machine with its
+bundled fonts, and the app shows the picture.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.colors import LogNorm  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from sim.domain import Delta  # noqa: E402
+from ui.i18n import t  # noqa: E402
+
+RIVER_COLOUR = "#1f5fa8"
+CERCLE_COLOUR = "#444444"
+
+
+def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110) -> bytes:
+    """Population density, cercles, rivers, gauges, hubs and towns of the delta."""
+    grid = delta.grid
+    density = delta.population / grid.cell_area_km2[:, None]
+    density = np.where(density > 0, density, np.nan)
+    extent = (grid.west, grid.east, grid.south, grid.north)
+    height_in = width_in * (grid.north - grid.south) / (grid.east - grid.west) * 0.98
+    fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=dpi)
+    ax.set_facecolor("#f4f1ea")
+    image = ax.imshow(density, extent=extent, origin="upper", cmap="YlOrBr", norm=LogNorm(vmin=1, vmax=max(np.nanmax(density), 10)), interpolation="nearest")
+    ax.contour(grid.x, grid.y, delta.terrain.floodplain.astype(float), levels=[0.5], colors="#5aa0d8", linewidths=0.8, linestyles="-")
+    approx = t("approximate" if delta.approximate else "official", lang)
+    for cercle in delta.cercles:
+        for line in _outlines(cercle.geometry):
+            ax.plot(*line, color=CERCLE_COLOUR, lw=0.7, ls="--" if cercle.approximate else "-")
+        rep = cercle.geometry.representative_point()
+        ax.annotate(cercle.name, (rep.x, rep.y), fontsize=6.5, color=CERCLE_COLOUR, ha="center", alpha=0.8, style="italic")
+    for river in delta.rivers:
+        ax.plot(river.lon, river.lat, color=RIVER_COLOUR, lw=1.8 if river.name in ("Niger", "Bani") else 1.1)
+    towns = [p for p in delta.places if p.kind in ("cercle_capital", "town") and grid.contains(p.lon, p.lat)]
+    ax.scatter([p.lon for p in towns], [p.lat for p in towns], s=[14 if p.kind == "cercle_capital" else 6 for p in towns], c="black", zorder=4)
+    for p in towns:
+        if p.kind == "cercle_capital":
+            ax.annotate(p.name, (p.lon, p.lat), xytext=(3, 3), textcoords="offset points", fontsize=7.5, zorder=5)
+    ax.scatter([g.lon for g in delta.gauges], [g.lat for g in delta.gauges], marker="^", s=60, c="#0b7a75", edgecolors="white", zorder=6)
+    for g in delta.gauges:
+        lowest = min(g.alerts_cm.values(), default=None)
+        label = g.name + (f" ({lowest:g} cm)" if lowest is not None else "")
+        ax.annotate(label, (g.lon, g.lat), xytext=(6, -10), textcoords="offset points", fontsize=6.5, color="#0b7a75", zorder=6)
+    hub_places = [delta.place(h.place) for h in delta.hubs]
+    inside = [p for p in hub_places if grid.contains(p.lon, p.lat)]
+    ax.scatter([p.lon for p in inside], [p.lat for p in inside], marker="s", s=70, facecolors="none", edgecolors="#b2182b", linewidths=1.6, zorder=6)
+    ax.set_xlim(grid.west, grid.east)
+    ax.set_ylim(grid.south, grid.north)
+    ax.set_xlabel("longitude (°)")
+    ax.set_ylabel("latitude (°)")
+    ax.set_aspect(1 / np.cos(np.radians(grid.reference_latitude)))
+    colorbar = fig.colorbar(image, ax=ax, fraction=0.035, pad=0.02)
+    colorbar.set_label(t("legend_population", lang))
+    handles = [
+        Line2D([], [], color=RIVER_COLOUR, lw=1.8, label=t("legend_rivers", lang)),
+        Line2D([], [], color="#5aa0d8", lw=0.8, label=t("legend_floodplain", lang)),
+        Line2D([], [], color=CERCLE_COLOUR, lw=0.7, ls="--" if delta.approximate else "-", label=t("legend_cercles", lang, approx=approx)),
+        Line2D([], [], marker="^", color="#0b7a75", ls="", label=t("legend_gauges", lang)),
+        Line2D([], [], marker="s", mfc="none", mec="#b2182b", ls="", label=t("legend_hubs", lang)),
+        Line2D([], [], marker="o", color="black", ls="", ms=3, label=t("legend_towns", lang)),
+    ]
+    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _outlines(geometry):
+    polygons = getattr(geometry, "geoms", [geometry])
+    for polygon in polygons:
+        if hasattr(polygon, "exterior"):
+            x, y = polygon.exterior.xy
+            yield np.asarray(x), np.asarray(y)
