@@ -1,0 +1,237 @@
+"""Floods on the domain grid: the fluvial flood pulse of the Niger and the Bani, and pluvial ponding.
+
+Fluvial
+-------
+1. A stage hydrograph at each gauge, from the peak at Mopti (a stage in cm, e.g. 671 cm on
+   9 October as in 2022): a smooth pulse whose rise and fall never exceed
+   :data:`MAX_STAGE_RATE_CM_PER_DAY`, the other gauges lagged and scaled from Mopti by the
+   published peak relations (:data:`GAUGE_RELATIONS`).
+2. The delta's flooded area from the stage at Akka, :func:`flooded_area` (OPIDIN's relation,
+   calibrated to its published points).
+3. Inundation depth: each floodplain cell follows the gauge of its reach; the area flooded at
+   that gauge's Akka-equivalent stage is turned into a water level above drainage through the
+   distribution of HAND over the floodplain, and depth = level − HAND where positive.
+
+Pluvial
+-------
+Rain of the day and the days before (a recession with time scale
+:data:`PONDING_RECESSION_DAYS`) beyond the soil's infiltration gives ponding depth; daily
+rain gives the share of earth (banco) houses that collapse, :func:`banco_collapse_fraction`.
+
+References
+----------
+.. [1] ONISDIN, flood dynamics: water covers 3,840 km² in the dry period and up to 31,130 km²
+   in the wet period; topographic maximum 36,470 km². https://onisdin.info/en/hydrology/flood-dynamics
+.. [2] OPIDIN bulletin 11/2014: Mopti peak 587 cm; Akka 442 cm (9–13 Nov) → flooded area
+   ~12,600 km²; Diré 469 cm. https://opidin.org/admin/Plone/en/news/bulletins-2014/bulletin-11-2014
+.. [3] OPIDIN technical background: Mopti ~100 cm in the dry season; rise and decline 3–5 cm/day.
+   https://opidin.org/en/background/technical-background-opidin
+.. [4] ONISDIN 2016: Mopti peak 657 cm ~19 Oct; Akka peak 22–26 Nov; Diré 3–11 Dec, 517 cm.
+   https://onisdin.info/en/news/opidin-predicts-high-floods
+.. [5] Mopti 671 cm on 9 Oct 2022 (OPIDIN bulletin 12 Oct 2022); Bani at Sofara 6.72 m about
+   23 Sep 2022 (https://worldsaid.com/node/1534).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy.spatial import cKDTree
+
+from sim.domain import Delta
+from sim.terrain import TOPOGRAPHIC_MAX_FLOOD_KM2, sample_rivers
+
+DRY_PERIOD_FLOOD_KM2 = 3_840.0
+"""Area under water in the dry period [km²]. References: ONISDIN [1]_."""
+
+AKKA_CALIBRATION = (442.0, 12_600.0)
+"""Akka stage [cm] and the delta's flooded area [km²] at that stage. References: OPIDIN 2014 [2]_."""
+
+AKKA_AREA_SCALE_CM = float(
+    AKKA_CALIBRATION[0]
+    / -np.log((TOPOGRAPHIC_MAX_FLOOD_KM2 - AKKA_CALIBRATION[1]) / (TOPOGRAPHIC_MAX_FLOOD_KM2 - DRY_PERIOD_FLOOD_KM2))
+)
+"""Stage scale of the flooded-area relation [cm], fixed by :data:`AKKA_CALIBRATION`.
+Notes: the relation's shape (exponential approach to the topographic maximum from the
+dry-period area at stage 0) is an assumption; its two anchors and bound are published."""
+
+MOPTI_DRY_SEASON_CM = 100.0
+"""Stage at Mopti in the dry season [cm]. References: OPIDIN [3]_."""
+
+MAX_STAGE_RATE_CM_PER_DAY = 5.0
+"""Fastest rise or decline of the flood at Mopti [cm/day]. References: 3–5 cm/day, OPIDIN [3]_."""
+
+FALL_TO_RISE = 0.85
+"""Duration of the decline relative to the rise [-]. Notes: assumption (the recession at
+Mopti is a little quicker than the rise); rates stay within :data:`MAX_STAGE_RATE_CM_PER_DAY`."""
+
+
+@dataclass(frozen=True)
+class GaugeRelation:
+    """How a gauge follows Mopti: peak = ratio × Mopti peak, ``lag_days`` later."""
+
+    ratio: float
+    lag_days: int
+    source: str
+
+
+GAUGE_RELATIONS = {
+    "Mopti": GaugeRelation(1.0, 0, "reference gauge"),
+    "Sofara": GaugeRelation(672.0 / 671.0, -16, "2022: Sofara 672 cm ~23 Sep, Mopti 671 cm 9 Oct [5]_"),
+    "Akka": GaugeRelation(442.0 / 587.0, 35, "2014 peaks Mopti 587 / Akka 442 cm [2]_; Akka ~35 days after Mopti in 2016 [4]_"),
+    "Diré": GaugeRelation(469.0 / 587.0, 50, "2014 peaks Mopti 587 / Diré 469 cm [2]_ (2016: 517/657, same ratio [4]_); Diré ~50 days after Mopti [4]_"),
+}
+"""Peak ratio and lag of each gauge relative to Mopti. References: [2]_, [4]_, [5]_."""
+
+REACH_GAUGE = {"Niger": None, "Bani": "Sofara", "Diaka": "Mopti", "Bara-Issa": "Akka"}
+"""Gauge whose hydrograph each river's floodplain follows (None: by position along the Niger)."""
+
+PONDING_RECESSION_DAYS = 2.0
+"""Time scale over which ponded rain soaks in or evaporates [day]. Notes: assumption for the
+sandy-clay soils of the delta towns."""
+
+INFILTRATION_MM_PER_DAY = 30.0
+"""Rain a day that the ground absorbs before water ponds [mm/day]. Notes: assumption."""
+
+BANCO_COLLAPSE_RAIN_MM = (50.0, 150.0)
+"""Daily rain at which earth houses start to collapse, and at which half of the exposed
+ones collapse [mm/day]. Notes: assumption; storms of ~150 mm in 2–3 h are reported in the
+delta (Mali flood management, https://docslib.org/doc/6499362/mali-flood-management-niger-river-inland-delta)."""
+
+
+def flooded_area(stage_cm, gauge: str = "Akka"):
+    """Area of the inland delta under water for a stage at a gauge [km²].
+
+    Exponential approach from the dry-period area (stage 0) to the topographic maximum,
+    through OPIDIN's Akka 442 cm ≈ 12,600 km². Stages at other gauges are converted to the
+    Akka stage of the same flood with :data:`GAUGE_RELATIONS`. Increasing with stage, never
+    above 36,470 km².
+
+    Parameters
+    ----------
+    stage_cm : float or array_like
+        Stage at ``gauge``. [cm]
+    gauge : str
+        One of :data:`GAUGE_RELATIONS`.
+    """
+    if gauge not in GAUGE_RELATIONS:
+        raise ValueError(f"unknown gauge {gauge!r}; known: {', '.join(GAUGE_RELATIONS)}")
+    akka = np.asarray(stage_cm, float) * GAUGE_RELATIONS["Akka"].ratio / GAUGE_RELATIONS[gauge].ratio
+    excess = np.maximum(akka, 0.0)
+    area = TOPOGRAPHIC_MAX_FLOOD_KM2 - (TOPOGRAPHIC_MAX_FLOOD_KM2 - DRY_PERIOD_FLOOD_KM2) * np.exp(-excess / AKKA_AREA_SCALE_CM)
+    return float(area) if np.ndim(area) == 0 else area
+
+
+def stage_hydrograph(dates: pd.DatetimeIndex, peak_cm: float, peak_date: dt.date, gauge: str = "Mopti") -> np.ndarray:
+    """Daily stage at a gauge for a flood peaking at Mopti at ``peak_cm`` on ``peak_date`` [cm].
+
+    A Gaussian pulse over the dry-season level whose steepest slope equals
+    :data:`MAX_STAGE_RATE_CM_PER_DAY`, slightly quicker in its decline; the gauge's peak and
+    timing follow :data:`GAUGE_RELATIONS`.
+    """
+    relation = GAUGE_RELATIONS[gauge]
+    base = MOPTI_DRY_SEASON_CM * relation.ratio
+    amplitude = max(peak_cm * relation.ratio - base, 0.0)
+    sigma_rise = max(amplitude * np.exp(-0.5) / MAX_STAGE_RATE_CM_PER_DAY, 1.0)
+    sigma_fall = max(sigma_rise * FALL_TO_RISE, amplitude * np.exp(-0.5) / MAX_STAGE_RATE_CM_PER_DAY)
+    centre = pd.Timestamp(peak_date) + pd.Timedelta(days=relation.lag_days)
+    days = ((dates - centre) / pd.Timedelta(days=1)).to_numpy(float)
+    sigma = np.where(days < 0, sigma_rise, sigma_fall)
+    return base + amplitude * np.exp(-0.5 * (days / sigma) ** 2)
+
+
+def reach_gauges(delta: Delta) -> np.ndarray:
+    """Index into ``list(GAUGE_RELATIONS)`` of the gauge each cell's reach follows."""
+    names = list(GAUGE_RELATIONS)
+    gauges = {g.name: g for g in delta.gauges}
+    grid = delta.grid
+    labels = []
+    points = []
+    for river in delta.rivers:
+        sampled, _ = sample_rivers(grid, [river])
+        points.append(sampled)
+        fixed = REACH_GAUGE.get(river.name)
+        if fixed is not None:
+            labels.append(np.full(len(sampled), names.index(fixed)))
+            continue
+        # along the Niger: the nearest of Mopti, Akka, Diré
+        along = np.array([grid.project_km(gauges[n].lon, gauges[n].lat) for n in ("Mopti", "Akka", "Diré")])
+        nearest = cKDTree(along).query(sampled)[1]
+        labels.append(np.array([names.index(("Mopti", "Akka", "Diré")[k]) for k in nearest]))
+    tree = cKDTree(np.vstack(points))
+    nearest = tree.query(grid.cell_centres_km)[1]
+    return np.concatenate(labels)[nearest].reshape(grid.shape)
+
+
+def fluvial_depth(delta: Delta, dates: pd.DatetimeIndex, peak_cm: float, peak_date: dt.date) -> xr.DataArray:
+    """Daily inundation depth on the domain grid for a flood peaking at Mopti [m].
+
+    Returns
+    -------
+    xr.DataArray
+        dims (time, y, x), ``attrs["units"] = "m"``; 0 outside the floodplain.
+    """
+    grid = delta.grid
+    plain = delta.terrain.floodplain
+    hand = delta.terrain.hand_m
+    area = np.broadcast_to(grid.cell_area_km2[:, None], grid.shape)
+    order = np.argsort(hand[plain])
+    hand_sorted = hand[plain][order]
+    cumulative_area = np.cumsum(area[plain][order])
+    reach = reach_gauges(delta)
+    names = list(GAUGE_RELATIONS)
+    depth = np.zeros((len(dates), *grid.shape), np.float32)
+    for k, name in enumerate(names):
+        cells = plain & (reach == k)
+        if not cells.any():
+            continue
+        stages = stage_hydrograph(dates, peak_cm, peak_date, gauge=name)
+        flooded = np.minimum(flooded_area(stages, gauge=name), cumulative_area[-1])
+        level = np.interp(flooded, cumulative_area, hand_sorted)  # water level above drainage [m]
+        depth[:, cells] = np.maximum(level[:, None] - hand[cells][None, :], 0.0)
+    return xr.DataArray(
+        depth,
+        dims=("time", "y", "x"),
+        coords={"time": dates, "y": grid.y, "x": grid.x},
+        attrs={"units": "m", "long_name": "fluvial inundation depth"},
+        name="flood_depth",
+    )
+
+
+def ponding_depth(rain_mm_per_day: xr.DataArray) -> xr.DataArray:
+    """Depth of rain water ponding on the ground [m].
+
+    Each day's rain beyond :data:`INFILTRATION_MM_PER_DAY` is added to a store that drains
+    with time scale :data:`PONDING_RECESSION_DAYS`, so rain on the days before counts too.
+
+    Parameters
+    ----------
+    rain_mm_per_day : xr.DataArray
+        Daily rainfall with a leading ``time`` dimension. [mm/day]
+    """
+    excess = np.maximum(rain_mm_per_day.values - INFILTRATION_MM_PER_DAY, 0.0)
+    keep = np.exp(-1.0 / PONDING_RECESSION_DAYS)
+    store = np.zeros_like(excess, dtype=float)
+    level = np.zeros(excess.shape[1:])
+    for t in range(excess.shape[0]):
+        level = level * keep + excess[t]
+        store[t] = level
+    out = rain_mm_per_day.copy(data=store / 1000.0)
+    out.attrs = {"units": "m", "long_name": "pluvial ponding depth"}
+    return out.rename("ponding_depth")
+
+
+def banco_collapse_fraction(rain_mm_per_day):
+    """Share of earth (banco) houses that collapse under a day's rain [-].
+
+    Zero below the first threshold of :data:`BANCO_COLLAPSE_RAIN_MM`, one half at the
+    second, a logistic-like rise in between and beyond (capped at 0.9).
+    """
+    start, half = BANCO_COLLAPSE_RAIN_MM
+    rain = np.asarray(rain_mm_per_day, float)
+    x = np.maximum(rain - start, 0.0) / (half - start)
+    return np.minimum(0.9, x**2 / (1.0 + x**2))
