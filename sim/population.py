@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+from sim.climate import RAINFALL_SOUTH_MM, mean_annual_rainfall_mm
 from sim.grid import Grid
 
 CENSUS_YEAR = 2009
@@ -40,12 +41,6 @@ EDGE_WIDTH_M = 1.5
 DEEP_FLOODPLAIN_FACTOR = 0.3
 """Relative weight of cells well inside the floodplain (HAND < 2 m) [-]. Notes:
 assumption; villages there sit on mounds (toggere) and are fewer."""
-
-RAINFALL_SOUTH_MM, RAINFALL_SOUTH_LAT = 700.0, 13.45
-RAINFALL_NORTH_MM, RAINFALL_NORTH_LAT = 250.0, 16.77
-"""Annual rainfall towards Ségou and near Tombouctou [mm/yr] at their latitudes [deg].
-References: ~700 mm/yr towards Ségou, ~250 mm/yr at Tombouctou (DESIGN facts; Niger basin
-rainfall, http://waterandclimatechange.eu/rainfall/niger-river-basin-rainfall-in-average-year)."""
 
 RAINFED_MINIMUM_MM = 150.0
 """Rainfall below which rain-fed farming, and so dispersed rural settlement, fades out
@@ -105,9 +100,7 @@ def village_weights(grid: Grid, hand_m: np.ndarray, river_distance_km: np.ndarra
     and on the floodplain edge, less deep in the floodplain, modulated by a smooth seeded
     clustering field.
     """
-    lat = grid.y[:, None]
-    slope = (RAINFALL_NORTH_MM - RAINFALL_SOUTH_MM) / (RAINFALL_NORTH_LAT - RAINFALL_SOUTH_LAT)
-    rainfall = RAINFALL_SOUTH_MM + slope * (lat - RAINFALL_SOUTH_LAT)
+    rainfall = mean_annual_rainfall_mm(grid.y[:, None])
     rainfed = np.clip((rainfall - RAINFED_MINIMUM_MM) / (RAINFALL_SOUTH_MM - RAINFED_MINIMUM_MM), 0.02, 1.2)
     river = 2.0 * np.exp(-river_distance_km / RIVER_AFFINITY_KM)
     edge = 1.5 * np.exp(-(((hand_m - EDGE_HAND_M) / EDGE_WIDTH_M) ** 2))

@@ -1,0 +1,596 @@
+"""Reading rainfall rasters onto the domain grid: the only module that opens raster files.
+
+Two kinds of file are read:
+
+* NetCDF in the CHIRPS layout (a ``precip`` variable on ``time/latitude/longitude``),
+  opened with xarray's ``netcdf4`` engine;
+* GeoTIFF (or anything else GDAL reads, e.g. a VRT), opened with rasterio, either one band
+  for one date or a stack with one date per band.
+
+Whatever the source, :func:`read_rainfall` returns a ``(time, y, x)`` DataArray on the
+domain :class:`~sim.grid.Grid` in ``mm/day`` (daily data) or ``mm/month`` (monthly
+series), with NaN where the source has no data.
+
+Every problem with a file is a :class:`RasterError` whose one-line message starts with
+the file's name. Size and overlap with the delta are checked from the header, before
+any pixel is read, and only the window of the source that covers the delta is read.
+
+Resampling is bilinear (:data:`RESAMPLING`): rainfall rates and depths are smooth,
+intensive fields, and bilinear interpolation neither invents blocky edges (nearest) nor
+needs the source to be finer than the grid (average). It does not conserve the areal
+total exactly when the source is much finer than the grid; crop and aggregate upstream
+if that matters.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import warnings
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pint
+import rasterio
+import xarray as xr
+from rasterio.crs import CRS as RioCRS
+from rasterio.enums import Resampling
+from rasterio.errors import CRSError, NotGeoreferencedWarning, RasterioIOError
+from rasterio.transform import from_origin
+from rasterio.warp import reproject, transform_bounds
+from rasterio.windows import Window, from_bounds
+from rasterio.windows import transform as window_transform
+
+from sim.grid import CRS as GRID_CRS
+from sim.grid import Grid
+from sim.units import ureg
+
+__all__ = [
+    "DEFAULT_MAX_CELLS",
+    "RESAMPLING",
+    "RasterError",
+    "read_rainfall",
+    "rainfall_factor",
+    "write_geotiff",
+]
+
+DEFAULT_MAX_CELLS = 50_000_000
+"""Largest source accepted, width × height × bands (or time steps). [cell]"""
+
+RESAMPLING = Resampling.bilinear
+"""Resampling onto the grid; bilinear suits smooth rates and depths (see module notes)."""
+
+NETCDF_SUFFIXES = {".nc", ".nc4", ".netcdf", ".cdf"}
+TIFF_SUFFIXES = {".tif", ".tiff", ".gtif"}
+
+_WATER_DENSITY = ureg.Quantity(1000.0, "kg/m**3")
+"""Density of liquid water, so that 1 kg m-2 of rain is 1 mm. [kg/m³]"""
+
+_MARGIN = 2
+"""Source cells read beyond the grid's edges, for the interpolation kernel. [cell]"""
+
+
+class RasterError(ValueError):
+    """A raster file that cannot be used; the one-line message names the file."""
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def read_rainfall(
+    path: str | os.PathLike,
+    grid: Grid | None = None,
+    crs: str | None = None,
+    units: str | None = None,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> xr.DataArray:
+    """Read a rainfall file and resample it onto the domain grid.
+
+    Parameters
+    ----------
+    path : path-like
+        A NetCDF (``.nc``) or a raster GDAL reads (GeoTIFF, VRT, …).
+    grid : Grid, optional
+        The domain grid; default ``Grid()``.
+    crs : str, optional
+        CRS of the source (e.g. ``"EPSG:32630"``); overrides the file's own.
+    units : str, optional
+        Units of the values (e.g. ``"mm/day"``, ``"kg m-2 s-1"``, ``"mm"``); overrides
+        the file's own. A depth (``mm``) is read as a depth per time step.
+    max_cells : int
+        Largest source size accepted, width × height × time steps. [cell]
+
+    Returns
+    -------
+    xarray.DataArray
+        Dims ``(time, y, x)``, float32, coordinates as in ``Delta.to_dataset()``
+        (``y`` descending, ``x`` ascending). ``attrs["units"]`` is ``"mm/day"`` with
+        ``attrs["frequency"] == "daily"``, or ``"mm/month"`` with ``"monthly"``.
+        [mm/day] or [mm/month]
+
+    Raises
+    ------
+    RasterError
+        If the file cannot be opened, is too large, has no CRS, dates or units, does
+        not overlap the grid, or cannot be read.
+    """
+    path = Path(path)
+    grid = grid or Grid()
+    if not path.is_file():
+        raise RasterError(f"{path.name}: no such file")
+    if path.suffix.lower() in NETCDF_SUFFIXES:
+        values, times, unit_text = _read_netcdf(path, grid, crs, units, max_cells)
+    else:
+        values, times, unit_text = _read_gdal(path, grid, crs, units, max_cells)
+    return _finish(path, grid, values, times, unit_text)
+
+
+def rainfall_factor(unit_text: str, frequency: str, days: np.ndarray, name: str = "") -> np.ndarray:
+    """Factors turning values in ``unit_text`` into mm/day or mm/month.
+
+    Parameters
+    ----------
+    unit_text : str
+        Units as written in a file; CF style (``"kg m-2 s-1"``) is accepted.
+    frequency : {"daily", "monthly"}
+        Time step of the series.
+    days : numpy.ndarray
+        Length of each time step. [day]
+    name : str
+        File name for error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        One factor per time step. [mm/day per unit] or [mm/month per unit]
+
+    Notes
+    -----
+    A depth (``mm``, ``kg m-2``) is a depth per time step and only changes units.
+    A rate is converted to mm/day, and for monthly series multiplied by the number of
+    days of each month; a rate already per month (``mm/month``) only changes units,
+    so that pint's mean month (30.44 d) never enters.
+    """
+    quantity = _parse_units(unit_text, name)
+    if quantity.check("[mass] / [length] ** 2") or quantity.check("[mass] / [length] ** 2 / [time]"):
+        quantity = quantity / _WATER_DENSITY
+    days = np.asarray(days, dtype=float)
+    if quantity.check("[length]"):
+        return np.full(days.shape, quantity.to("mm").magnitude)
+    if not quantity.check("[length] / [time]"):
+        raise RasterError(f"{name}: units {unit_text!r} are not a rainfall rate or depth")
+    if frequency == "monthly":
+        if "month" in str(quantity.units):
+            return np.full(days.shape, quantity.to("mm/month").magnitude)
+        return quantity.to("mm/day").magnitude * days
+    return np.full(days.shape, quantity.to("mm/day").magnitude)
+
+
+def write_geotiff(da: xr.DataArray, path: str | os.PathLike, crs: str = GRID_CRS) -> Path:
+    """Write a ``(y, x)`` or ``(time, y, x)`` DataArray on a regular grid as a GeoTIFF.
+
+    The write is atomic: a temporary file in the same folder, then ``os.replace``.
+    NaN is written as NaN with nodata NaN; each band's description is its date
+    (``YYYY-MM-DD``) and ``attrs["units"]`` goes to the ``units`` tag.
+
+    Parameters
+    ----------
+    da : xarray.DataArray
+        Regularly spaced ``x`` and ``y`` cell-centre coordinates. [any unit]
+    path : path-like
+        Destination file.
+    crs : str
+        CRS of the coordinates.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    path = Path(path)
+    if "time" not in da.dims:
+        da = da.expand_dims("time")
+    da = da.transpose("time", "y", "x")
+    transform = _transform_from_centres(da["x"].values, da["y"].values, path.name)
+    values = np.asarray(da.values, dtype=np.float32)
+    if da["y"].values[0] < da["y"].values[-1]:
+        values = values[:, ::-1, :]
+    profile = dict(
+        driver="GTiff", width=values.shape[2], height=values.shape[1], count=values.shape[0],
+        dtype="float32", crs=crs, transform=transform, nodata=np.nan, compress="deflate",
+    )
+    fd, tmp = tempfile.mkstemp(suffix=".tif", dir=path.parent)
+    os.close(fd)
+    try:
+        with rasterio.open(tmp, "w", **profile) as dst:
+            dst.write(values)
+            if "units" in da.attrs:
+                dst.update_tags(units=str(da.attrs["units"]))
+            if "time" in da.coords:
+                for band, stamp in enumerate(np.atleast_1d(da["time"].values), start=1):
+                    dst.set_band_description(band, pd.Timestamp(stamp).strftime("%Y-%m-%d"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------- GDAL rasters
+
+
+def _read_gdal(path, grid, crs, units, max_cells):
+    """Values ``(band, row, col)`` on the grid, dates and units of a GDAL raster."""
+    name = path.name
+    with _open_gdal(path) as src:
+        _check_size(name, (src.count, src.height, src.width), max_cells)
+        src_crs = _resolve_crs(name, crs, src.crs)
+        if src.transform.is_identity and not src.gcps[0]:
+            raise RasterError(f"{name}: no georeferencing (no geotransform); not a GeoTIFF with coordinates")
+        _check_overlap(name, src.bounds, src_crs, grid)
+        times = _band_dates(src, path)
+        unit_text = units or _band_units(src)
+        if not unit_text:
+            raise RasterError(f"{name}: no units (no 'units' tag or band unit); pass --units, e.g. --units mm/day")
+        window = _window_over_grid(src.transform, src.width, src.height, src_crs, grid)
+        try:
+            data = src.read(window=window, out_dtype="float32", masked=True)
+        except RasterioIOError as err:
+            detail = _first_line(err.__cause__ or err).replace(str(path), name)
+            raise RasterError(f"{name}: cannot read pixels, truncated or corrupt ({detail})") from None
+        source = data.filled(np.nan)
+        transform = src.window_transform(window)
+    return _to_grid(source, transform, src_crs, grid), times, unit_text
+
+
+def _open_gdal(path: Path):
+    """Open a raster with rasterio, refusing files whose format contradicts their name."""
+    name = path.name
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            src = rasterio.open(path)
+    except RasterioIOError:
+        raise RasterError(f"{name}: not a raster (GDAL could not open it)") from None
+    if path.suffix.lower() in TIFF_SUFFIXES and src.driver != "GTiff":
+        src.close()
+        raise RasterError(f"{name}: not a GeoTIFF (GDAL reads it as {src.driver})")
+    return src
+
+
+def _band_dates(src, path: Path) -> pd.DatetimeIndex:
+    """One date per band, from band descriptions, tags or (one band) the file name."""
+    name = path.name
+    tags = src.tags()
+    found = []
+    for band in range(1, src.count + 1):
+        band_tags = src.tags(band)
+        candidates = [src.descriptions[band - 1], band_tags.get("date"), band_tags.get("DATE")]
+        found.append(next((d for d in map(_parse_date, candidates) if d is not None), None))
+    if all(d is not None for d in found):
+        return _date_index(name, found)
+    listed = tags.get("dates") or tags.get("DATES")
+    if listed:
+        parsed = [_parse_date(item) for item in re.split(r"[,;\s]+", listed.strip())]
+        if len(parsed) != src.count or any(d is None for d in parsed):
+            raise RasterError(f"{name}: 'dates' tag has {len(parsed)} entries for {src.count} bands, or unreadable dates")
+        return _date_index(name, parsed)
+    if src.count == 1:
+        single = next(
+            (d for d in map(_parse_date, [tags.get("date"), tags.get("DATE"), tags.get("TIFFTAG_DATETIME")]) if d),
+            None,
+        ) or _date_from_filename(path.stem)
+        if single is not None:
+            return _date_index(name, [single])
+        raise RasterError(
+            f"{name}: no date; set the band description or a 'date' tag to YYYY-MM-DD, "
+            "or put YYYYMMDD in the file name"
+        )
+    raise RasterError(
+        f"{name}: {src.count} bands but no date for each; set the band descriptions to "
+        "YYYY-MM-DD or a 'dates' tag listing one date per band"
+    )
+
+
+def _band_units(src) -> str | None:
+    """Units from the dataset's ``units`` tag, else the first band's tag or unit type."""
+    tags = src.tags()
+    for key in ("units", "UNITS", "unit"):
+        if tags.get(key):
+            return tags[key].strip()
+    band_tags = src.tags(1)
+    for key in ("units", "UNITS", "unit"):
+        if band_tags.get(key):
+            return band_tags[key].strip()
+    return (src.units[0] or "").strip() or None
+
+
+# --------------------------------------------------------------------------- NetCDF
+
+
+def _read_netcdf(path, grid, crs, units, max_cells):
+    """Values ``(time, row, col)`` on the grid, dates and units of a NetCDF file."""
+    name = path.name
+    try:
+        ds = xr.open_dataset(path, engine="netcdf4", decode_times=True)
+    except Exception as err:  # netCDF4 and xarray raise OSError, ValueError, …
+        detail = _first_line(err).replace(f": '{path}'", "").replace(str(path), name)
+        raise RasterError(f"{name}: not a NetCDF file netCDF4 can open ({detail})") from None
+    with ds:
+        var = _pick_variable(name, ds)
+        ydim, xdim = _spatial_dims(name, var)
+        var = _with_time(name, var, path)
+        extra = [d for d in var.dims if d not in ("time", ydim, xdim)]
+        if extra:
+            raise RasterError(f"{name}: unexpected dimension(s) {', '.join(extra)}; expected time, latitude, longitude")
+        var = var.transpose("time", ydim, xdim)
+        _check_size(name, var.shape, max_cells)
+        src_crs = _resolve_crs(name, crs, _netcdf_crs(ds, var, ydim, xdim), degrees=_in_degrees(var, ydim, xdim))
+        if var[ydim].values[0] < var[ydim].values[-1]:
+            var = var.isel({ydim: slice(None, None, -1)})
+        transform = _transform_from_centres(var[xdim].values, var[ydim].values, name)
+        width, height = var.sizes[xdim], var.sizes[ydim]
+        _check_overlap(name, _bounds_of(transform, width, height), src_crs, grid)
+        times = _date_index(name, _times_of(name, var["time"]))
+        unit_text = units or str(var.attrs.get("units", "")).strip()
+        if not unit_text:
+            raise RasterError(f"{name}: variable {var.name!r} has no 'units' attribute; pass --units, e.g. --units mm/day")
+        window = _window_over_grid(transform, width, height, src_crs, grid)
+        rows, cols = window.toslices()
+        try:
+            source = np.asarray(var.isel({ydim: rows, xdim: cols}).values, dtype=np.float32)
+        except (OSError, RuntimeError, ValueError) as err:
+            raise RasterError(f"{name}: cannot read values ({_first_line(err)})") from None
+    transform = window_transform(window, transform)
+    return _to_grid(source, transform, src_crs, grid), times, unit_text
+
+
+def _pick_variable(name: str, ds: xr.Dataset) -> xr.DataArray:
+    """The ``precip`` variable, or the only data variable with two or more dims."""
+    if "precip" in ds.data_vars:
+        return ds["precip"]
+    gridded = [v for v in ds.data_vars if ds[v].ndim >= 2]
+    if len(gridded) == 1:
+        return ds[gridded[0]]
+    listed = ", ".join(gridded) or "none"
+    raise RasterError(f"{name}: no 'precip' variable and not exactly one gridded variable (found: {listed})")
+
+
+def _spatial_dims(name: str, var: xr.DataArray) -> tuple[str, str]:
+    """Names of the (y, x) dimensions: latitude/longitude, lat/lon or y/x."""
+    for ydim, xdim in (("latitude", "longitude"), ("lat", "lon"), ("y", "x")):
+        if ydim in var.dims and xdim in var.dims:
+            return ydim, xdim
+    raise RasterError(f"{name}: dims {var.dims} have no latitude/longitude, lat/lon or y/x pair")
+
+
+def _with_time(name: str, var: xr.DataArray, path: Path) -> xr.DataArray:
+    """``var`` with a ``time`` dimension; a 2-D field takes its date from attrs or name."""
+    if "time" in var.dims:
+        return var
+    stamp = _parse_date(var.attrs.get("date")) or _date_from_filename(path.stem)
+    if stamp is None:
+        raise RasterError(f"{name}: no time dimension and no date; add a 'date' attribute or YYYYMMDD in the file name")
+    return var.expand_dims(time=[pd.Timestamp(stamp)])
+
+
+def _times_of(name: str, coord: xr.DataArray) -> list:
+    """Dates of a decoded time coordinate (numpy datetime64 or cftime)."""
+    values = coord.values
+    if np.issubdtype(values.dtype, np.datetime64):
+        return list(pd.DatetimeIndex(values))
+    try:
+        return [pd.Timestamp(v.year, v.month, v.day) for v in values]
+    except AttributeError:
+        raise RasterError(f"{name}: time coordinate is not decodable as dates (units {coord.attrs.get('units')!r})") from None
+
+
+def _in_degrees(var: xr.DataArray, ydim: str, xdim: str) -> bool:
+    """Whether the spatial coordinates are latitude/longitude in degrees."""
+    if ydim in ("latitude", "lat") and xdim in ("longitude", "lon"):
+        return True
+    yunits = str(var[ydim].attrs.get("units", "")).lower()
+    xunits = str(var[xdim].attrs.get("units", "")).lower()
+    return yunits.startswith("degree") and xunits.startswith("degree")
+
+
+def _netcdf_crs(ds: xr.Dataset, var: xr.DataArray, ydim: str, xdim: str):
+    """The CRS written in a CF grid-mapping variable, if any; else None."""
+    mapping = var.attrs.get("grid_mapping") or var.encoding.get("grid_mapping")
+    for candidate in filter(None, [mapping, "spatial_ref", "crs"]):
+        if candidate in ds.variables:
+            attrs = ds[candidate].attrs
+            wkt = attrs.get("crs_wkt") or attrs.get("spatial_ref")
+            if wkt:
+                return wkt
+    return None
+
+
+# --------------------------------------------------------------------------- shared steps
+
+
+def _check_size(name: str, shape: tuple[int, ...], max_cells: int) -> None:
+    """Refuse a source whose cell count (bands × rows × columns) exceeds ``max_cells``."""
+    cells = int(np.prod([int(n) for n in shape], dtype=object))
+    if cells > max_cells:
+        bands, rows, cols = shape
+        layers = f"×{bands}" if bands != 1 else ""
+        raise RasterError(f"{name}: {cols}×{rows}{layers} cells exceeds the limit of {max_cells} cells; crop it first")
+
+
+def _resolve_crs(name: str, given, found, degrees: bool = False) -> RioCRS:
+    """The CRS to use: ``given``, else the file's, else EPSG:4326 for degrees."""
+    text = given if given is not None else found
+    if text is None or text == "":
+        if degrees:
+            return RioCRS.from_string(GRID_CRS)
+        raise RasterError(f"{name}: no CRS; pass --crs")
+    try:
+        return text if isinstance(text, RioCRS) else RioCRS.from_user_input(text)
+    except CRSError as err:
+        raise RasterError(f"{name}: unknown CRS {str(given or found)[:60]!r} ({_first_line(err)})") from None
+
+
+def _check_overlap(name: str, bounds, src_crs: RioCRS, grid: Grid) -> None:
+    """Refuse a source whose bounds, in EPSG:4326, miss the grid."""
+    try:
+        west, south, east, north = transform_bounds(src_crs, GRID_CRS, *bounds, densify_pts=21)
+    except Exception as err:  # PROJ errors for bounds outside the projection's domain
+        raise RasterError(f"{name}: cannot transform its bounds to {GRID_CRS} ({_first_line(err)})") from None
+    if not (west < grid.east and east > grid.west and south < grid.north and north > grid.south):
+        raise RasterError(
+            f"{name}: does not overlap the delta (bounds {west:.3f}, {south:.3f}, {east:.3f}, {north:.3f} "
+            f"vs grid {grid.west}, {grid.south}, {grid.east}, {grid.north})"
+        )
+
+
+def _window_over_grid(transform, width: int, height: int, src_crs: RioCRS, grid: Grid) -> Window:
+    """The source window covering the grid, with a margin of :data:`_MARGIN` cells."""
+    bounds = transform_bounds(GRID_CRS, src_crs, *grid.bounds, densify_pts=21)
+    window = from_bounds(*bounds, transform=transform)
+    col0 = max(int(np.floor(window.col_off)) - _MARGIN, 0)
+    row0 = max(int(np.floor(window.row_off)) - _MARGIN, 0)
+    col1 = min(int(np.ceil(window.col_off + window.width)) + _MARGIN, width)
+    row1 = min(int(np.ceil(window.row_off + window.height)) + _MARGIN, height)
+    return Window(col0, row0, max(col1 - col0, 1), max(row1 - row0, 1))
+
+
+def _to_grid(source: np.ndarray, transform, src_crs: RioCRS, grid: Grid) -> np.ndarray:
+    """Resample ``(band, row, col)`` values onto the grid; NaN is nodata both sides."""
+    out = np.full((source.shape[0], *grid.shape), np.nan, dtype=np.float32)
+    reproject(
+        source=np.ascontiguousarray(source, dtype=np.float32),
+        destination=out,
+        src_transform=transform,
+        src_crs=src_crs,
+        src_nodata=np.nan,
+        dst_transform=grid.transform,
+        dst_crs=GRID_CRS,
+        dst_nodata=np.nan,
+        resampling=RESAMPLING,
+    )
+    return out
+
+
+def _finish(path: Path, grid: Grid, values: np.ndarray, times: pd.DatetimeIndex, unit_text: str) -> xr.DataArray:
+    """Convert to mm/day or mm/month and wrap as a ``(time, y, x)`` DataArray."""
+    frequency = _frequency(path.name, times, unit_text)
+    days = np.asarray(times.days_in_month if frequency == "monthly" else np.ones(len(times)), dtype=float)
+    factor = rainfall_factor(unit_text, frequency, days, path.name).astype(np.float32)
+    values = values * factor[:, None, None]
+    return xr.DataArray(
+        values,
+        dims=("time", "y", "x"),
+        coords={
+            "time": ("time", times.values),
+            "y": ("y", grid.y, {"units": "degrees_north", "standard_name": "latitude"}),
+            "x": ("x", grid.x, {"units": "degrees_east", "standard_name": "longitude"}),
+        },
+        name="rainfall",
+        attrs={
+            "units": "mm/month" if frequency == "monthly" else "mm/day",
+            "frequency": frequency,
+            "source": path.name,
+            "source_units": unit_text,
+            "resampling": RESAMPLING.name,
+            "crs": GRID_CRS,
+        },
+    )
+
+
+def _frequency(name: str, times: pd.DatetimeIndex, unit_text: str) -> str:
+    """``"daily"`` or ``"monthly"`` from the time step; one date: from the units."""
+    if len(times) == 1:
+        return "monthly" if "month" in str(_parse_units(unit_text, name).units) else "daily"
+    steps = np.diff(times.values).astype("timedelta64[h]").astype(float) / 24.0
+    if np.allclose(steps, 1.0):
+        return "daily"
+    if np.all((steps >= 28) & (steps <= 31)):
+        return "monthly"
+    shown = ", ".join(f"{s:g}" for s in sorted(set(np.round(steps, 2)))[:4])
+    raise RasterError(f"{name}: time steps of {shown} days are neither daily nor monthly")
+
+
+def _parse_units(unit_text: str, name: str) -> pint.Quantity:
+    """Parse units with the project's registry; CF exponents (``m-2``) are accepted."""
+    text = _cf_to_pint(unit_text)
+    try:
+        parsed = ureg.parse_expression(text)
+    except pint.errors.UndefinedUnitError:
+        raise RasterError(f"{name}: unknown unit {unit_text!r}") from None
+    except Exception:  # tokenizer and dimensionality errors from odd strings
+        raise RasterError(f"{name}: cannot read units {unit_text!r}") from None
+    if not isinstance(parsed, pint.Quantity):
+        raise RasterError(f"{name}: units {unit_text!r} are not a rainfall rate or depth")
+    return parsed
+
+
+def _cf_to_pint(text: str) -> str:
+    """Rewrite CF/UDUNITS products such as ``"kg m-2 s-1"`` as ``"kg*m**-2*s**-1"``."""
+    tokens = str(text).strip().split()
+    if len(tokens) < 2:
+        return re.sub(r"^([A-Za-z]+)\^?(-?\d+)$", r"\1**\2", str(text).strip())
+    return "*".join(re.sub(r"^([A-Za-z]+)\^?(-?\d+)$", r"\1**\2", t) for t in tokens)
+
+
+def _transform_from_centres(x: np.ndarray, y: np.ndarray, name: str):
+    """North-up affine transform of regularly spaced cell-centre coordinates."""
+    if len(x) < 2 or len(y) < 2:
+        raise RasterError(f"{name}: needs at least 2 cells along each axis to know the resolution")
+    dx, dy = np.diff(x.astype(float)), np.diff(y.astype(float))
+    for step, axis in ((dx, "x"), (dy, "y")):
+        if not np.allclose(step, step[0], rtol=1e-4, atol=0):
+            raise RasterError(f"{name}: {axis} coordinates are not regularly spaced")
+    res_x, res_y = float(abs(dx.mean())), float(abs(dy.mean()))
+    return from_origin(float(x.min()) - res_x / 2, float(y.max()) + res_y / 2, res_x, res_y)
+
+
+def _bounds_of(transform, width: int, height: int) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of a north-up raster."""
+    left, top = transform.c, transform.f
+    right, bottom = left + transform.a * width, top + transform.e * height
+    return left, min(bottom, top), right, max(bottom, top)
+
+
+def _date_index(name: str, dates) -> pd.DatetimeIndex:
+    """A sorted, duplicate-free index of dates (midnight)."""
+    index = pd.DatetimeIndex([pd.Timestamp(d) for d in dates]).normalize()
+    if index.has_duplicates:
+        raise RasterError(f"{name}: repeated date(s) {', '.join(str(d.date()) for d in index[index.duplicated()][:3])}")
+    if not index.is_monotonic_increasing:
+        raise RasterError(f"{name}: dates are not in increasing order")
+    return index
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y:%m:%d %H:%M:%S", "%Y.%m.%d", "%Y-%m")
+
+
+def _parse_date(text) -> date | None:
+    """A date from ISO text, ``YYYYMMDD``, ``YYYY-MM`` or a TIFF ``YYYY:MM:DD hh:mm:ss``."""
+    if not text:
+        return None
+    text = str(text).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _date_from_filename(stem: str) -> date | None:
+    """A date written ``YYYYMMDD`` or ``YYYY.MM.DD`` (CHIRPS) in a file name."""
+    for match in re.finditer(r"(?<!\d)(\d{4})([._-]?)(\d{2})\2(\d{2})(?!\d)", stem):
+        try:
+            return date(int(match[1]), int(match[3]), int(match[4]))
+        except ValueError:
+            continue
+    return None
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__

@@ -1,0 +1,85 @@
+"""hazards.rainfall: seeded, correlated daily fields with the delta's climatology."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from hazards.rainfall import SEASONAL_CV, add_storm, gaussian_field, generate, season_factor
+from sim.climate import mean_annual_rainfall_mm
+from sim.grid import Grid
+
+GRID = Grid(resolution=0.05)
+
+
+@pytest.fixture(scope="module")
+def years():
+    return [generate(GRID, dt.date(2022, 1, 1), 365, seed=s) for s in range(4)]
+
+
+def test_same_seed_same_rain():
+    a = generate(GRID, dt.date(2022, 7, 1), 10, seed=7)
+    b = generate(GRID, dt.date(2022, 7, 1), 10, seed=7)
+    c = generate(GRID, dt.date(2022, 7, 1), 10, seed=8)
+    np.testing.assert_array_equal(a.values, b.values)
+    assert not np.array_equal(a.values, c.values)
+    assert a.attrs["units"] == "mm/day" and a.dims == ("time", "y", "x")
+
+
+def test_annual_totals_follow_the_north_south_gradient(years):
+    total = np.mean([y.sum("time").values for y in years], axis=0).mean(axis=1)
+    expected = mean_annual_rainfall_mm(GRID.y)  # ~700 mm towards Ségou, ~250 near Tombouctou
+    assert total[-1] == pytest.approx(expected[-1], rel=0.15)
+    assert total[0] == pytest.approx(expected[0], rel=0.2)
+    assert total[-1] > 2.5 * total[0]
+
+
+def test_wet_season_peaks_in_august(years):
+    monthly = np.mean([y.groupby("time.month").sum().mean(("y", "x")).values for y in years], axis=0)
+    assert monthly.argmax() + 1 == 8
+    assert monthly[5:10].sum() / monthly.sum() > 0.9  # June–October
+
+
+def test_rain_falls_in_patches_not_speckle(years):
+    august = years[0].sel(time="2022-08")
+    wet = august.values > 0
+    # neighbouring cells agree far more often than independent cells would
+    agree = (wet[:, 1:, :] == wet[:, :-1, :]).mean()
+    p = wet.mean()
+    assert agree > (p**2 + (1 - p) ** 2) + 0.15
+
+
+def test_field_has_unit_variance():
+    values = [gaussian_field(np.random.default_rng(i), (60, 60), 5.0)[30, 30] for i in range(600)]
+    assert np.std(values) == pytest.approx(1.0, abs=0.1)
+
+
+def test_season_factors():
+    assert season_factor("normal") == 1.0
+    assert season_factor("wet") == pytest.approx(1 + SEASONAL_CV)
+    assert season_factor("dry") == pytest.approx(1 - SEASONAL_CV)
+    # a 10-year wet season: z = Φ⁻¹(0.9) = 1.2816
+    assert season_factor(return_period=10) == pytest.approx(1 + SEASONAL_CV * stats.norm.ppf(0.9))
+    assert season_factor(return_period=10, tail="dry") < season_factor("normal")
+    with pytest.raises(ValueError):
+        season_factor("soggy")
+    with pytest.raises(ValueError):
+        season_factor(return_period=1)
+
+
+def test_wet_seasons_are_wetter():
+    start = dt.date(2022, 6, 1)
+    totals = {s: generate(GRID, start, 150, seed=3, season=s).sum().item() for s in ("dry", "normal", "wet")}
+    assert totals["dry"] < totals["normal"] < totals["wet"]
+
+
+def test_a_storm_over_a_town_shows_on_its_day():
+    rain = generate(GRID, dt.date(2022, 8, 1), 5, seed=1)
+    stormy = add_storm(rain, "2022-08-03", lon=-4.1986, lat=14.4958, peak_mm=120)  # over Mopti
+    added = (stormy - rain).sel(time="2022-08-03")
+    peak = added.where(added == added.max(), drop=True)
+    # the grid cell nearest the storm centre gets nearly all of it (cells are 0.05° ≈ 5 km)
+    assert float(added.max()) == pytest.approx(120, rel=0.1)
+    assert abs(float(peak.x[0]) + 4.1986) < 0.05 and abs(float(peak.y[0]) - 14.4958) < 0.05
+    np.testing.assert_array_equal(stormy.sel(time="2022-08-02").values, rain.sel(time="2022-08-02").values)
