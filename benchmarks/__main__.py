@@ -1,8 +1,8 @@
 """``make bench``: ratio benchmarks against peers, measured in the same run.
 
-Nothing to compare yet at this stage: the hazard, impact and logistics benchmarks arrive
-with their issues. For now this times the generation of the built-in delta, against
-reading it back from the disk cache.
+Today: generating the built-in delta against reading it from the disk cache, and SPI on a
+whole grid against the climate-indices package called cell by cell (benchmarks/bench_spi.py).
+Impact and logistics benchmarks arrive with their issues.
 """
 
 import os
@@ -27,6 +27,9 @@ def main() -> None:
         domain.build_delta(use_disk_cache=True)
         cached = _best(lambda: domain.build_delta(use_disk_cache=True))
     print(f"built-in delta, 0.01° (370×370): generate {build:.3f} s, from disk cache {cached:.3f} s, ratio {build / cached:.1f}×")
+    from benchmarks import bench_spi
+
+    bench_spi.main()
 
 if __name__ == "__main__":
     main()
