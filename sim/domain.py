@@ -299,24 +299,23 @@ def build_delta(
     if cached is None:
         terrain = build_terrain(grid, list(rivers), lakes)
         cercle_index = rasterize_cercles(grid, shapes, pcodes)
-        position = {p: k for k, p in enumerate(pcodes)}
-        towns = [
-            (position[p.cercle_pcode], p.lon, p.lat, project_population(p.population_2009, rates.get(_region_of(p.cercle_pcode), rates["Mali"]), year))
-            for p in places
-            if p.population_2009 and p.cercle_pcode in position
-        ]
-        weights = village_weights(grid, terrain.hand_m, terrain.river_distance_km, terrain.floodplain)
-        population = population_raster(grid, cercle_index, [c.population for c in cercles], towns, weights)
-        delta = Delta(grid, year, tuple(cercles), tuple(places), rivers, lakes, _gauges(), _hubs(), _links(), terrain, cercle_index, population, source)
-        if use_disk_cache:
-            _write_rasters(delta)
-        return delta
-    terrain, cercle_index, population = cached
-    return Delta(grid, year, tuple(cercles), tuple(places), rivers, lakes, _gauges(), _hubs(), _links(), terrain, cercle_index, population, source)
+        population = population_raster(grid, cercle_index, [c.population for c in cercles], _towns(places, cercles, year), village_weights(grid, terrain.hand_m, terrain.river_distance_km, terrain.floodplain))
+    else:
+        terrain, cercle_index, population = cached
+    delta = Delta(grid, year, tuple(cercles), tuple(places), rivers, lakes, _gauges(), _hubs(), _links(), terrain, cercle_index, population, source)
+    if use_disk_cache and cached is None:
+        _write_rasters(delta)
+    return delta
 
 
-def _region_of(pcode: str) -> str:
-    return next(r["region"] for r in facts.read_table("cercles") if r["pcode"] == pcode)
+def _towns(places: list[Place], cercles: list[Cercle], year: int) -> list[tuple[int, float, float, int]]:
+    """(cercle index, lon, lat, projected population) of the towns with a census figure."""
+    position = {c.pcode: k for k, c in enumerate(cercles)}
+    return [
+        (position[p.cercle_pcode], p.lon, p.lat, project_population(p.population_2009, cercles[position[p.cercle_pcode]].growth_rate, year))
+        for p in places
+        if p.population_2009 and p.cercle_pcode in position
+    ]
 
 
 def _growth_rates() -> dict[str, float]:
