@@ -1,4 +1,4 @@
-"""Reading rainfall rasters onto the domain grid: the only module that opens raster files.
+"""Reading hazard layers onto the domain grid: the only module that opens raster files.
 
 Two kinds of file are read:
 
@@ -47,12 +47,16 @@ from rasterio.windows import transform as window_transform
 from sim.grid import CRS as GRID_CRS
 from sim.grid import Grid
 from sim.units import ureg
+from sim.vectorio import VECTOR_SUFFIXES, VectorError, read_polygons
 
 __all__ = [
     "DEFAULT_MAX_CELLS",
     "RESAMPLING",
     "RasterError",
     "read_rainfall",
+    "read_layer",
+    "LAYER_KINDS",
+    "CANONICAL_UNITS",
     "rainfall_factor",
     "write_geotiff",
 ]
@@ -122,10 +126,12 @@ def read_rainfall(
     if not path.is_file():
         raise RasterError(f"{path.name}: no such file")
     if path.suffix.lower() in NETCDF_SUFFIXES:
-        values, times, unit_text = _read_netcdf(path, grid, crs, units, max_cells)
+        values, times, unit_text, src_crs = _read_netcdf(path, grid, crs, units, max_cells)
     else:
-        values, times, unit_text = _read_gdal(path, grid, crs, units, max_cells)
-    return _finish(path, grid, values, times, unit_text)
+        values, times, unit_text, src_crs = _read_gdal(path, grid, crs, units, max_cells)
+    out = _finish(path, grid, values, times, unit_text)
+    out.attrs["source_crs"] = src_crs.to_string()
+    return out
 
 
 def rainfall_factor(unit_text: str, frequency: str, days: np.ndarray, name: str = "") -> np.ndarray:
@@ -222,8 +228,8 @@ def write_geotiff(da: xr.DataArray, path: str | os.PathLike, crs: str = GRID_CRS
 # --------------------------------------------------------------------------- GDAL rasters
 
 
-def _read_gdal(path, grid, crs, units, max_cells):
-    """Values ``(band, row, col)`` on the grid, dates and units of a GDAL raster."""
+def _read_gdal(path, grid, crs, units, max_cells, dates_required=True, default_units=None, units_hint="mm/day"):
+    """Values ``(band, row, col)`` on the grid, dates (None if absent and not required) and units."""
     name = path.name
     with _open_gdal(path) as src:
         _check_size(name, (src.count, src.height, src.width), max_cells)
@@ -231,10 +237,10 @@ def _read_gdal(path, grid, crs, units, max_cells):
         if src.transform.is_identity and not src.gcps[0]:
             raise RasterError(f"{name}: no georeferencing (no geotransform); not a GeoTIFF with coordinates")
         _check_overlap(name, src.bounds, src_crs, grid)
-        times = _band_dates(src, path)
-        unit_text = units or _band_units(src)
+        times = _band_dates(src, path, required=dates_required)
+        unit_text = units or _band_units(src) or default_units
         if not unit_text:
-            raise RasterError(f"{name}: no units (no 'units' tag or band unit); pass --units, e.g. --units mm/day")
+            raise RasterError(f"{name}: no units (no 'units' tag or band unit); pass --units, e.g. --units {units_hint}")
         window = _window_over_grid(src.transform, src.width, src.height, src_crs, grid)
         try:
             data = src.read(window=window, out_dtype="float32", masked=True)
@@ -243,7 +249,7 @@ def _read_gdal(path, grid, crs, units, max_cells):
             raise RasterError(f"{name}: cannot read pixels, truncated or corrupt ({detail})") from None
         source = data.filled(np.nan)
         transform = src.window_transform(window)
-    return _to_grid(source, transform, src_crs, grid), times, unit_text
+    return _to_grid(source, transform, src_crs, grid), times, unit_text, src_crs
 
 
 def _open_gdal(path: Path):
@@ -261,8 +267,11 @@ def _open_gdal(path: Path):
     return src
 
 
-def _band_dates(src, path: Path) -> pd.DatetimeIndex:
-    """One date per band, from band descriptions, tags or (one band) the file name."""
+def _band_dates(src, path: Path, required: bool = True) -> pd.DatetimeIndex | None:
+    """One date per band, from band descriptions, tags or (one band) the file name.
+
+    Without any date: an error if ``required``, else None (an undated single map).
+    """
     name = path.name
     tags = src.tags()
     found = []
@@ -285,10 +294,14 @@ def _band_dates(src, path: Path) -> pd.DatetimeIndex:
         ) or _date_from_filename(path.stem)
         if single is not None:
             return _date_index(name, [single])
+        if not required:
+            return None
         raise RasterError(
             f"{name}: no date; set the band description or a 'date' tag to YYYY-MM-DD, "
             "or put YYYYMMDD in the file name"
         )
+    if not required and not any(found):
+        return None
     raise RasterError(
         f"{name}: {src.count} bands but no date for each; set the band descriptions to "
         "YYYY-MM-DD or a 'dates' tag listing one date per band"
@@ -311,8 +324,8 @@ def _band_units(src) -> str | None:
 # --------------------------------------------------------------------------- NetCDF
 
 
-def _read_netcdf(path, grid, crs, units, max_cells):
-    """Values ``(time, row, col)`` on the grid, dates and units of a NetCDF file."""
+def _read_netcdf(path, grid, crs, units, max_cells, dates_required=True, default_units=None, units_hint="mm/day"):
+    """Values ``(time, row, col)`` on the grid, dates (None if absent and not required) and units."""
     name = path.name
     try:
         ds = xr.open_dataset(path, engine="netcdf4", decode_times=True)
@@ -322,7 +335,8 @@ def _read_netcdf(path, grid, crs, units, max_cells):
     with ds:
         var = _pick_variable(name, ds)
         ydim, xdim = _spatial_dims(name, var)
-        var = _with_time(name, var, path)
+        undated = "time" not in var.dims and not dates_required and _parse_date(var.attrs.get("date")) is None and _date_from_filename(path.stem) is None
+        var = var.expand_dims(time=[pd.Timestamp(0)]) if undated else _with_time(name, var, path)
         extra = [d for d in var.dims if d not in ("time", ydim, xdim)]
         if extra:
             raise RasterError(f"{name}: unexpected dimension(s) {', '.join(extra)}; expected time, latitude, longitude")
@@ -334,10 +348,10 @@ def _read_netcdf(path, grid, crs, units, max_cells):
         transform = _transform_from_centres(var[xdim].values, var[ydim].values, name)
         width, height = var.sizes[xdim], var.sizes[ydim]
         _check_overlap(name, _bounds_of(transform, width, height), src_crs, grid)
-        times = _date_index(name, _times_of(name, var["time"]))
-        unit_text = units or str(var.attrs.get("units", "")).strip()
+        times = None if undated else _date_index(name, _times_of(name, var["time"]))
+        unit_text = units or str(var.attrs.get("units", "")).strip() or default_units
         if not unit_text:
-            raise RasterError(f"{name}: variable {var.name!r} has no 'units' attribute; pass --units, e.g. --units mm/day")
+            raise RasterError(f"{name}: variable {var.name!r} has no 'units' attribute; pass --units, e.g. --units {units_hint}")
         window = _window_over_grid(transform, width, height, src_crs, grid)
         rows, cols = window.toslices()
         try:
@@ -345,7 +359,7 @@ def _read_netcdf(path, grid, crs, units, max_cells):
         except (OSError, RuntimeError, ValueError) as err:
             raise RasterError(f"{name}: cannot read values ({_first_line(err)})") from None
     transform = window_transform(window, transform)
-    return _to_grid(source, transform, src_crs, grid), times, unit_text
+    return _to_grid(source, transform, src_crs, grid), times, unit_text, src_crs
 
 
 def _pick_variable(name: str, ds: xr.Dataset) -> xr.DataArray:
@@ -594,3 +608,113 @@ def _date_from_filename(stem: str) -> date | None:
 def _first_line(err: Exception) -> str:
     text = str(err).strip()
     return text.splitlines()[0] if text else type(err).__name__
+
+
+# --------------------------------------------------------------------------- hazard layers
+
+LAYER_KINDS = ("rainfall", "flood-depth", "flood-extent", "drought-index")
+"""Kinds of hazard layer the catalog holds."""
+
+CANONICAL_UNITS = {"rainfall": "mm/day", "flood-depth": "m", "flood-extent": "1", "drought-index": "1"}
+"""Units a layer of each kind is returned in (monthly rainfall series: mm/month)."""
+
+
+def read_layer(
+    path: str | os.PathLike,
+    kind: str,
+    grid: Grid | None = None,
+    crs: str | None = None,
+    units: str | None = None,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> xr.DataArray:
+    """Read a hazard layer of ``kind`` onto the domain grid, in canonical units.
+
+    Parameters
+    ----------
+    kind : {'rainfall', 'flood-depth', 'flood-extent', 'drought-index'}
+        ``rainfall``: see :func:`read_rainfall` (dates required). ``flood-depth``: a
+        raster of water depth in any length unit, returned in m. ``flood-extent``: polygons
+        (GeoJSON, GeoPackage, zipped Shapefile) or a 0/1 raster, returned as the flooded
+        share of each cell's centre (0 or 1). ``drought-index``: a dimensionless raster
+        (SPI, WRSI, …). Dates are optional except for rainfall; an undated map has dims
+        ``(y, x)``.
+
+    Raises
+    ------
+    RasterError
+        One line naming the file.
+    """
+    if kind not in LAYER_KINDS:
+        raise RasterError(f"unknown layer kind {kind!r}; expected one of {', '.join(LAYER_KINDS)}")
+    path = Path(path)
+    grid = grid or Grid()
+    if kind == "rainfall":
+        return read_rainfall(path, grid, crs, units, max_cells)
+    if not path.is_file():
+        raise RasterError(f"{path.name}: no such file")
+    if kind == "flood-extent" and path.suffix.lower() in VECTOR_SUFFIXES:
+        return _read_extent_polygons(path, grid, crs)
+    hint = {"flood-depth": "m"}.get(kind, "1")
+    default = None if kind == "flood-depth" else "1"
+    reader = _read_netcdf if path.suffix.lower() in NETCDF_SUFFIXES else _read_gdal
+    values, times, unit_text, src_crs = reader(path, grid, crs, units, max_cells, dates_required=False, default_units=default, units_hint=hint)
+    quantity = _parse_units(unit_text, path.name) if unit_text not in ("1", "") else ureg.Quantity(1.0)
+    target = CANONICAL_UNITS[kind]
+    if not quantity.check(ureg.Quantity(1.0, target).dimensionality):
+        expected = "a depth (m, cm, mm)" if kind == "flood-depth" else "dimensionless"
+        raise RasterError(f"{path.name}: units {unit_text!r} do not fit a {kind} layer; expected {expected}")
+    values = values * np.float32(quantity.to(target).magnitude)
+    if kind == "flood-depth":
+        values = np.where(values < 0, np.float32(0.0), values)
+    return _wrap(path, grid, values, times, kind, unit_text, src_crs.to_string())
+
+
+def _read_extent_polygons(path: Path, grid: Grid, crs: str | None) -> xr.DataArray:
+    """Flood-extent polygons rasterized onto the grid: 1 where a cell centre is inside."""
+    from rasterio import features
+
+    try:
+        _, geoms, source_crs = read_polygons(path, crs=crs, with_crs=True)
+    except VectorError as err:
+        raise RasterError(str(err).replace(str(path), path.name)) from None
+    shapes = [g for g in geoms if g is not None and not g.is_empty]
+    if not shapes:
+        raise RasterError(f"{path.name}: no polygons")
+    west, south, east, north = shapely_bounds(shapes)
+    if not (west < grid.east and east > grid.west and south < grid.north and north > grid.south):
+        raise RasterError(
+            f"{path.name}: does not overlap the delta (bounds {west:.3f}, {south:.3f}, {east:.3f}, {north:.3f} "
+            f"vs grid {grid.west}, {grid.south}, {grid.east}, {grid.north})"
+        )
+    mask = features.rasterize(((g, 1) for g in shapes), out_shape=grid.shape, transform=grid.transform, fill=0, dtype="uint8")
+    stamp = _date_from_filename(path.stem)
+    times = _date_index(path.name, [stamp]) if stamp else None
+    values = mask.astype(np.float32)[None, :, :]
+    return _wrap(path, grid, values, times, "flood-extent", "1", source_crs)
+
+
+def shapely_bounds(geoms) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a list of shapely geometries. [deg]"""
+    import shapely
+
+    return tuple(float(v) for v in shapely.total_bounds(np.asarray(geoms, dtype=object)))
+
+
+def _wrap(path: Path, grid: Grid, values: np.ndarray, times, kind: str, source_units: str, source_crs: str) -> xr.DataArray:
+    """A layer as ``(time, y, x)``, or ``(y, x)`` when undated, with its attributes."""
+    coords = {
+        "y": ("y", grid.y, {"units": "degrees_north", "standard_name": "latitude"}),
+        "x": ("x", grid.x, {"units": "degrees_east", "standard_name": "longitude"}),
+    }
+    if times is None:
+        data, dims = values[0], ("y", "x")
+    else:
+        data, dims = values, ("time", "y", "x")
+        coords["time"] = ("time", times.values)
+    return xr.DataArray(
+        data,
+        dims=dims,
+        coords=coords,
+        name=kind.replace("-", "_"),
+        attrs={"units": CANONICAL_UNITS[kind], "kind": kind, "source": path.name, "source_units": source_units, "source_crs": source_crs, "crs": GRID_CRS},
+    )

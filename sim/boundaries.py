@@ -18,6 +18,7 @@ from shapely.geometry import MultiPoint, Point, box
 from shapely.geometry.base import BaseGeometry
 
 from sim.grid import Grid
+from sim.vectorio import VectorError, read_polygons
 
 PCODE_FIELDS = ("admin2Pcod", "admin2Pcode", "ADM2_PCODE", "adm2_pcode", "pcode", "PCODE")
 """Field names tried, in order, for the cercle pcode in a boundaries file (OCHA COD-AB
@@ -73,29 +74,17 @@ def read_boundaries(path: str | Path, pcodes: list[str], pcode_field: str | None
     BoundariesError
         If the file cannot be read, has no pcode field, or lacks one of the cercles.
     """
-    import pyogrio  # imported here: only this function reads vector files
-
-    path = Path(path)
-    if not path.exists():
-        raise BoundariesError(f"{path}: no such file")
-    source = f"/vsizip/{path}" if path.suffix.lower() == ".zip" else str(path)
     try:
-        meta, _, geometry, field_data = pyogrio.raw.read(source)
-    except Exception as err:  # pyogrio raises several GDAL error types
-        raise BoundariesError(f"{path}: not a readable vector file ({_first_line(err)})") from None
-    fields = [str(f) for f in meta["fields"]]
+        fields, geoms = read_polygons(path)
+    except VectorError as err:
+        raise BoundariesError(str(err)) from None
     if pcode_field is None:
         pcode_field = next((f for f in PCODE_FIELDS if f in fields), None)
     if pcode_field not in fields:
         raise BoundariesError(
             f"{path}: no pcode field (tried {', '.join(PCODE_FIELDS)}); fields are: {', '.join(fields)}"
         )
-    values = [str(v) for v in field_data[fields.index(pcode_field)]]
-    geoms = shapely.from_wkb(geometry)
-    crs = meta.get("crs")
-    if not crs:
-        raise BoundariesError(f"{path}: no CRS; give the file a .prj or convert it to EPSG:4326")
-    geoms = _to_wgs84(geoms, crs, path)
+    values = [str(v) for v in fields[pcode_field]]
     wanted = set(pcodes)
     found: dict[str, list[BaseGeometry]] = {}
     for value, geom in zip(values, geoms):
@@ -117,21 +106,3 @@ def rasterize_cercles(grid: Grid, shapes: dict[str, CercleShape], order: list[st
         dtype="int32",
     )
     return index.astype(np.int16)
-
-
-def _to_wgs84(geoms, crs: str, path: Path):
-    from pyproj import CRS, Transformer
-
-    try:
-        source = CRS.from_user_input(crs)
-    except Exception as err:
-        raise BoundariesError(f"{path}: unknown CRS {crs!r} ({_first_line(err)})") from None
-    if source.equals(CRS.from_epsg(4326), ignore_axis_order=True):
-        return geoms
-    transformer = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
-    return shapely.transform(geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
-
-
-def _first_line(err: Exception) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__

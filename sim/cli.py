@@ -56,13 +56,30 @@ def _parser() -> argparse.ArgumentParser:
     domain.add_argument("--boundaries", type=Path, default=None, help="official cercle boundaries (OCHA COD-AB GeoJSON, Shapefile or zipped Shapefile)")
     domain.add_argument("--json", action="store_true", help="print JSON instead of a table")
     domain.set_defaults(run=_domain)
+
+    hazards = sub.add_parser("hazards", help="the hazard-layer catalog", description="Add and list hazard layers (folder: hazards/layers or $SIM_HAZARD_CATALOG).")
+    hsub = hazards.add_subparsers(dest="hazards_command", metavar="ACTION", required=True)
+    add = hsub.add_parser("add", help="validate a file and register it as a layer")
+    add.add_argument("file", type=Path, metavar="FILE")
+    add.add_argument("--name", required=True, help="layer name: lower case, digits and dashes")
+    add.add_argument("--kind", required=True, choices=("rainfall", "flood-depth", "flood-extent", "drought-index"))
+    add.add_argument("--units", help="units of the values when the file does not say (e.g. mm/day, m, 1)")
+    add.add_argument("--crs", help="CRS of the file when it has none (e.g. EPSG:32630)")
+    add.add_argument("--source", default="unspecified", help="who produced the data")
+    add.add_argument("--licence", default="unspecified", help="licence of the data")
+    add.add_argument("--description", default="", help="free text")
+    add.set_defaults(run=_hazards_add)
+    listing = hsub.add_parser("list", help="list the layers")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(run=_hazards_list)
     return parser
 
 
 def _validate(args) -> int:
-    from sim.scenario import check_files
+    from hazards.catalog import layer_kinds
+    from sim.scenario import check_files, validation_context
 
-    problems = check_files(args.files)
+    problems = check_files(args.files, context=validation_context(layers=layer_kinds()))
     bad = {p.file for p in problems}
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -110,3 +127,40 @@ def _domain(args) -> int:
     total = sum(sums.values())
     print(f"{'total':<33} {sum(c.population_2009 for c in delta.cercles):>10,} {total:>10,}")
     return EXIT_OK
+
+
+def _hazards_add(args) -> int:
+    from hazards.catalog import CatalogError, add_layer, catalog_folder
+
+    try:
+        card = add_layer(
+            args.file,
+            args.name,
+            args.kind,
+            units=args.units,
+            crs=args.crs,
+            source=args.source,
+            licence=args.licence,
+            description=args.description,
+        )
+    except CatalogError as err:
+        raise UserError(str(err)) from None
+    coverage = f", {card.time_coverage.start} to {card.time_coverage.end} ({card.time_coverage.steps} maps)" if card.time_coverage else ""
+    print(f"added {card.kind} layer {card.name!r} in {card.units}{coverage} to {catalog_folder()}")
+    return EXIT_OK
+
+
+def _hazards_list(args) -> int:
+    from hazards.catalog import catalog_folder, list_layers
+
+    cards, problems = list_layers()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if args.json:
+        print(json.dumps([c.model_dump(mode="json") for c in cards], ensure_ascii=False, indent=2))
+    else:
+        print(f"{len(cards)} layer(s) in {catalog_folder()}")
+        for c in cards:
+            span = f"{c.time_coverage.start}..{c.time_coverage.end}" if c.time_coverage else "undated"
+            print(f"{c.name:<24} {c.kind:<14} {c.units:<9} {span:<23} {c.source}")
+    return EXIT_BAD_INPUT if problems else EXIT_OK

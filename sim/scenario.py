@@ -147,9 +147,23 @@ class Scenario(Strict):
     def _hazard_settings(self, info: pydantic.ValidationInfo):
         if self.hazard == "flood" and self.flood is None:
             raise ValueError("hazard: a flood scenario needs a 'flood' section")
-        gauges = (info.context or {}).get("gauges")
+        context = info.context or {}
+        gauges = context.get("gauges")
         if self.flood is not None and gauges and self.flood.gauge not in gauges:
             raise ValueError(f"flood.gauge: unknown gauge {self.flood.gauge!r}; known: {', '.join(gauges)}")
+        layers = context.get("layers")
+        if layers is not None:
+            wanted = [("rainfall.layer", self.rainfall.layer, ("rainfall",))]
+            if self.flood is not None:
+                wanted.append(("flood.layer", self.flood.layer, ("flood-depth", "flood-extent")))
+            for field, name, kinds in wanted:
+                if name is None:
+                    continue
+                if name not in layers:
+                    known = ", ".join(sorted(n for n, k in layers.items() if k in kinds)) or "none"
+                    raise ValueError(f"{field}: no layer {name!r} in the hazard catalog; {' or '.join(kinds)} layers: {known}")
+                if layers[name] not in kinds:
+                    raise ValueError(f"{field}: layer {name!r} is a {layers[name]} layer, expected {' or '.join(kinds)}")
         return self
 
     @property
@@ -235,18 +249,25 @@ class InputError(ValueError):
         self.problems = problems
 
 
-def validation_context() -> dict[str, Any]:
-    """What validators may check names against (from the packaged facts, not user files)."""
-    return {"gauges": sorted({row["name"] for row in facts.read_table("gauges")})}
-
-
-def parse_text(text: str, file: str, expect: str | None = None) -> Scenario | Plan:
-    """Validate YAML ``text`` as a scenario or a plan; ``file`` names it in errors.
+def validation_context(layers: dict[str, str] | None = None) -> dict[str, Any]:
+    """What validators may check names against.
 
     Parameters
     ----------
-    expect : {'scenario', 'plan'}, optional
-        Refuse the other kind.
+    layers : dict, optional
+        Hazard-catalog layer names → kinds (``hazards.catalog.layer_kinds()``); when given,
+        a scenario naming a missing layer, or one of the wrong kind, is refused.
+    """
+    context: dict[str, Any] = {"gauges": sorted({row["name"] for row in facts.read_table("gauges")})}
+    if layers is not None:
+        context["layers"] = dict(layers)
+    return context
+
+
+def read_mapping(text: str, file: str, what: str) -> CommentedMap:
+    """Parse YAML ``text`` into a mapping that remembers its line numbers.
+
+    ``what`` describes the expected content in the message for an empty file.
 
     Raises
     ------
@@ -266,9 +287,41 @@ def parse_text(text: str, file: str, expect: str | None = None) -> Scenario | Pl
     except YAMLError as err:
         raise InputError([Problem(file, None, "yaml", str(err).splitlines()[0])]) from None
     if data is None:
-        raise InputError([Problem(file, 1, "file", "is empty; expected a mapping with 'kind: scenario' or 'kind: plan'")])
+        raise InputError([Problem(file, 1, "file", f"is empty; expected {what}")])
     if not isinstance(data, CommentedMap):
         raise InputError([Problem(file, 1, "file", "expected a mapping of keys to values at the top level")])
+    return data
+
+
+def validate_mapping(data: CommentedMap, file: str, schema: type[BaseModel], context: dict | None = None):
+    """Validate a parsed mapping against ``schema``; every error carries its line.
+
+    Raises
+    ------
+    InputError
+    """
+    try:
+        return schema.model_validate(_plain(data), context=context)
+    except pydantic.ValidationError as err:
+        problems = [_problem(file, data, schema, e) for e in err.errors()]
+        raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.field))) from None
+
+
+def parse_text(text: str, file: str, expect: str | None = None, context: dict | None = None) -> Scenario | Plan:
+    """Validate YAML ``text`` as a scenario or a plan; ``file`` names it in errors.
+
+    Parameters
+    ----------
+    expect : {'scenario', 'plan'}, optional
+        Refuse the other kind.
+    context : dict, optional
+        Names to check against (see :func:`validation_context`); by default the gauges.
+
+    Raises
+    ------
+    InputError
+    """
+    data = read_mapping(text, file, "a mapping with 'kind: scenario' or 'kind: plan'")
     kind = data.get("kind")
     if kind not in SCHEMAS:
         line = data.lc.data["kind"][0] + 1 if "kind" in data else 1
@@ -276,15 +329,10 @@ def parse_text(text: str, file: str, expect: str | None = None) -> Scenario | Pl
         raise InputError([Problem(file, line, "kind", f"must be 'scenario' or 'plan' ({got})")])
     if expect and kind != expect:
         raise InputError([Problem(file, data.lc.data["kind"][0] + 1, "kind", f"expected a {expect}, this file is a {kind}")])
-    schema = SCHEMAS[kind]
-    try:
-        return schema.model_validate(_plain(data), context=validation_context())
-    except pydantic.ValidationError as err:
-        problems = [_problem(file, data, schema, e) for e in err.errors()]
-        raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.field))) from None
+    return validate_mapping(data, file, SCHEMAS[kind], context if context is not None else validation_context())
 
 
-def load_file(path: str | Path, expect: str | None = None) -> Scenario | Plan:
+def load_file(path: str | Path, expect: str | None = None, context: dict | None = None) -> Scenario | Plan:
     """Read and validate a scenario or plan file.
 
     Raises
@@ -303,23 +351,22 @@ def load_file(path: str | Path, expect: str | None = None) -> Scenario | Plan:
         raise InputError([Problem(str(path), None, "file", "is not UTF-8 text")]) from None
     except OSError as err:
         raise InputError([Problem(str(path), None, "file", err.strerror or str(err))]) from None
-    return parse_text(text, str(path), expect=expect)
+    return parse_text(text, str(path), expect=expect, context=context)
 
 
-def check_files(paths: list[str | Path]) -> list[Problem]:
+def check_files(paths: list[str | Path], context: dict | None = None) -> list[Problem]:
     """Every problem in every file (an empty list when all are valid)."""
     problems: list[Problem] = []
     for path in paths:
         try:
-            load_file(path)
+            load_file(path, context=context)
         except InputError as err:
             problems.extend(err.problems)
     return problems
 
 
-def dump_text(model: Scenario | Plan) -> str:
-    """YAML text of a scenario or plan, quantities written with their units."""
-    data = model.model_dump(mode="python", exclude_none=True)
+def dump_yaml(data: dict) -> str:
+    """YAML text of plain data (block style, Unicode kept, 100 columns)."""
     yaml = YAML(typ="rt")
     yaml.default_flow_style = False
     yaml.allow_unicode = True
@@ -327,6 +374,11 @@ def dump_text(model: Scenario | Plan) -> str:
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     return buffer.getvalue()
+
+
+def dump_text(model: Scenario | Plan) -> str:
+    """YAML text of a scenario or plan, quantities written with their units."""
+    return dump_yaml(model.model_dump(mode="python", exclude_none=True))
 
 
 def save_file(model: Scenario | Plan, path: str | Path) -> None:

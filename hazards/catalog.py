@@ -1,0 +1,218 @@
+"""The hazard-layer catalog: layers DRR staff add, each a YAML card next to its file.
+
+A layer is ``<name>.yaml`` (the card: name, kind, units, source, licence, time coverage,
+original CRS) and ``<name>.<ext>`` (the data: GeoTIFF, NetCDF, GeoJSON, GeoPackage or a
+zipped Shapefile) in the catalog folder: ``hazards/layers/`` or ``$SIM_HAZARD_CATALOG``.
+
+Adding a layer reads it completely onto the domain grid first — the same checks as
+:func:`open_layer` — and writes nothing until everything passed; then the data file and,
+last, the card are written atomically. A refused layer leaves the folder byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+import xarray as xr
+from pydantic import Field
+
+from hazards.io import LAYER_KINDS, RasterError, read_layer
+from sim.fileio import write_text_atomic
+from sim.grid import Grid
+from sim.scenario import NAME_PATTERN, InputError, Problem, Strict, read_mapping, validate_mapping
+
+DEFAULT_FOLDER = Path(__file__).resolve().parent / "layers"
+"""The catalog shipped with the project."""
+
+ACCEPTED_SUFFIXES = {".tif", ".tiff", ".nc", ".nc4", ".geojson", ".json", ".gpkg", ".zip", ".vrt"}
+"""File endings a layer may have (a Shapefile must come zipped with its .shx, .dbf and .prj)."""
+
+
+class CatalogError(ValueError):
+    """A layer that cannot be added or opened; one line naming the file or the layer."""
+
+
+class TimeCoverage(Strict):
+    """Dates covered by a layer."""
+
+    start: dt.date = Field(description="First date in the layer")
+    end: dt.date = Field(description="Last date in the layer")
+    steps: int = Field(ge=1, description="Number of dated maps")
+
+
+class LayerCard(Strict):
+    """What the catalog knows of a layer."""
+
+    name: str = Field(pattern=NAME_PATTERN, description="Name scenarios use for the layer: lower case, digits and dashes")
+    kind: Literal[LAYER_KINDS] = Field(description="rainfall, flood-depth, flood-extent or drought-index")
+    file: str = Field(pattern=r"^[^/\\]+$", description="Data file, next to the card")
+    units: str = Field(description="Units the layer is returned in (mm/day, mm/month, m or 1)")
+    source_units: str = Field(description="Units of the values in the file")
+    original_crs: str = Field(description="CRS of the file as added")
+    source: str = Field(min_length=1, description="Who produced the data, with an address if possible")
+    licence: str = Field(min_length=1, description="Licence of the data")
+    time_coverage: TimeCoverage | None = Field(None, description="Dates covered; absent for an undated map")
+    description: str = Field("", description="Free text")
+
+
+def catalog_folder(folder: str | Path | None = None) -> Path:
+    """The catalog folder: ``folder``, else ``$SIM_HAZARD_CATALOG``, else ``hazards/layers``."""
+    if folder is not None:
+        return Path(folder)
+    return Path(os.environ.get("SIM_HAZARD_CATALOG") or DEFAULT_FOLDER)
+
+
+def list_layers(folder: str | Path | None = None) -> tuple[list[LayerCard], list[Problem]]:
+    """Cards of the catalog sorted by name, and the problems of cards that do not read."""
+    root = catalog_folder(folder)
+    cards, problems = [], []
+    if not root.is_dir():
+        return cards, problems
+    for path in sorted(root.glob("*.yaml")):
+        try:
+            card = _read_card(path)
+        except InputError as err:
+            problems.extend(err.problems)
+            continue
+        if not (root / card.file).is_file():
+            problems.append(Problem(str(path), None, "file", f"data file {card.file} is missing"))
+            continue
+        cards.append(card)
+    return cards, problems
+
+
+def layer_kinds(folder: str | Path | None = None) -> dict[str, str]:
+    """Layer name → kind, for checking scenarios that name layers."""
+    return {card.name: card.kind for card in list_layers(folder)[0]}
+
+
+def prepare_layer(
+    path: str | Path,
+    name: str,
+    kind: str,
+    units: str | None = None,
+    crs: str | None = None,
+    source: str = "unspecified",
+    licence: str = "unspecified",
+    description: str = "",
+    folder: str | Path | None = None,
+    grid: Grid | None = None,
+) -> tuple[LayerCard, xr.DataArray]:
+    """Check a file as a new layer and return its card and its data on the grid.
+
+    Nothing is written: the app shows the returned map before the user saves it.
+
+    Raises
+    ------
+    CatalogError
+        One line: a bad name or kind, a name already taken, an unsupported file, or any
+        problem reading it (:class:`hazards.io.RasterError`).
+    """
+    path = Path(path)
+    root = catalog_folder(folder)
+    if not re.fullmatch(NAME_PATTERN, name or ""):
+        raise CatalogError(f"layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)")
+    if kind not in LAYER_KINDS:
+        raise CatalogError(f"unknown kind {kind!r}; expected one of {', '.join(LAYER_KINDS)}")
+    suffix = path.suffix.lower()
+    if suffix == ".shp":
+        raise CatalogError(f"{path.name}: a Shapefile must be zipped with its .shx, .dbf and .prj; add the .zip")
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise CatalogError(f"{path.name}: unsupported file type {suffix or '(none)'}; expected one of {', '.join(sorted(ACCEPTED_SUFFIXES))}")
+    if (root / f"{name}.yaml").exists() or any(root.glob(f"{name}.*")):
+        raise CatalogError(f"layer {name!r} already exists in {root}; choose another --name")
+    try:
+        data = read_layer(path, kind, grid=grid, crs=crs, units=units)
+    except RasterError as err:
+        raise CatalogError(str(err)) from None
+    coverage = None
+    if "time" in data.dims:
+        times = data["time"].values
+        coverage = {"start": str(times[0])[:10], "end": str(times[-1])[:10], "steps": len(times)}
+    card_data = {
+        "name": name,
+        "kind": kind,
+        "file": f"{name}{suffix}",
+        "units": data.attrs["units"],
+        "source_units": data.attrs.get("source_units", units or "1"),
+        "original_crs": crs or data.attrs.get("source_crs", "unknown"),
+        "source": source,
+        "licence": licence,
+        "time_coverage": coverage,
+        "description": description,
+    }
+    try:
+        card = LayerCard.model_validate(card_data)
+    except Exception as err:
+        first = getattr(err, "errors", lambda: [{"loc": ("card",), "msg": str(err)}])()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise CatalogError(f"{path.name}: {field}: {first['msg']}") from None
+    return card, data
+
+
+def add_layer(path: str | Path, name: str, kind: str, folder: str | Path | None = None, **options) -> LayerCard:
+    """Validate a file and register it in the catalog (see :func:`prepare_layer`).
+
+    The data file is copied in atomically, then the card is written atomically, last.
+    """
+    root = catalog_folder(folder)
+    card, _ = prepare_layer(path, name, kind, folder=root, **options)
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / card.file
+    handle, tmp = tempfile.mkstemp(dir=root, prefix=f".{card.file}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target)
+        write_text_atomic(root / f"{card.name}.yaml", card_text(card))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        if not (root / f"{card.name}.yaml").exists():
+            target.unlink(missing_ok=True)
+        raise
+    return card
+
+
+def open_layer(name: str, folder: str | Path | None = None, grid: Grid | None = None) -> xr.DataArray:
+    """A catalog layer on the domain grid in canonical units, ``attrs["units"]`` set.
+
+    Raises
+    ------
+    CatalogError
+        If there is no such layer or its file no longer reads.
+    """
+    root = catalog_folder(folder)
+    card_path = root / f"{name}.yaml"
+    if not card_path.is_file():
+        known = ", ".join(c.name for c in list_layers(root)[0]) or "none"
+        raise CatalogError(f"no layer {name!r} in {root}; layers: {known}")
+    try:
+        card = _read_card(card_path)
+    except InputError as err:
+        raise CatalogError(str(err)) from None
+    crs = None if card.original_crs == "unknown" else card.original_crs
+    try:
+        data = read_layer(root / card.file, card.kind, grid=grid, crs=crs, units=card.source_units)
+    except RasterError as err:
+        raise CatalogError(f"layer {name!r}: {err}") from None
+    data.attrs.update({"layer": card.name, "source": card.source, "licence": card.licence})
+    return data
+
+
+def card_text(card: LayerCard) -> str:
+    """The card as YAML text."""
+    from sim.scenario import dump_yaml
+
+    return dump_yaml(card.model_dump(mode="python", exclude_none=True))
+
+
+def _read_card(path: Path) -> LayerCard:
+    text = path.read_text(encoding="utf-8")
+    data = read_mapping(text, str(path), "a layer card")
+    return validate_mapping(data, str(path), LayerCard)
