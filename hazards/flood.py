@@ -30,6 +30,13 @@ References
    https://onisdin.info/en/news/opidin-predicts-high-floods
 .. [5] Mopti 671 cm on 9 Oct 2022 (OPIDIN bulletin 12 Oct 2022); Bani at Sofara 6.72 m about
    23 Sep 2022 (https://worldsaid.com/node/1534).
+.. [6] DelMaSIG flood models: 1984 Mopti 440 cm (19 Oct), Akka 336 cm (30 Oct),
+   https://www.delmasig.com/page20_crue%204.40 ; 2006 Mopti 597 cm (31 Oct), Akka 462 cm (18 Nov),
+   https://www.delmasig.com/page18_crrue%205.97
+.. [7] OPIDIN bulletins: 2014 Mopti 596 cm on 23 Oct, Akka 9–13 Nov, Diré 15–23 Nov; 2019 Mopti
+   640 cm on 26 Oct, Akka 18–22 Nov, Diré 27 Nov–5 Dec
+   (https://opidin.org/fr/actualites/bulletins-2019/bulletin-12-1er-novembre-2019); 2024 Mopti
+   716 cm on 8 Nov, Akka 11–15 Dec (https://opidin.org/en/bulletin-19-18-november-2024).
 """
 
 from __future__ import annotations
@@ -48,16 +55,29 @@ from sim.terrain import TOPOGRAPHIC_MAX_FLOOD_KM2, sample_rivers
 DRY_PERIOD_FLOOD_KM2 = 3_840.0
 """Area under water in the dry period [km²]. References: ONISDIN [1]_."""
 
-AKKA_CALIBRATION = (442.0, 12_600.0)
-"""Akka stage [cm] and the delta's flooded area [km²] at that stage. References: OPIDIN 2014 [2]_."""
-
-AKKA_AREA_SCALE_CM = float(
-    AKKA_CALIBRATION[0]
-    / -np.log((TOPOGRAPHIC_MAX_FLOOD_KM2 - AKKA_CALIBRATION[1]) / (TOPOGRAPHIC_MAX_FLOOD_KM2 - DRY_PERIOD_FLOOD_KM2))
+AKKA_STAGE_AREA = (
+    (0.0, DRY_PERIOD_FLOOD_KM2),
+    (350.0, 7_000.0),
+    (412.0, 10_900.0),
+    (442.0, 12_500.0),
+    (600.0, 35_000.0),
 )
-"""Stage scale of the flooded-area relation [cm], fixed by :data:`AKKA_CALIBRATION`.
-Notes: the relation's shape (exponential approach to the topographic maximum from the
-dry-period area at stage 0) is an assumption; its two anchors and bound are published."""
+"""Akka stage [cm] → flooded area of the delta [km²], the anchors of :func:`flooded_area`.
+
+References
+----------
+- 0 cm: the dry-period water cover, 3,840 km² (ONISDIN [1]_).
+- 350 cm: low-flow years peak at about 3.5 m at Akka (OPIDIN technical background [3]_);
+  the annual maximum flooded area is about 7,000 km² in a dry year (Mali biodiversity
+  clearing-house, http://ml.chm-cbd.net/biodiversity/zone-humide/lacs-et-fleuves/delta-interieur-du-niger/).
+- 412 cm → 10,900 km² and 441–443 cm → 12,400–12,600 km²: OPIDIN's own relation as quoted in
+  its 2014 bulletins [2]_ (https://www.opidin.org/@@multilingual-selector/fba9cd14088c4f5fb566bfba85c8d3cc/en?set_language=en);
+  442 cm is given the mean, 12,500 km².
+- 600 cm: high flows reach about 6 m at Akka [3]_; about 35,000 km² flood in a wet year
+  (same clearing-house page).
+Between anchors the relation is linear (an assumption); above 600 cm it approaches the
+topographic maximum, 36,470 km² [1]_.
+"""
 
 MOPTI_DRY_SEASON_CM = 100.0
 """Stage at Mopti in the dry season [cm]. References: OPIDIN [3]_."""
@@ -72,20 +92,40 @@ Mopti is a little quicker than the rise); rates stay within :data:`MAX_STAGE_RAT
 
 @dataclass(frozen=True)
 class GaugeRelation:
-    """How a gauge follows Mopti: peak = ratio × Mopti peak, ``lag_days`` later."""
+    """How a gauge follows Mopti: peak = ratio × Mopti peak, some days later.
+
+    The lag is ``lag_days`` for a Mopti peak of 600 cm and grows by ``lag_per_cm`` per cm
+    of Mopti peak: big floods spread over the lakes and travel slower.
+    """
 
     ratio: float
-    lag_days: int
+    lag_days: float
     source: str
+    lag_per_cm: float = 0.0
+
+    def lag(self, mopti_peak_cm: float) -> float:
+        """Days from the Mopti peak to this gauge's peak [day]."""
+        return self.lag_days + self.lag_per_cm * (mopti_peak_cm - 600.0)
 
 
 GAUGE_RELATIONS = {
-    "Mopti": GaugeRelation(1.0, 0, "reference gauge"),
-    "Sofara": GaugeRelation(672.0 / 671.0, -16, "2022: Sofara 672 cm ~23 Sep, Mopti 671 cm 9 Oct [5]_"),
-    "Akka": GaugeRelation(442.0 / 587.0, 35, "2014 peaks Mopti 587 / Akka 442 cm [2]_; Akka ~35 days after Mopti in 2016 [4]_"),
-    "Diré": GaugeRelation(469.0 / 587.0, 50, "2014 peaks Mopti 587 / Diré 469 cm [2]_ (2016: 517/657, same ratio [4]_); Diré ~50 days after Mopti [4]_"),
+    "Mopti": GaugeRelation(1.0, 0.0, "reference gauge"),
+    "Sofara": GaugeRelation(672.0 / 671.0, -16.0, "2022: Sofara 672 cm ~23 Sep, Mopti 671 cm 9 Oct [5]_"),
+    "Akka": GaugeRelation(
+        0.76, 24.0,
+        "peak ratio: mean of 1984 (336/440) and 2006 (462/597) observed [6]_ and 2014 (442/596) [2]_; "
+        "lag: least-squares line through (Mopti peak, days to Akka) = (440, 11), (597, 18), (596, 18), "
+        "(640, 25), (657, 40), (716, 35) for 1984, 2006, 2014, 2019, 2016, 2024 [4]_ [6]_ [7]_",
+        lag_per_cm=0.099,
+    ),
+    "Diré": GaugeRelation(
+        0.787, 34.0,
+        "peak ratio: 2014 469/596 [2]_ and 2016 517/657 [4]_; lag: Akka's plus 10 days, the median of "
+        "9, 10 and 14 days between the Akka and Diré windows in 2014, 2019 and 2016 [4]_ [7]_",
+        lag_per_cm=0.099,
+    ),
 }
-"""Peak ratio and lag of each gauge relative to Mopti. References: [2]_, [4]_, [5]_."""
+"""Peak ratio and lag of each gauge relative to Mopti. References: [2]_, [4]_ to [7]_."""
 
 REACH_GAUGE = {"Niger": None, "Bani": "Sofara", "Diaka": "Mopti", "Bara-Issa": "Akka"}
 """Gauge whose hydrograph each river's floodplain follows (None: by position along the Niger)."""
@@ -106,10 +146,11 @@ delta (Mali flood management, https://docslib.org/doc/6499362/mali-flood-managem
 def flooded_area(stage_cm, gauge: str = "Akka"):
     """Area of the inland delta under water for a stage at a gauge [km²].
 
-    Exponential approach from the dry-period area (stage 0) to the topographic maximum,
-    through OPIDIN's Akka 442 cm ≈ 12,600 km². Stages at other gauges are converted to the
-    Akka stage of the same flood with :data:`GAUGE_RELATIONS`. Increasing with stage, never
-    above 36,470 km².
+    Linear between the published anchors of :data:`AKKA_STAGE_AREA` (dry period 3,840 km²;
+    OPIDIN's Akka 412 cm ≈ 10,900 km² and 442 cm ≈ 12,500 km²; dry- and wet-year maxima),
+    then approaching the topographic maximum of 36,470 km², never above it. Stages at
+    other gauges are converted to the Akka stage of the same flood with
+    :data:`GAUGE_RELATIONS`. Increasing with stage.
 
     Parameters
     ----------
@@ -120,9 +161,12 @@ def flooded_area(stage_cm, gauge: str = "Akka"):
     """
     if gauge not in GAUGE_RELATIONS:
         raise ValueError(f"unknown gauge {gauge!r}; known: {', '.join(GAUGE_RELATIONS)}")
-    akka = np.asarray(stage_cm, float) * GAUGE_RELATIONS["Akka"].ratio / GAUGE_RELATIONS[gauge].ratio
-    excess = np.maximum(akka, 0.0)
-    area = TOPOGRAPHIC_MAX_FLOOD_KM2 - (TOPOGRAPHIC_MAX_FLOOD_KM2 - DRY_PERIOD_FLOOD_KM2) * np.exp(-excess / AKKA_AREA_SCALE_CM)
+    akka = np.maximum(np.asarray(stage_cm, float) * GAUGE_RELATIONS["Akka"].ratio / GAUGE_RELATIONS[gauge].ratio, 0.0)
+    stages, areas = np.array(AKKA_STAGE_AREA).T
+    slope = (areas[-1] - areas[-2]) / (stages[-1] - stages[-2])
+    room = TOPOGRAPHIC_MAX_FLOOD_KM2 - areas[-1]
+    above = TOPOGRAPHIC_MAX_FLOOD_KM2 - room * np.exp(-slope * np.maximum(akka - stages[-1], 0.0) / room)
+    area = np.where(akka <= stages[-1], np.interp(akka, stages, areas), above)
     return float(area) if np.ndim(area) == 0 else area
 
 
@@ -138,7 +182,7 @@ def stage_hydrograph(dates: pd.DatetimeIndex, peak_cm: float, peak_date: dt.date
     amplitude = max(peak_cm * relation.ratio - base, 0.0)
     sigma_rise = max(amplitude * np.exp(-0.5) / MAX_STAGE_RATE_CM_PER_DAY, 1.0)
     sigma_fall = max(sigma_rise * FALL_TO_RISE, amplitude * np.exp(-0.5) / MAX_STAGE_RATE_CM_PER_DAY)
-    centre = pd.Timestamp(peak_date) + pd.Timedelta(days=relation.lag_days)
+    centre = pd.Timestamp(peak_date) + pd.Timedelta(days=round(relation.lag(peak_cm)))
     days = ((dates - centre) / pd.Timedelta(days=1)).to_numpy(float)
     sigma = np.where(days < 0, sigma_rise, sigma_fall)
     return base + amplitude * np.exp(-0.5 * (days / sigma) ** 2)
