@@ -222,20 +222,14 @@ def fluvial_depth(delta: Delta, dates: pd.DatetimeIndex, peak_cm: float, peak_da
     grid = delta.grid
     plain = delta.terrain.floodplain
     hand = delta.terrain.hand_m
-    area = np.broadcast_to(grid.cell_area_km2[:, None], grid.shape)
-    order = np.argsort(hand[plain])
-    hand_sorted = hand[plain][order]
-    cumulative_area = np.cumsum(area[plain][order])
     reach = reach_gauges(delta)
-    names = list(GAUGE_RELATIONS)
     depth = np.zeros((len(dates), *grid.shape), np.float32)
-    for k, name in enumerate(names):
+    for k, name in enumerate(GAUGE_RELATIONS):
         cells = plain & (reach == k)
         if not cells.any():
             continue
         stages = stage_hydrograph(dates, peak_cm, peak_date, gauge=name)
-        flooded = np.minimum(flooded_area(stages, gauge=name), cumulative_area[-1])
-        level = np.interp(flooded, cumulative_area, hand_sorted)  # water level above drainage [m]
+        level = level_for_area(delta, flooded_area(stages, gauge=name))
         depth[:, cells] = np.maximum(level[:, None] - hand[cells][None, :], 0.0)
     return xr.DataArray(
         depth,
@@ -244,6 +238,24 @@ def fluvial_depth(delta: Delta, dates: pd.DatetimeIndex, peak_cm: float, peak_da
         attrs={"units": "m", "long_name": "fluvial inundation depth"},
         name="flood_depth",
     )
+
+
+def level_for_area(delta: Delta, area_km2):
+    """Water level above drainage that floods ``area_km2`` of the floodplain [m].
+
+    The floodplain's cells sorted by HAND give the area below each level; the level is
+    read off that curve (capped at the floodplain's area).
+    """
+    hand, area = _hand_curve(delta)
+    return np.interp(np.minimum(area_km2, area[-1]), area, hand)
+
+
+def _hand_curve(delta: Delta) -> tuple[np.ndarray, np.ndarray]:
+    """HAND of the floodplain cells in increasing order [m], and the area below each [km²]."""
+    plain = delta.terrain.floodplain
+    cell_area = np.broadcast_to(delta.grid.cell_area_km2[:, None], delta.grid.shape)[plain]
+    order = np.argsort(delta.terrain.hand_m[plain], kind="stable")
+    return delta.terrain.hand_m[plain][order], np.cumsum(cell_area[order])
 
 
 def ponding_depth(rain_mm_per_day: xr.DataArray) -> xr.DataArray:

@@ -17,6 +17,7 @@ References
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -83,20 +84,47 @@ def gaussian_field(rng: np.random.Generator, shape: tuple[int, int], cell_km: fl
     deviation (not the sample one, which would inflate the tails of a strongly correlated
     field and bias the rain upwards).
     """
+    kernel, norm = _spectral_filter(tuple(shape), float(cell_km), float(length_km))
+    field = np.fft.irfft2(np.fft.rfft2(rng.standard_normal(shape)) * kernel, s=shape)
+    return field / norm
+
+
+@lru_cache(maxsize=8)
+def _spectral_filter(shape: tuple[int, int], cell_km: float, length_km: float) -> tuple[np.ndarray, float]:
+    """The Fourier filter of :func:`gaussian_field` (half spectrum) and its standard deviation."""
     rows, cols = shape
-    noise = rng.standard_normal(shape)
     fy = np.fft.fftfreq(rows, d=cell_km)[:, None]
     fx = np.fft.fftfreq(cols, d=cell_km)[None, :]
     kernel = np.exp(-2.0 * (np.pi * length_km) ** 2 * (fx**2 + fy**2))
-    field = np.fft.irfft2(np.fft.rfft2(noise) * kernel[:, : cols // 2 + 1], s=shape)
-    return field / np.sqrt(np.mean(kernel**2))
+    return kernel[:, : cols // 2 + 1], float(np.sqrt(np.mean(kernel**2)))
+
+
+_QUANTILE_TABLE_POINTS = 8192
+
+
+@lru_cache(maxsize=1)
+def _quantile_table() -> tuple[np.ndarray, np.ndarray]:
+    """ln of the standard gamma quantiles (shape :data:`WET_DAY_GAMMA_SHAPE`) on a grid of logit(q)."""
+    logit = np.linspace(-25.0, 25.0, _QUANTILE_TABLE_POINTS)
+    return logit, np.log(special.gammaincinv(WET_DAY_GAMMA_SHAPE, special.expit(logit)))
+
+
+def wet_day_quantile(q: np.ndarray) -> np.ndarray:
+    """Quantile of the standard gamma law of wet-day amounts at probability ``q`` [-].
+
+    ln(quantile) is interpolated in a table evenly spaced in logit(q), where it is nearly
+    linear at both ends (relative error below 1e-3 from drizzle to the storm tail); a direct
+    ``gammaincinv`` per cell costs several times more and dominated the generator.
+    """
+    logit, log_values = _quantile_table()
+    return np.exp(np.interp(special.logit(q), logit, log_values))
 
 
 def generate(
     grid: Grid,
     start: dt.date,
     days: int,
-    seed: int,
+    seed: int | np.random.SeedSequence,
     season: str | None = "normal",
     return_period: float | None = None,
 ) -> xr.DataArray:
@@ -120,15 +148,15 @@ def generate(
         if not wet.any():
             continue
         # rescale the wet part of the uniform to (0, 1) and read the gamma quantile there
-        q = np.where(wet, (u - (1.0 - p_wet)) / np.maximum(p_wet, 1e-12), 0.0)
-        scale = np.where(p_wet > 0, mean / np.maximum(p_wet, 1e-12) / WET_DAY_GAMMA_SHAPE, 0.0)
-        amount = special.gammaincinv(WET_DAY_GAMMA_SHAPE, np.clip(q, 0.0, 1.0 - 1e-9)) * scale
-        rain[t] = np.where(wet, np.minimum(amount, MAX_DAILY_MM), 0.0)
+        p = p_wet[wet]
+        q = np.clip((u[wet] - (1.0 - p)) / p, 0.0, 1.0 - 1e-9)
+        scale = mean[wet] / p / WET_DAY_GAMMA_SHAPE
+        rain[t][wet] = np.minimum(wet_day_quantile(q) * scale, MAX_DAILY_MM)
     return xr.DataArray(
         rain,
         dims=("time", "y", "x"),
         coords={"time": dates, "y": grid.y, "x": grid.x},
-        attrs={"units": "mm/day", "long_name": "daily rainfall (stochastic generator)", "seed": seed, "season_factor": factor},
+        attrs={"units": "mm/day", "long_name": "daily rainfall (stochastic generator)", "seed": _seed_label(seed), "season_factor": factor},
         name="rainfall",
     )
 
@@ -146,3 +174,10 @@ def add_storm(rain: xr.DataArray, date, lon: float, lat: float, peak_mm: float, 
     day = out.sel(time=pd.Timestamp(date))
     out.loc[{"time": pd.Timestamp(date)}] = np.minimum(day.values + cell, MAX_DAILY_MM)
     return out
+
+
+def _seed_label(seed) -> str | int:
+    """An integer seed as is; a SeedSequence as ``entropy/spawn.key`` (attributes must be plain)."""
+    if isinstance(seed, np.random.SeedSequence):
+        return f"{seed.entropy}/{'.'.join(map(str, seed.spawn_key))}"
+    return seed

@@ -94,6 +94,24 @@ class DomainSettings(Strict):
         return self
 
 
+class StormSettings(Strict):
+    """A three-day storm over a town, on top of the season's rainfall."""
+
+    place: str = Field(description="Settlement the storm is centred on (e.g. Mopti)")
+    date: dt.date = Field(description="First day of the storm")
+    total: Measure("mm", "Rain over the three days at the centre", gt=0.0, default=None)
+    return_period: Measure("year", "Return period of the three-day maximum, instead of a total", gt=1.0, default=None)
+
+    @model_validator(mode="after")
+    def _one_size(self, info: pydantic.ValidationInfo):
+        if (self.total is None) == (self.return_period is None):
+            raise ValueError("give exactly one of total or return_period")
+        places = (info.context or {}).get("places")
+        if places and self.place not in places:
+            raise ValueError(f"place: unknown settlement {self.place!r}; known: {', '.join(sorted(places))}")
+        return self
+
+
 class RainfallSettings(Strict):
     """Where the season's rainfall comes from: the stochastic generator or a catalog layer."""
 
@@ -101,6 +119,7 @@ class RainfallSettings(Strict):
     season: Literal["dry", "normal", "wet"] | None = Field("normal", description="Kind of season asked of the generator")
     return_period: Measure("year", "Return period of the seasonal total asked of the generator", gt=1.0, default=None)
     layer: str | None = Field(None, description="Name of a rainfall layer in the hazard catalog (source: layer)")
+    storm: StormSettings | None = Field(None, description="A three-day storm over a town")
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -258,7 +277,10 @@ def validation_context(layers: dict[str, str] | None = None) -> dict[str, Any]:
         Hazard-catalog layer names → kinds (``hazards.catalog.layer_kinds()``); when given,
         a scenario naming a missing layer, or one of the wrong kind, is refused.
     """
-    context: dict[str, Any] = {"gauges": sorted({row["name"] for row in facts.read_table("gauges")})}
+    context: dict[str, Any] = {
+        "gauges": sorted({row["name"] for row in facts.read_table("gauges")}),
+        "places": sorted({row["name"] for row in facts.read_table("settlements")}),
+    }
     if layers is not None:
         context["layers"] = dict(layers)
     return context

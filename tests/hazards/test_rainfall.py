@@ -83,3 +83,13 @@ def test_a_storm_over_a_town_shows_on_its_day():
     assert float(added.max()) == pytest.approx(120, rel=0.1)
     assert abs(float(peak.x[0]) + 4.1986) < 0.05 and abs(float(peak.y[0]) - 14.4958) < 0.05
     np.testing.assert_array_equal(stormy.sel(time="2022-08-02").values, rain.sel(time="2022-08-02").values)
+
+
+def test_tabulated_quantile_matches_scipy():
+    from scipy import special
+
+    from hazards.rainfall import WET_DAY_GAMMA_SHAPE, wet_day_quantile
+
+    q = np.concatenate([np.linspace(0.001, 0.999, 2000), 1 - np.logspace(-3, -8, 50)])
+    exact = special.gammaincinv(WET_DAY_GAMMA_SHAPE, q)
+    np.testing.assert_allclose(wet_day_quantile(q), exact, rtol=1e-3)
