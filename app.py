@@ -9,5 +9,6 @@ st.set_page_config(page_title="Delta du Niger", page_icon=str(ICON), layout="wid
 lang = language()
 pages = [
     st.Page("ui/delta_page.py", title=t("page_delta", lang), icon=":material/map:", url_path="delta", default=True),
+    st.Page("ui/hazards_page.py", title=t("page_hazards", lang), icon=":material/flood:", url_path="hazards"),
 ]
 st.navigation(pages).run()

@@ -1,7 +1,8 @@
 """``make bench``: ratio benchmarks against peers, measured in the same run.
 
-Today: generating the built-in delta against reading it from the disk cache, and SPI on a
-whole grid against the climate-indices package called cell by cell (benchmarks/bench_spi.py).
+Today: generating the built-in delta against reading it from the disk cache, SPI on a whole
+grid against the climate-indices package called cell by cell (benchmarks/bench_spi.py), and
+the hazard pipeline's throughput in cell-days per second (benchmarks/bench_hazards.py).
 Impact and logistics benchmarks arrive with their issues.
 """
 
@@ -27,9 +28,10 @@ def main() -> None:
         domain.build_delta(use_disk_cache=True)
         cached = _best(lambda: domain.build_delta(use_disk_cache=True))
     print(f"built-in delta, 0.01° (370×370): generate {build:.3f} s, from disk cache {cached:.3f} s, ratio {build / cached:.1f}×")
-    from benchmarks import bench_spi
+    from benchmarks import bench_hazards, bench_spi
 
     bench_spi.main()
+    bench_hazards.main()
 
 if __name__ == "__main__":
     main()

@@ -127,6 +127,7 @@ def generate(
     seed: int | np.random.SeedSequence,
     season: str | None = "normal",
     return_period: float | None = None,
+    tail: str = "wet",
 ) -> xr.DataArray:
     """Daily rainfall on ``grid`` for ``days`` days from ``start`` [mm/day].
 
@@ -135,7 +136,7 @@ def generate(
     """
     rng = np.random.default_rng(seed)
     dates = pd.date_range(pd.Timestamp(start), periods=days, freq="D")
-    factor = season_factor(season, return_period)
+    factor = season_factor(season, return_period, tail)
     annual = mean_annual_rainfall_mm(grid.y)[:, None] * np.ones(grid.shape[1])
     cell_km = grid.resolution * 111.0
     rain = np.zeros((days, *grid.shape), np.float32)

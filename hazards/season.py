@@ -146,7 +146,8 @@ def _rainfall(scenario: Scenario, delta: Delta, dates: pd.DatetimeIndex, seed, l
         rain = _daily_layer(layers(settings.layer), dates, settings.layer)
     else:
         period = float(settings.return_period.to("year").magnitude) if settings.return_period is not None else None
-        rain = rainfall.generate(delta.grid, dates[0].date(), len(dates), seed, season=settings.season, return_period=period)
+        tail = "dry" if settings.season == "dry" else "wet"
+        rain = rainfall.generate(delta.grid, dates[0].date(), len(dates), seed, season=settings.season, return_period=period, tail=tail)
     if settings.storm is not None:
         storm = settings.storm
         total = float(storm.total.to("mm").magnitude) if storm.total is not None else storm_total_for_return_period(float(storm.return_period.to("year").magnitude))

@@ -18,6 +18,18 @@ class Key(StrEnum):
     LANGUAGE = "language"
     YEAR = "population_year"
     RESOLUTION = "grid_resolution"
+    HAZARD_SCENARIO = "hazard_scenario"
+    HAZARD_SEED = "hazard_seed"
+    HAZARD_DAY = "hazard_day"
+    LAYER_FILE = "layer_file"
+    LAYER_NAME = "layer_name"
+    LAYER_KIND = "layer_kind"
+    LAYER_UNITS = "layer_units"
+    LAYER_CRS = "layer_crs"
+    LAYER_SOURCE = "layer_source"
+    LAYER_LICENCE = "layer_licence"
+    LAYER_READY = "layer_ready"
+    LAYER_SAVE = "layer_save"
 
 
 ICON = Path(__file__).resolve().parent / "static" / "icon.png"

@@ -24,23 +24,23 @@ RIVER_COLOUR = "#1f5fa8"
 CERCLE_COLOUR = "#444444"
 
 
-def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110) -> bytes:
-    """Population density, cercles, rivers, gauges, hubs and towns of the delta."""
+def _figure(delta: Delta, width_in: float, dpi: int):
     grid = delta.grid
-    density = delta.population / grid.cell_area_km2[:, None]
-    density = np.where(density > 0, density, np.nan)
-    extent = (grid.west, grid.east, grid.south, grid.north)
     height_in = width_in * (grid.north - grid.south) / (grid.east - grid.west) * 0.98
     fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=dpi)
     ax.set_facecolor("#f4f1ea")
-    image = ax.imshow(density, extent=extent, origin="upper", cmap="YlOrBr", norm=LogNorm(vmin=1, vmax=max(np.nanmax(density), 10)), interpolation="nearest")
-    ax.contour(grid.x, grid.y, delta.terrain.floodplain.astype(float), levels=[0.5], colors="#5aa0d8", linewidths=0.8, linestyles="-")
-    approx = t("approximate" if delta.approximate else "official", lang)
+    return fig, ax
+
+
+def _overlay(ax, delta: Delta, lang: str, labels: bool = True) -> None:
+    """Cercle outlines, rivers and towns over a raster, and the axes' extent and aspect."""
+    grid = delta.grid
     for cercle in delta.cercles:
         for line in _outlines(cercle.geometry):
             ax.plot(*line, color=CERCLE_COLOUR, lw=0.7, ls="--" if cercle.approximate else "-")
-        rep = cercle.geometry.representative_point()
-        ax.annotate(cercle.name, (rep.x, rep.y), fontsize=6.5, color=CERCLE_COLOUR, ha="center", alpha=0.8, style="italic")
+        if labels:
+            rep = cercle.geometry.representative_point()
+            ax.annotate(cercle.name, (rep.x, rep.y), fontsize=6.5, color=CERCLE_COLOUR, ha="center", alpha=0.8, style="italic")
     for river in delta.rivers:
         ax.plot(river.lon, river.lat, color=RIVER_COLOUR, lw=1.8 if river.name in ("Niger", "Bani") else 1.1)
     towns = [p for p in delta.places if p.kind in ("cercle_capital", "town") and grid.contains(p.lon, p.lat)]
@@ -48,6 +48,45 @@ def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110
     for p in towns:
         if p.kind == "cercle_capital":
             ax.annotate(p.name, (p.lon, p.lat), xytext=(3, 3), textcoords="offset points", fontsize=7.5, zorder=5)
+    ax.set_xlim(grid.west, grid.east)
+    ax.set_ylim(grid.south, grid.north)
+    ax.set_xlabel("longitude (°)")
+    ax.set_ylabel("latitude (°)")
+    ax.set_aspect(1 / np.cos(np.radians(grid.reference_latitude)))
+
+
+def _png(fig) -> bytes:
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def raster_map_png(delta: Delta, values: np.ndarray, lang: str, label: str, cmap: str = "viridis", norm=None, title: str = "", width_in: float = 8.0, dpi: int = 100) -> bytes:
+    """A field on the delta's grid (NaN or masked cells transparent) under the delta's outlines."""
+    grid = delta.grid
+    fig, ax = _figure(delta, width_in, dpi)
+    image = ax.imshow(values, extent=(grid.west, grid.east, grid.south, grid.north), origin="upper", cmap=cmap, norm=norm, interpolation="nearest")
+    _overlay(ax, delta, lang, labels=False)
+    colorbar = fig.colorbar(image, ax=ax, fraction=0.035, pad=0.02)
+    colorbar.set_label(label)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return _png(fig)
+
+
+def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110) -> bytes:
+    """Population density, cercles, rivers, gauges, hubs and towns of the delta."""
+    grid = delta.grid
+    density = delta.population / grid.cell_area_km2[:, None]
+    density = np.where(density > 0, density, np.nan)
+    extent = (grid.west, grid.east, grid.south, grid.north)
+    fig, ax = _figure(delta, width_in, dpi)
+    image = ax.imshow(density, extent=extent, origin="upper", cmap="YlOrBr", norm=LogNorm(vmin=1, vmax=max(np.nanmax(density), 10)), interpolation="nearest")
+    ax.contour(grid.x, grid.y, delta.terrain.floodplain.astype(float), levels=[0.5], colors="#5aa0d8", linewidths=0.8, linestyles="-")
+    approx = t("approximate" if delta.approximate else "official", lang)
+    _overlay(ax, delta, lang)
     ax.scatter([g.lon for g in delta.gauges], [g.lat for g in delta.gauges], marker="^", s=60, c="#0b7a75", edgecolors="white", zorder=6)
     for g in delta.gauges:
         lowest = min(g.alerts_cm.values(), default=None)
@@ -56,11 +95,6 @@ def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110
     hub_places = [delta.place(h.place) for h in delta.hubs]
     inside = [p for p in hub_places if grid.contains(p.lon, p.lat)]
     ax.scatter([p.lon for p in inside], [p.lat for p in inside], marker="s", s=70, facecolors="none", edgecolors="#b2182b", linewidths=1.6, zorder=6)
-    ax.set_xlim(grid.west, grid.east)
-    ax.set_ylim(grid.south, grid.north)
-    ax.set_xlabel("longitude (°)")
-    ax.set_ylabel("latitude (°)")
-    ax.set_aspect(1 / np.cos(np.radians(grid.reference_latitude)))
     colorbar = fig.colorbar(image, ax=ax, fraction=0.035, pad=0.02)
     colorbar.set_label(t("legend_population", lang))
     handles = [
@@ -72,11 +106,35 @@ def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110
         Line2D([], [], marker="o", color="black", ls="", ms=3, label=t("legend_towns", lang)),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return _png(fig)
+
+
+def hydrograph_png(stage, alerts: dict[str, dict[str, float]], lang: str, label_for, width_in: float = 8.0, dpi: int = 100) -> bytes:
+    """Stage at each gauge over the season, with the gauges' alert levels as dashed lines.
+
+    Parameters
+    ----------
+    stage : xarray.DataArray
+        (gauge, time) [cm].
+    alerts : dict
+        gauge → {level name → stage [cm]}.
+    label_for : callable
+        level name → text in ``lang``.
+    """
+    fig, ax = plt.subplots(figsize=(width_in, width_in * 0.5), dpi=dpi)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, gauge in enumerate(stage["gauge"].values):
+        colour = colours[k % len(colours)]
+        series = stage.sel(gauge=gauge)
+        ax.plot(series["time"].values, series.values, color=colour, lw=1.8, label=str(gauge))
+        for name, level in alerts.get(str(gauge), {}).items():
+            ax.axhline(level, color=colour, lw=0.9, ls="--")
+            ax.annotate(f"{gauge}: {label_for(name)} {level:g} cm", (series["time"].values[0], level), xytext=(2, 2), textcoords="offset points", fontsize=7, color=colour)
+    ax.set_ylabel(t("stage_cm", lang))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.autofmt_xdate()
+    return _png(fig)
 
 
 def _outlines(geometry):

@@ -32,10 +32,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
+def hazard_catalog(tmp_path_factory) -> Path:
+    """The (empty) hazard-layer catalog folder the app server uses."""
+    return tmp_path_factory.mktemp("catalog")
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, hazard_catalog):
     """``streamlit run app.py`` on a free port of 127.0.0.1; yields the base URL."""
     port = _free_port()
-    env = dict(os.environ, SIM_CACHE_DIR=str(tmp_path_factory.mktemp("server-cache")))
+    env = dict(os.environ, SIM_CACHE_DIR=str(tmp_path_factory.mktemp("server-cache")), SIM_HAZARD_CATALOG=str(hazard_catalog))
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with log.open("w") as out:
         process = subprocess.Popen(

@@ -34,3 +34,4 @@ def test_bad_boundaries_show_an_error_not_a_traceback(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
     assert "not a readable vector file" in at.error[0].value
+
