@@ -123,16 +123,23 @@ def hydrograph_png(stage, alerts: dict[str, dict[str, float]], lang: str, label_
     """
     fig, ax = plt.subplots(figsize=(width_in, width_in * 0.5), dpi=dpi)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    end = stage["time"].values[-1]
+    lines: dict[float, list[tuple[str, str, str]]] = {}
     for k, gauge in enumerate(stage["gauge"].values):
         colour = colours[k % len(colours)]
         series = stage.sel(gauge=gauge)
         ax.plot(series["time"].values, series.values, color=colour, lw=1.8, label=str(gauge))
         for name, level in alerts.get(str(gauge), {}).items():
-            ax.axhline(level, color=colour, lw=0.9, ls="--")
-            ax.annotate(f"{gauge}: {label_for(name)} {level:g} cm", (series["time"].values[0], level), xytext=(2, 2), textcoords="offset points", fontsize=7, color=colour)
+            lines.setdefault(level, []).append((str(gauge), label_for(name), colour))
+    for level, entries in sorted(lines.items()):
+        gauges = list(dict.fromkeys(g for g, _, _ in entries))
+        colour = entries[0][2] if len(gauges) == 1 else "#333333"
+        names = ", ".join(dict.fromkeys(n for _, n, _ in entries))
+        ax.axhline(level, color=colour, lw=0.9, ls="--")
+        ax.annotate(f"{' / '.join(gauges)} {level:g} cm: {names}", (end, level), xytext=(4, 0), textcoords="offset points", fontsize=7, color=colour, va="center", annotation_clip=False)
+    ax.legend(fontsize=8, loc="lower center", ncols=len(stage["gauge"]))
     ax.set_ylabel(t("stage_cm", lang))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
     fig.autofmt_xdate()
     return _png(fig)
 
