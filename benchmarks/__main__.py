@@ -8,25 +8,17 @@ Impact and logistics benchmarks arrive with their issues.
 
 import os
 import tempfile
-import time
 
+from benchmarks.timing import best_of
 from sim import domain
-
-def _best(fn, repeat=3):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
 
         os.environ["SIM_CACHE_DIR"] = cache
-        build = _best(lambda: domain.build_delta(use_disk_cache=False))
+        build = best_of(lambda: domain.build_delta(use_disk_cache=False))[0]
         domain.build_delta(use_disk_cache=True)
-        cached = _best(lambda: domain.build_delta(use_disk_cache=True))
+        cached = best_of(lambda: domain.build_delta(use_disk_cache=True))[0]
     print(f"built-in delta, 0.01° (370×370): generate {build:.3f} s, from disk cache {cached:.3f} s, ratio {build / cached:.1f}×")
     from benchmarks import bench_hazards, bench_spi
 

@@ -10,20 +10,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from benchmarks.timing import best_of
 from hazards import flood, rainfall, season
 from sim.domain import load_delta
 from sim.scenario import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -35,10 +27,10 @@ def main() -> None:
     start = time.perf_counter()
     ds = season.hazard_season(scenario, delta, seed=1)
     first = time.perf_counter() - start
-    rain_t = _best(lambda: rainfall.generate(delta.grid, dates[0].date(), len(dates), 1, season="wet"))
-    flood_t = _best(lambda: flood.fluvial_depth(delta, dates, 671.0, scenario.flood.peak_date))
-    drought_t = _best(lambda: season.drought_indices(ds.rainfall, delta.grid))
-    total_t = _best(lambda: season.hazard_season(scenario, delta, seed=1), repeat=2)
+    rain_t = best_of(lambda: rainfall.generate(delta.grid, dates[0].date(), len(dates), 1, season="wet"))[0]
+    flood_t = best_of(lambda: flood.fluvial_depth(delta, dates, 671.0, scenario.flood.peak_date))[0]
+    drought_t = best_of(lambda: season.drought_indices(ds.rainfall, delta.grid))[0]
+    total_t = best_of(lambda: season.hazard_season(scenario, delta, seed=1), repeat=2)[0]
     print(
         f"hazards, flood-2022 on {delta.grid.shape[0]}×{delta.grid.shape[1]} cells × {len(dates)} days = {cell_days / 1e6:.1f} M cell-days: "
         f"end to end {total_t:.2f} s ({cell_days / total_t / 1e6:.1f} M cell-days/s; first run {first:.1f} s with climatology and compilation); "

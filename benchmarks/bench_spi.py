@@ -14,12 +14,12 @@ runs on 720 cells (a fifth of the grid, ~0.5 s a run), best of 2.
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from benchmarks.timing import best_of
 from hazards.drought import spi
 
 YEARS, NY, NX = 40, 60, 60
@@ -44,18 +44,6 @@ def synthetic_precip(years: int = YEARS, ny: int = NY, nx: int = NX, seed: int =
     return xr.DataArray(values, dims=("time", "y", "x"), coords={"time": time_axis}, attrs={"units": "mm/month"})
 
 
-def _best(fn, repeat: int = 3, warmup: int = 0) -> tuple[float, object]:
-    """Shortest wall time [s] of ``repeat`` calls of ``fn`` after ``warmup`` untimed ones, and its result."""
-    for _ in range(warmup):
-        fn()
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def main() -> None:
     import os
     import warnings
@@ -67,7 +55,7 @@ def main() -> None:
 
     precip = synthetic_precip()
     cells = NY * NX
-    ours_seconds, ours = _best(lambda: spi(precip, SCALE, CALIBRATION, "gamma"), REPEAT_OURS, warmup=1)
+    ours_seconds, ours = best_of(lambda: spi(precip, SCALE, CALIBRATION, "gamma"), REPEAT_OURS, warmup=1)
     ours_values = ours.values.reshape(precip.shape[0], cells)
 
     flat = precip.values.reshape(precip.shape[0], cells)
@@ -84,7 +72,7 @@ def main() -> None:
                 )
         return out
 
-    loop_subset_seconds, reference = _best(loop, REPEAT_LOOP)
+    loop_subset_seconds, reference = best_of(loop, REPEAT_LOOP)
     loop_seconds = loop_subset_seconds * cells / picked.size
     diff = float(np.nanmax(np.abs(ours_values[:, picked] - reference)))
     same_nans = bool(np.array_equal(np.isnan(ours_values[:, picked]), np.isnan(reference)))
