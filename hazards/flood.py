@@ -137,10 +137,16 @@ sandy-clay soils of the delta towns."""
 INFILTRATION_MM_PER_DAY = 30.0
 """Rain a day that the ground absorbs before water ponds [mm/day]. Notes: assumption."""
 
-BANCO_COLLAPSE_RAIN_MM = (50.0, 150.0)
-"""Daily rain at which earth houses start to collapse, and at which half of the exposed
-ones collapse [mm/day]. Notes: assumption; storms of ~150 mm in 2–3 h are reported in the
-delta (Mali flood management, https://docslib.org/doc/6499362/mali-flood-management-niger-river-inland-delta)."""
+BANCO_COLLAPSE_RAIN_MM = (50.0, 200.0)
+"""Daily rain at which earth (banco) houses start to collapse, and at which the share
+collapsing reaches :data:`BANCO_COLLAPSE_MAX` [mm/day]. Notes: assumption; storms of ~150 mm
+in 2–3 h are reported in the delta (Mali flood management,
+https://docslib.org/doc/6499362/mali-flood-management-niger-river-inland-delta)."""
+
+BANCO_COLLAPSE_MAX = 0.05
+"""Share of earth houses that collapse under the heaviest daily rain [-]. Notes: assumption,
+of the order of the houses lost to storms in Sahelian towns (hundreds per town, e.g. about
+550 houses damaged or destroyed around Djenné in 2022)."""
 
 
 def flooded_area(stage_cm, gauge: str = "Akka"):
@@ -284,10 +290,10 @@ def ponding_depth(rain_mm_per_day: xr.DataArray) -> xr.DataArray:
 def banco_collapse_fraction(rain_mm_per_day):
     """Share of earth (banco) houses that collapse under a day's rain [-].
 
-    Zero below the first threshold of :data:`BANCO_COLLAPSE_RAIN_MM`, one half at the
-    second, a logistic-like rise in between and beyond (capped at 0.9).
+    Zero up to the first threshold of :data:`BANCO_COLLAPSE_RAIN_MM`, rising as the square of
+    the excess to :data:`BANCO_COLLAPSE_MAX` at the second, and no higher.
     """
-    start, half = BANCO_COLLAPSE_RAIN_MM
+    start, full = BANCO_COLLAPSE_RAIN_MM
     rain = np.asarray(rain_mm_per_day, float)
-    x = np.maximum(rain - start, 0.0) / (half - start)
-    return np.minimum(0.9, x**2 / (1.0 + x**2))
+    x = np.clip((rain - start) / (full - start), 0.0, 1.0)
+    return BANCO_COLLAPSE_MAX * x**2

@@ -57,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     domain.add_argument("--json", action="store_true", help="print JSON instead of a table")
     domain.set_defaults(run=_domain)
 
+    run = sub.add_parser("run", help="simulate a scenario: hazards, impact and needs", description="Simulate a scenario and write DIR/summary.json and DIR/results.nc.")
+    run.add_argument("scenario", type=Path, metavar="SCENARIO")
+    run.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    run.add_argument("--members", type=int, default=1, help="ensemble members (default 1)")
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.set_defaults(run=_run)
+
     hazards = sub.add_parser("hazards", help="the hazard-layer catalog", description="Add and list hazard layers (folder: hazards/layers or $SIM_HAZARD_CATALOG).")
     hsub = hazards.add_subparsers(dest="hazards_command", metavar="ACTION", required=True)
     add = hsub.add_parser("add", help="validate a file and register it as a layer")
@@ -164,3 +171,47 @@ def _hazards_list(args) -> int:
             span = f"{c.time_coverage.start}..{c.time_coverage.end}" if c.time_coverage else "undated"
             print(f"{c.name:<24} {c.kind:<14} {c.units:<9} {span:<23} {c.source}")
     return EXIT_BAD_INPUT if problems else EXIT_OK
+
+
+def _run(args) -> int:
+    from hazards.catalog import CatalogError, layer_kinds
+    from sim.results import summarize, write_outputs
+    from sim.run import run_scenario, scenario_delta
+    from sim.scenario import InputError, load_file, validation_context
+
+    if args.members < 1:
+        raise UserError(f"--members must be at least 1, got {args.members}")
+    if args.seed < 0:
+        raise UserError(f"--seed must be non-negative, got {args.seed}")
+    if args.out.exists() and not args.out.is_dir():
+        raise UserError(f"{args.out}: exists and is not a folder")
+    try:
+        scenario = load_file(args.scenario, expect="scenario", context=validation_context(layers=layer_kinds()))
+        base = args.scenario.resolve().parent
+        delta = scenario_delta(scenario, base)
+
+        def progress(done: int, total: int) -> None:
+            width = 30
+            filled = int(width * done / total)
+            print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} members", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+        result = run_scenario(scenario, members=args.members, seed=args.seed, base=base, progress=progress)
+    except InputError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (CatalogError, ValueError) as err:
+        raise UserError(str(err)) from None
+    summary = summarize(result, delta)
+    if scenario.flood is not None and scenario.flood.return_period is not None:
+        from sim.run import expected_annual_impacts
+
+        print("expected annual impact: running the standard return periods…", file=sys.stderr)
+        summary["expected_annual"] = expected_annual_impacts(scenario, members=args.members, seed=args.seed, base=base)
+    write_outputs(result, summary, args.out)
+    needs = summary["needs"]
+    print(
+        f"{scenario.name}: affected {summary['affected_persons']['value']:,}, displaced peak {summary['displaced_persons']['peak']['value']:,}, "
+        f"cost US${summary['cost_usd']['value']:,} — {len(needs)} items; written to {args.out}/summary.json and results.nc"
+    )
+    return EXIT_OK

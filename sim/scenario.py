@@ -147,6 +147,15 @@ class FloodSettings(Strict):
         return self
 
 
+class ImpactParameters(Strict):
+    """How hazards turn into affected and displaced people (defaults in :mod:`sim.impact`)."""
+
+    displacement_damage: float = Field(0.55, ge=0.3, le=0.7, description="House damage ratio at which a house is destroyed and its people displaced (IDMC/ETH: 0.55, range 0.3-0.7)")
+    hosted_share: float = Field(0.66, ge=0.0, le=1.0, description="Share of displaced people hosted by families rather than in sites (Shelter Cluster Mali, end 2021: 66 %)")
+    banco_share: float = Field(0.85, ge=0.0, le=1.0, description="Share of houses built of earth (banco); assumption")
+    rebuild_time: Measure("day", "Time to rebuild a destroyed house once dry", gt=0.0, default="120 day")
+
+
 class Scenario(Strict):
     """A season to simulate: the hazard, the dates and the people."""
 
@@ -161,6 +170,8 @@ class Scenario(Strict):
     domain: DomainSettings = Field(default_factory=DomainSettings, description="Grid and population settings")
     rainfall: RainfallSettings = Field(default_factory=RainfallSettings, description="Rainfall of the season")
     flood: FloodSettings | None = Field(None, description="Fluvial flood of the season (required when hazard is flood)")
+    impact: ImpactParameters = Field(default_factory=ImpactParameters, description="Impact and displacement parameters")
+    rations: str | None = Field(None, description="Ration profile CSV, relative to the scenario file; the Sphere-based default when absent")
 
     @model_validator(mode="after")
     def _hazard_settings(self, info: pydantic.ValidationInfo):

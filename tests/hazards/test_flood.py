@@ -89,7 +89,8 @@ def test_ponding_counts_the_days_before():
 
 
 def test_banco_collapse_rises_with_rain():
-    shares = banco_collapse_fraction([0, 50, 120, 150, 400])
+    shares = banco_collapse_fraction([0, 50, 125, 200, 400])
     assert shares[0] == shares[1] == 0
-    assert shares[3] == pytest.approx(0.5)
-    assert 0 < shares[2] < 0.5 < shares[4] <= 0.9
+    # hand sum: 0.05 × ((125 − 50) / 150)² = 0.0125
+    assert shares[2] == pytest.approx(0.0125)
+    assert shares[3] == shares[4] == pytest.approx(0.05)

@@ -1,0 +1,349 @@
+"""From daily hazards to people: exposed, affected, displaced and in need, per cercle and day.
+
+Four counts, each with its own rule, never mixed (all in persons):
+
+* **exposed** (that day): people whose home is under water above its usual yearly level,
+  or under a storm of at least the banco-collapse threshold;
+* **affected** (to date): people whose house has been damaged (flood damage of at least
+  :data:`AFFECTED_DAMAGE`) or whose earth house collapsed in a storm, or who are
+  food-insecure after a failed harvest;
+* **displaced** (that day): people whose house is destroyed — flood damage at or above the
+  displacement threshold (0.55 by default, as in the IDMC/ETH global displacement risk
+  model) or collapsed in a storm — from the day it is destroyed until the water has left it
+  and it has been rebuilt (:data:`REBUILD_DAYS`); and, after a failed harvest, a lagged share
+  of the food-insecure;
+* **in need** (that day): the displaced, the people whose damaged house still has water in
+  it, and the food-insecure.
+
+Houses in the delta stand on mounds above the usual flood: the depth that reaches a house is
+the flood depth minus the depth of a median year's flood at that place (the 2-year Mopti
+peak) and minus :data:`HOUSE_FREEBOARD_M`. Within a cell house floors vary, so the share of houses past a damage level rises
+smoothly with depth (:data:`HOUSE_FLOOR_SPREAD_M`).
+
+References
+----------
+.. [1] Huizinga, J., de Moel, H., Szewczyk, W. (2017), Global flood depth-damage functions,
+   JRC Technical Report EUR 28552 EN: Africa, residential.
+.. [2] IDMC / ETH Zürich global displacement risk model: a house is uninhabitable, and its
+   people displaced, when its damage reaches 0.55 (0.3–0.7 tested).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy import special
+
+from sim.domain import Delta
+
+JRC_AFRICA_RESIDENTIAL = (
+    (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0),
+    (0.0, 0.22, 0.378, 0.531, 0.636, 0.817, 0.903, 0.957, 1.0),
+)
+"""Water depth in the house [m] → damage ratio [-]. References: Huizinga et al. 2017 [1]_."""
+
+DISPLACEMENT_DAMAGE = 0.55
+"""Damage at which a house is destroyed and its people displaced [-]. References: [2]_."""
+
+DISPLACEMENT_DAMAGE_RANGE = (0.3, 0.7)
+"""Uncertainty range of :data:`DISPLACEMENT_DAMAGE` [-]. References: [2]_."""
+
+AFFECTED_DAMAGE = 0.1
+"""Damage from which a household counts as affected [-]. Notes: assumption (about 0.2 m of
+water inside the house on the JRC curve)."""
+
+HOUSE_FLOOR_SPREAD_M = 0.3
+"""Standard deviation of house floor heights within a cell [m]. Notes: assumption."""
+
+HOUSE_FREEBOARD_M = 1.0
+"""Height of house floors above a median year's highest water [m]. Notes: calibrated, not
+measured: with it the 2022-like season (Mopti 671 cm) affects about 28,000 people against
+the 30,638 reported for the delta (IOM Mali Crisis Response Plan 2023–2024); villages stand
+on mounds (toggere) raised above the floods people remember."""
+
+NORMAL_FLOOD_RETURN_PERIOD = 2.0
+"""Return period of the flood the houses are built to stay dry in [yr]. Notes: assumption;
+delta villages sit on mounds (toggere) above the usual yearly flood."""
+
+REBUILD_DAYS = 120
+"""Days to rebuild an earth house once the water has left it [day]. Notes: assumption; no
+published figure found; after the 2013 Ségou and 2024 Sofara floods many were still out of
+their homes after one to several months (OCHA; Studio Tamani)."""
+
+HOSTED_SHARE = 0.66
+"""Share of displaced people living with host families rather than in sites [-].
+References: Shelter Cluster Mali factsheet, March 2022: 66 % of IDPs hosted by families at
+the end of 2021 (https://sheltercluster.org/mali/factsheets/2022-03)."""
+
+BANCO_SHARE = 0.85
+"""Share of houses built of earth (banco) [-]. Notes: assumption; "most houses are entirely
+built in banco" in northern Mali (IFRC DREF MDRML007, 2011)."""
+
+STORM_EXPOSURE_MM = 50.0
+"""Daily rain from which people count as exposed to a storm [mm/day]; the start of banco
+collapse in :mod:`hazards.flood`."""
+
+FOOD_INSECURE_SHARE = 0.5
+"""Share of the population of a cell with crop failure (WRSI < 50) who become food-insecure
+[-]. Notes: assumption; most rural households of the delta live from rain-fed millet and
+sorghum, others from rice, fishing and herding."""
+
+HARVEST_MONTH_DAY = (10, 1)
+"""(month, day) from which a failed harvest makes people food-insecure. Notes: the end of the
+millet season (October)."""
+
+DROUGHT_DISPLACED_SHARE = 0.05
+"""Share of the food-insecure who leave home [-]. Notes: assumption."""
+
+DROUGHT_DISPLACEMENT_LAG_DAYS = 60
+"""Days after the failed harvest before drought displacement starts [day]. Notes: assumption."""
+
+
+def damage_ratio(depth_m):
+    """Damage of a house with ``depth_m`` of water inside [-] (JRC Africa residential, 1 above 6 m)."""
+    depths, ratios = JRC_AFRICA_RESIDENTIAL
+    return np.interp(np.asarray(depth_m, float), depths, ratios, left=0.0, right=1.0)
+
+
+def depth_for_damage(damage: float) -> float:
+    """Water depth at which the JRC curve reaches ``damage`` [m]."""
+    depths, ratios = JRC_AFRICA_RESIDENTIAL
+    if not 0.0 <= damage <= 1.0:
+        raise ValueError(f"damage must be between 0 and 1, got {damage}")
+    return float(np.interp(damage, ratios, depths))
+
+
+def share_above(level_m, threshold_m: float, spread_m: float = HOUSE_FLOOR_SPREAD_M):
+    """Share of a cell's houses with more than ``threshold_m`` of water inside [-].
+
+    Parameters
+    ----------
+    level_m : array_like
+        Water level relative to the cell's mean house floor; negative when the water stays
+        below it on average. [m]
+
+    House floors vary normally around the cell's mean by ``spread_m``, so a level just
+    below the mean floor still floods the lowest houses. NaN (no water above its usual
+    level in the cell) gives 0.
+    """
+    level = np.asarray(level_m, np.float32)
+    share = special.ndtr((level - threshold_m) / spread_m)
+    return np.where(np.isfinite(level), share, 0.0).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class ImpactSettings:
+    """Parameters of the impact stage, from the scenario (defaults above)."""
+
+    household_size: float = 5.2
+    displacement_damage: float = DISPLACEMENT_DAMAGE
+    rebuild_days: int = REBUILD_DAYS
+    hosted_share: float = HOSTED_SHARE
+    banco_share: float = BANCO_SHARE
+
+
+COUNTS = ("exposed", "affected", "displaced", "in_need")
+"""The four counts, in this order along the ``count`` dimension."""
+
+
+def flood_impact(
+    delta: Delta,
+    house_depth: np.ndarray,
+    rain: np.ndarray,
+    collapse_share: np.ndarray,
+    settings: ImpactSettings,
+) -> dict[str, np.ndarray]:
+    """Daily shares of each cell's people in each count, for floods and storms [-].
+
+    Parameters
+    ----------
+    house_depth : np.ndarray
+        (day, y, x) water level relative to the cell's mean house floor, NaN where the water
+        is not above its usual yearly level. [m]
+    rain : np.ndarray
+        (day, y, x) daily rainfall. [mm/day]
+    collapse_share : np.ndarray
+        (day, y, x) share of earth houses collapsing that day. [-]
+
+    Returns
+    -------
+    dict of (day, y, x) float32 arrays: exposed, affected, displaced, in_need, destroyed.
+    """
+    destroyed_depth = depth_for_damage(settings.displacement_damage)
+    affected_depth = depth_for_damage(AFFECTED_DAMAGE)
+    wet = np.isfinite(house_depth)
+    exposed = (wet | (rain >= STORM_EXPOSURE_MM)).astype(np.float32)
+    flood_destroyed = np.maximum.accumulate(share_above(house_depth, destroyed_depth), axis=0)
+    flood_damaged = np.maximum.accumulate(share_above(house_depth, affected_depth), axis=0)
+    standing = 1.0 - np.cumprod(1.0 - settings.banco_share * collapse_share, axis=0)
+    destroyed = 1.0 - (1.0 - flood_destroyed) * (1.0 - standing)
+    affected = np.maximum(1.0 - (1.0 - flood_damaged) * (1.0 - standing), destroyed)
+    # displaced until the water has left the house and it has been rebuilt
+    days = np.arange(house_depth.shape[0])[:, None, None]
+    last_wet = np.where(wet.any(axis=0), house_depth.shape[0] - 1 - np.argmax(wet[::-1], axis=0), -1)
+    collapse_days = collapse_share > 0
+    last_collapse = np.where(collapse_days.any(axis=0), house_depth.shape[0] - 1 - np.argmax(collapse_days[::-1], axis=0), -1)
+    home_again = np.maximum(last_wet, last_collapse) + settings.rebuild_days
+    displaced = np.where(days <= home_again[None], destroyed, 0.0)
+    in_need = np.maximum(displaced, np.where(wet, affected, 0.0))
+    return {
+        "exposed": exposed,
+        "affected": affected.astype(np.float32),
+        "displaced": displaced.astype(np.float32),
+        "in_need": in_need.astype(np.float32),
+        "destroyed": destroyed.astype(np.float32),
+    }
+
+
+DROUGHT_SPI = -1.0
+"""SPI-3 (July–September) at or below which a season is a drought (McKee et al. 1993: moderate)."""
+
+
+def drought_impact(dates: pd.DatetimeIndex, wrsi: np.ndarray | None, spi3: np.ndarray | None) -> dict[str, np.ndarray] | None:
+    """Daily shares of each cell's people food-insecure and displaced by drought [-].
+
+    People in cells with a failed harvest — millet WRSI below 50 in a cercle in drought (its
+    mean SPI-3 at or below :data:`DROUGHT_SPI`, so that neither places where millet never
+    grows nor a local dry pocket in a good year count as a drought; drought is declared by
+    administrative area, as Africa RiskView does) — become food-insecure from the harvest (:data:`HARVEST_MONTH_DAY`) on, in the
+    share :data:`FOOD_INSECURE_SHARE`; a share of them leaves home
+    :data:`DROUGHT_DISPLACEMENT_LAG_DAYS` later.
+
+    Returns None without the drought indices.
+    """
+    if wrsi is None or spi3 is None:
+        return None
+    failed = np.where(np.isfinite(wrsi) & (wrsi < 50.0) & (spi3 <= DROUGHT_SPI), FOOD_INSECURE_SHARE, 0.0)
+    harvest = pd.Timestamp(dates[0].year, *HARVEST_MONTH_DAY)
+    after = np.asarray(dates >= harvest)[:, None, None]
+    moved = np.asarray(dates >= harvest + pd.Timedelta(days=DROUGHT_DISPLACEMENT_LAG_DAYS))[:, None, None]
+    food_insecure = (after * failed[None]).astype(np.float32)
+    return {"food_insecure": food_insecure, "displaced": (moved * DROUGHT_DISPLACED_SHARE * failed[None]).astype(np.float32)}
+
+
+def normal_flood_depth(delta: Delta, year: int = 2001) -> np.ndarray:
+    """Highest water depth of a median year's flood at each cell [m]: the level houses stand above."""
+    return _normal_flood_depth(delta, year)
+
+
+@lru_cache(maxsize=4)
+def _normal_flood_depth(delta: Delta, year: int) -> np.ndarray:
+    from hazards import flood, season
+
+    dates = pd.date_range(f"{year}-06-01", periods=240, freq="D")
+    peak = season.mopti_peak_for_return_period(NORMAL_FLOOD_RETURN_PERIOD)
+    depth = flood.fluvial_depth(delta, dates, peak, pd.Timestamp(year, *season.TYPICAL_PEAK_DATE).date())
+    return depth.max("time").values
+
+
+def people_impact(delta: Delta, hazards: xr.Dataset, settings: ImpactSettings) -> xr.Dataset:
+    """The four counts, destroyed houses and food insecurity, per cercle and day [person].
+
+    Parameters
+    ----------
+    hazards : xr.Dataset
+        From :func:`hazards.season.hazard_season`: ``rainfall``, ``flood_depth`` and, for a
+        season covering July–September, ``wrsi``.
+
+    Returns
+    -------
+    xr.Dataset
+        ``people`` (count, day, cercle) [person]; ``destroyed_houses`` and
+        ``displaced_households`` (day, cercle) [household]; ``food_insecure`` (day, cercle)
+        [person]; ``displaced_in_sites`` (day, cercle) [person]; coordinates ``cercle``
+        (pcodes), ``cercle_name``, ``day`` (dates).
+    """
+    from hazards.flood import banco_collapse_fraction
+
+    rain = hazards["rainfall"].values
+    above_normal = hazards["flood_depth"].values - normal_flood_depth(delta)[None]
+    house_depth = np.where(above_normal > 0, above_normal - HOUSE_FREEBOARD_M, np.nan).astype(np.float32)
+    shares = flood_impact(delta, house_depth, rain, banco_collapse_fraction(rain), settings)
+    dates = pd.DatetimeIndex(hazards["time"].values)
+    cercle_spi = _cercle_mean(delta, hazards["spi3"].values) if "spi3" in hazards else None
+    drought = drought_impact(dates, hazards["wrsi"].values if "wrsi" in hazards else None, cercle_spi)
+    people = delta.population.astype(np.float32)
+    totals = {name: _by_cercle(delta, shares[name] * people) for name in ("exposed", "affected", "displaced", "in_need", "destroyed")}
+    food = np.zeros_like(totals["exposed"])
+    if drought is not None:
+        food = _by_cercle(delta, drought["food_insecure"] * people)
+        drought_displaced = _by_cercle(delta, drought["displaced"] * people)
+        totals["affected"] = totals["affected"] + food  # drought and flood victims taken as different people
+        totals["displaced"] = totals["displaced"] + drought_displaced
+        totals["in_need"] = totals["in_need"] + food
+    size = settings.household_size
+    counts = np.stack([totals[name] for name in COUNTS])
+    pcodes = [c.pcode for c in delta.cercles]
+    coords = {"count": list(COUNTS), "day": dates, "cercle": pcodes, "cercle_name": ("cercle", [c.name for c in delta.cercles])}
+    return xr.Dataset(
+        {
+            "people": (("count", "day", "cercle"), counts, {"units": "person"}),
+            "destroyed_houses": (("day", "cercle"), totals["destroyed"] / size, {"units": "household"}),
+            "displaced_households": (("day", "cercle"), totals["displaced"] / size, {"units": "household"}),
+            "displaced_in_sites": (("day", "cercle"), totals["displaced"] * (1.0 - settings.hosted_share), {"units": "person"}),
+            "food_insecure": (("day", "cercle"), food, {"units": "person"}),
+        },
+        coords={k: v for k, v in coords.items() if k != "count"} | {"count": list(COUNTS)},
+        attrs={"household_size": size, "displacement_damage": settings.displacement_damage, "hosted_share": settings.hosted_share},
+    )
+
+
+def _cercle_mean(delta: Delta, field: np.ndarray) -> np.ndarray:
+    """Each cell given the mean of ``field`` over its cercle (NaN outside the cercles)."""
+    valid = np.isfinite(field)
+    sums = _by_cercle(delta, np.where(valid, field, 0.0)[None])[0]
+    counts = _by_cercle(delta, valid.astype(np.float64)[None])[0]
+    means = np.append(sums / np.maximum(counts, 1), np.nan)
+    return means[delta.cercle_index]
+
+
+def _by_cercle(delta: Delta, field: np.ndarray) -> np.ndarray:
+    """Sum a (day, y, x) field over each cercle: (day, cercle)."""
+    return np.asarray(field.reshape(field.shape[0], -1) @ _membership(delta), dtype=np.float64)
+
+
+@lru_cache(maxsize=4)
+def _membership(delta: Delta):
+    """Sparse (cell, cercle) matrix of ones: which cercle each cell belongs to."""
+    from scipy import sparse
+
+    index = delta.cercle_index.ravel()
+    cells = np.flatnonzero(index >= 0)
+    return sparse.csr_matrix((np.ones(len(cells)), (cells, index[cells])), shape=(index.size, len(delta.cercles)))
+
+
+STANDARD_RETURN_PERIODS = (2.0, 5.0, 10.0, 25.0, 50.0, 100.0)
+"""Return periods run to integrate expected annual impacts [yr]."""
+
+
+def expected_annual(values_by_return_period: dict[float, float]) -> float:
+    """Expected annual value of an impact known at a few return periods.
+
+    The integral of the impact over the annual exceedance probability ``p = 1/T`` (trapezoid
+    rule between the given return periods), not the sum of impact/T.
+
+    Tail assumptions: rarer than the rarest return period given, the impact is held at its
+    value there (so the result is a lower bound if impacts keep growing); more frequent than
+    the most frequent one, the impact falls linearly to zero at ``p = 1`` (a flood that comes
+    every year displaces no one: people live above it).
+
+    Parameters
+    ----------
+    values_by_return_period : dict
+        return period [yr] → impact (e.g. displaced persons).
+    """
+    if not values_by_return_period:
+        raise ValueError("no return periods given")
+    periods = np.array(sorted(values_by_return_period), float)
+    if (periods <= 1).any():
+        raise ValueError("return periods must exceed 1 year")
+    values = np.array([values_by_return_period[t] for t in periods], float)
+    p = 1.0 / periods  # decreasing
+    # from p = 1 (value 0) down to the most frequent given event, then between events, then the tail
+    xs = np.concatenate([[1.0], p, [0.0]])
+    ys = np.concatenate([[0.0], values, [values[-1]]])
+    return float(np.sum((xs[:-1] - xs[1:]) * (ys[:-1] + ys[1:]) / 2.0))

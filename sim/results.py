@@ -1,0 +1,115 @@
+"""Results of a run: ``summary.json`` (no timestamps: same seed, same bytes) and ``results.nc``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from sim.domain import Delta
+
+QUANTILES = (0.1, 0.5, 0.9)
+
+
+def _spread(values: np.ndarray, digits: int = 0) -> dict:
+    """The median as ``value``, and p10/p50/p90 when there is more than one member."""
+    values = np.asarray(values, float)
+    out = {"value": _round(np.median(values), digits)}
+    if values.size > 1:
+        for q in QUANTILES:
+            out[f"p{int(q * 100)}"] = _round(np.quantile(values, q), digits)
+    return out
+
+
+def _round(x: float, digits: int):
+    value = round(float(x), digits)
+    return int(value) if digits == 0 else value
+
+
+def summarize(result: xr.Dataset, delta: Delta, names: dict[str, str] | None = None) -> dict:
+    """The summary of a run (see the module docstring of :mod:`sim.results`).
+
+    Counts are in persons: ``affected_persons`` is everyone affected by the end of the
+    season; ``displaced_persons`` has the ``peak`` (most displaced on one day) and the
+    ``total`` (everyone displaced at some time, the running maximum per cercle); needs have
+    the ``peak`` day and the season ``total`` in their unit, and their cost.
+    """
+    people = result["people"]
+    by_member = people.sum("cercle")
+    affected = by_member.sel(count="affected").isel(day=-1).values
+    displaced_peak = by_member.sel(count="displaced").max("day").values
+    displaced_total = people.sel(count="displaced").max("day").sum("cercle").values
+    summary = {
+        "scenario": result.attrs["scenario"],
+        "seed": int(result.attrs["seed"]),
+        "members": int(result.attrs["members"]),
+        "household_size": float(result.attrs["household_size"]),
+        "rations": result.attrs["rations"],
+        "exposed_persons": {"peak": _spread(by_member.sel(count="exposed").max("day").values)},
+        "affected_persons": _spread(affected),
+        "displaced_persons": {"peak": _spread(displaced_peak), "total": _spread(displaced_total)},
+        "in_need_persons": {"peak": _spread(by_member.sel(count="in_need").max("day").values)},
+        "food_insecure_persons": {"peak": _spread(result["food_insecure"].sum("cercle").max("day").values)},
+        "destroyed_houses": _spread(result["destroyed_houses"].sum("cercle").max("day").values),
+        "needs": {},
+    }
+    daily = result["need"].sum("cercle")
+    for item in result["item"].values:
+        item = str(item)
+        series = daily.sel(item=item)
+        summary["needs"][item] = {
+            "unit": str(result["unit"].sel(item=item).values),
+            "peak": _spread(series.max("day").values, 1),
+            "total": _spread(series.sum("day").values, 1),
+            "cost_usd": _spread(result["cost"].sel(item=item).sum(("day", "cercle")).values),
+        }
+    summary["cost_usd"] = _spread(result["cost"].sum(("item", "day", "cercle")).values)
+    by_cercle = []
+    pcodes = [str(p) for p in result["cercle"].values]
+    totals = result["need"].sum("day").median("member")
+    costs = result["cost"].sum(("item", "day")).median("member")
+    affected_c = people.sel(count="affected").isel(day=-1).median("member")
+    displaced_c = people.sel(count="displaced").max("day").median("member")
+    for k, pcode in enumerate(pcodes):
+        cercle = delta.cercle(pcode)
+        by_cercle.append(
+            {
+                "cercle": cercle.name,
+                "pcode": pcode,
+                "population": int(cercle.population),
+                "affected_persons": _round(affected_c.isel(cercle=k), 0),
+                "displaced_peak": _round(displaced_c.isel(cercle=k), 0),
+                "needs": {str(i): _round(totals.sel(item=i).isel(cercle=k), 1) for i in result["item"].values},
+                "cost_usd": _round(costs.isel(cercle=k), 0),
+            }
+        )
+    summary["by_cercle"] = by_cercle
+    return summary
+
+
+def write_outputs(result: xr.Dataset, summary: dict, out_dir: str | Path) -> None:
+    """Write ``summary.json`` and ``results.nc`` into ``out_dir``, each atomically.
+
+    Both are written in a temporary folder beside ``out_dir`` first; only when both are
+    complete are they moved in, so a failed run leaves no half-written output.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise NotADirectoryError(f"{out_dir}: exists and is not a folder")
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
+    try:
+        (staging / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        encoding = {name: {"zlib": True, "complevel": 4} for name in ("people", "need", "cost") if name in result}
+        result.to_netcdf(staging / "results.nc", engine="netcdf4", encoding=encoding)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in ("results.nc", "summary.json"):
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
