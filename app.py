@@ -10,5 +10,6 @@ lang = language()
 pages = [
     st.Page("ui/delta_page.py", title=t("page_delta", lang), icon=":material/map:", url_path="delta", default=True),
     st.Page("ui/hazards_page.py", title=t("page_hazards", lang), icon=":material/flood:", url_path="hazards"),
+    st.Page("ui/impact_page.py", title=t("page_impact", lang), icon=":material/groups:", url_path="impact"),
 ]
 st.navigation(pages).run()

@@ -183,7 +183,7 @@ def flood_impact(
     destroyed = 1.0 - (1.0 - flood_destroyed) * (1.0 - standing)
     affected = np.maximum(1.0 - (1.0 - flood_damaged) * (1.0 - standing), destroyed)
     # displaced until the water has left the house and it has been rebuilt
-    days = np.arange(house_depth.shape[0])[:, None, None]
+    days = np.arange(house_depth.shape[0]).reshape((-1,) + (1,) * (house_depth.ndim - 1))
     last_wet = np.where(wet.any(axis=0), house_depth.shape[0] - 1 - np.argmax(wet[::-1], axis=0), -1)
     collapse_days = collapse_share > 0
     last_collapse = np.where(collapse_days.any(axis=0), house_depth.shape[0] - 1 - np.argmax(collapse_days[::-1], axis=0), -1)
@@ -257,21 +257,30 @@ def people_impact(delta: Delta, hazards: xr.Dataset, settings: ImpactSettings) -
         [person]; ``displaced_in_sites`` (day, cercle) [person]; coordinates ``cercle``
         (pcodes), ``cercle_name``, ``day`` (dates).
     """
-    from hazards.flood import banco_collapse_fraction
+    from hazards.flood import BANCO_COLLAPSE_RAIN_MM, banco_collapse_fraction
 
-    rain = hazards["rainfall"].values
-    above_normal = hazards["flood_depth"].values - normal_flood_depth(delta)[None]
-    house_depth = np.where(above_normal > 0, above_normal - HOUSE_FREEBOARD_M, np.nan).astype(np.float32)
-    shares = flood_impact(delta, house_depth, rain, banco_collapse_fraction(rain), settings)
+    days = hazards.sizes["time"]
+    rain = hazards["rainfall"].values.reshape(days, -1)
+    above_normal = hazards["flood_depth"].values.reshape(days, -1) - normal_flood_depth(delta).reshape(1, -1)
+    people = delta.population.ravel().astype(np.float32)
+    membership = _membership(delta)
+    # exposure is cheap and everywhere; the other counts only where water rises or houses fall
+    exposed = ((above_normal > 0) | (rain >= STORM_EXPOSURE_MM)).astype(np.float32)
+    active = np.flatnonzero(((above_normal > 0) | (rain > BANCO_COLLAPSE_RAIN_MM[0])).any(axis=0) & (people > 0))
+    level = above_normal[:, active]
+    house_depth = np.where(level > 0, level - HOUSE_FREEBOARD_M, np.nan).astype(np.float32)
+    rain_active = rain[:, active]
+    shares = flood_impact(delta, house_depth, rain_active, banco_collapse_fraction(rain_active), settings)
+    shares["exposed"] = exposed
+    rows = {name: (active if name != "exposed" else slice(None)) for name in shares}
+    totals = {name: np.asarray((shares[name] * people[rows[name]]) @ membership[rows[name]], dtype=np.float64) for name in ("exposed", "affected", "displaced", "in_need", "destroyed")}
     dates = pd.DatetimeIndex(hazards["time"].values)
     cercle_spi = _cercle_mean(delta, hazards["spi3"].values) if "spi3" in hazards else None
     drought = drought_impact(dates, hazards["wrsi"].values if "wrsi" in hazards else None, cercle_spi)
-    people = delta.population.astype(np.float32)
-    totals = {name: _by_cercle(delta, shares[name] * people) for name in ("exposed", "affected", "displaced", "in_need", "destroyed")}
     food = np.zeros_like(totals["exposed"])
     if drought is not None:
-        food = _by_cercle(delta, drought["food_insecure"] * people)
-        drought_displaced = _by_cercle(delta, drought["displaced"] * people)
+        food = _by_cercle(delta, drought["food_insecure"] * delta.population)
+        drought_displaced = _by_cercle(delta, drought["displaced"] * delta.population)
         totals["affected"] = totals["affected"] + food  # drought and flood victims taken as different people
         totals["displaced"] = totals["displaced"] + drought_displaced
         totals["in_need"] = totals["in_need"] + food

@@ -30,6 +30,23 @@ class Key(StrEnum):
     LAYER_LICENCE = "layer_licence"
     LAYER_READY = "layer_ready"
     LAYER_SAVE = "layer_save"
+    IMPACT_BASE = "impact_base"
+    IMPACT_NAME = "impact_name"
+    IMPACT_TITLE = "impact_title"
+    IMPACT_SEASON = "impact_season"
+    IMPACT_RAIN_RP = "impact_rain_rp"
+    IMPACT_RAIN_LAYER = "impact_rain_layer"
+    IMPACT_FLOOD_MODE = "impact_flood_mode"
+    IMPACT_PEAK = "impact_peak"
+    IMPACT_PEAK_DATE = "impact_peak_date"
+    IMPACT_FLOOD_RP = "impact_flood_rp"
+    IMPACT_FLOOD_LAYER = "impact_flood_layer"
+    IMPACT_HOUSEHOLD = "impact_household"
+    IMPACT_DAMAGE = "impact_damage"
+    IMPACT_RATIONS = "impact_rations"
+    IMPACT_MEMBERS = "impact_members"
+    IMPACT_SEED = "impact_seed"
+    IMPACT_RESULT = "impact_result"
 
 
 ICON = Path(__file__).resolve().parent / "static" / "icon.png"
@@ -53,6 +70,19 @@ def language() -> str:
     )
     st.query_params["lang"] = lang
     return lang
+
+
+def scenario_folder() -> Path:
+    """Where scenarios are listed and saved: ``$SIM_SCENARIO_DIR`` or the project's ``scenarios/``."""
+    return Path(os.environ.get("SIM_SCENARIO_DIR") or Path(__file__).resolve().parents[1] / "scenarios")
+
+
+def scenario_files() -> list[Path]:
+    """Scenario files of the library, shipped ones included when a separate folder is set."""
+    shipped = Path(__file__).resolve().parents[1] / "scenarios"
+    found = {p.name: p for p in sorted(shipped.glob("*.yaml"))}
+    found.update({p.name: p for p in sorted(scenario_folder().glob("*.yaml"))})
+    return [found[name] for name in sorted(found)]
 
 
 def boundaries_path() -> str | None:

@@ -16,12 +16,11 @@ from hazards.flood import banco_collapse_fraction, ponding_depth
 from hazards.io import LAYER_KINDS
 from hazards.season import hazard_season
 from sim.scenario import InputError, load_file
-from ui.common import Key, cached_delta
+from ui.common import Key, cached_delta, scenario_files
 from ui.i18n import t
 from ui.maps import hydrograph_png, raster_map_png
 
 lang = st.session_state.get(Key.LANGUAGE, "fr")
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -50,7 +49,7 @@ def _fmt(value: float) -> str:
 st.title(t("hazards_title", lang))
 st.write(t("hazards_intro", lang))
 
-files = sorted(SCENARIOS.glob("*.yaml"))
+files = scenario_files()
 with st.sidebar:
     chosen = st.selectbox(t("scenario", lang), files, format_func=lambda p: p.stem, key=Key.HAZARD_SCENARIO)
     seed = int(st.number_input(t("seed", lang), min_value=0, max_value=2**31 - 1, value=1, step=1, key=Key.HAZARD_SEED))

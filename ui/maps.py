@@ -76,6 +76,31 @@ def raster_map_png(delta: Delta, values: np.ndarray, lang: str, label: str, cmap
     return _png(fig)
 
 
+def choropleth_png(delta: Delta, values: dict[str, float], lang: str, label: str, cmap: str = "OrRd", width_in: float = 7.0, dpi: int = 100) -> bytes:
+    """Cercles coloured by a value each (pcode → value), with the rivers and the values written in."""
+    from matplotlib import cm
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Polygon as Patch
+
+    fig, ax = _figure(delta, width_in, dpi)
+    top = max(max(values.values(), default=0.0), 1.0)
+    norm = Normalize(vmin=0.0, vmax=top)
+    colours = matplotlib.colormaps[cmap]
+    for cercle in delta.cercles:
+        value = values.get(cercle.pcode, 0.0)
+        for polygon in getattr(cercle.geometry, "geoms", [cercle.geometry]):
+            if hasattr(polygon, "exterior"):
+                ax.add_patch(Patch(np.asarray(polygon.exterior.coords), closed=True, facecolor=colours(norm(value)), edgecolor="none", alpha=0.9))
+        rep = cercle.geometry.representative_point()
+        ax.annotate(f"{cercle.name}\n{value:,.0f}".replace(",", "\u202f"), (rep.x, rep.y), fontsize=6.5, ha="center", va="center", zorder=7)
+    _overlay(ax, delta, lang, labels=False)
+    mappable = cm.ScalarMappable(norm=norm, cmap=colours)
+    colorbar = fig.colorbar(mappable, ax=ax, fraction=0.035, pad=0.02)
+    colorbar.set_label(label)
+    ax.set_title(label, fontsize=10)
+    return _png(fig)
+
+
 def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110) -> bytes:
     """Population density, cercles, rivers, gauges, hubs and towns of the delta."""
     grid = delta.grid

@@ -41,7 +41,12 @@ def hazard_catalog(tmp_path_factory) -> Path:
 def app_server(tmp_path_factory, hazard_catalog):
     """``streamlit run app.py`` on a free port of 127.0.0.1; yields the base URL."""
     port = _free_port()
-    env = dict(os.environ, SIM_CACHE_DIR=str(tmp_path_factory.mktemp("server-cache")), SIM_HAZARD_CATALOG=str(hazard_catalog))
+    env = dict(
+        os.environ,
+        SIM_CACHE_DIR=str(tmp_path_factory.mktemp("server-cache")),
+        SIM_HAZARD_CATALOG=str(hazard_catalog),
+        SIM_SCENARIO_DIR=str(tmp_path_factory.mktemp("scenarios")),
+    )
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with log.open("w") as out:
         process = subprocess.Popen(
