@@ -1,0 +1,162 @@
+"""The transport network: roads and river legs between hubs and cercle capitals, and the days
+the flood cuts them.
+
+Links come from ``sim/data/links.csv`` (distances, published travel times, and whether the
+source says the link is cut in the rainy season). A link's geometry is the straight segment
+between its two places. Roads, like houses, are built above the water they expect: a road
+the sources call seasonal (an earth track across the floodplain) is cut when the water rises
+:data:`SEASONAL_ROAD_CUT_DEPTH_M` above its dry-season level at any point sampled along it;
+any other road when the water rises :data:`ROAD_CUT_DEPTH_M` above a median year's flood.
+Points within :data:`BRIDGE_KM` of a channel are bridges or ferries and never cut a road.
+River legs are open only when the stage at Mopti is high enough (:data:`NAVIGATION_STAGE_CM`).
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from sim.domain import Delta, Link
+from sim.impact import HOUSE_FREEBOARD_M, normal_flood_depth
+
+ROAD_CUT_DEPTH_M = HOUSE_FREEBOARD_M
+"""Rise of the water above a median year's flood that cuts a road not known to flood every
+year [m]. Notes: assumption: paved roads and dikes stand at least as high as the villages
+they serve (:data:`sim.impact.HOUSE_FREEBOARD_M`)."""
+
+SEASONAL_ROAD_CUT_DEPTH_M = 0.1
+"""Flood depth that cuts a road the sources say is impassable in the rainy season [m]. Notes:
+assumption (earth tracks across the floodplain, e.g. Macina–Diafarabé, around Youwarou)."""
+
+NAVIGATION_STAGE_CM = 300.0
+"""Stage at Mopti above which boats run to the north [cm]. Notes: assumption; no published
+stage was found; COMANAV boats run from the end of July to January (WFP Logistics Capacity
+Assessment, https://dlca.logcluster.org/pages/viewpage.action?pageId=851981), when Mopti is
+above about 3 m in a typical year."""
+
+BRIDGE_KM = 3.0
+"""Distance from a channel within which a road crosses by bridge, ferry or causeway [km]."""
+
+SAMPLES_PER_KM = 0.5
+"""Points sampled along a link per km to test it against the flood [1/km]."""
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One link in one direction."""
+
+    origin: str
+    destination: str
+    mode: str
+    distance_km: float
+    seasonal: bool
+    hours: float | None
+
+
+def legs(delta: Delta) -> list[Leg]:
+    """Every link of the delta in both directions, with a distance (straight line × 1.3 when the source gives none)."""
+    out = []
+    for link in delta.links:
+        distance = link.distance_km if link.distance_km is not None else 1.3 * _straight_km(delta, link)
+        hours = link.time_max_h
+        for a, b in ((link.origin, link.destination), (link.destination, link.origin)):
+            out.append(Leg(a, b, link.mode, float(distance), link.seasonal, hours))
+    return out
+
+
+def shortest_route(delta: Delta, origin: str, destination: str, closed: set[tuple[str, str, str]] = frozenset(), modes=("road",)) -> list[Leg] | None:
+    """The shortest route by distance between two places over open links of the given modes (None if none).
+
+    ``closed`` holds (place, place, mode) triples, in either order of the places.
+    """
+    graph: dict[str, list[Leg]] = {}
+    for leg in legs(delta):
+        if leg.mode in modes and (leg.origin, leg.destination, leg.mode) not in closed and (leg.destination, leg.origin, leg.mode) not in closed:
+            graph.setdefault(leg.origin, []).append(leg)
+    best = {origin: 0.0}
+    previous: dict[str, Leg] = {}
+    queue = [(0.0, origin)]
+    while queue:
+        distance, place = heapq.heappop(queue)
+        if place == destination:
+            break
+        if distance > best.get(place, np.inf):
+            continue
+        for leg in graph.get(place, []):
+            candidate = distance + leg.distance_km
+            if candidate < best.get(leg.destination, np.inf):
+                best[leg.destination] = candidate
+                previous[leg.destination] = leg
+                heapq.heappush(queue, (candidate, leg.destination))
+    if destination not in best:
+        return None
+    route = []
+    place = destination
+    while place != origin:
+        leg = previous[place]
+        route.append(leg)
+        place = leg.origin
+    return route[::-1]
+
+
+def cut_days(delta: Delta, link: Link | Leg, flood_depth: np.ndarray) -> np.ndarray:
+    """Days on which the flood cuts a road link (bool per day).
+
+    Parameters
+    ----------
+    flood_depth : np.ndarray
+        (day, y, x) flood depth on the delta's grid. [m]
+    """
+    rows, cols = _sample_cells(delta, link)
+    if rows.size == 0:
+        return np.zeros(flood_depth.shape[0], bool)
+    dry, normal = _baselines(delta)
+    if link.seasonal:
+        rise = flood_depth[:, rows, cols] - dry[rows, cols]
+        limit = SEASONAL_ROAD_CUT_DEPTH_M
+    else:
+        rise = flood_depth[:, rows, cols] - normal[rows, cols]
+        limit = ROAD_CUT_DEPTH_M
+    return (rise > limit).any(axis=1)
+
+
+def _sample_cells(delta: Delta, link) -> tuple[np.ndarray, np.ndarray]:
+    """Grid cells along a link, away from the channels it crosses."""
+    a, b = delta.place(link.origin), delta.place(link.destination)
+    n = max(int(_straight_km(delta, link) * SAMPLES_PER_KM), 2)
+    cells = [delta.grid.index_of(x, y) for x, y in zip(np.linspace(a.lon, b.lon, n), np.linspace(a.lat, b.lat, n))]
+    cells = [c for c in cells if c is not None and delta.terrain.river_distance_km[c] > BRIDGE_KM]
+    if not cells:
+        return np.array([], int), np.array([], int)
+    rows, cols = np.array(cells).T
+    return rows, cols
+
+
+def _baselines(delta: Delta) -> tuple[np.ndarray, np.ndarray]:
+    """Highest water of the dry season and of a median year's flood at each cell [m]."""
+    return _dry_season_depth(delta), normal_flood_depth(delta)
+
+
+@lru_cache(maxsize=4)
+def _dry_season_depth(delta: Delta) -> np.ndarray:
+    import pandas as pd
+
+    from hazards import flood
+
+    dates = pd.date_range("2001-03-01", periods=30, freq="D")
+    return flood.fluvial_depth(delta, dates, flood.MOPTI_DRY_SEASON_CM, dates[15].date()).max("time").values
+
+
+def navigable_days(mopti_stage_cm: np.ndarray) -> np.ndarray:
+    """Days on which river legs are open (bool per day)."""
+    return np.asarray(mopti_stage_cm) >= NAVIGATION_STAGE_CM
+
+
+def _straight_km(delta: Delta, link) -> float:
+    a, b = delta.place(link.origin), delta.place(link.destination)
+    ax, ay = delta.grid.project_km(a.lon, a.lat)
+    bx, by = delta.grid.project_km(b.lon, b.lat)
+    return float(np.hypot(bx - ax, by - ay))
