@@ -125,3 +125,42 @@ def test_save_round_trips_and_is_atomic(tmp_path):
 def test_kind_mismatch_is_refused():
     with pytest.raises(InputError, match="expected a scenario, this file is a plan"):
         parse_text(GOOD_PLAN, "f.yaml", expect="scenario")
+
+
+PLAN = (ROOT / "scenarios" / "plans" / "baseline.yaml").read_text(encoding="utf-8")
+
+
+def test_both_shipped_plans_hold_a_whole_plan():
+    early = load_file(ROOT / "scenarios" / "plans" / "early-action.yaml")
+    assert early.allocation == "equity_floor"
+    sofara = [t for t in early.triggers if t.gauge == "Sofara"]
+    assert {t.threshold for t in sofara} == {633}  # Mali Red Cross EAP, orange alert
+    assert early.procurement[0].kind == "local"  # buy locally wherever possible
+    baseline = load_file(ROOT / "scenarios" / "plans" / "baseline.yaml")
+    assert baseline.triggers == []
+    assert {t.hub for t in baseline.fleet.trucks} <= {w.hub for w in baseline.warehouses}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("      nfi_kit: 1000 kit\n      shelter_kit: 300 kit", "      nfi_kit: 100000 kit\n      shelter_kit: 300 kit", "warehouses[1].stock: takes"),
+        ("  - hub: Ségou\n    capacity: 800 m**3", "  - hub: Kayes\n    capacity: 800 m**3", "warehouses[2].hub: 'Kayes' is not allowed"),
+        ("lead_time: {min: 7 day, mode: 14 day, max: 42 day}", "lead_time: {min: -7 day, mode: 14 day, max: 42 day}", "procurement[0].lead_time.min: must not be negative"),
+        ("lead_time: {min: 7 day, mode: 14 day, max: 42 day}", "lead_time: {min: 20 day, mode: 14 day, max: 42 day}", "procurement[0].lead_time: lead time must satisfy min <= mode <= max"),
+        ("      after: 60 day\n", "      after: 60 day\n      date: 2022-10-01\n", "funding.pledges[0]: give exactly one of date or after"),
+        ("    - hub: Tombouctou\n      count: 1", "    - hub: Gao\n      count: 1", "fleet: trucks at Gao, where the plan has no warehouse"),
+    ],
+)
+def test_bad_plans(old, new, expected):
+    assert old in PLAN
+    with pytest.raises(InputError) as info:
+        parse_text(PLAN.replace(old, new, 1), "p.yaml")
+    assert any(expected in str(p) for p in info.value.problems), [str(p) for p in info.value.problems]
+
+
+def test_a_trigger_on_a_gauge_that_does_not_exist():
+    text = (ROOT / "scenarios" / "plans" / "early-action.yaml").read_text(encoding="utf-8").replace("gauge: Sofara", "gauge: Kayes", 1)
+    with pytest.raises(InputError) as info:
+        parse_text(text, "p.yaml")
+    assert "triggers[0].gauge: unknown gauge 'Kayes'" in str(info.value.problems[0])
