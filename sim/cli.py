@@ -62,7 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     run.add_argument("--members", type=int, default=1, help="ensemble members (default 1)")
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--plan", type=Path, action="append", default=[], metavar="PLAN", help="contingency plan to play against the season (repeat to compare plans)")
     run.set_defaults(run=_run)
+
+    compare = sub.add_parser("compare", help="print the plans of a run side by side", description="Print the KPIs of the plans in DIR/summary.json side by side.")
+    compare.add_argument("dir", type=Path, metavar="DIR")
+    compare.set_defaults(run=_compare)
 
     hazards = sub.add_parser("hazards", help="the hazard-layer catalog", description="Add and list hazard layers (folder: hazards/layers or $SIM_HAZARD_CATALOG).")
     hsub = hazards.add_subparsers(dest="hazards_command", metavar="ACTION", required=True)
@@ -187,6 +192,10 @@ def _run(args) -> int:
         raise UserError(f"{args.out}: exists and is not a folder")
     try:
         scenario = load_file(args.scenario, expect="scenario", context=validation_context(layers=layer_kinds()))
+        plans = [load_file(path, expect="plan") for path in args.plan]
+        names = [p.name for p in plans]
+        if len(set(names)) != len(names):
+            raise UserError(f"two plans share a name: {', '.join(names)}")
         base = args.scenario.resolve().parent
         delta = scenario_delta(scenario, base)
 
@@ -195,7 +204,7 @@ def _run(args) -> int:
             filled = int(width * done / total)
             print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} members", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-        result = run_scenario(scenario, members=args.members, seed=args.seed, base=base, progress=progress)
+        result = run_scenario(scenario, members=args.members, seed=args.seed, base=base, progress=progress, plans=plans or None)
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -214,4 +223,39 @@ def _run(args) -> int:
         f"{scenario.name}: affected {summary['affected_persons']['value']:,}, displaced peak {summary['displaced_persons']['peak']['value']:,}, "
         f"cost US${summary['cost_usd']['value']:,} — {len(needs)} items; written to {args.out}/summary.json and results.nc"
     )
+    return EXIT_OK
+
+
+def _compare(args) -> int:
+    path = args.dir / "summary.json"
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file; run python -m sim run ... --plan PLAN --out {args.dir} first") from None
+    except json.JSONDecodeError as err:
+        raise UserError(f"{path}:{err.lineno}: not valid JSON ({err.msg})") from None
+    plans = summary.get("plans")
+    if not plans:
+        raise UserError(f"{path}: this run played no plan; add --plan PLAN to python -m sim run")
+    names = list(plans)
+    kpis = list(plans[names[0]]["kpis"])
+    width = max(len(k) for k in kpis) + 2
+    print(f"{summary['scenario']}, {summary['members']} member(s), seed {summary['seed']}: median (p10–p90)")
+    print(f"{'':<{width}}" + "".join(f"{n:>32}" for n in names) + (f"{'difference (paired)':>32}" if len(names) > 1 else ""))
+
+    def cell(entry) -> str:
+        if not entry or entry.get("value") is None:
+            return "—"
+        text = f"{entry['value']:,.3g}" if abs(entry["value"]) < 1000 else f"{entry['value']:,.0f}"
+        if "p10" in entry:
+            text += f" ({entry['p10']:,.3g}–{entry['p90']:,.3g})"
+        return text
+
+    for kpi in kpis:
+        row = f"{kpi:<{width}}" + "".join(f"{cell(plans[n]['kpis'].get(kpi)):>32}" for n in names)
+        if len(names) > 1:
+            row += f"{cell(plans[names[1]].get(f'minus_{names[0]}', {}).get(kpi)):>32}"
+        print(row)
+    for n in names:
+        print(f"probability that all demand is met, {n}: {plans[n]['probability_all_demand_met']:.0%}")
     return EXIT_OK

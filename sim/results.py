@@ -89,7 +89,37 @@ def summarize(result: xr.Dataset, delta: Delta, names: dict[str, str] | None = N
             }
         )
     summary["by_cercle"] = by_cercle
+    if "plan" in result.dims:
+        summary["plans"] = plan_summaries(result)
     return summary
+
+
+def plan_summaries(result: xr.Dataset) -> dict:
+    """KPIs of every plan across members (p10/p50/p90), and paired differences with the first plan."""
+    plans = [str(p) for p in result["plan"].values]
+    kpis = result["kpis"]
+    out: dict = {}
+    for plan in plans:
+        values = kpis.sel(plan=plan)
+        entry = {"kpis": {}}
+        for name in result["kpi"].values:
+            series = values.sel(kpi=name).values
+            finite = series[np.isfinite(series)]
+            entry["kpis"][str(name)] = _spread(finite, 3) if finite.size else {"value": None}
+        entry["probability_all_demand_met"] = round(float(values.sel(kpi="all_demand_met").mean()), 3)
+        out[plan] = entry
+    if len(plans) > 1:
+        reference = kpis.sel(plan=plans[0])
+        for plan in plans[1:]:
+            difference = kpis.sel(plan=plan) - reference
+            paired = {}
+            for name in result["kpi"].values:
+                series = difference.sel(kpi=name).values
+                finite = series[np.isfinite(series)]
+                if finite.size:
+                    paired[str(name)] = _spread(finite, 3)
+            out[plan][f"minus_{plans[0]}"] = paired
+    return out
 
 
 def write_outputs(result: xr.Dataset, summary: dict, out_dir: str | Path) -> None:

@@ -59,6 +59,7 @@ def run_scenario(
     base: Path | None = None,
     layers=None,
     progress: Callable[[int, int], None] | None = None,
+    plans: list | None = None,
 ) -> xr.Dataset:
     """Hazards, impact and needs of every member.
 
@@ -68,6 +69,9 @@ def run_scenario(
         Folder of the scenario file, for its relative paths (boundaries, rations).
     progress : callable, optional
         Called with (members done, members) after each member.
+    plans : list of Plan, optional
+        Contingency plans played against every member's needs with the same random streams
+        (common random numbers), so that their differences are paired.
 
     Returns
     -------
@@ -95,6 +99,8 @@ def run_scenario(
         required = needs(impact, rations, own.household_size)
         merged = xr.merge([impact, required.drop_vars(["unit", "once"])])
         merged["displacement_damage"] = own.displacement_damage
+        if plans:
+            merged = xr.merge([merged, play_plans(delta, plans, hazards, required, rations, seed, member)])
         outputs.append(merged)
         if progress:
             progress(member + 1, members)
@@ -102,6 +108,8 @@ def run_scenario(
     result = result.assign_coords(member=np.arange(members))
     result["unit"] = required["unit"]
     result["once"] = required["once"]
+    if plans:
+        result["initial_stock"] = result["initial_stock"].isel(member=0, drop=True)
     result.attrs = {}
     result.attrs.update(
         {
@@ -144,3 +152,37 @@ def expected_annual_impacts(scenario: Scenario, members: int = 1, seed: int = 0,
         "method": "integral over annual exceedance probability p = 1/T (trapezoid rule)",
         "tail": "rarer than the rarest period: impact held at its value (a lower bound); more frequent than the most frequent: linear to zero at p = 1",
     }
+
+
+def play_plans(delta, plans: list, hazards: xr.Dataset, required: xr.Dataset, rations, seed: int, member: int) -> xr.Dataset:
+    """Every plan against one member: the logistics records and KPIs over a ``plan`` dimension."""
+    from sim.logistics.inputs import season_inputs
+    from sim.logistics.kpis import plan_kpis
+    from sim.logistics.model import PlanModel
+
+    daily = {r.item: r.quantity for r in rations if r.per == "person_day"}
+    frames = []
+    for plan in plans:
+        inputs = season_inputs(delta, hazards, required, rations, seed, member)
+        model = PlanModel(delta, plan, inputs)
+        records = model.run()
+        kpis = plan_kpis(records, inputs.unit_cost, daily)
+        dims3 = ("item", "day", "cercle")
+        frames.append(
+            xr.Dataset(
+                {
+                    "demand": (dims3, records.demand),
+                    "distributed": (dims3, records.distributed),
+                    "unmet": (dims3, records.demand - records.distributed),
+                    "received": (("item", "day"), records.received),
+                    "lost": (("item", "day"), records.lost),
+                    "on_hand": (("item", "day"), records.on_hand),
+                    "in_transit": (("item", "day"), records.in_transit),
+                    "initial_stock": (("item",), model.initial),
+                    "kpis": (("kpi",), np.array(list(kpis.values()), float)),
+                },
+                coords={"item": inputs.items, "day": required["day"].values, "cercle": inputs.cercles, "kpi": list(kpis)},
+            ).rename({"item": "stock_item"})
+        )
+    out = xr.concat(frames, dim="plan", join="outer").assign_coords(plan=[p.name for p in plans])
+    return out

@@ -1,0 +1,474 @@
+"""The SimPy model of a contingency plan, one member at a time.
+
+The clock counts days from the scenario's first day. Households are counts per cercle and
+day, never processes: the demand is the needs timeline of the impact stage. The model has
+
+* a stock (``simpy.Container``) per item in each warehouse, and a depot per cercle where
+  deliveries wait to be handed out;
+* trucks and boats as ``simpy.Resource`` per hub; a shipment holds its vehicle for the
+  round trip, waits while its road is cut by the flood (or the river too low for boats);
+* processes: pledges that arrive (or not), triggers that watch their indicator, a
+  procurement controller that orders from local sources first, a dispatcher that shares the
+  warehouses' stock between cercles by the plan's rule, and a distribution process limited
+  by the teams' capacity.
+
+Nothing is lost: for every item, initial stock + received = distributed + on hand (warehouses
+and cercle depots) + in transit + lost, checked at the end of every run.
+
+References
+----------
+.. [1] SimPy documentation, "Gas Station Refueling" example: a controller process watches a
+   Container's level and calls a supplier — the restock pattern used here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from sim.domain import Delta
+from sim.network import shortest_route
+from sim.scenario import ITEM_SIZES, Plan
+
+REVIEW_DAYS = 14
+"""Horizon of the procurement controller: it orders to cover the backlog and this many days
+of recent demand [day]. Notes: assumption, a fortnightly supply review."""
+
+DEMAND_WINDOW_DAYS = 7
+"""Days of past demand the controller extrapolates [day]. Notes: assumption."""
+
+MOBILIZATION_DAYS = 7
+"""Days from the first need to the first distribution team in the field, without an
+early-action trigger that mobilizes them before [day]. Notes: assumption; pre-positioning
+aims at a 48-72 h response, which a plan reaches only with triggers and stock in place."""
+
+LOCAL_SERVICE_ITEMS = frozenset({"water"})
+"""Items supplied where the people are (water trucking from local boreholes): bought from a
+local source and delivered straight to the cercles, not through the warehouses."""
+
+
+class MassBalanceError(AssertionError):
+    """Stock was created or destroyed: a bug, never an input problem."""
+
+
+@dataclass
+class SeasonInputs:
+    """What a plan is played against: one member's needs and hazards.
+
+    Attributes
+    ----------
+    demand : np.ndarray
+        (item, day, cercle) new need each day, in each item's unit.
+    road_cut : dict
+        (place, place) → bool per day, True when the flood cuts that road.
+    mopti_stage : np.ndarray
+        Stage at Mopti per day [cm], for boats.
+    stages : dict
+        gauge → stage per day [cm], for triggers.
+    spi3 : float or None
+        SPI-3 of July–September over the delta, known from the first of October.
+    rainfall : dict
+        place → rain per day [mm/day], for rainfall triggers.
+    unit_cost : dict
+        item → cost of one unit at the reference price [USD].
+    """
+
+    dates: pd.DatetimeIndex
+    items: list[str]
+    cercles: list[str]
+    capitals: list[str]
+    demand: np.ndarray
+    road_cut: dict[tuple[str, str], np.ndarray]
+    mopti_stage: np.ndarray
+    stages: dict[str, np.ndarray]
+    spi3: float | None
+    rainfall: dict[str, np.ndarray]
+    unit_cost: dict[str, float]
+    lead_time_seed: np.random.SeedSequence | None = None
+    closure_seed: np.random.SeedSequence | None = None
+    closure_probability: float = 0.0
+
+
+@dataclass
+class Records:
+    """Daily records of the model (cumulative flows, levels at the end of each day)."""
+
+    days: int
+    items: list[str]
+    cercles: list[str]
+    demand: np.ndarray = field(init=False)
+    distributed: np.ndarray = field(init=False)
+    received: np.ndarray = field(init=False)
+    lost: np.ndarray = field(init=False)
+    on_hand: np.ndarray = field(init=False)
+    in_transit: np.ndarray = field(init=False)
+    costs: dict[str, float] = field(default_factory=lambda: {"procurement": 0.0, "transport": 0.0, "storage": 0.0})
+    bought: dict[str, float] = field(default_factory=lambda: {"local": 0.0, "regional": 0.0, "international": 0.0})
+    events: list[tuple[int, str]] = field(default_factory=list)
+    first_distribution: int | None = None
+
+    def __post_init__(self):
+        shape = (len(self.items), self.days, len(self.cercles))
+        self.demand = np.zeros(shape)
+        self.distributed = np.zeros(shape)
+        self.received = np.zeros((len(self.items), self.days))
+        self.lost = np.zeros((len(self.items), self.days))
+        self.on_hand = np.zeros((len(self.items), self.days))
+        self.in_transit = np.zeros((len(self.items), self.days))
+
+
+class PlanModel:
+    """One plan against one member's season."""
+
+    def __init__(self, delta: Delta, plan: Plan, inputs: SeasonInputs):
+        self.delta = delta
+        self.plan = plan
+        self.inputs = inputs
+        self.env = simpy.Environment()
+        self.days = len(inputs.dates)
+        self.items = inputs.items
+        self.rng_lead = np.random.default_rng(inputs.lead_time_seed)
+        self.rng_closure = np.random.default_rng(inputs.closure_seed)
+        self.hubs = [w.hub for w in plan.warehouses]
+        self.hub_place = {h.name: h.place for h in delta.hubs}
+        self.stock = {
+            (w.hub, item): simpy.Container(self.env, init=self._initial(w, item)) for w in plan.warehouses for item in self.items
+        }
+        self.initial = np.array([sum(self._initial(w, item) for w in plan.warehouses) for item in self.items])
+        self.depot = np.zeros((len(self.items), len(inputs.cercles)))  # delivered, not yet handed out
+        self.backlog = np.zeros((len(self.items), len(inputs.cercles)))  # demand not yet covered by deliveries
+        self.undistributed = np.zeros((len(self.items), len(inputs.cercles)))  # demand not yet handed out
+        self.in_transit = np.zeros(len(self.items))
+        self.on_order = np.zeros(len(self.items))
+        self.received_total = np.zeros(len(self.items))
+        self.lost_total = np.zeros(len(self.items))
+        self.demand_total = np.zeros((len(self.items), len(inputs.cercles)))
+        self.distributed_total = np.zeros((len(self.items), len(inputs.cercles)))
+        self.funds = float(plan.funding.available.to("USD").magnitude)
+        self.teams_from: float = np.inf  # day the distribution teams are in the field
+        self.trucks = {t.hub: (simpy.Resource(self.env, capacity=max(t.count, 1)), t) for t in plan.fleet.trucks if t.count > 0}
+        self.boats = {b.hub: (simpy.Resource(self.env, capacity=max(b.count, 1)), b) for b in plan.fleet.boats if b.count > 0}
+        self.closed_today = np.zeros(len(inputs.cercles), bool)
+        self.bought_this_month: dict[tuple[str, str, int], float] = {}
+        self.records = Records(self.days, self.items, inputs.cercles)
+        self._routes: dict[tuple[str, str, tuple], list | None] = {}
+
+    # --- set-up helpers -------------------------------------------------------------------
+
+    def _initial(self, warehouse, item: str) -> float:
+        quantity = getattr(warehouse.stock, item, None)
+        return float(quantity.magnitude) if quantity is not None else 0.0
+
+    # --- processes ------------------------------------------------------------------------
+
+    def run(self) -> Records:
+        """Run the season and return the records (after checking the mass balance)."""
+        for pledge in self.plan.funding.pledges:
+            self.env.process(self.pledge(pledge))
+        self.env.process(self.day_loop())
+        self.env.run(until=self.days)
+        self.check_mass_balance()
+        return self.records
+
+    def pledge(self, pledge):
+        """Money that arrives on its day, with its probability."""
+        if pledge.date is not None:
+            day = (pd.Timestamp(pledge.date) - self.inputs.dates[0]).days
+        else:
+            day = float(pledge.after.to("day").magnitude)
+        arrives = self.rng_closure.random() < pledge.probability
+        if 0 <= day < self.days:
+            yield self.env.timeout(day)
+            if arrives:
+                self.funds += float(pledge.amount.to("USD").magnitude)
+                self.records.events.append((int(self.env.now), f"pledge of {pledge.amount:~} arrived"))
+
+    def day_loop(self):
+        """Each day: new demand, triggers, insecurity, procurement, dispatch, distribution, records."""
+        fired: set[int] = set()
+        while self.env.now < self.days:
+            day = int(self.env.now)
+            self.new_demand(day)
+            self.check_triggers(day, fired)
+            self.closed_today = self.rng_closure.random(len(self.inputs.cercles)) < self.inputs.closure_probability
+            self.procure(day)
+            self.dispatch(day)
+            self.distribute(day)
+            self.record(day)
+            yield self.env.timeout(1)
+
+    def new_demand(self, day: int) -> None:
+        today = self.inputs.demand[:, day, :]
+        self.backlog += today
+        self.undistributed += today
+        self.demand_total += today
+        if today.sum() > 0 and not np.isfinite(self.teams_from):
+            self.teams_from = day + MOBILIZATION_DAYS
+
+    # --- triggers -------------------------------------------------------------------------
+
+    def indicator(self, trigger, day: int) -> float | None:
+        if trigger.indicator == "stage":
+            return float(self.inputs.stages[trigger.gauge][day])
+        if trigger.indicator == "rainfall":
+            return float(self.inputs.rainfall[trigger.place][day])
+        october = pd.Timestamp(self.inputs.dates[0].year, 10, 1)
+        return self.inputs.spi3 if self.inputs.spi3 is not None and self.inputs.dates[day] >= october else None
+
+    def check_triggers(self, day: int, fired: set[int]) -> None:
+        for k, trigger in enumerate(self.plan.triggers):
+            if k in fired:
+                continue
+            value = self.indicator(trigger, day)
+            if value is None:
+                continue
+            crossed = value <= trigger.threshold if trigger.indicator == "spi" else value >= trigger.threshold
+            if crossed:
+                fired.add(k)
+                self.records.events.append((day, f"trigger '{trigger.name}' fired ({value:.1f})"))
+                self.act(trigger, day)
+
+    def act(self, trigger, day: int) -> None:
+        if trigger.action == "release_funds":
+            self.funds += float(trigger.amount.to("USD").magnitude)
+        elif trigger.action == "start_distribution":
+            self.teams_from = min(self.teams_from, day)
+        elif trigger.action == "order":
+            self.order(trigger.item, trigger.quantity, trigger.to_hub, day, reason="trigger")
+        elif trigger.action == "preposition":
+            self.env.process(self.move(trigger.item, trigger.quantity, trigger.from_hub, trigger.to_hub))
+
+    # --- procurement ----------------------------------------------------------------------
+
+    def procure(self, day: int) -> None:
+        """Order what the backlog and the coming fortnight need, beyond stock and pipeline."""
+        recent = self.inputs.demand[:, max(day - DEMAND_WINDOW_DAYS + 1, 0) : day + 1, :].sum(axis=(1, 2))
+        expected = recent / DEMAND_WINDOW_DAYS * REVIEW_DAYS
+        for i, item in enumerate(self.items):
+            stock = sum(self.stock[(hub, item)].level for hub in self.hubs)
+            shortfall = self.backlog[i].sum() + expected[i] - stock - self.in_transit[i] - self.on_order[i]
+            if shortfall > 1e-9:
+                self.order(item, shortfall, None, day, reason="shortfall")
+
+    def order(self, item: str, quantity: float, hub: str | None, day: int, reason: str) -> None:
+        """Buy ``quantity`` of ``item`` from the first sources (local first) that sell it and can be paid."""
+        i = self.items.index(item)
+        order = {"local": 0, "regional": 1, "international": 2}
+        remaining = float(quantity)
+        for source in sorted(self.plan.procurement, key=lambda s: order[s.kind]):
+            if remaining <= 1e-9:
+                break
+            if source.items is not None and item not in source.items:
+                continue
+            if hub is not None and source.hub != hub:
+                continue
+            price = self.inputs.unit_cost.get(item, 0.0) * source.price_factor
+            month = day // 30
+            cap = getattr(source.capacity_per_month, item, None) if source.capacity_per_month is not None else None
+            room = float(cap.magnitude) - self.bought_this_month.get((source.name, item, month), 0.0) if cap is not None else np.inf
+            affordable = self.funds / price if price > 0 else np.inf
+            amount = min(remaining, room, affordable)
+            if amount <= 1e-9 or amount * price < float(source.minimum_order.to("USD").magnitude):
+                continue
+            self.funds -= amount * price
+            self.records.costs["procurement"] += amount * price
+            self.records.bought[source.kind] += amount * price
+            self.bought_this_month[(source.name, item, month)] = self.bought_this_month.get((source.name, item, month), 0.0) + amount
+            self.on_order[i] += amount
+            remaining -= amount
+            lead = self.lead_time(source)
+            self.env.process(self.delivery(item, amount, source.hub, lead))
+            self.records.events.append((day, f"ordered {amount:,.0f} {item} from {source.name} ({reason}), {lead:.0f} days"))
+
+    def lead_time(self, source) -> float:
+        low, mode, high = (float(q.to("day").magnitude) for q in (source.lead_time.min, source.lead_time.mode, source.lead_time.max))
+        return float(self.rng_lead.triangular(low, mode, high)) if high > low else low
+
+    def delivery(self, item: str, amount: float, hub: str, lead: float):
+        yield self.env.timeout(lead)
+        i = self.items.index(item)
+        self.on_order[i] -= amount
+        self.received_total[i] += amount
+        if item in LOCAL_SERVICE_ITEMS:
+            wanted = np.maximum(self.backlog[i], 0.0)
+            share = wanted / wanted.sum() if wanted.sum() > 0 else np.full(len(wanted), 1.0 / len(wanted))
+            self.depot[i] += amount * share
+            self.backlog[i] -= np.minimum(amount * share, wanted)
+        else:
+            yield self.stock[(hub, item)].put(amount)
+
+    # --- transport ------------------------------------------------------------------------
+
+    def route(self, origin: str, destination: str, day: int):
+        """The open route between two places on ``day``: by road, else by river (None if none)."""
+        closed = frozenset((a, b, "road") for (a, b), cut in self.inputs.road_cut.items() if cut[day])
+        modes = ("road", "river") if self.inputs.mopti_stage[day] >= self._min_stage() and self.boats else ("road",)
+        key = (origin, destination, tuple(sorted(closed)) + modes)
+        if key not in self._routes:
+            self._routes[key] = shortest_route(self.delta, origin, destination, closed=set(closed), modes=modes)
+        return self._routes[key]
+
+    def _min_stage(self) -> float:
+        return min((float(b.min_stage.to("cm").magnitude) for _, b in self.boats.values()), default=np.inf)
+
+    def move(self, item: str, amount: float, origin_hub: str, destination: str, cercle: int | None = None):
+        """Carry stock from a warehouse to another warehouse or to a cercle's depot."""
+        i = self.items.index(item)
+        available = self.stock[(origin_hub, item)].level
+        amount = min(amount, available)
+        if amount <= 1e-9:
+            return
+        yield self.stock[(origin_hub, item)].get(amount)
+        self.in_transit[i] += amount
+        origin = self.hub_place[origin_hub]
+        target = destination if cercle is not None else self.hub_place[destination]
+        while True:
+            day = min(int(self.env.now), self.days - 1)
+            route = self.route(origin, target, day) if origin != target else []
+            if route is not None and not (cercle is not None and self.closed_today[cercle]):
+                break
+            if self.env.now >= self.days - 1:
+                break
+            yield self.env.timeout(1)  # road cut or access closed: wait for it to reopen
+        if route is None:  # the season ended with the road still cut: the load waits in transit
+            return
+        hours = self.travel_hours(route, amount * ITEM_SIZES[item][1] / 1000.0, origin_hub)
+        vehicles = self.boats.get(origin_hub) if any(leg.mode == "river" for leg in route) else self.trucks.get(origin_hub)
+        if vehicles is None:
+            vehicles = next(iter(self.trucks.values()), None)
+        if vehicles is not None:
+            resource, _ = vehicles
+            with resource.request() as request:
+                yield request
+                yield self.env.timeout(hours / 24.0)
+                self.arrive(item, amount, destination, cercle)
+                yield self.env.timeout(hours / 24.0)  # the way back
+        else:
+            yield self.env.timeout(hours / 24.0)
+            self.arrive(item, amount, destination, cercle)
+
+    def arrive(self, item: str, amount: float, destination: str, cercle: int | None) -> None:
+        i = self.items.index(item)
+        self.in_transit[i] -= amount
+        if cercle is None:
+            self.stock[(destination, item)].put(amount)
+        else:
+            self.depot[i, cercle] += amount
+
+    def travel_hours(self, route, tonnes: float, hub: str) -> float:
+        """Hours on the road (at the trucks' speed and hours per day) or river, and its cost."""
+        trucks = self.trucks.get(hub, next(iter(self.trucks.values()), (None, None)))[1]
+        boats = self.boats.get(hub, next(iter(self.boats.values()), (None, None)))[1]
+        hours = 0.0
+        for leg in route:
+            if leg.mode == "river" and boats is not None:
+                hours += 24.0 * leg.distance_km / float(boats.speed.to("km/day").magnitude)
+                self.records.costs["transport"] += tonnes * leg.distance_km * float(boats.cost_per_tonne_km.to("USD/t/km").magnitude)
+            elif trucks is not None:
+                speed = float(trucks.speed.to("km/h").magnitude)
+                driving = leg.distance_km / speed
+                hours += driving / trucks.hours_per_day * 24.0
+                self.records.costs["transport"] += tonnes * leg.distance_km * float(trucks.cost_per_tonne_km.to("USD/t/km").magnitude)
+        return hours
+
+    # --- dispatch and distribution --------------------------------------------------------
+
+    def shares(self, wanted: np.ndarray, available: float) -> np.ndarray:
+        """How much of ``available`` each cercle gets of what it ``wanted``, by the plan's rule."""
+        total = wanted.sum()
+        if total <= available or total <= 0:
+            return wanted.copy()
+        rule = self.plan.allocation
+        if rule == "proportional":
+            return wanted * (available / total)
+        if rule == "worst_first":
+            out = np.zeros_like(wanted)
+            for k in np.argsort(-wanted, kind="stable"):
+                out[k] = min(wanted[k], available)
+                available -= out[k]
+            return out
+        floor = np.minimum(wanted * self.plan.equity_floor, wanted)
+        if floor.sum() >= available:
+            return floor * (available / floor.sum())
+        rest = wanted - floor
+        return floor + rest * ((available - floor.sum()) / rest.sum())
+
+    def dispatch(self, day: int) -> None:
+        """Send each warehouse's stock to the cercles whose demand it can cover, nearest first."""
+        for i, item in enumerate(self.items):
+            wanted = np.maximum(self.backlog[i], 0.0)
+            if wanted.sum() <= 1e-9 or item in LOCAL_SERVICE_ITEMS:
+                continue
+            for hub in self.hubs_by_distance():
+                level = self.stock[(hub, item)].level
+                if level <= 1e-9 or wanted.sum() <= 1e-9:
+                    continue
+                given = self.shares(wanted, level)
+                for k in np.flatnonzero(given > 1e-9):
+                    self.backlog[i, k] -= given[k]
+                    wanted[k] -= given[k]
+                    self.env.process(self.move(item, given[k], hub, self.inputs.capitals[k], cercle=int(k)))
+
+    def hubs_by_distance(self) -> list[str]:
+        """Warehouses, the one nearest the delta (Mopti/Sévaré) first."""
+        order = {"Mopti/Sévaré": 0, "Tombouctou": 1, "Ségou": 2, "Gao": 3, "Bamako": 4}
+        return sorted(self.hubs, key=lambda h: order.get(h, 9))
+
+    def distribute(self, day: int) -> None:
+        """Hand out what has reached the cercles' depots, within the teams' capacity for kits."""
+        if self.plan.distribution.teams == 0 or day < self.teams_from:
+            return
+        capacity_households = self.plan.distribution.teams * float(self.plan.distribution.households_per_team_per_day.to("household/day").magnitude)
+        for i, item in enumerate(self.items):
+            ready = np.minimum(self.depot[i], self.undistributed[i])
+            if ready.sum() <= 1e-9:
+                continue
+            if ITEM_UNIT_COUNTED.get(item):
+                ready = self.shares(ready, capacity_households)
+            self.depot[i] -= ready
+            self.undistributed[i] -= ready
+            self.distributed_total[i] += ready
+            if self.records.first_distribution is None:
+                self.records.first_distribution = day
+
+    def record(self, day: int) -> None:
+        """Snapshot of every stock and cumulative flow, all at the same instant."""
+        r = self.records
+        for i, item in enumerate(self.items):
+            r.on_hand[i, day] = sum(self.stock[(hub, item)].level for hub in self.hubs) + self.depot[i].sum()
+        r.in_transit[:, day] = self.in_transit
+        r.received[:, day] = self.received_total
+        r.lost[:, day] = self.lost_total
+        r.demand[:, day, :] = self.demand_total
+        r.distributed[:, day, :] = self.distributed_total
+        storage = sum(
+            float(w.storage_cost.to("USD/m**3/month").magnitude) * sum(self.stock[(w.hub, item)].level * ITEM_SIZES[item][0] for item in self.items)
+            for w in self.plan.warehouses
+        )
+        r.costs["storage"] += storage / 30.0
+
+    def check_mass_balance(self) -> None:
+        """initial + received = distributed + on hand + in transit + lost, for every item on every day."""
+        r = self.records
+        left = self.initial[:, None] + r.received
+        right = r.distributed.sum(axis=2) + r.on_hand + r.in_transit + r.lost
+        scale = np.maximum(np.abs(left), 1.0)
+        worst = np.max(np.abs(left - right) / scale)
+        if worst > 1e-6:
+            i, day = np.unravel_index(np.argmax(np.abs(left - right) / scale), left.shape)
+            raise MassBalanceError(f"mass balance broken for {self.items[i]} on day {day}: {left[i, day]:.3f} in, {right[i, day]:.3f} accounted for")
+        unmet = r.demand - r.distributed
+        if (unmet < -1e-6 * np.maximum(r.demand, 1.0)).any():
+            raise MassBalanceError("more distributed than demanded")
+
+
+ITEM_UNIT_COUNTED = {"nfi_kit": True, "shelter_kit": True, "dignity_kit": True, "hygiene_kit": True}
+"""Items handed out household by household, within the distribution teams' capacity (one kit a household)."""
+
+
+def simulate_plan(delta: Delta, plan: Plan, inputs: SeasonInputs) -> Records:
+    """Play ``plan`` against one member's season; the mass balance is checked before returning."""
+    return PlanModel(delta, plan, inputs).run()

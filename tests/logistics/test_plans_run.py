@@ -1,0 +1,77 @@
+"""`python -m sim run --plan … --plan …` and `python -m sim compare`: plans played on flood-2022."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+ROOT = Path(__file__).resolve().parents[2]
+PLANS = ROOT / "scenarios" / "plans"
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("plans")
+    scenario = folder / "flood.yaml"
+    scenario.write_text((ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8").replace("resolution: 0.01 degree", "resolution: 0.05 degree"), encoding="utf-8")
+    out = folder / "out"
+    result = cli("run", scenario, "--plan", PLANS / "baseline.yaml", "--plan", PLANS / "early-action.yaml", "--members", "2", "--seed", "5", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return scenario, out
+
+
+def test_summary_has_both_plans_and_a_paired_comparison(run):
+    _, out = run
+    summary = json.loads((out / "summary.json").read_text())
+    assert list(summary["plans"]) == ["baseline", "early-action"]
+    fill = summary["plans"]["baseline"]["kpis"]["fill_rate"]
+    assert {"value", "p10", "p50", "p90"} <= set(fill) and 0 <= fill["value"] <= 1
+    assert "minus_baseline" in summary["plans"]["early-action"]
+    for name in ("days_to_first_distribution", "cost_transport_usd", "share_bought_locally", "person_days_below_sphere_water"):
+        assert name in summary["plans"]["baseline"]["kpis"]
+
+
+def test_results_balance_on_every_day(run):
+    _, out = run
+    ds = xr.open_dataset(out / "results.nc")
+    # distributed + unmet = demand, for every plan, member, item, day and cercle
+    np.testing.assert_allclose((ds["distributed"] + ds["unmet"]).values, ds["demand"].values, rtol=1e-9, atol=1e-6)
+    # initial stock + received = distributed + on hand + in transit + lost, summed over cercles
+    left = ds["initial_stock"] + ds["received"]
+    right = ds["distributed"].sum("cercle") + ds["on_hand"] + ds["in_transit"] + ds["lost"]
+    np.testing.assert_allclose(left.transpose(*right.dims).values, right.values, rtol=1e-9, atol=1e-6)
+    assert set(ds["plan"].values) == {"baseline", "early-action"}
+    ds.close()
+
+
+def test_compare_prints_the_plans_side_by_side(run):
+    _, out = run
+    result = cli("compare", out)
+    assert result.returncode == 0, result.stderr
+    assert "baseline" in result.stdout and "early-action" in result.stdout and "difference (paired)" in result.stdout
+    assert "fill_rate" in result.stdout and "probability that all demand is met" in result.stdout
+
+
+def test_a_bad_plan_exits_2_and_writes_nothing(run, tmp_path):
+    scenario, _ = run
+    bad = tmp_path / "bad-plan.yaml"
+    bad.write_text((PLANS / "baseline.yaml").read_text(encoding="utf-8").replace("hub: Ségou", "hub: Kidal", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("run", scenario, "--plan", bad, "--out", out)
+    assert result.returncode == 2
+    assert "warehouses[2].hub: 'Kidal' is not allowed" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_compare_without_plans_says_so(tmp_path):
+    (tmp_path / "summary.json").write_text(json.dumps({"scenario": "x", "members": 1, "seed": 0}))
+    result = cli("compare", tmp_path)
+    assert result.returncode == 2 and "played no plan" in result.stderr
