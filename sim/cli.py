@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--members", type=int, default=1, help="ensemble members (default 1)")
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     run.add_argument("--plan", type=Path, action="append", default=[], metavar="PLAN", help="contingency plan to play against the season (repeat to compare plans)")
+    run.add_argument("--scheduler", metavar="ADDR", help="run the members on a Dask cluster, e.g. tcp://127.0.0.1:8786 (default: local processes)")
+    run.add_argument("--workers", type=int, default=None, help="local processes (default: one per CPU)")
     run.set_defaults(run=_run)
 
     compare = sub.add_parser("compare", help="print the plans of a run side by side", description="Print the KPIs of the plans in DIR/summary.json side by side.")
@@ -181,7 +183,8 @@ def _hazards_list(args) -> int:
 def _run(args) -> int:
     from hazards.catalog import CatalogError, layer_kinds
     from sim.results import summarize, write_outputs
-    from sim.run import run_scenario, scenario_delta
+    from sim.ensemble import SchedulerError, run_ensemble
+    from sim.run import combine_members, scenario_delta
     from sim.scenario import InputError, load_file, validation_context
 
     if args.members < 1:
@@ -204,7 +207,19 @@ def _run(args) -> int:
             filled = int(width * done / total)
             print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} members", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-        result = run_scenario(scenario, members=args.members, seed=args.seed, base=base, progress=progress, plans=plans or None)
+        parts = run_ensemble(
+            args.scenario.read_text(encoding="utf-8"),
+            str(base),
+            args.members,
+            args.seed,
+            [path.read_text(encoding="utf-8") for path in args.plan],
+            scheduler=args.scheduler,
+            workers=args.workers,
+            progress=progress,
+        )
+        result = combine_members(parts)
+    except SchedulerError as err:
+        raise UserError(str(err)) from None
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)

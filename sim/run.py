@@ -61,7 +61,8 @@ def run_scenario(
     progress: Callable[[int, int], None] | None = None,
     plans: list | None = None,
 ) -> xr.Dataset:
-    """Hazards, impact and needs of every member.
+    """Hazards, impact and needs of every member, one after the other in this process
+    (:mod:`sim.ensemble` spreads members over processes or a Dask cluster).
 
     Parameters
     ----------
@@ -81,18 +82,32 @@ def run_scenario(
         (member, item, day, cercle); ``unit`` and ``once`` per item; ``displacement_damage``
         per member.
     """
-    from hazards.season import hazard_season
-
     if members < 1:
         raise ValueError(f"members must be at least 1, got {members}")
+    parts = []
+    for member in range(members):
+        parts.append(run_members(scenario, [member], members, seed, base, layers=layers, plans=plans))
+        if progress:
+            progress(member + 1, members)
+    return combine_members(parts)
+
+
+def _rations_path(scenario: Scenario, base: Path | None) -> Path:
+    if not scenario.rations:
+        return DEFAULT_RATIONS
+    return Path(scenario.rations) if base is None or Path(scenario.rations).is_absolute() else base / scenario.rations
+
+
+def run_members(scenario: Scenario, member_ids: list[int], members: int, seed: int, base: Path | None = None, layers=None, plans: list | None = None) -> xr.Dataset:
+    """Hazards, impact, needs (and plans) of the given members of an ensemble of ``members``."""
+    from hazards.season import hazard_season
+
     delta = scenario_delta(scenario, base)
-    rations_path = DEFAULT_RATIONS
-    if scenario.rations:
-        rations_path = Path(scenario.rations) if base is None or Path(scenario.rations).is_absolute() else base / scenario.rations
+    rations_path = _rations_path(scenario, base)
     rations = read_rations(rations_path)
     settings = impact_settings(scenario)
     outputs = []
-    for member in range(members):
+    for member in member_ids:
         hazards = hazard_season(scenario, delta, seed=seed, member=member, layers=layers)
         own = member_settings(settings, seed, member, members)
         impact = people_impact(delta, hazards, own)
@@ -101,25 +116,31 @@ def run_scenario(
         merged["displacement_damage"] = own.displacement_damage
         if plans:
             merged = xr.merge([merged, play_plans(delta, plans, hazards, required, rations, seed, member)])
-        outputs.append(merged)
-        if progress:
-            progress(member + 1, members)
+        outputs.append(merged.expand_dims(member=[member]))
     result = xr.concat(outputs, dim="member", coords="minimal", compat="override")
-    result = result.assign_coords(member=np.arange(members))
     result["unit"] = required["unit"]
     result["once"] = required["once"]
-    if plans:
+    result.attrs = {
+        "scenario": scenario.name,
+        "seed": seed,
+        "members": members,
+        "household_size": settings.household_size,
+        "rations": rations_path.name,
+    }
+    return result
+
+
+def combine_members(parts: list[xr.Dataset]) -> xr.Dataset:
+    """One dataset from per-member results, in member order."""
+    attrs = dict(parts[0].attrs)
+    unit, once = parts[0]["unit"], parts[0]["once"]
+    result = xr.concat([p.drop_vars(["unit", "once"]) for p in parts], dim="member", coords="minimal", compat="override")
+    result = result.sortby("member")
+    result["unit"] = unit
+    result["once"] = once
+    if "initial_stock" in result and "member" in result["initial_stock"].dims:
         result["initial_stock"] = result["initial_stock"].isel(member=0, drop=True)
-    result.attrs = {}
-    result.attrs.update(
-        {
-            "scenario": scenario.name,
-            "seed": seed,
-            "members": members,
-            "household_size": settings.household_size,
-            "rations": rations_path.name,
-        }
-    )
+    result.attrs = attrs
     return result
 
 
