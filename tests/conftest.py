@@ -46,3 +46,11 @@ def gdal_tools() -> dict[str, str]:
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Every test session writes its domain cache to a private folder, never the user's."""
     monkeypatch.setenv("SIM_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+def sim_cli(*args, env=None, timeout: int = 900):
+    """Run ``python -m sim ARGS…`` from the project folder, as a user would; returns the completed process."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=timeout)

@@ -1,17 +1,14 @@
 """python -m sim: exit codes, one line per problem, never a traceback."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import sim_cli as run
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def test_validate_shipped_files_exits_0():

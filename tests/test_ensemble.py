@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import sim_cli as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -56,8 +57,6 @@ def dask_cluster(tmp_path_factory):
                 process.kill()
 
 
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=900)
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +74,7 @@ def test_dask_gives_the_same_summary_as_local_processes(dask_cluster, scenario, 
     assert remote.returncode == 0, remote.stderr
     assert (tmp_path / "local" / "summary.json").read_bytes() == (tmp_path / "dask" / "summary.json").read_bytes()
     single = cli("run", scenario, "--members", "3", "--seed", "11", "--out", tmp_path / "one", "--workers", "1", *plans)
+    assert single.returncode == 0, single.stderr
     assert (tmp_path / "one" / "summary.json").read_bytes() == (tmp_path / "local" / "summary.json").read_bytes()
 
 

@@ -1,8 +1,6 @@
 """sim.run, sim.results and `python -m sim run`: the whole chain, its outputs and its checks."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,13 +9,12 @@ import xarray as xr
 from sim.results import summarize
 from sim.run import run_scenario, scenario_delta
 from sim.scenario import load_file, parse_text
+from tests.conftest import sim_cli as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 COARSE = (ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8").replace("resolution: 0.01 degree", "resolution: 0.05 degree")
 
 
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=900)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ import hashlib
 import json
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from hazards.catalog import CatalogError, add_layer, layer_kinds, list_layers, o
 from hazards.io import write_geotiff
 from sim.grid import Grid
 from sim.scenario import check_files, validation_context
+from tests.conftest import sim_cli as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 GRID = Grid(resolution=0.05)
@@ -156,8 +156,6 @@ def test_prepare_writes_nothing(catalog, tmp_path):
     assert snapshot(catalog) == {}
 
 
-def cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
 
 
 def test_cli_add_and_list(catalog, tmp_path):

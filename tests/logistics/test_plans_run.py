@@ -1,20 +1,17 @@
 """`python -m sim run --plan … --plan …` and `python -m sim compare`: plans played on flood-2022."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
+from tests.conftest import sim_cli as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = ROOT / "scenarios" / "plans"
 
 
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=900)
 
 
 @pytest.fixture(scope="module")
