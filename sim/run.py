@@ -115,7 +115,7 @@ def run_members(scenario: Scenario, member_ids: list[int], members: int, seed: i
         merged = xr.merge([impact, required.drop_vars(["unit", "once"])])
         merged["displacement_damage"] = own.displacement_damage
         if plans:
-            merged = xr.merge([merged, play_plans(delta, plans, hazards, required, rations, seed, member)])
+            merged = xr.merge([merged, play_plans(delta, plans, hazards, required, rations, seed, member, scenario.access_closure_probability)])
         outputs.append(merged.expand_dims(member=[member]))
     result = xr.concat(outputs, dim="member", coords="minimal", compat="override")
     result["unit"] = required["unit"]
@@ -175,7 +175,7 @@ def expected_annual_impacts(scenario: Scenario, members: int = 1, seed: int = 0,
     }
 
 
-def play_plans(delta, plans: list, hazards: xr.Dataset, required: xr.Dataset, rations, seed: int, member: int) -> xr.Dataset:
+def play_plans(delta, plans: list, hazards: xr.Dataset, required: xr.Dataset, rations, seed: int, member: int, closure_probability: float = 0.0) -> xr.Dataset:
     """Every plan against one member: the logistics records and KPIs over a ``plan`` dimension."""
     from sim.logistics.inputs import season_inputs
     from sim.logistics.kpis import plan_kpis
@@ -184,7 +184,7 @@ def play_plans(delta, plans: list, hazards: xr.Dataset, required: xr.Dataset, ra
     daily = {r.item: r.quantity for r in rations if r.per == "person_day"}
     frames = []
     for plan in plans:
-        inputs = season_inputs(delta, hazards, required, rations, seed, member)
+        inputs = season_inputs(delta, hazards, required, rations, seed, member, closure_probability)
         model = PlanModel(delta, plan, inputs)
         records = model.run()
         kpis = plan_kpis(records, inputs.unit_cost, daily)

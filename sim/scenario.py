@@ -171,6 +171,12 @@ class Scenario(Strict):
     rainfall: RainfallSettings = Field(default_factory=RainfallSettings, description="Rainfall of the season")
     flood: FloodSettings | None = Field(None, description="Fluvial flood of the season (required when hazard is flood)")
     impact: ImpactParameters = Field(default_factory=ImpactParameters, description="Impact and displacement parameters")
+    access_closure_probability: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Daily chance that insecurity closes humanitarian access to a cercle (OCHA, early 2025: international NGOs had no recent presence in about a quarter of the communes of Mopti, Bandiagara and Douentza)",
+    )
     rations: str | None = Field(None, description="Ration profile CSV, relative to the scenario file; the Sphere-based default when absent")
 
     @model_validator(mode="after")

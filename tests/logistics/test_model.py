@@ -147,3 +147,12 @@ def test_mass_balance_holds_every_day(delta):
     right = records.distributed.sum(axis=2) + records.on_hand + records.in_transit + records.lost
     np.testing.assert_allclose(left, right, rtol=1e-9, atol=1e-6)
     assert (records.distributed <= records.demand + 1e-6).all()
+
+
+def test_insecurity_closures_delay_deliveries(delta):
+    calm = inputs()
+    unsafe = inputs()
+    unsafe.closure_probability = 0.9
+    a = simulate_plan(delta, plan(), calm)
+    b = simulate_plan(delta, plan(), unsafe)
+    assert np.argmax(b.distributed[0, :, 1] > 0) > np.argmax(a.distributed[0, :, 1] > 0)
