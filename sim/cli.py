@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="local processes (default: one per CPU)")
     run.set_defaults(run=_run)
 
+    report = sub.add_parser("report", help="write the plan report (PDF) and workbook (XLSX) of a run", description="Write DIR/report.pdf and DIR/report.xlsx from DIR/summary.json and DIR/results.nc.")
+    report.add_argument("dir", type=Path, metavar="DIR")
+    report.set_defaults(run=_report)
+
     compare = sub.add_parser("compare", help="print the plans of a run side by side", description="Print the KPIs of the plans in DIR/summary.json side by side.")
     compare.add_argument("dir", type=Path, metavar="DIR")
     compare.set_defaults(run=_compare)
@@ -273,4 +277,15 @@ def _compare(args) -> int:
         print(row)
     for n in names:
         print(f"probability that all demand is met, {n}: {plans[n]['probability_all_demand_met']:.0%}")
+    return EXIT_OK
+
+
+def _report(args) -> int:
+    from sim.report import write_report
+
+    for name in ("summary.json", "results.nc"):
+        if not (args.dir / name).is_file():
+            raise UserError(f"{args.dir / name}: no such file; run python -m sim run ... --out {args.dir} first")
+    pdf, xlsx = write_report(args.dir)
+    print(f"wrote {pdf} and {xlsx}")
     return EXIT_OK

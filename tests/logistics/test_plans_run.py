@@ -72,3 +72,24 @@ def test_compare_without_plans_says_so(tmp_path):
     (tmp_path / "summary.json").write_text(json.dumps({"scenario": "x", "members": 1, "seed": 0}))
     result = cli("compare", tmp_path)
     assert result.returncode == 2 and "played no plan" in result.stderr
+
+
+def test_report_writes_a_pdf_and_a_workbook(run):
+    import openpyxl
+
+    _, out = run
+    result = cli("report", out)
+    assert result.returncode == 0, result.stderr
+    pdf = (out / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+    workbook = openpyxl.load_workbook(out / "report.xlsx")
+    assert workbook.sheetnames == ["caseload", "by_cercle", "needs", "timeline", "kpis", "stock_gaps"]
+    assert workbook["by_cercle"].max_row == 18  # 17 cercles and a header
+    plans = {row[0].value for row in workbook["stock_gaps"].iter_rows(min_row=2)}
+    assert plans == {"baseline", "early-action"}
+
+
+def test_report_needs_a_run(tmp_path):
+    result = cli("report", tmp_path)
+    assert result.returncode == 2 and "summary.json: no such file" in result.stderr
+    assert list(tmp_path.iterdir()) == []
