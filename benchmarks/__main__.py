@@ -21,11 +21,12 @@ def main() -> None:
         domain.build_delta(use_disk_cache=True)
         cached = best_of(lambda: domain.build_delta(use_disk_cache=True))[0]
     print(f"built-in delta, 0.01° (370×370): generate {build:.3f} s, from disk cache {cached:.3f} s, ratio {build / cached:.1f}×")
-    from benchmarks import bench_hazards, bench_run, bench_spi
+    from benchmarks import bench_hazards, bench_plans, bench_run, bench_spi
 
     bench_spi.main()
     bench_hazards.main()
     bench_run.main()
+    bench_plans.main()
 
 if __name__ == "__main__":
     main()

@@ -10,6 +10,7 @@ No home-made cluster code: Dask's client does the scheduling.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -76,7 +77,9 @@ def run_ensemble(
                 progress(len(results), members)
     else:
         count = min(workers or os.cpu_count() or 1, members)
-        with ProcessPoolExecutor(max_workers=count) as pool:
+        # spawn, not fork: a forked child of a process that has started numba's or BLAS's
+        # threads can crash or deadlock
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(run_member, *args): args[3] for args in arguments}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()

@@ -155,6 +155,16 @@ class PlanModel:
         self.bought_this_month: dict[tuple[str, str, int], float] = {}
         self.records = Records(self.days, self.items, inputs.cercles)
         self._routes: dict[tuple[str, str, tuple], list | None] = {}
+        self._closed_days: dict[int, frozenset] = {}
+        # pint at the edge: the plan's quantities as plain floats, once
+        self.lead_days = {s.name: tuple(float(q.to("day").magnitude) for q in (s.lead_time.min, s.lead_time.mode, s.lead_time.max)) for s in plan.procurement}
+        self.minimum_order = {s.name: float(s.minimum_order.to("USD").magnitude) for s in plan.procurement}
+        self.truck_numbers = {h: (float(t.speed.to("km/h").magnitude), t.hours_per_day, float(t.cost_per_tonne_km.to("USD/t/km").magnitude)) for h, (_, t) in self.trucks.items()}
+        self.boat_numbers = {h: (float(b.speed.to("km/day").magnitude), float(b.cost_per_tonne_km.to("USD/t/km").magnitude)) for h, (_, b) in self.boats.items()}
+        self.min_stage = min((float(b.min_stage.to("cm").magnitude) for _, b in self.boats.values()), default=np.inf)
+        self.team_capacity = plan.distribution.teams * float(plan.distribution.households_per_team_per_day.to("household/day").magnitude)
+        self.storage_rate = np.array([float(w.storage_cost.to("USD/m**3/month").magnitude) for w in plan.warehouses])
+        self.item_volume = np.array([ITEM_SIZES[item][0] for item in self.items])
 
     # --- set-up helpers -------------------------------------------------------------------
 
@@ -271,7 +281,7 @@ class PlanModel:
             room = float(cap.magnitude) - self.bought_this_month.get((source.name, item, month), 0.0) if cap is not None else np.inf
             affordable = self.funds / price if price > 0 else np.inf
             amount = min(remaining, room, affordable)
-            if amount <= 1e-9 or amount * price < float(source.minimum_order.to("USD").magnitude):
+            if amount <= 1e-9 or amount * price < self.minimum_order[source.name]:
                 continue
             self.funds -= amount * price
             self.records.costs["procurement"] += amount * price
@@ -284,7 +294,7 @@ class PlanModel:
             self.records.events.append((day, f"ordered {amount:,.0f} {item} from {source.name} ({reason}), {lead:.0f} days"))
 
     def lead_time(self, source) -> float:
-        low, mode, high = (float(q.to("day").magnitude) for q in (source.lead_time.min, source.lead_time.mode, source.lead_time.max))
+        low, mode, high = self.lead_days[source.name]
         return float(self.rng_lead.triangular(low, mode, high)) if high > low else low
 
     def delivery(self, item: str, amount: float, hub: str, lead: float):
@@ -304,15 +314,18 @@ class PlanModel:
 
     def route(self, origin: str, destination: str, day: int):
         """The open route between two places on ``day``: by road, else by river (None if none)."""
-        closed = frozenset((a, b, "road") for (a, b), cut in self.inputs.road_cut.items() if cut[day])
-        modes = ("road", "river") if self.inputs.mopti_stage[day] >= self._min_stage() and self.boats else ("road",)
+        closed = self._closed(day)
+        modes = ("road", "river") if self.inputs.mopti_stage[day] >= self.min_stage and self.boats else ("road",)
         key = (origin, destination, tuple(sorted(closed)) + modes)
         if key not in self._routes:
             self._routes[key] = shortest_route(self.delta, origin, destination, closed=set(closed), modes=modes)
         return self._routes[key]
 
-    def _min_stage(self) -> float:
-        return min((float(b.min_stage.to("cm").magnitude) for _, b in self.boats.values()), default=np.inf)
+    def _closed(self, day: int) -> frozenset:
+        """Roads the flood cuts on ``day`` (computed once per day)."""
+        if day not in self._closed_days:
+            self._closed_days[day] = frozenset((a, b, "road") for (a, b), cut in self.inputs.road_cut.items() if cut[day])
+        return self._closed_days[day]
 
     def move(self, item: str, amount: float, origin_hub: str, destination: str, cercle: int | None = None):
         """Carry stock from a warehouse to another warehouse or to a cercle's depot."""
@@ -360,18 +373,18 @@ class PlanModel:
 
     def travel_hours(self, route, tonnes: float, hub: str) -> float:
         """Hours on the road (at the trucks' speed and hours per day) or river, and its cost."""
-        trucks = self.trucks.get(hub, next(iter(self.trucks.values()), (None, None)))[1]
-        boats = self.boats.get(hub, next(iter(self.boats.values()), (None, None)))[1]
+        trucks = self.truck_numbers.get(hub, next(iter(self.truck_numbers.values()), None))
+        boats = self.boat_numbers.get(hub, next(iter(self.boat_numbers.values()), None))
         hours = 0.0
         for leg in route:
             if leg.mode == "river" and boats is not None:
-                hours += 24.0 * leg.distance_km / float(boats.speed.to("km/day").magnitude)
-                self.records.costs["transport"] += tonnes * leg.distance_km * float(boats.cost_per_tonne_km.to("USD/t/km").magnitude)
+                speed_per_day, cost = boats
+                hours += 24.0 * leg.distance_km / speed_per_day
+                self.records.costs["transport"] += tonnes * leg.distance_km * cost
             elif trucks is not None:
-                speed = float(trucks.speed.to("km/h").magnitude)
-                driving = leg.distance_km / speed
-                hours += driving / trucks.hours_per_day * 24.0
-                self.records.costs["transport"] += tonnes * leg.distance_km * float(trucks.cost_per_tonne_km.to("USD/t/km").magnitude)
+                speed, hours_per_day, cost = trucks
+                hours += leg.distance_km / speed / hours_per_day * 24.0
+                self.records.costs["transport"] += tonnes * leg.distance_km * cost
         return hours
 
     # --- dispatch and distribution --------------------------------------------------------
@@ -421,7 +434,7 @@ class PlanModel:
         """Hand out what has reached the cercles' depots, within the teams' capacity for kits."""
         if self.plan.distribution.teams == 0 or day < self.teams_from:
             return
-        capacity_households = self.plan.distribution.teams * float(self.plan.distribution.households_per_team_per_day.to("household/day").magnitude)
+        capacity_households = self.team_capacity
         for i, item in enumerate(self.items):
             ready = np.minimum(self.depot[i], self.undistributed[i])
             if ready.sum() <= 1e-9:
@@ -444,11 +457,8 @@ class PlanModel:
         r.lost[:, day] = self.lost_total
         r.demand[:, day, :] = self.demand_total
         r.distributed[:, day, :] = self.distributed_total
-        storage = sum(
-            float(w.storage_cost.to("USD/m**3/month").magnitude) * sum(self.stock[(w.hub, item)].level * ITEM_SIZES[item][0] for item in self.items)
-            for w in self.plan.warehouses
-        )
-        r.costs["storage"] += storage / 30.0
+        levels = np.array([[self.stock[(w.hub, item)].level for item in self.items] for w in self.plan.warehouses])
+        r.costs["storage"] += float(self.storage_rate @ (levels @ self.item_volume)) / 30.0
 
     def check_mass_balance(self) -> None:
         """initial + received = distributed + on hand + in transit + lost, for every item on every day."""
