@@ -11,5 +11,6 @@ pages = [
     st.Page("ui/delta_page.py", title=t("page_delta", lang), icon=":material/map:", url_path="delta", default=True),
     st.Page("ui/hazards_page.py", title=t("page_hazards", lang), icon=":material/flood:", url_path="hazards"),
     st.Page("ui/impact_page.py", title=t("page_impact", lang), icon=":material/groups:", url_path="impact"),
+    st.Page("ui/plan_page.py", title=t("page_plan", lang), icon=":material/local_shipping:", url_path="plan"),
 ]
 st.navigation(pages).run()

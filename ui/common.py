@@ -85,6 +85,14 @@ def scenario_files() -> list[Path]:
     return [found[name] for name in sorted(found)]
 
 
+def plan_files() -> list[Path]:
+    """Plan files: the shipped ones and those saved in ``$SIM_SCENARIO_DIR/plans``."""
+    shipped = Path(__file__).resolve().parents[1] / "scenarios" / "plans"
+    found = {p.name: p for p in sorted(shipped.glob("*.yaml"))}
+    found.update({p.name: p for p in sorted((scenario_folder() / "plans").glob("*.yaml"))})
+    return [found[name] for name in sorted(found)]
+
+
 def boundaries_path() -> str | None:
     """Official cercle boundaries set with ``SIM_BOUNDARIES``, or None for the approximate ones."""
     return os.environ.get("SIM_BOUNDARIES") or None
