@@ -387,6 +387,20 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+def _merge(extra: dict[str, dict[str, str]]) -> None:
+    """Add the texts of one part of the app (kept in its own module) to :data:`STRINGS`."""
+    for lang, table in extra.items():
+        clash = set(table) & set(STRINGS[lang])
+        if clash:
+            raise KeyError(f"texts defined twice: {sorted(clash)}")
+        STRINGS[lang].update(table)
+
+
+from ui.i18n_workshop import WORKSHOP_STRINGS  # noqa: E402  (texts of the workshop pages)
+
+_merge(WORKSHOP_STRINGS)
+
+
 def t(key: str, lang: str, **values) -> str:
     """The text for ``key`` in ``lang``, with ``values`` filled in."""
     table = STRINGS.get(lang, STRINGS[DEFAULT_LANGUAGE])
