@@ -11,34 +11,58 @@ import streamlit as st
 from sim.ensemble import run_ensemble
 from sim.results import summarize, write_outputs
 from sim.run import combine_members, scenario_delta
+from sim import facts
 from sim.scenario import InputError, dump_yaml, load_file, parse_text, save_file
 from ui.common import Key, plan_files, scenario_files, scenario_folder
 from ui.i18n import t
+from ui.plan_editor import COLUMNS, ITEM_UNITS, TABLES, plan_data, plan_tables, where
 
 lang = st.session_state.get(Key.LANGUAGE, "fr")
-ITEMS = ["nfi_kit", "shelter_kit", "mosquito_net", "dignity_kit", "cereal"]
+TABLE_TITLES = {"warehouses": "stock_table", "procurement": "tab_procurement", "pledges": "tab_funding", "trucks": "trucks", "boats": "boats", "triggers": "tab_triggers"}
+HUBS = [row["name"] for row in facts.read_table("hubs")]
+GAUGES = sorted({row["name"] for row in facts.read_table("gauges")})
+PLACES = sorted(row["name"] for row in facts.read_table("settlements"))
+ITEMS = list(ITEM_UNITS)
 
 
-def _edited_plan(base) -> dict:
-    """The plan as the editor describes it (plain data, validated by the caller)."""
-    data = base.model_dump(mode="python", exclude_none=True)
-    data["name"] = st.session_state["plan_name"].strip()
-    table = st.session_state["plan_stock_frame"]
-    for warehouse in data["warehouses"]:
-        row = table.loc[warehouse["hub"]]
-        stock = dict(warehouse.get("stock") or {})
-        for item in ITEMS:
-            value = float(row[item])
-            unit = {"mosquito_net": "net", "cereal": "kg"}.get(item, "kit")
-            if value > 0:
-                stock[item] = f"{value:g} {unit}"
-            else:
-                stock.pop(item, None)
-        warehouse["stock"] = stock
-    for trucks in data.get("fleet", {}).get("trucks", []):
-        trucks["count"] = int(st.session_state["plan_trucks_frame"].loc[trucks["hub"], "count"])
-    data.setdefault("distribution", {})["teams"] = int(st.session_state["plan_teams"])
-    return data
+def _column_config(table: str) -> dict:
+    """Labels in the page's language; choices where a cell must be one of a list."""
+    choices = {
+        "hub": HUBS,
+        "from_hub": HUBS,
+        "to_hub": HUBS,
+        "kind": ["local", "regional", "international"],
+        "indicator": ["stage", "spi", "rainfall"],
+        "action": ["preposition", "order", "release_funds", "start_distribution"],
+        "gauge": GAUGES,
+        "place": PLACES,
+        "item": ITEMS,
+    }
+    config = {}
+    for column in COLUMNS[table]:
+        if column in ITEM_UNITS:
+            config[column] = st.column_config.NumberColumn(f"{column} ({ITEM_UNITS[column]})", min_value=0.0)
+        elif column in choices:
+            config[column] = st.column_config.SelectboxColumn(t(f"pcol_{column}", lang), options=choices[column])
+        elif column in {"name", "items", "date"}:
+            config[column] = st.column_config.TextColumn(t(f"pcol_{column}", lang))
+        else:
+            config[column] = st.column_config.NumberColumn(t(f"pcol_{column}", lang))
+    return config
+
+
+def _editor(table: str, frame: pd.DataFrame, plan_key: str) -> None:
+    st.session_state[f"plan_table:{table}"] = st.data_editor(
+        frame, key=f"plan_{table}:{plan_key}", num_rows="dynamic", hide_index=True, width="stretch", column_config=_column_config(table)
+    )
+
+
+def _show(problem) -> None:
+    table, row, field = where(problem)
+    if table is None:
+        st.error(f"{field}: {problem.message}")
+    else:
+        st.error(t("table_problem", lang, table=t(TABLE_TITLES[table], lang), row=row, field=field, message=problem.message))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -60,6 +84,10 @@ st.write(t("plan_intro", lang))
 
 plans = plan_files()
 scenarios = scenario_files()
+saved = st.session_state.pop("plan_saved_path", None)
+if saved:  # a plan was just saved: select it as plan A and say where it went
+    st.session_state["plan_a"] = next((p for p in plans if str(p) == saved), plans[0])
+    st.success(t("plan_saved", lang, path=saved))
 c1, c2, c3 = st.columns(3)
 scenario_path = c1.selectbox(t("scenario", lang), scenarios, format_func=lambda p: p.stem, key="plan_scenario")
 plan_a = c2.selectbox(t("plan_a", lang), plans, format_func=lambda p: p.stem, key="plan_a")
@@ -72,29 +100,57 @@ except InputError as err:
     st.stop()
 
 with st.expander(t("edit_plan", lang)):
-    stock = pd.DataFrame(
-        {item: [float(getattr(w.stock, item).magnitude) if getattr(w.stock, item) is not None else 0.0 for w in base_plan.warehouses] for item in ITEMS},
-        index=pd.Index([w.hub for w in base_plan.warehouses], name="hub"),
-    )
-    st.session_state["plan_stock_frame"] = st.data_editor(stock, key=f"plan_stock:{plan_a.stem}", width="stretch")
-    trucks = pd.DataFrame({"count": [t_.count for t_ in base_plan.fleet.trucks]}, index=pd.Index([t_.hub for t_ in base_plan.fleet.trucks], name="hub"))
-    st.caption(t("trucks", lang))
-    st.session_state["plan_trucks_frame"] = st.data_editor(trucks, key=f"plan_trucks:{plan_a.stem}")
-    st.number_input(t("teams", lang), min_value=0, max_value=200, value=base_plan.distribution.teams, step=1, key="plan_teams")
-    st.text_input(t("plan_name", lang), value=f"{base_plan.name}-variant", key="plan_name")
+    tables = plan_tables(base_plan)
+    tabs = st.tabs([t(k, lang) for k in ("tab_stock", "tab_procurement", "tab_funding", "tab_fleet", "tab_distribution", "tab_triggers")])
+    with tabs[0]:
+        _editor("warehouses", tables["warehouses"], plan_a.stem)
+    with tabs[1]:
+        st.caption(t("procurement_help", lang))
+        _editor("procurement", tables["procurement"], plan_a.stem)
+    with tabs[2]:
+        st.number_input(t("funding_available", lang), min_value=0.0, value=float(base_plan.funding.available.to("USD").magnitude), step=10000.0, key=f"plan_funds:{plan_a.stem}")
+        st.caption(t("pledges", lang))
+        _editor("pledges", tables["pledges"], plan_a.stem)
+    with tabs[3]:
+        st.caption(t("trucks", lang))
+        _editor("trucks", tables["trucks"], plan_a.stem)
+        st.caption(t("boats", lang))
+        _editor("boats", tables["boats"], plan_a.stem)
+    with tabs[4]:
+        st.number_input(t("teams", lang), min_value=0, max_value=500, value=base_plan.distribution.teams, step=1, key=f"plan_teams:{plan_a.stem}")
+        st.number_input(
+            t("households_per_team", lang), min_value=1.0, value=float(base_plan.distribution.households_per_team_per_day.to("household/day").magnitude), step=10.0, key=f"plan_households:{plan_a.stem}"
+        )
+        allocations = ["proportional", "worst_first", "equity_floor"]
+        allocation = st.radio(t("allocation", lang), allocations, index=allocations.index(base_plan.allocation), format_func=lambda a: t(f"allocation_{a}", lang), key=f"plan_allocation:{plan_a.stem}", horizontal=True)
+        st.slider(t("equity_floor", lang), 0.0, 1.0, float(base_plan.equity_floor), 0.05, key=f"plan_floor:{plan_a.stem}", disabled=allocation != "equity_floor")
+    with tabs[5]:
+        st.caption(t("triggers_help", lang))
+        _editor("triggers", tables["triggers"], plan_a.stem)
+    st.text_input(t("plan_name", lang), value=f"{base_plan.name}-variant", key=f"plan_name:{plan_a.stem}")
     if st.button(t("save_plan", lang), key="plan_save"):
-        text = dump_yaml(_edited_plan(base_plan))
+        settings = {
+            "name": st.session_state[f"plan_name:{plan_a.stem}"],
+            "funding_available_usd": st.session_state[f"plan_funds:{plan_a.stem}"],
+            "teams": st.session_state[f"plan_teams:{plan_a.stem}"],
+            "households_per_team_per_day": st.session_state[f"plan_households:{plan_a.stem}"],
+            "allocation": st.session_state[f"plan_allocation:{plan_a.stem}"],
+            "equity_floor": st.session_state[f"plan_floor:{plan_a.stem}"],
+        }
+        edited_tables = {name: st.session_state[f"plan_table:{name}"] for name in TABLES}
         try:
-            edited = parse_text(text, f"{st.session_state['plan_name']}.yaml", expect="plan")
+            text = dump_yaml(plan_data(base_plan, edited_tables, settings))
+            edited = parse_text(text, f"{str(settings['name']).strip() or 'plan'}.yaml", expect="plan")
             target = scenario_folder() / "plans" / f"{edited.name}.yaml"
             save_file(edited, target)
         except InputError as err:
             for problem in err.problems:
-                st.error(str(problem))
+                _show(problem)
         except (OSError, ValueError) as err:
             st.error(str(err))
         else:
-            st.success(t("plan_saved", lang, path=target))
+            st.session_state["plan_saved_path"] = str(target)
+            st.rerun()
 
 c1, c2, c3 = st.columns(3)
 members = int(c1.number_input(t("members", lang), min_value=1, max_value=200, value=4, step=1, key="plan_members"))

@@ -38,14 +38,20 @@ def hazard_catalog(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory, hazard_catalog):
+def scenario_dir(tmp_path_factory) -> Path:
+    """The folder the app server saves scenarios and plans in (``SIM_SCENARIO_DIR``)."""
+    return tmp_path_factory.mktemp("scenarios")
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, hazard_catalog, scenario_dir):
     """``streamlit run app.py`` on a free port of 127.0.0.1; yields the base URL."""
     port = _free_port()
     env = dict(
         os.environ,
         SIM_CACHE_DIR=str(tmp_path_factory.mktemp("server-cache")),
         SIM_HAZARD_CATALOG=str(hazard_catalog),
-        SIM_SCENARIO_DIR=str(tmp_path_factory.mktemp("scenarios")),
+        SIM_SCENARIO_DIR=str(scenario_dir),
     )
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with log.open("w") as out:

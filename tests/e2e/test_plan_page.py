@@ -36,3 +36,44 @@ def test_two_plans_on_the_2022_flood(app_server, browser, screenshot_dir, tmp_pa
         assert _non_local(requests) == []
     finally:
         context.close()
+
+
+def test_edit_a_trigger_in_the_table_and_save_the_plan(app_server, scenario_dir, browser, screenshot_dir):
+    requests: list[str] = []
+    context, page = _open(browser, app_server + "/plan", requests)
+    try:
+        page.get_by_role("heading", name="Plan de contingence et simulation").wait_for(timeout=120_000)
+        page.get_by_label("Plan A").click()
+        page.get_by_role("option", name="early-action").click()
+        page.get_by_text("Modifier le plan A").click()
+        page.get_by_role("tab", name="Déclencheurs").click()
+        page.get_by_text("Indicateur : stage", exact=False).wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)  # the tab's grid is drawn after its caption
+        grid = page.get_by_test_id("stDataFrame").locator("visible=true").first
+        grid.wait_for(timeout=60_000)
+        box = grid.bounding_box()
+        # first row, first column, then four cells right: the Sofara trigger's threshold (633 cm)
+        page.mouse.click(box["x"] + 60, box["y"] + 52)
+        page.wait_for_timeout(300)
+        for _ in range(4):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(100)
+        page.keyboard.press("Enter")  # open the cell's editor (drawn by the grid in #portal)
+        editor = page.locator("#portal input")
+        editor.wait_for(timeout=10_000)
+        editor.fill("600")
+        editor.press("Enter")
+        page.wait_for_timeout(1500)
+        assert page.locator("#glide-cell-5-0").text_content() == "600"  # the grid's accessible copy of the cell
+        if screenshot_dir:
+            page.screenshot(path=str(screenshot_dir / "plan-triggers-fr.png"))
+        name = page.get_by_label("Nom du plan (minuscules, chiffres, tirets)")
+        name.fill("early-action-600")
+        name.press("Enter")
+        page.get_by_role("button", name="Enregistrer le plan").click()
+        page.get_by_text("Plan enregistré", exact=False).wait_for(timeout=60_000)
+        saved = (scenario_dir / "plans" / "early-action-600.yaml").read_text(encoding="utf-8")
+        assert "threshold: 600" in saved and saved.count("threshold: 633") == 2  # the other two Sofara rows kept
+        assert _non_local(requests) == []
+    finally:
+        context.close()
