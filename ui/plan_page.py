@@ -12,7 +12,7 @@ from sim.ensemble import run_ensemble
 from sim.results import summarize, write_outputs
 from sim.run import combine_members, scenario_delta
 from sim import facts
-from sim.scenario import InputError, dump_yaml, load_file, parse_text, save_file
+from sim.scenario import InputError, dump_yaml, load_file, parse_text, save_file, validation_context
 from ui.common import Key, plan_files, scenario_files, scenario_folder
 from ui.i18n import t
 from ui.plan_editor import COLUMNS, ITEM_UNITS, TABLES, plan_data, plan_tables, where
@@ -23,6 +23,7 @@ HUBS = [row["name"] for row in facts.read_table("hubs")]
 GAUGES = sorted({row["name"] for row in facts.read_table("gauges")})
 PLACES = sorted(row["name"] for row in facts.read_table("settlements"))
 ITEMS = list(ITEM_UNITS)
+SHIPPED_PLANS = Path(__file__).resolve().parents[1] / "scenarios" / "plans"
 
 
 def _column_config(table: str) -> dict:
@@ -55,6 +56,14 @@ def _editor(table: str, frame: pd.DataFrame, plan_key: str) -> None:
     st.session_state[f"plan_table:{table}"] = st.data_editor(
         frame, key=f"plan_{table}:{plan_key}", num_rows="dynamic", hide_index=True, width="stretch", column_config=_column_config(table)
     )
+
+
+def _target(name: str) -> Path:
+    """Where a plan called ``name`` is saved; the shipped plans are never overwritten."""
+    target = scenario_folder() / "plans" / f"{name}.yaml"
+    if target.resolve() == (SHIPPED_PLANS / f"{name}.yaml").resolve():
+        raise ValueError(t("shipped_plan", lang, name=name))
+    return target
 
 
 def _show(problem) -> None:
@@ -99,6 +108,26 @@ except InputError as err:
         st.error(str(problem))
     st.stop()
 
+with st.expander(t("load_plan", lang)):
+    upload = st.file_uploader(t("plan_file", lang), type=["yaml", "yml"], key="plan_upload")
+    if st.button(t("add_plan", lang), key="plan_add", disabled=upload is None):
+        try:
+            text = upload.getvalue().decode("utf-8")
+            loaded = parse_text(text, upload.name, expect="plan", context=validation_context())
+            target = _target(loaded.name)
+            save_file(loaded, target)
+        except UnicodeDecodeError:
+            st.error(t("not_utf8", lang, file=upload.name))
+        except InputError as err:
+            for problem in err.problems:
+                st.error(str(problem))
+        except (OSError, ValueError) as err:
+            st.error(str(err))
+        else:
+            st.session_state["plan_saved_path"] = str(target)
+            st.rerun()
+    st.download_button(t("download_plan", lang, name=plan_a.name), plan_a.read_bytes(), file_name=plan_a.name, mime="application/yaml", key="plan_download")
+
 with st.expander(t("edit_plan", lang)):
     tables = plan_tables(base_plan)
     tabs = st.tabs([t(k, lang) for k in ("tab_stock", "tab_procurement", "tab_funding", "tab_fleet", "tab_distribution", "tab_triggers")])
@@ -140,8 +169,8 @@ with st.expander(t("edit_plan", lang)):
         edited_tables = {name: st.session_state[f"plan_table:{name}"] for name in TABLES}
         try:
             text = dump_yaml(plan_data(base_plan, edited_tables, settings))
-            edited = parse_text(text, f"{str(settings['name']).strip() or 'plan'}.yaml", expect="plan")
-            target = scenario_folder() / "plans" / f"{edited.name}.yaml"
+            edited = parse_text(text, f"{str(settings['name']).strip() or 'plan'}.yaml", expect="plan", context=validation_context())
+            target = _target(edited.name)
             save_file(edited, target)
         except InputError as err:
             for problem in err.problems:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from pathlib import Path
+
 from tests.e2e.test_delta_page import _non_local, _open
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +78,30 @@ def test_edit_a_trigger_in_the_table_and_save_the_plan(app_server, scenario_dir,
         page.get_by_text("Plan enregistré", exact=False).wait_for(timeout=60_000)
         saved = (scenario_dir / "plans" / "early-action-600.yaml").read_text(encoding="utf-8")
         assert "threshold: 600" in saved and saved.count("threshold: 633") == 2  # the other two Sofara rows kept
+        assert _non_local(requests) == []
+    finally:
+        context.close()
+
+
+def test_load_a_plan_file_refuses_a_bad_one_with_its_line(app_server, scenario_dir, browser, tmp_path):
+    good = (ROOT / "scenarios" / "plans" / "early-action.yaml").read_text(encoding="utf-8").replace("name: early-action\n", "name: early-action-uploaded\n", 1)
+    bad = good.replace("gauge: Sofara", "gauge: Sofara-aval", 1)
+    line = next(n for n, text in enumerate(bad.splitlines(), 1) if "Sofara-aval" in text)
+    (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
+    (tmp_path / "good.yaml").write_text(good, encoding="utf-8")
+    requests: list[str] = []
+    context, page = _open(browser, app_server + "/plan", requests)
+    try:
+        page.get_by_role("heading", name="Plan de contingence et simulation").wait_for(timeout=120_000)
+        page.get_by_text("Charger ou télécharger un plan (YAML)").click()
+        page.locator("input[type=file]").set_input_files(str(tmp_path / "bad.yaml"))
+        page.get_by_role("button", name="Vérifier et ajouter à la bibliothèque").click()
+        page.get_by_text(f"bad.yaml:{line}: triggers[0].gauge: unknown gauge 'Sofara-aval'", exact=False).wait_for(timeout=60_000)
+        assert not (scenario_dir / "plans" / "early-action-uploaded.yaml").exists()
+        page.locator("input[type=file]").set_input_files(str(tmp_path / "good.yaml"))
+        page.get_by_role("button", name="Vérifier et ajouter à la bibliothèque").click()
+        page.get_by_text("Plan enregistré", exact=False).wait_for(timeout=60_000)
+        assert (scenario_dir / "plans" / "early-action-uploaded.yaml").is_file()
         assert _non_local(requests) == []
     finally:
         context.close()

@@ -44,3 +44,16 @@ def test_a_bad_plan_name_is_an_error(tmp_path, monkeypatch):
     at.button(key="plan_save").click().run()
     assert "must be lower case letters, digits and dashes" in at.error[0].value
     assert not (tmp_path / "plans").exists() or not any((tmp_path / "plans").iterdir())
+
+
+def test_a_shipped_plan_is_never_overwritten(monkeypatch):
+    monkeypatch.delenv("SIM_SCENARIO_DIR", raising=False)  # plans are saved next to the shipped ones
+    shipped = Path(__file__).resolve().parents[2] / "scenarios" / "plans" / "baseline.yaml"
+    before = shipped.read_bytes()
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    at.switch_page("ui/plan_page.py").run()
+    at.number_input(key="plan_teams:baseline").set_value(1)
+    at.text_input(key="plan_name:baseline").set_value("baseline")
+    at.button(key="plan_save").click().run()
+    assert "plan livré avec l'outil" in at.error[0].value
+    assert shipped.read_bytes() == before
