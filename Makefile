@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench validate clean
 
 install: $(STAMP)
 
@@ -24,6 +24,9 @@ test: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+validate: install
+	$(BIN)/python -m sim.validation --out docs
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache
