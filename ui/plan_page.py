@@ -223,7 +223,8 @@ if len(names) > 1:
         hide_index=True,
         width="stretch",
     )
-item = "nfi_kit"
+stock_items = [str(i) for i in result["stock_item"].values]
+item = st.selectbox(t("col_item", lang), stock_items, index=stock_items.index("nfi_kit") if "nfi_kit" in stock_items else 0, key="plan_chart_item")
 st.subheader(t("stock_chart", lang, item=item))
 days = pd.DatetimeIndex(result["day"].values)
 chart = {"demand": result["demand"].sel(stock_item=item).isel(plan=0).sum("cercle").median("member").values}
