@@ -12,5 +12,7 @@ pages = [
     st.Page("ui/hazards_page.py", title=t("page_hazards", lang), icon=":material/flood:", url_path="hazards"),
     st.Page("ui/impact_page.py", title=t("page_impact", lang), icon=":material/groups:", url_path="impact"),
     st.Page("ui/plan_page.py", title=t("page_plan", lang), icon=":material/local_shipping:", url_path="plan"),
+    st.Page("ui/workshop_trainer_page.py", title=t("ws_page_trainer", lang), icon=":material/school:", url_path="atelier-formateur"),
+    st.Page("ui/workshop_team_page.py", title=t("ws_page_team", lang), icon=":material/groups_3:", url_path="atelier-equipe"),
 ]
 st.navigation(pages).run()

@@ -48,6 +48,11 @@ class Key(StrEnum):
     IMPACT_SEED = "impact_seed"
     IMPACT_RESULT = "impact_result"
 
+    # --- workshop pages (issue 6) ---
+    WS_TRAINER = "ws_trainer_workshop"
+    WS_TEAM = "ws_team_code"
+    WS_TOKEN = "ws_team_token"
+
 
 ICON = Path(__file__).resolve().parent / "static" / "icon.png"
 """The app's own icon: a local file, so the browser never fetches one from a CDN."""
