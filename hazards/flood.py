@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -196,6 +197,11 @@ def stage_hydrograph(dates: pd.DatetimeIndex, peak_cm: float, peak_date: dt.date
 
 def reach_gauges(delta: Delta) -> np.ndarray:
     """Index into ``list(GAUGE_RELATIONS)`` of the gauge each cell's reach follows."""
+    return _reach_gauges(delta).copy()
+
+
+@lru_cache(maxsize=8)
+def _reach_gauges(delta: Delta) -> np.ndarray:
     names = list(GAUGE_RELATIONS)
     gauges = {g.name: g for g in delta.gauges}
     grid = delta.grid
@@ -226,17 +232,12 @@ def fluvial_depth(delta: Delta, dates: pd.DatetimeIndex, peak_cm: float, peak_da
         dims (time, y, x), ``attrs["units"] = "m"``; 0 outside the floodplain.
     """
     grid = delta.grid
-    plain = delta.terrain.floodplain
-    hand = delta.terrain.hand_m
-    reach = reach_gauges(delta)
-    depth = np.zeros((len(dates), *grid.shape), np.float32)
-    for k, name in enumerate(GAUGE_RELATIONS):
-        cells = plain & (reach == k)
-        if not cells.any():
-            continue
+    depth = np.zeros((len(dates), grid.shape[0] * grid.shape[1]), np.float32)
+    for name, (cells, hand) in _reach_cells(delta).items():
         stages = stage_hydrograph(dates, peak_cm, peak_date, gauge=name)
         level = level_for_area(delta, flooded_area(stages, gauge=name))
-        depth[:, cells] = np.maximum(level[:, None] - hand[cells][None, :], 0.0)
+        depth[:, cells] = np.maximum(level[:, None] - hand[None, :], 0.0)
+    depth = depth.reshape(len(dates), *grid.shape)
     return xr.DataArray(
         depth,
         dims=("time", "y", "x"),
@@ -244,6 +245,19 @@ def fluvial_depth(delta: Delta, dates: pd.DatetimeIndex, peak_cm: float, peak_da
         attrs={"units": "m", "long_name": "fluvial inundation depth"},
         name="flood_depth",
     )
+
+
+@lru_cache(maxsize=8)
+def _reach_cells(delta: Delta) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Flat indices (row-major) and HAND [m] of the floodplain cells following each gauge."""
+    plain = delta.terrain.floodplain
+    reach = _reach_gauges(delta)
+    out = {}
+    for k, name in enumerate(GAUGE_RELATIONS):
+        cells = plain & (reach == k)
+        if cells.any():
+            out[name] = (np.flatnonzero(cells), delta.terrain.hand_m[cells])
+    return out
 
 
 def level_for_area(delta: Delta, area_km2):
@@ -256,6 +270,7 @@ def level_for_area(delta: Delta, area_km2):
     return np.interp(np.minimum(area_km2, area[-1]), area, hand)
 
 
+@lru_cache(maxsize=8)
 def _hand_curve(delta: Delta) -> tuple[np.ndarray, np.ndarray]:
     """HAND of the floodplain cells in increasing order [m], and the area below each [km²]."""
     plain = delta.terrain.floodplain

@@ -22,15 +22,21 @@ References
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import sys
 from functools import lru_cache
+from pathlib import Path
 
+import numba
 import numpy as np
 import pandas as pd
+import scipy
 import xarray as xr
 from scipy import stats
 
 from hazards import drought, flood, rainfall
-from sim.domain import Delta
+from sim import climate
+from sim.domain import Delta, cached_array
 from sim.grid import Grid
 from sim.scenario import Scenario
 from sim.seeds import streams
@@ -123,14 +129,14 @@ def hazard_season(scenario: Scenario, delta: Delta, seed: int = 0, member: int =
     if scenario.flood is not None and scenario.flood.layer:
         depth = _depth_from_layer(layers(scenario.flood.layer), delta, dates)
     else:
-        depth = flood.fluvial_depth(delta, dates, peak_cm, peak_date)
+        depth = _fluvial_depth(delta, dates[0], len(dates), peak_cm, peak_date)
     stage = xr.DataArray(
         np.array([flood.stage_hydrograph(dates, peak_cm, peak_date, gauge=g) for g in flood.GAUGE_RELATIONS]),
         dims=("gauge", "time"),
         coords={"gauge": list(flood.GAUGE_RELATIONS), "time": dates},
         attrs={"units": "cm", "long_name": "stage at the gauge"},
     )
-    data = {"rainfall": rain, "flood_depth": depth.astype(np.float32), "stage": stage}
+    data = {"rainfall": rain, "flood_depth": depth if depth.dtype == np.float32 else depth.astype(np.float32), "stage": stage}
     indices = drought_indices(rain, delta.grid)
     if indices is not None:
         data.update(indices)
@@ -138,6 +144,17 @@ def hazard_season(scenario: Scenario, delta: Delta, seed: int = 0, member: int =
         data,
         attrs={"scenario": scenario.name, "seed": seed, "member": member, "mopti_peak_cm": round(peak_cm, 1), "mopti_peak_date": str(peak_date)},
     )
+
+
+@lru_cache(maxsize=2)
+def _fluvial_depth(delta: Delta, start: pd.Timestamp, days: int, peak_cm: float, peak_date: dt.date) -> xr.DataArray:
+    """:func:`hazards.flood.fluvial_depth` as float32, kept for the next member of the same
+    scenario (it does not depend on the seed); read-only, since every member shares it."""
+    depth = flood.fluvial_depth(delta, pd.date_range(start, periods=days, freq="D"), peak_cm, peak_date)
+    if depth.dtype != np.float32:
+        depth = depth.astype(np.float32)
+    depth.values.flags.writeable = False
+    return depth
 
 
 def _rainfall(scenario: Scenario, delta: Delta, dates: pd.DatetimeIndex, seed, layers) -> xr.DataArray:
@@ -228,24 +245,71 @@ def drought_indices(rain: xr.DataArray, grid: Grid) -> dict[str, xr.DataArray] |
         return None
     coarse_grid = Grid(resolution=DROUGHT_RESOLUTION)
     coarse = _to_coarse(rain, coarse_grid)
+    values = coarse.transpose("time", "y", "x").values
     climate = _climatology_months(coarse_grid)
-    monthly = coarse.resample(time="MS").sum()
-    this_year = monthly.reindex(time=pd.date_range(f"{year}-01-01", periods=12, freq="MS"))
     # the season is placed right after its calibration years, so the monthly axis has no gap
     first = int(pd.Timestamp(climate.time.values[0]).year)
     after = first + CLIMATOLOGY_YEARS
-    this_year = this_year.assign_coords(time=pd.date_range(f"{after}-01-01", periods=12, freq="MS"))
-    series = xr.concat([climate, this_year], dim="time")
-    spi = drought.spi(series, 3, calibration=(first, after - 1)).sel(time=f"{after}-09-01")
-    dekads = _dekads(coarse, year)
+    months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
+    this_year = _sums_by(values, np.asarray(times.year * 12 + times.month - 1), np.asarray(months.year * 12 + months.month - 1), missing=np.nan)
+    series = np.concatenate([climate.transpose("time", "y", "x").values, this_year])
+    series_times = pd.DatetimeIndex(climate.time.values).append(pd.date_range(f"{after}-01-01", periods=12, freq="MS"))
+    spi = xr.DataArray(
+        _spi_of_month(series, series_times, 3, (first, after - 1), after, 9),
+        dims=("y", "x"),
+        coords={"y": coarse["y"].values, "x": coarse["x"].values},
+        attrs={
+            "units": "1",
+            "long_name": "Standardized Precipitation Index, 3-month, gamma",
+            "calibration_years": f"{first}-{after - 1}",
+            "references": "McKee et al. (1993); algorithm of climate-indices (Adams, 2017)",
+        },
+    )
     wrsi = xr.DataArray(
-        season_wrsi(dekads.values),
+        season_wrsi(_dekads(values, times, year)),
         dims=("y", "x"),
         coords={"y": coarse_grid.y, "x": coarse_grid.x},
     )
-    spi3 = _to_fine(spi.drop_vars("time"), grid).assign_attrs(units="1", long_name="SPI-3, July to September")
+    spi3 = _to_fine(spi, grid).assign_attrs(units="1", long_name="SPI-3, July to September")
     wrsi_fine = _to_fine(wrsi, grid).assign_attrs(units="%", long_name="WRSI of millet")
     return {"spi3": spi3, "wrsi": wrsi_fine}
+
+
+def _sums_by(values: np.ndarray, keys: np.ndarray, wanted: np.ndarray, missing: float = 0.0) -> np.ndarray:
+    """Sums over axis 0 of ``values`` for each of the ``wanted`` keys, NaN counting as 0
+    (``missing`` where no row has the key); the rows of a key are consecutive.
+
+    Each sum is computed as xarray's ``groupby(...).sum()`` and ``resample(...).sum()`` do
+    it (``np.sum`` of the group's rows with NaN set to 0), so the bits are the same.
+    """
+    out = np.full((len(wanted), *values.shape[1:]), missing, values.dtype)
+    for k, key in enumerate(wanted):
+        rows = np.flatnonzero(keys == key)
+        if rows.size:
+            group = values[rows[0] : rows[-1] + 1]
+            out[k] = np.sum(np.where(np.isnan(group), 0, group), axis=0)
+    return out
+
+
+def _spi_of_month(series: np.ndarray, times: pd.DatetimeIndex, scale: int, calibration: tuple[int, int], year: int, month: int) -> np.ndarray:
+    """Gamma SPI (y, x) [-] of one month of monthly rain (time, y, x) [mm/month] at ``times``.
+
+    The value :func:`hazards.drought.spi` gives at that month, computed for that calendar
+    month only: the same ``scale``-month sums, fitted on the same calibration years, through
+    the same kernel; the other eleven months, which ``spi`` would also fit, are not needed.
+    """
+    values = np.maximum(np.asarray(series, dtype=float), 0.0)
+    rows = np.flatnonzero(times.month == month)
+    if rows[0] < scale - 1 or not np.all(np.diff(times.year * 12 + times.month) == 1):
+        raise ValueError("a gapless monthly series with the scale's months before the first one is needed")
+    sums = values[rows - (scale - 1)].copy()  # summed in the order of drought.rolling_sum
+    for lag in range(scale - 2, -1, -1):
+        sums += values[rows - lag]
+    sums = sums.reshape(len(rows), -1)
+    years = times.year[rows]
+    in_calibration = np.asarray((years >= calibration[0]) & (years <= calibration[1]))
+    index = drought._gamma_spi(sums, sums[in_calibration])
+    return index[np.flatnonzero(years == year)[0]].reshape(values.shape[1:])
 
 
 def season_wrsi(rain_dekads: np.ndarray) -> np.ndarray:
@@ -266,30 +330,138 @@ def season_wrsi(rain_dekads: np.ndarray) -> np.ndarray:
     return np.where(has_start, index, 0.0)
 
 
-def _dekads(rain: xr.DataArray, year: int) -> xr.DataArray:
-    """36 dekads of rain of ``year`` (days outside the season count as dry) [mm/dekad]."""
+def _dekads(rain: np.ndarray, times: pd.DatetimeIndex, year: int) -> np.ndarray:
+    """36 dekads of rain of ``year`` from daily rain (time, y, x) on ``times`` (days outside
+    the season count as dry) [mm/dekad]."""
     days = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D")
-    full = rain.reindex(time=days).fillna(0.0)
-    dekad = (full.time.dt.month - 1) * 3 + np.minimum((full.time.dt.day - 1) // 10, 2)
-    return full.groupby(dekad.rename("dekad")).sum()
+    full = np.zeros((len(days), *rain.shape[1:]), rain.dtype)
+    inside = np.asarray((times >= days[0]) & (times <= days[-1]))
+    full[np.asarray((times[inside] - days[0]).days)] = rain[inside]
+    dekad = np.asarray((days.month - 1) * 3 + np.minimum((days.day - 1) // 10, 2))
+    return _sums_by(full, dekad, np.arange(36))
 
 
 def _to_coarse(rain: xr.DataArray, coarse: Grid) -> xr.DataArray:
+    """Block means of ``rain`` on the coarse grid (edge cells that fill no block dropped),
+    as ``coarsen(...).mean()``; float32 rain without NaN goes through the compiled
+    :func:`_block_means32`, which gives the same bits."""
     factor = int(round(coarse.resolution / (float(abs(rain.x[1] - rain.x[0])))))
     if factor <= 1:
         return rain
+    values = rain.transpose("time", "y", "x").values
+    if values.dtype == np.float32 and values.flags.c_contiguous:
+        means = _block_means32(values, factor)
+        if not np.isnan(means).any():  # NaN in, NaN out: xarray leaves NaN out of the mean instead
+            ny, nx = means.shape[1:]
+            return xr.DataArray(means, dims=("time", "y", "x"), coords={"time": rain["time"].values, "y": coarse.y[:ny], "x": coarse.x[:nx]}, attrs=rain.attrs)
     out = rain.coarsen(y=factor, x=factor, boundary="trim").mean()
     return out.assign_coords(y=coarse.y[: out.sizes["y"]], x=coarse.x[: out.sizes["x"]])
 
 
+@numba.njit(cache=True)
+def _block_means32(values: np.ndarray, factor: int) -> np.ndarray:
+    """Means of ``factor`` x ``factor`` blocks of a float32 (day, y, x) array, with NumPy's
+    bits: its float32 sum over the block's rows, each row added by NumPy's pairwise
+    summation (one by one below 8 values, else 8 running sums combined pairwise, then the
+    rest), then ``float32(float64(sum) / factor**2)``. Days that are all +0 are 0."""
+    days, height, width = values.shape
+    ny, nx = height // factor, width // factor
+    out = np.zeros((days, ny, nx), np.float32)
+    count = np.float64(factor * factor)
+    for t in range(days):
+        dry = True
+        for i in range(height):
+            for j in range(width):
+                if values[t, i, j] != 0 or np.signbit(values[t, i, j]):
+                    dry = False
+                    break
+            if not dry:
+                break
+        if dry:
+            continue
+        for i in range(ny):
+            for j in range(nx):
+                total = np.float32(0.0)
+                for k in range(factor):
+                    total += _pairwise_sum32(values[t, i * factor + k], j * factor, factor)
+                out[t, i, j] = np.float32(np.float64(total) / count)
+    return out
+
+
+@numba.njit(cache=True)
+def _pairwise_sum32(row: np.ndarray, start: int, n: int) -> np.float32:
+    """NumPy's pairwise sum of ``row[start:start + n]`` in float32 (its ``pairwise_sum`` for float)."""
+    if n < 8:
+        total = np.float32(0.0)
+        for i in range(n):
+            total += row[start + i]
+        return total
+    if n <= 128:
+        r0, r1, r2, r3 = row[start], row[start + 1], row[start + 2], row[start + 3]
+        r4, r5, r6, r7 = row[start + 4], row[start + 5], row[start + 6], row[start + 7]
+        i = 8
+        while i < n - (n % 8):
+            r0 += row[start + i]
+            r1 += row[start + i + 1]
+            r2 += row[start + i + 2]
+            r3 += row[start + i + 3]
+            r4 += row[start + i + 4]
+            r5 += row[start + i + 5]
+            r6 += row[start + i + 6]
+            r7 += row[start + i + 7]
+            i += 8
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            total += row[start + i]
+            i += 1
+        return total
+    half = n // 2
+    half -= half % 8
+    return _pairwise_sum32(row, start, half) + _pairwise_sum32(row, start + half, n - half)
+
+
 def _to_fine(field: xr.DataArray, grid: Grid) -> xr.DataArray:
-    return field.sel(y=grid.y, x=grid.x, method="nearest").assign_coords(y=grid.y, x=grid.x)
+    rows, cols = _nearest_indices(tuple(field["y"].values.tolist()), tuple(field["x"].values.tolist()), grid)
+    return xr.DataArray(
+        field.values[rows[:, None], cols[None, :]],
+        dims=("y", "x"),
+        coords={"y": grid.y, "x": grid.x},
+        attrs=field.attrs,
+        name=field.name,
+    )
+
+
+@lru_cache(maxsize=4)
+def _nearest_indices(y: tuple, x: tuple, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the coarse field nearest to each fine row and column, as
+    ``field.sel(y=grid.y, x=grid.x, method="nearest")`` picks them."""
+    probe = xr.DataArray(
+        np.arange(len(y) * len(x)).reshape(len(y), len(x)), dims=("y", "x"), coords={"y": np.array(y), "x": np.array(x)}
+    )
+    picked = probe.sel(y=grid.y, x=grid.x, method="nearest").values
+    return picked[:, 0] // len(x), picked[0, :] % len(x)
 
 
 @lru_cache(maxsize=2)
 def _climatology_months(coarse: Grid) -> xr.DataArray:
-    """Monthly totals of :data:`CLIMATOLOGY_YEARS` normal years of generated rain [mm/month]."""
+    """Monthly totals of :data:`CLIMATOLOGY_YEARS` normal years of generated rain [mm/month].
+
+    Kept on disk (:func:`sim.domain.cached_array`), keyed on the grid, the seed, the code
+    of the generator and the versions of NumPy and SciPy, so a new process reads them
+    instead of generating 30 years again.
+    """
+    months = pd.date_range("1991-01-01", periods=12 * CLIMATOLOGY_YEARS, freq="MS")
+    code = b"".join(Path(module.__file__).read_bytes() for module in (rainfall, climate, sys.modules[__name__]))
+    key = f"{coarse!r}|{CLIMATOLOGY_SEED}|{CLIMATOLOGY_YEARS}|numpy {np.__version__}|scipy {scipy.__version__}|{hashlib.sha256(code).hexdigest()}"
+    values = cached_array("climatology", key, lambda: _generate_climatology(coarse, months))
+    return xr.DataArray(values, dims=("time", "y", "x"), coords={"time": months, "y": coarse.y, "x": coarse.x}, name="rainfall")
+
+
+def _generate_climatology(coarse: Grid, months: pd.DatetimeIndex) -> np.ndarray:
+    """(month, y, x) totals of generated normal years on the coarse grid [mm/month]."""
     start = dt.date(1991, 1, 1)
     days = (dt.date(1991 + CLIMATOLOGY_YEARS, 1, 1) - start).days
     daily = rainfall.generate(coarse, start, days, CLIMATOLOGY_SEED, season="normal")
-    return daily.resample(time="MS").sum()
+    totals = daily.resample(time="MS").sum().transpose("time", "y", "x")
+    assert totals.indexes["time"].equals(months)
+    return totals.values

@@ -222,6 +222,34 @@ def cache_dir() -> Path:
     return Path(base) / "niger-delta-sim"
 
 
+def cached_array(name: str, key: str, compute) -> np.ndarray:
+    """``compute()``, an array kept on disk under :func:`cache_dir` for the next process.
+
+    ``key`` must name everything the array depends on (code, constants, library versions):
+    the file is ``NAME-HASH.npy`` with a hash of it, so a changed key is a new file. A
+    missing or damaged file is computed again; a cache folder that cannot be written costs
+    the computation next time, nothing else.
+    """
+    digest = hashlib.sha256(f"{DOMAIN_VERSION}|{key}".encode()).hexdigest()[:20]
+    path = cache_dir() / f"{name}-{digest}.npy"
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        pass
+    array = np.asarray(compute())
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, array, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+    return array
+
+
 def load_delta(
     resolution: float = DEFAULT_RESOLUTION,
     year: int = DEFAULT_YEAR,

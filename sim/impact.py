@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numba
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -215,14 +216,30 @@ def drought_impact(dates: pd.DatetimeIndex, wrsi: np.ndarray | None, spi3: np.nd
 
     Returns None without the drought indices.
     """
+    shares = _drought_shares(wrsi, spi3)
+    if shares is None:
+        return None
+    after, moved = _drought_days(dates)
+    food, displaced = shares
+    zero = np.float32(0.0)
+    return {
+        "food_insecure": np.where(after[:, None, None], food[None], zero),
+        "displaced": np.where(moved[:, None, None], displaced[None], zero),
+    }
+
+
+def _drought_shares(wrsi: np.ndarray | None, spi3: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Shares of each cell's people food-insecure, and displaced, once drought has struck (float32) [-]."""
     if wrsi is None or spi3 is None:
         return None
     failed = np.where(np.isfinite(wrsi) & (wrsi < 50.0) & (spi3 <= DROUGHT_SPI), FOOD_INSECURE_SHARE, 0.0)
+    return failed.astype(np.float32), (1.0 * DROUGHT_DISPLACED_SHARE * failed).astype(np.float32)
+
+
+def _drought_days(dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Days from the failed harvest on, and days from drought displacement on."""
     harvest = pd.Timestamp(dates[0].year, *HARVEST_MONTH_DAY)
-    after = np.asarray(dates >= harvest)[:, None, None]
-    moved = np.asarray(dates >= harvest + pd.Timedelta(days=DROUGHT_DISPLACEMENT_LAG_DAYS))[:, None, None]
-    food_insecure = (after * failed[None]).astype(np.float32)
-    return {"food_insecure": food_insecure, "displaced": (moved * DROUGHT_DISPLACED_SHARE * failed[None]).astype(np.float32)}
+    return np.asarray(dates >= harvest), np.asarray(dates >= harvest + pd.Timedelta(days=DROUGHT_DISPLACEMENT_LAG_DAYS))
 
 
 def normal_flood_depth(delta: Delta, year: int = 2001) -> np.ndarray:
@@ -257,30 +274,16 @@ def people_impact(delta: Delta, hazards: xr.Dataset, settings: ImpactSettings) -
         [person]; ``displaced_in_sites`` (day, cercle) [person]; coordinates ``cercle``
         (pcodes), ``cercle_name``, ``day`` (dates).
     """
-    from hazards.flood import BANCO_COLLAPSE_RAIN_MM, banco_collapse_fraction
-
     days = hazards.sizes["time"]
-    rain = hazards["rainfall"].values.reshape(days, -1)
-    above_normal = hazards["flood_depth"].values.reshape(days, -1) - normal_flood_depth(delta).reshape(1, -1)
-    people = delta.population.ravel().astype(np.float32)
-    membership = _membership(delta)
-    # exposure is cheap and everywhere; the other counts only where water rises or houses fall
-    exposed = ((above_normal > 0) | (rain >= STORM_EXPOSURE_MM)).astype(np.float32)
-    active = np.flatnonzero(((above_normal > 0) | (rain > BANCO_COLLAPSE_RAIN_MM[0])).any(axis=0) & (people > 0))
-    level = above_normal[:, active]
-    house_depth = np.where(level > 0, level - HOUSE_FREEBOARD_M, np.nan).astype(np.float32)
-    rain_active = rain[:, active]
-    shares = flood_impact(delta, house_depth, rain_active, banco_collapse_fraction(rain_active), settings)
-    shares["exposed"] = exposed
-    rows = {name: (active if name != "exposed" else slice(None)) for name in shares}
-    totals = {name: np.asarray((shares[name] * people[rows[name]]) @ membership[rows[name]], dtype=np.float64) for name in ("exposed", "affected", "displaced", "in_need", "destroyed")}
+    rain = hazards["rainfall"].transpose("time", "y", "x").values.reshape(days, -1)
+    depth = hazards["flood_depth"].transpose("time", "y", "x").values.reshape(days, -1)
+    totals = flood_totals(delta, rain, depth, settings)
     dates = pd.DatetimeIndex(hazards["time"].values)
     cercle_spi = _cercle_mean(delta, hazards["spi3"].values) if "spi3" in hazards else None
-    drought = drought_impact(dates, hazards["wrsi"].values if "wrsi" in hazards else None, cercle_spi)
+    drought = _drought_totals(delta, dates, hazards["wrsi"].values if "wrsi" in hazards else None, cercle_spi)
     food = np.zeros_like(totals["exposed"])
     if drought is not None:
-        food = _by_cercle(delta, drought["food_insecure"] * delta.population)
-        drought_displaced = _by_cercle(delta, drought["displaced"] * delta.population)
+        food, drought_displaced = drought
         totals["affected"] = totals["affected"] + food  # drought and flood victims taken as different people
         totals["displaced"] = totals["displaced"] + drought_displaced
         totals["in_need"] = totals["in_need"] + food
@@ -299,6 +302,222 @@ def people_impact(delta: Delta, hazards: xr.Dataset, settings: ImpactSettings) -
         coords={k: v for k, v in coords.items() if k != "count"} | {"count": list(COUNTS)},
         attrs={"household_size": size, "displacement_damage": settings.displacement_damage, "hosted_share": settings.hosted_share},
     )
+
+
+def flood_totals(delta: Delta, rain: np.ndarray, depth: np.ndarray, settings: ImpactSettings) -> dict[str, np.ndarray]:
+    """People of each cercle in each count, and destroyed houses (as people), from floods and
+    storms, per day [person].
+
+    The shares of :func:`flood_impact` times each cell's people, summed over the cells of
+    each cercle: (day, cercle) float64 arrays ``exposed``, ``affected``, ``displaced``,
+    ``in_need``, ``destroyed``.
+
+    Parameters
+    ----------
+    rain : np.ndarray
+        (day, cell) daily rainfall, cells in row-major order of the grid. [mm/day]
+    depth : np.ndarray
+        (day, cell) flood depth. [m]
+
+    Notes
+    -----
+    Computed cell by cell in compiled loops rather than on (day, cell) arrays: only the
+    cells where water rises above its usual level or rain collapses houses are followed,
+    and only from their first such day; share_above is evaluated on the wet days of those
+    cells only. Every number is the one :func:`flood_impact` and a float64 sum over the
+    cells of a cercle in grid order give, bit for bit (same float32 roundings, same order
+    of additions).
+    """
+    from hazards.flood import BANCO_COLLAPSE_MAX, BANCO_COLLAPSE_RAIN_MM
+
+    normal = normal_flood_depth(delta).ravel()
+    people, cercle = _cells(delta)
+    collapse_start, collapse_full = BANCO_COLLAPSE_RAIN_MM
+    exposed, last_wet, last_collapse, wet_count, collapse_count = _scan_cells(rain, depth, normal, people, cercle, len(delta.cercles), STORM_EXPOSURE_MM, collapse_start)
+    active = np.flatnonzero(((last_wet >= 0) | (last_collapse >= 0)) & (people > 0) & (cercle >= 0))
+    last = np.maximum(last_wet, last_collapse)[active]
+    first, wet_day, wet_cell, house_depth, collapse_day, collapse_cell, collapse = _events(
+        rain, depth, normal, active, last, wet_count, collapse_count,
+        HOUSE_FREEBOARD_M, collapse_start, collapse_full, BANCO_COLLAPSE_MAX,
+    )
+    destroyed_share = share_above(house_depth, depth_for_damage(settings.displacement_damage))
+    damaged_share = share_above(house_depth, depth_for_damage(AFFECTED_DAMAGE))
+    sums = _cell_sums(
+        rain.shape[0], len(delta.cercles), active, first, last, last + settings.rebuild_days, people, cercle,
+        wet_day, wet_cell, destroyed_share, damaged_share, collapse_day, collapse_cell, collapse, float(settings.banco_share),
+    )
+    return {"exposed": exposed} | {name: sums[k] for k, name in enumerate(("affected", "displaced", "in_need", "destroyed"))}
+
+
+@lru_cache(maxsize=4)
+def _cells(delta: Delta) -> tuple[np.ndarray, np.ndarray]:
+    """People of each cell as float32 (as the counts multiply them) and its cercle (-1 outside)."""
+    return delta.population.ravel().astype(np.float32), delta.cercle_index.ravel().astype(np.int64)
+
+
+@numba.njit(cache=True)
+def _scan_cells(rain, depth, normal, people, cercle, cercles, storm_mm, collapse_mm):
+    """One pass over (day, cell): exposed people per (day, cercle), summed in grid order;
+    each cell's last day with water above its usual level and with rain above
+    ``collapse_mm`` (-1 if none); and how many such (day, cell) pairs fall in populated
+    cells of a cercle."""
+    days, cells = rain.shape
+    exposed = np.zeros((days, cercles))
+    last_wet = np.full(cells, -1, np.int64)
+    last_collapse = np.full(cells, -1, np.int64)
+    wet_count = 0
+    collapse_count = 0
+    anything = np.empty(cells, np.bool_)
+    for t in range(days):
+        rain_t = rain[t]
+        depth_t = depth[t]
+        # a branch-free pass first (vectorised by the compiler): most cells have nothing
+        for j in range(cells):
+            anything[j] = (depth_t[j] - normal[j] > 0) | (rain_t[j] >= storm_mm) | (rain_t[j] > collapse_mm)
+        for j in range(cells):
+            if not anything[j]:
+                continue
+            r = rain_t[j]
+            wet = depth_t[j] - normal[j] > 0
+            counted = people[j] > 0 and cercle[j] >= 0
+            if (wet or r >= storm_mm) and cercle[j] >= 0:
+                exposed[t, cercle[j]] += np.float64(people[j])
+            if wet:
+                last_wet[j] = t
+                wet_count += counted
+            if r > collapse_mm:
+                last_collapse[j] = t
+                collapse_count += counted
+    return exposed, last_wet, last_collapse, wet_count, collapse_count
+
+
+@numba.njit(cache=True)
+def _events(rain, depth, normal, active, last, wet_count, collapse_count, freeboard, collapse_start_mm, collapse_full_mm, collapse_max):
+    """The wet and collapse days of the ``active`` cells (up to each one's ``last`` such
+    day), in day then cell order; ``wet_count`` and ``collapse_count`` are their numbers.
+
+    Returns each active cell's first such day; (day, index into ``active``, house depth
+    as float32 [m]) of the days with water above the usual level; (day, index, share of
+    earth houses collapsing [-], :func:`hazards.flood.banco_collapse_fraction` in float64)
+    of the days with collapsing houses.
+    """
+    days = rain.shape[0]
+    n = active.size
+    first = np.full(n, days, np.int64)
+    wet_day = np.empty(wet_count, np.int64)
+    wet_cell = np.empty(wet_count, np.int64)
+    house_depth = np.empty(wet_count, np.float32)
+    collapse_day = np.empty(collapse_count, np.int64)
+    collapse_cell = np.empty(collapse_count, np.int64)
+    collapse = np.empty(collapse_count)
+    w = 0
+    c = 0
+    for t in range(days):
+        for k in range(n):
+            if t > last[k]:
+                continue
+            j = active[k]
+            level = depth[t, j] - normal[j]
+            if level > 0:
+                wet_day[w] = t
+                wet_cell[w] = k
+                house_depth[w] = np.float32(np.float64(level) - freeboard)
+                w += 1
+                first[k] = min(first[k], t)
+            r = rain[t, j]
+            if r > collapse_start_mm:
+                x = min(max((np.float64(r) - collapse_start_mm) / (collapse_full_mm - collapse_start_mm), 0.0), 1.0)
+                collapse_day[c] = t
+                collapse_cell[c] = k
+                collapse[c] = collapse_max * (x * x)
+                c += 1
+                first[k] = min(first[k], t)
+    return first, wet_day, wet_cell, house_depth, collapse_day, collapse_cell, collapse
+
+
+@numba.njit(cache=True)
+def _by_cell(cell: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Order that groups events (given in day order) by cell, keeping day order within a
+    cell, and where each cell's events start in that order (n + 1 offsets)."""
+    start = np.zeros(n + 1, np.int64)
+    for i in range(cell.size):
+        start[cell[i] + 1] += 1
+    for k in range(n):
+        start[k + 1] += start[k]
+    fill = start[:-1].copy()
+    order = np.empty(cell.size, np.int64)
+    for i in range(cell.size):
+        order[fill[cell[i]]] = i
+        fill[cell[i]] += 1
+    return order, start
+
+
+@numba.njit(cache=True)
+def _cell_sums(days, cercles, active, first, last, home_again, people, cercle, wet_day, wet_cell, destroyed_share, damaged_share, collapse_day, collapse_cell, collapse, banco_share):
+    """Affected, displaced, in need and destroyed (as people) per (count, day, cercle): the
+    rules of :func:`flood_impact` cell by cell, with its float32 and float64 steps, each
+    cell's people added to its cercle's days in grid order of the cells."""
+    out = np.zeros((4, days, cercles))
+    destroyed = 0.0
+    affected = 0.0
+    wet_order, wet_start = _by_cell(wet_cell, active.size)
+    collapse_order, collapse_start = _by_cell(collapse_cell, active.size)
+    for k in range(active.size):
+        j = active[k]
+        person = people[j]
+        region = cercle[j]
+        flood_destroyed = np.float32(0.0)
+        flood_damaged = np.float32(0.0)
+        intact = 1.0  # running product of the shares of earth houses left standing
+        w = wet_start[k]
+        c = collapse_start[k]
+        for t in range(first[k], days):
+            if t > last[k]:
+                # no more water nor collapse: every count of the cell stays as it is, but
+                # for the displaced (and so those in need), who go home after home_again
+                destroyed_people = np.float64(np.float32(destroyed) * person)
+                affected_people = np.float64(np.float32(affected) * person)
+                for u in range(t, days):
+                    out[0, u, region] += affected_people
+                    if u <= home_again[k]:
+                        out[1, u, region] += destroyed_people
+                        out[2, u, region] += destroyed_people
+                    out[3, u, region] += destroyed_people
+                break
+            wet = False
+            if w < wet_start[k + 1] and wet_day[wet_order[w]] == t:
+                wet = True
+                flood_destroyed = max(flood_destroyed, destroyed_share[wet_order[w]])
+                flood_damaged = max(flood_damaged, damaged_share[wet_order[w]])
+                w += 1
+            if c < collapse_start[k + 1] and collapse_day[collapse_order[c]] == t:
+                intact = intact * (1.0 - banco_share * collapse[collapse_order[c]])
+                c += 1
+            standing = 1.0 - intact
+            left = 1.0 - standing
+            destroyed = 1.0 - np.float64(np.float32(1.0 - np.float64(flood_destroyed))) * left
+            affected = max(1.0 - np.float64(np.float32(1.0 - np.float64(flood_damaged))) * left, destroyed)
+            displaced = destroyed if t <= home_again[k] else 0.0
+            in_need = max(displaced, affected if wet else 0.0)
+            out[0, t, region] += np.float64(np.float32(affected) * person)
+            out[1, t, region] += np.float64(np.float32(displaced) * person)
+            out[2, t, region] += np.float64(np.float32(in_need) * person)
+            out[3, t, region] += np.float64(np.float32(destroyed) * person)
+    return out
+
+
+def _drought_totals(delta: Delta, dates: pd.DatetimeIndex, wrsi: np.ndarray | None, spi3: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Food-insecure and drought-displaced people per day and cercle [person], the sums of
+    :func:`drought_impact` times the population: both shares are the same field on every day
+    from their start, so each cercle's sum is computed once."""
+    shares = _drought_shares(wrsi, spi3)
+    if shares is None:
+        return None
+    after, moved = _drought_days(dates)
+    food_field, displaced_field = shares
+    food = _by_cercle(delta, (food_field * delta.population)[None])[0]
+    displaced = _by_cercle(delta, (displaced_field * delta.population)[None])[0]
+    return np.where(after[:, None], food[None], 0.0), np.where(moved[:, None], displaced[None], 0.0)
 
 
 def _cercle_mean(delta: Delta, field: np.ndarray) -> np.ndarray:

@@ -106,3 +106,23 @@ def test_gauges_hubs_and_links(delta):
 def test_bad_parameters_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         build_delta(**kwargs)
+
+
+def test_cached_array_is_computed_once_and_keyed(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIM_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return np.arange(6, dtype=np.float32).reshape(2, 3) / 7
+
+    first = domain.cached_array("thing", "key 1", compute)
+    again = domain.cached_array("thing", "key 1", compute)
+    assert len(calls) == 1 and again.dtype == np.float32
+    np.testing.assert_array_equal(first, again)
+    domain.cached_array("thing", "key 2", compute)  # another key, another file
+    assert len(calls) == 2 and len(list(tmp_path.glob("thing-*.npy"))) == 2
+    for path in tmp_path.glob("thing-*.npy"):
+        path.write_bytes(b"damaged")
+    np.testing.assert_array_equal(domain.cached_array("thing", "key 1", compute), first)
+    assert len(calls) == 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -12,6 +14,18 @@ from sim.needs import Ration
 from sim.network import cut_days
 from sim.scenario import ITEM_SIZES
 from sim.seeds import streams
+
+
+@lru_cache(maxsize=8)
+def _nearest_cells(y: tuple, x: tuple, places: tuple) -> dict[str, tuple[int, int]]:
+    """Row and column of the cell nearest to each (name, lon, lat), as
+    ``DataArray.sel(x=lon, y=lat, method="nearest")`` picks it on coordinates ``y``, ``x``."""
+    probe = xr.DataArray(np.arange(len(y) * len(x)).reshape(len(y), len(x)), dims=("y", "x"), coords={"y": np.array(y), "x": np.array(x)})
+    out = {}
+    for name, lon, lat in places:
+        flat = int(probe.sel(x=lon, y=lat, method="nearest"))
+        out[name] = (flat // len(x), flat % len(x))
+    return out
 
 
 def season_inputs(delta: Delta, hazards: xr.Dataset, member_needs: xr.Dataset, rations: list[Ration], seed: int, member: int, closure_probability: float = 0.0) -> SeasonInputs:
@@ -36,11 +50,10 @@ def season_inputs(delta: Delta, hazards: xr.Dataset, member_needs: xr.Dataset, r
             cut = cut_days(delta, link, depth)
             road_cut[(link.origin, link.destination)] = cut
     stages = {str(g): hazards["stage"].sel(gauge=g).values for g in hazards["gauge"].values}
-    rain = hazards["rainfall"]
-    rainfall = {}
-    for place in delta.places:
-        if delta.grid.contains(place.lon, place.lat):
-            rainfall[place.name] = rain.sel(x=place.lon, y=place.lat, method="nearest").values
+    rain = hazards["rainfall"].transpose("time", "y", "x")
+    places = tuple((p.name, p.lon, p.lat) for p in delta.places if delta.grid.contains(p.lon, p.lat))
+    cells = _nearest_cells(tuple(rain["y"].values.tolist()), tuple(rain["x"].values.tolist()), places)
+    rainfall = {name: rain.values[:, row, column] for name, (row, column) in cells.items()}
     spi3 = float(np.nanmean(hazards["spi3"].values)) if "spi3" in hazards else None
     rng = streams(seed, member)
     stocked = [str(i) for i in member_needs["item"].values if str(i) in ITEM_SIZES]  # covered space is met by shelter kits

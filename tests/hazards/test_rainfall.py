@@ -93,3 +93,58 @@ def test_tabulated_quantile_matches_scipy():
     q = np.concatenate([np.linspace(0.001, 0.999, 2000), 1 - np.logspace(-3, -8, 50)])
     exact = special.gammaincinv(WET_DAY_GAMMA_SHAPE, q)
     np.testing.assert_allclose(wet_day_quantile(q), exact, rtol=1e-3)
+
+
+def _plain_generate(grid, start, days, seed, season):
+    """The generator's algorithm written out on whole arrays, without its shortcuts."""
+    import pandas as pd
+    from scipy import special
+
+    from hazards import rainfall
+
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(pd.Timestamp(start), periods=days, freq="D")
+    factor = season_factor(season)
+    annual = mean_annual_rainfall_mm(grid.y)[:, None] * np.ones(grid.shape[1])
+    cell_km = grid.resolution * 111.0
+    fy = np.fft.fftfreq(grid.shape[0], d=cell_km)[:, None]
+    fx = np.fft.fftfreq(grid.shape[1], d=cell_km)[None, :]
+    kernel = np.exp(-2.0 * (np.pi * rainfall.CORRELATION_KM) ** 2 * (fx**2 + fy**2))
+    norm = np.sqrt(np.mean(kernel**2))
+    rain = np.zeros((days, *grid.shape), np.float32)
+    for t, date in enumerate(dates):
+        mean = factor * annual * rainfall.MONTHLY_SHARE[date.month - 1] / date.days_in_month
+        p_wet = np.clip(mean / rainfall.WET_DAY_MEAN_MM, 0.0, 0.9)
+        noise = rng.standard_normal(grid.shape)
+        field = np.fft.irfft2(np.fft.rfft2(noise) * kernel[:, : grid.shape[1] // 2 + 1], s=grid.shape) / norm
+        u = special.ndtr(field)
+        wet = u > 1.0 - p_wet
+        p = p_wet[wet]
+        q = np.clip((u[wet] - (1.0 - p)) / p, 0.0, 1.0 - 1e-9)
+        scale = mean[wet] / p / rainfall.WET_DAY_GAMMA_SHAPE
+        quantile = np.exp(np.interp(special.logit(q), *rainfall._quantile_table()))
+        rain[t][wet] = np.minimum(quantile * scale, rainfall.MAX_DAILY_MM)
+    return rain
+
+
+@pytest.mark.parametrize(("resolution", "start", "days"), [(0.01, dt.date(2022, 8, 27), 8), (0.01, dt.date(2022, 11, 27), 8), (0.05, dt.date(2022, 7, 30), 5)])
+def test_generator_gives_the_bits_of_the_plain_algorithm(resolution, start, days):
+    # the generator transforms only the part of the spectrum where the filter is not 0,
+    # evaluates ndtr near the wet threshold only, draws nothing after the last rainy month
+    # (here December) and, on large grids, draws and filters in a helper thread: none of
+    # it may change a single value
+    grid = Grid(resolution=resolution)
+    fast = generate(grid, start, days, seed=11, season="wet").values
+    np.testing.assert_array_equal(fast.view(np.uint32), _plain_generate(grid, start, days, 11, "wet").view(np.uint32))
+    assert (fast > 0).any()
+
+
+def test_interpolation_on_the_even_table_is_numpys():
+    from hazards.rainfall import _interp_evenly_spaced, _quantile_table
+
+    xp, fp = _quantile_table()
+    rng = np.random.default_rng(2)
+    x = np.concatenate([rng.uniform(-30.0, 30.0, 20_000), xp[::5], [-np.inf, np.inf, np.nan]])
+    out = np.empty_like(x)
+    _interp_evenly_spaced(x, xp, fp, out)
+    np.testing.assert_array_equal(out, np.interp(x, xp, fp))
