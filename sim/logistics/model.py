@@ -5,8 +5,11 @@ day, never processes: the demand is the needs timeline of the impact stage. The 
 
 * a stock (``simpy.Container``) per item in each warehouse, and a depot per cercle where
   deliveries wait to be handed out;
-* trucks and boats as ``simpy.Resource`` per hub; a shipment holds its vehicle for the
-  round trip, waits while its road is cut by the flood (or the river too low for boats);
+* trucks and boats as ``simpy.Resource`` per hub; the dispatcher sends one shipment a day
+  from a warehouse to a cercle with all its items; a shipment waits while its road is cut by
+  the flood (or the river too low for boats), then for a vehicle; loads for the same
+  destination merge while they wait, up to the vehicle's payload and volume, and a trip holds
+  its vehicle for the round trip;
 * processes: pledges that arrive (or not), triggers that watch their indicator, a
   procurement controller that orders from local sources first, a dispatcher that shares the
   warehouses' stock between cercles by the plan's rule, and a distribution process limited
@@ -165,6 +168,11 @@ class PlanModel:
         self.team_capacity = plan.distribution.teams * float(plan.distribution.households_per_team_per_day.to("household/day").magnitude)
         self.storage_rate = np.array([float(w.storage_cost.to("USD/m**3/month").magnitude) for w in plan.warehouses])
         self.item_volume = np.array([ITEM_SIZES[item][0] for item in self.items])
+        self.waiting: dict[tuple[str, str, int | None], dict[str, float]] = {}  # loads waiting for a vehicle
+        self.queued: set[tuple[str, str, int | None]] = set()  # destinations with a trip waiting for a vehicle
+        self.vehicle_size = {
+            id(v): (float(v.payload.to("t").magnitude), float(v.volume.to("m**3").magnitude)) for v in [*plan.fleet.trucks, *plan.fleet.boats]
+        }
 
     # --- set-up helpers -------------------------------------------------------------------
 
@@ -249,7 +257,7 @@ class PlanModel:
         elif trigger.action == "order":
             self.order(trigger.item, trigger.quantity, trigger.to_hub, day, reason="trigger")
         elif trigger.action == "preposition":
-            self.env.process(self.move(trigger.item, trigger.quantity, trigger.from_hub, trigger.to_hub))
+            self.env.process(self.ship(trigger.from_hub, trigger.to_hub, None, {trigger.item: trigger.quantity}))
 
     # --- procurement ----------------------------------------------------------------------
 
@@ -328,14 +336,29 @@ class PlanModel:
         return self._closed_days[day]
 
     def move(self, item: str, amount: float, origin_hub: str, destination: str, cercle: int | None = None):
-        """Carry stock from a warehouse to another warehouse or to a cercle's depot."""
-        i = self.items.index(item)
-        available = self.stock[(origin_hub, item)].level
-        amount = min(amount, available)
-        if amount <= 1e-9:
+        """Carry one item from a warehouse to another warehouse or to a cercle's depot."""
+        yield from self.ship(origin_hub, destination, cercle, {item: amount})
+
+    def ship(self, origin_hub: str, destination: str, cercle: int | None, load: dict[str, float]):
+        """Carry a load (item → quantity) from a warehouse to another warehouse or a cercle's depot.
+
+        It waits while the road is cut or the cercle's access is closed, then for a vehicle
+        (:meth:`trip`), which carries up to its payload [t] and volume [m³] and is held for the
+        round trip.
+        """
+        taken: dict[str, float] = {}
+        for item, wanted in load.items():
+            i = self.items.index(item)
+            amount = min(wanted, self.stock[(origin_hub, item)].level)
+            if cercle is not None and wanted - amount > 1e-9:
+                # another shipment took the stock since dispatch counted it: that demand is uncovered again
+                self.backlog[i, cercle] += wanted - amount
+            if amount > 1e-9:
+                yield self.stock[(origin_hub, item)].get(amount)
+                self.in_transit[i] += amount
+                taken[item] = amount
+        if not taken:
             return
-        yield self.stock[(origin_hub, item)].get(amount)
-        self.in_transit[i] += amount
         origin = self.hub_place[origin_hub]
         target = destination if cercle is not None else self.hub_place[destination]
         while True:
@@ -348,20 +371,53 @@ class PlanModel:
             yield self.env.timeout(1)  # road cut or access closed: wait for it to reopen
         if route is None:  # the season ended with the road still cut: the load waits in transit
             return
-        hours = self.travel_hours(route, amount * ITEM_SIZES[item][1] / 1000.0, origin_hub)
-        vehicles = self.boats.get(origin_hub) if any(leg.mode == "river" for leg in route) else self.trucks.get(origin_hub)
+        by_river = any(leg.mode == "river" for leg in route)
+        vehicles = self.boats.get(origin_hub) if by_river else self.trucks.get(origin_hub)
         if vehicles is None:
             vehicles = next(iter(self.trucks.values()), None)
-        if vehicles is not None:
-            resource, _ = vehicles
-            with resource.request() as request:
-                yield request
-                yield self.env.timeout(hours / 24.0)
+        tonnes = sum(amount * ITEM_SIZES[item][1] for item, amount in taken.items()) / 1000.0
+        if vehicles is None:  # no vehicle in the plan at all: the load travels at truck speed, uncounted
+            yield self.env.timeout(self.travel_hours(route, tonnes, origin_hub) / 24.0)
+            for item, amount in taken.items():
                 self.arrive(item, amount, destination, cercle)
-                yield self.env.timeout(hours / 24.0)  # the way back
-        else:
+            return
+        key = (origin_hub, destination, cercle)
+        waiting = self.waiting.setdefault(key, {})
+        for item, amount in taken.items():
+            waiting[item] = waiting.get(item, 0.0) + amount
+        if key not in self.queued:  # else the trip already queued for this destination takes this load too
+            self.queued.add(key)
+            self.env.process(self.trip(key, vehicles, route))
+
+    def trip(self, key: tuple[str, str, int | None], vehicles, route):
+        """A vehicle's round trip to one destination, loaded when the vehicle is free.
+
+        Loads for the same destination merge while they wait for a vehicle (up to its payload
+        and volume), so a busy fleet carries full loads rather than many small ones. The route
+        is the one open when the first load was ready.
+        """
+        resource, spec = vehicles
+        origin_hub, destination, cercle = key
+        with resource.request() as request:
+            yield request
+            self.queued.discard(key)
+            waiting = self.waiting[key]
+            tonnes = sum(amount * ITEM_SIZES[item][1] for item, amount in waiting.items()) / 1000.0
+            volume = sum(amount * ITEM_SIZES[item][0] for item, amount in waiting.items())
+            payload, capacity = self.vehicle_size[id(spec)]
+            fraction = min(1.0, payload / tonnes if tonnes > 0 else 1.0, capacity / volume if volume > 0 else 1.0)
+            load = {item: amount * fraction for item, amount in waiting.items()}
+            if fraction < 1.0:  # the rest waits for the next vehicle
+                self.waiting[key] = {item: amount - load[item] for item, amount in waiting.items()}
+                self.queued.add(key)
+                self.env.process(self.trip(key, vehicles, route))
+            else:
+                del self.waiting[key]
+            hours = self.travel_hours(route, tonnes * fraction, origin_hub)
             yield self.env.timeout(hours / 24.0)
-            self.arrive(item, amount, destination, cercle)
+            for item, amount in load.items():
+                self.arrive(item, amount, destination, cercle)
+            yield self.env.timeout(hours / 24.0)  # the way back
 
     def arrive(self, item: str, amount: float, destination: str, cercle: int | None) -> None:
         i = self.items.index(item)
@@ -410,7 +466,13 @@ class PlanModel:
         return floor + rest * ((available - floor.sum()) / rest.sum())
 
     def dispatch(self, day: int) -> None:
-        """Send each warehouse's stock to the cercles whose demand it can cover, nearest first."""
+        """Send each warehouse's stock to the cercles whose demand it can cover, nearest first.
+
+        A warehouse only sends to cercles it can reach today (an open road or, in the boat
+        season, the river, and access not closed); the others keep their demand until a way opens.
+        """
+        reachable: dict[str, np.ndarray] = {}
+        loads: dict[tuple[str, int], dict[str, float]] = {}
         for i, item in enumerate(self.items):
             wanted = np.maximum(self.backlog[i], 0.0)
             if wanted.sum() <= 1e-9 or item in LOCAL_SERVICE_ITEMS:
@@ -419,11 +481,22 @@ class PlanModel:
                 level = self.stock[(hub, item)].level
                 if level <= 1e-9 or wanted.sum() <= 1e-9:
                     continue
-                given = self.shares(wanted, level)
+                if hub not in reachable:
+                    reachable[hub] = self.reachable_from(hub, day)
+                given = self.shares(np.where(reachable[hub], wanted, 0.0), level)
                 for k in np.flatnonzero(given > 1e-9):
                     self.backlog[i, k] -= given[k]
                     wanted[k] -= given[k]
-                    self.env.process(self.move(item, given[k], hub, self.inputs.capitals[k], cercle=int(k)))
+                    loads.setdefault((hub, int(k)), {})[item] = float(given[k])
+        for (hub, k), load in loads.items():  # one shipment per warehouse and cercle a day, all items together
+            self.env.process(self.ship(hub, self.inputs.capitals[k], k, load))
+
+    def reachable_from(self, hub: str, day: int) -> np.ndarray:
+        """Cercles a load leaving ``hub`` today can reach (a route exists, access not closed)."""
+        origin = self.hub_place[hub]
+        return np.array(
+            [not self.closed_today[k] and (origin == capital or self.route(origin, capital, day) is not None) for k, capital in enumerate(self.inputs.capitals)]
+        )
 
     def hubs_by_distance(self) -> list[str]:
         """Warehouses, the one nearest the delta (Mopti/Sévaré) first."""

@@ -156,3 +156,46 @@ def test_insecurity_closures_delay_deliveries(delta):
     a = simulate_plan(delta, plan(), calm)
     b = simulate_plan(delta, plan(), unsafe)
     assert np.argmax(b.distributed[0, :, 1] > 0) > np.argmax(a.distributed[0, :, 1] > 0)
+
+
+def test_a_load_beyond_one_truck_leaves_in_several_trips(delta):
+    # 2,400 kits for Ténenkou take 2,400 × 0.15 m³ = 360 m³ (sim/data/items.csv), more than a
+    # truck's 85 m³ (the schema's default): 360 / 85 = 4.2, so five trips of 85/360 × 2,400 =
+    # 566.7 kits with the one truck. Sévaré → Mopti → Ténenkou is 12 + 100 km (links.csv); at
+    # 40 km/h for 8 h a day one way takes 112 / 40 / 8 = 0.35 day and a round trip 0.7 day, so
+    # the trips arrive at 0.35, 1.05, 1.75, 2.45 and 3.15: at the start of days 1, 2, 3 and 4,
+    # 1, 3, 4 and 5 trips have arrived.
+    model = PlanModel(delta, plan(stock=2400, trucks=1), inputs(kits=(0, 2400)))
+    records = model.run()
+    per_trip = 2400 * 85 / 360
+    assert records.in_transit[0, 1:5].tolist() == pytest.approx([2400 - per_trip, 2400 - 3 * per_trip, 2400 - 4 * per_trip, 0.0])
+
+
+def test_loads_for_one_destination_merge_while_they_wait_for_a_truck(delta):
+    # 10 kits a day for Ténenkou for ten days, one truck at 5 km/h: one way is
+    # 112 km / 5 km/h / 8 h a day = 2.8 days, a round trip 5.6 days. Day 0's load leaves at
+    # once; days 1-5 wait and leave together when the truck is back (day 5.6); days 6-9 leave
+    # together at 11.2. Three trips for ten loads.
+    trips = []
+
+    class CountingTrips(PlanModel):
+        def trip(self, key, vehicles, route):
+            trips.append(self.env.now)
+            yield from super().trip(key, vehicles, route)
+
+    slow = parse_text(PLAN.format(stock=1000, funds=0, trucks=1, allocation="proportional").replace("count: 1\n", "count: 1\n      speed: 5 km/h\n"), "slow.yaml")
+    season = inputs(kits=(0, 0))
+    season.demand[0, :10, 1] = 10
+    records = CountingTrips(delta, slow, season).run()
+    assert len(trips) == 3
+    assert records.distributed[0, -1, 1] == pytest.approx(100)
+
+
+def test_stock_is_not_sent_down_a_cut_road(delta):
+    # 150 kits for 100 + 100 wanted, Ténenkou's road cut for 20 days: the reachable Mopti gets
+    # all it wants (100) instead of a proportional 75, and the 50 left wait in the warehouse
+    # (not on a stranded truck) until the road reopens.
+    records = simulate_plan(delta, plan(stock=150), inputs(kits=(100, 100), cut_tenenkou=range(0, 20)))
+    assert records.distributed[0, -1].tolist() == pytest.approx([100, 50])
+    assert records.in_transit[0, 10] == 0
+    assert np.argmax(records.distributed[0, :, 1] > 0) >= 20
