@@ -126,6 +126,10 @@ def hazard_season(scenario: Scenario, delta: Delta, seed: int = 0, member: int =
     rng = streams(seed, member)
     rain = _rainfall(scenario, delta, dates, rng["rainfall"], layers)
     peak_cm, peak_date = _flood_peak(scenario, dates)
+    if member > 0 and scenario.flood is not None and not scenario.flood.layer:
+        # the members around the control (member 0): the peak known to within its spread
+        spread = float(scenario.flood.peak_spread.to("cm").magnitude)
+        peak_cm = round(peak_cm + spread * float(np.random.default_rng(rng["flood_peak"]).standard_normal()), 1)
     if scenario.flood is not None and scenario.flood.layer:
         depth = _depth_from_layer(layers(scenario.flood.layer), delta, dates)
     else:
@@ -148,8 +152,8 @@ def hazard_season(scenario: Scenario, delta: Delta, seed: int = 0, member: int =
 
 @lru_cache(maxsize=2)
 def _fluvial_depth(delta: Delta, start: pd.Timestamp, days: int, peak_cm: float, peak_date: dt.date) -> xr.DataArray:
-    """:func:`hazards.flood.fluvial_depth` as float32, kept for the next member of the same
-    scenario (it does not depend on the seed); read-only, since every member shares it."""
+    """:func:`hazards.flood.fluvial_depth` as float32, kept for the next member with the same
+    peak (the rain's seed does not change it); read-only, since those members share it."""
     depth = flood.fluvial_depth(delta, pd.date_range(start, periods=days, freq="D"), peak_cm, peak_date)
     if depth.dtype != np.float32:
         depth = depth.astype(np.float32)

@@ -58,6 +58,8 @@ def summarize(result: xr.Dataset, delta: Delta, names: dict[str, str] | None = N
         "destroyed_houses": _spread(result["destroyed_houses"].sum("cercle").max("day").values),
         "needs": {},
     }
+    if "mopti_peak_cm" in result:
+        summary["flood_peak_mopti_cm"] = _spread(np.atleast_1d(result["mopti_peak_cm"].values), 1)
     daily = result["need"].sum("cercle")
     for item in result["item"].values:
         item = str(item)

@@ -79,7 +79,7 @@ def run_scenario(
     xr.Dataset
         ``people`` (member, count, day, cercle) [person]; ``destroyed_houses``,
         ``displaced_households`` (member, day, cercle) [household]; ``need`` and ``cost``
-        (member, item, day, cercle); ``unit`` and ``once`` per item; ``displacement_damage``
+        (member, item, day, cercle); ``unit`` and ``once`` per item; ``displacement_damage`` and ``mopti_peak_cm``
         per member.
     """
     if members < 1:
@@ -114,6 +114,7 @@ def run_members(scenario: Scenario, member_ids: list[int], members: int, seed: i
         required = needs(impact, rations, own.household_size)
         merged = xr.merge([impact, required.drop_vars(["unit", "once"])])
         merged["displacement_damage"] = own.displacement_damage
+        merged["mopti_peak_cm"] = xr.DataArray(hazards.attrs["mopti_peak_cm"], attrs={"units": "cm", "long_name": "the member's flood peak at Mopti"})
         if plans:
             merged = xr.merge([merged, play_plans(delta, plans, hazards, required, rations, seed, member, scenario.access_closure_probability)])
         outputs.append(merged.expand_dims(member=[member]))

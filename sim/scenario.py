@@ -130,11 +130,26 @@ class RainfallSettings(Strict):
         return self
 
 
+PEAK_SPREAD_CM = 25.0
+"""Standard deviation of the flood peak at Mopti across the members of an ensemble [cm].
+References: OPIDIN's own forecast errors in September, when contingency plans are activated:
+in 2017 the forecast peak was still 25 cm too high in September (75 cm in early August,
+https://www.opidin.org/en/floodforecast, bulletin 10 of 4 Oct 2017); in 2014, 40-50 cm too low
+in the first half of September and within 10 cm from late September (last 2014 bulletin,
+https://opidin.org/en/). Notes: a season "like 2022" is known to within this much before its peak."""
+
+
 class FloodSettings(Strict):
-    """The fluvial flood of the season, given by its peak at a gauge."""
+    """The fluvial flood of the season, given by its peak at a gauge.
+
+    Members of an ensemble differ in their peak by a normal draw of standard deviation
+    ``peak_spread`` (from their own random stream); member 0 is the control and keeps the
+    peak as given.
+    """
 
     gauge: str = Field("Mopti", description="Gauge the peak is given at")
     peak: Measure("cm", "Peak stage at the gauge", gt=0.0, default=None)
+    peak_spread: Measure("cm", "Standard deviation of the peak across ensemble members (0 to replay one season exactly)", ge=0.0, default=f"{PEAK_SPREAD_CM:g} cm")
     peak_date: dt.date | None = Field(None, description="Date of the peak at the gauge")
     return_period: Measure("year", "Return period of the peak, instead of a stage", gt=1.0, default=None)
     layer: str | None = Field(None, description="Name of a flood-depth or flood-extent layer in the hazard catalog, instead of the model")

@@ -37,7 +37,11 @@ def test_share_above_spreads_house_floors():
     # level equal to the threshold: half the houses are past it
     assert share_above(0.5, 0.5) == pytest.approx(0.5)
     assert share_above(np.nan, 0.5) == 0
-    assert share_above(-1.0, 0.5) < 1e-6 < share_above(0.2, 0.5) < 0.5 < share_above(0.8, 0.5)
+    assert share_above(-1.0, 0.5) < share_above(0.2, 0.5) < 0.5 < share_above(0.8, 0.5)
+    # normal floors: with a 0.3 m spread, 1.5 m below the threshold is Φ(−5) = 2.9e-7, and 0.3 m
+    # above is Φ(1) = 0.841 (standard normal table)
+    assert share_above(-1.0, 0.5, spread_m=0.3) == pytest.approx(2.87e-7, rel=0.01)
+    assert share_above(0.8, 0.5, spread_m=0.3) == pytest.approx(0.8413, abs=1e-4)
 
 
 def _one_cell(levels, rain=None, collapse=None, **settings):
@@ -50,10 +54,11 @@ def _one_cell(levels, rain=None, collapse=None, **settings):
 
 def test_counts_follow_their_rules_day_by_day():
     nan = np.nan
-    # dry, then 3 m of water at the house for two days, then dry again; rebuild takes 3 days
-    s = _one_cell([nan, 3.0, 3.0, nan, nan, nan, nan, nan], rebuild_days=3)
+    # dry, then 4 m of water at the house for two days, then dry again; rebuild takes 3 days
+    s = _one_cell([nan, 4.0, 4.0, nan, nan, nan, nan, nan], rebuild_days=3)
     assert s["exposed"].tolist() == [0, 1, 1, 0, 0, 0, 0, 0]
-    assert s["destroyed"][1] == pytest.approx(1.0, abs=1e-3)  # damage 0.817 ≥ 0.55
+    # damage 0.903 ≥ 0.55, reached at 1.59 m on the JRC curve: Φ((4 − 1.59) / 0.6) = Φ(4.0) ≈ 1
+    assert s["destroyed"][1] == pytest.approx(1.0, abs=1e-3)
     # displaced from the flood until 3 days after the last wet day (day 2): days 1..5
     assert (s["displaced"] > 0.99).tolist() == [False, True, True, True, True, True, False, False]
     assert s["affected"][-1] == pytest.approx(1.0, abs=1e-3)  # affected stays affected
@@ -63,10 +68,13 @@ def test_counts_follow_their_rules_day_by_day():
 
 
 def test_shallow_water_affects_without_displacing():
-    s = _one_cell([0.4, 0.4, np.nan])  # damage 0.18 at 0.4 m
-    assert s["affected"][-1] > 0.5
-    assert s["displaced"].max() < 0.01
-    assert s["in_need"][2] < 1e-3  # the water has left: no longer in need (but the few displaced)
+    s = _one_cell([0.3, 0.3, np.nan])  # damage 0.13 at 0.3 m
+    # damage 0.1 (affected) is reached at 0.227 m and 0.55 (destroyed) at 1.59 m on the JRC
+    # curve; with floors spread by 0.6 m: Φ((0.3 − 0.227) / 0.6) = Φ(0.12) = 0.548 affected,
+    # Φ((0.3 − 1.59) / 0.6) = Φ(−2.15) = 0.016 displaced
+    assert s["affected"][-1] == pytest.approx(0.548, abs=0.003)
+    assert s["displaced"].max() == pytest.approx(0.016, abs=0.001)
+    assert s["in_need"][2] == pytest.approx(s["displaced"][2])  # the water has left: only the displaced are in need
 
 
 def test_storm_collapse_displaces_banco_households():
@@ -79,7 +87,10 @@ def test_storm_collapse_displaces_banco_households():
 def test_threshold_changes_displacement():
     low = _one_cell([1.2, np.nan], displacement_damage=0.3)
     high = _one_cell([1.2, np.nan], displacement_damage=0.7)
-    assert low["displaced"][0] > 0.9 > 0.1 > high["displaced"][0]
+    # JRC curve: damage 0.3 at 0.753 m, 0.7 at 2.354 m; floors spread by 0.6 m:
+    # Φ((1.2 − 0.753) / 0.6) = Φ(0.745) = 0.772 and Φ((1.2 − 2.354) / 0.6) = Φ(−1.92) = 0.027
+    assert low["displaced"][0] == pytest.approx(0.772, abs=0.003)
+    assert high["displaced"][0] == pytest.approx(0.027, abs=0.002)
 
 
 def test_drought_food_insecurity_after_harvest():

@@ -20,7 +20,7 @@ def test_default_profile_holds_the_sphere_numbers():
     assert all(r.source and r.cost_source for r in rations.values())
 
 
-def _impact(displaced, food=None, in_need=None, destroyed=None, sites_share=0.34):
+def _impact(displaced, food=None, in_need=None, destroyed=None, sites_share=0.34, by_drought=None):
     displaced = np.asarray(displaced, float)[:, None]
     days = pd.date_range("2022-09-01", periods=len(displaced))
     zeros = np.zeros_like(displaced)
@@ -31,6 +31,7 @@ def _impact(displaced, food=None, in_need=None, destroyed=None, sites_share=0.34
             "displaced_in_sites": (("day", "cercle"), displaced * sites_share),
             "food_insecure": (("day", "cercle"), zeros if food is None else np.asarray(food, float)[:, None]),
             "destroyed_houses": (("day", "cercle"), zeros if destroyed is None else np.asarray(destroyed, float)[:, None]),
+            "displaced_by_drought": (("day", "cercle"), zeros if by_drought is None else np.asarray(by_drought, float)[:, None]),
         },
         coords={"count": ["exposed", "affected", "displaced", "in_need"], "day": days, "cercle": ["ML0501"]},
     )
@@ -52,6 +53,17 @@ def test_hand_sums_for_a_small_caseload():
     assert need.sel(item="covered_space").values[0] == pytest.approx(34 * 3.5)
     # costs: 20 NFI kits at USD 55
     assert float(result["cost"].sel(item="nfi_kit").sum()) == pytest.approx(20 * 55)
+
+
+def test_a_failed_harvest_alone_needs_food_not_water_trucking():
+    # 1,000 food-insecure people, 50 of whom left home (the drought's displaced, counted
+    # among the 1,000): cereal for 1,000 (not 1,050) at 0.6 kg; water and soap only for
+    # the 50 displaced: 15 L × 50 = 750 L a day
+    impact = _impact([50, 50], food=[1000, 1000], in_need=[1000, 1000], by_drought=[50, 50])
+    need = needs(impact, read_rations(), household_size=5.0)["need"].sel(cercle="ML0501")
+    assert need.sel(item="cereal").values.tolist() == pytest.approx([600, 600])
+    assert need.sel(item="water").values.tolist() == pytest.approx([750, 750])
+    assert need.sel(item="soap").values[0] == pytest.approx(50 * 0.25 / (365.25 / 12))
 
 
 def test_kits_are_whole_numbers_per_household():

@@ -58,7 +58,26 @@ def test_same_seed_same_hazards_other_member_other_rain(delta):
     c = hazard_season(scenario(), delta, seed=3, member=1)
     xr.testing.assert_identical(a, b)
     assert not np.array_equal(a.rainfall.values, c.rainfall.values)
-    np.testing.assert_array_equal(a.flood_depth.values, c.flood_depth.values)  # the peak is fixed
+    # member 0 is the control with the scenario's peak; member 1 draws its own around it
+    assert a.attrs["mopti_peak_cm"] == 671 != c.attrs["mopti_peak_cm"]
+    assert not np.array_equal(a.flood_depth.values, c.flood_depth.values)
+
+
+def test_members_spread_their_flood_peak_by_the_scenario_spread(delta):
+    # 40 members: the standard deviation of their peaks estimates the 25 cm spread (sim/scenario.py
+    # PEAK_SPREAD_CM); its sampling error is about 25 / sqrt(2 × 39) = 2.8 cm, so 15-35 cm is
+    # far outside chance. With peak_spread 0 every member keeps the scenario's peak.
+    import hazards.season as season
+
+    peaks = []
+    for member in range(1, 41):
+        streams_ = season.streams(3, member)
+        peaks.append(671 + 25 * float(np.random.default_rng(streams_["flood_peak"]).standard_normal()))
+    assert 15 < np.std(peaks, ddof=1) < 35 and abs(np.mean(peaks) - 671) < 12
+    fixed = scenario(FLOOD_2022.replace("  peak: 671 cm\n", "  peak: 671 cm\n  peak_spread: 0 cm\n"))
+    assert hazard_season(fixed, delta, seed=3, member=5).attrs["mopti_peak_cm"] == 671
+    member_5 = hazard_season(scenario(), delta, seed=3, member=5).attrs["mopti_peak_cm"]
+    assert member_5 == pytest.approx(round(peaks[4], 1))
 
 
 def test_dry_season_has_negative_spi_and_lower_wrsi(delta):
