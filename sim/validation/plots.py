@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 import matplotlib
+from matplotlib import ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -183,6 +184,9 @@ def _tornado(ax, f):
             ax.plot(ratios[1], k + shift, ">", color="k", ms=4)
     ax.axvline(1.0, color="k", lw=0.8)
     ax.set_xscale("log")
+    ax.xaxis.set_major_locator(ticker.FixedLocator([0.1, 0.2, 0.5, 1, 2, 5, 10]))
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(ticker.NullFormatter())
     ax.set_yticks(y, names)
     ax.set_xlabel("output ÷ base run (log scale; ◀ low input, ▶ high input)")
     ax.set_title("One input at a time")

@@ -64,9 +64,9 @@ def check_spread(totals: dict[str, np.ndarray], members: int, resolution: float,
     swings = {key: [(row["input"], *row["outputs"][key]) for row in oat] for key in ("displaced", "affected", "fill_rate")}
     intro = (
         f"The flood-2022 ensemble, {members} members (seed {seed}) on a {resolution:g}° grid. What "
-        "varies between members is the rainfall draw and the displacement threshold; the flood peak "
-        "is the scenario's (671 cm) in every member, so the spread says nothing about the flood "
-        "forecast's own error. The table below moves one input at a time from the base run "
+        "varies between members is the rainfall draw, the displacement threshold and the flood peak "
+        "(a normal draw of 25 cm around the scenario's 671 cm, OPIDIN's forecast error in September; "
+        "member 0 keeps 671 cm). The table below moves one input at a time from the base run "
         "(member 0: wet season, Mopti 671 cm, threshold 0.55, the plan's triangular lead times) to a "
         "low and a high value and shows each output at both ends (low / high). The rainfall's low end is "
         "a normal season: a dry one turns the flood season into a drought (SPI-3 ≤ −1) and changes what is "
