@@ -1,32 +1,88 @@
-"""``make bench``: ratio benchmarks against peers, measured in the same run.
+"""``make bench`` (``python -m benchmarks [name ...]``): ratios against peers and references,
+each measured in the same run on this machine, so that they hold on a noisy shared machine
+where absolute times do not.
 
-Today: generating the built-in delta against reading it from the disk cache, SPI on a whole
-grid against the climate-indices package called cell by cell (benchmarks/bench_spi.py), and
-the hazard pipeline's throughput in cell-days per second (benchmarks/bench_hazards.py), and one
-and 100 members of flood-2022 end to end (benchmarks/bench_run.py; the 100 members take minutes).
-Impact and logistics benchmarks arrive with their issues.
+Benchmarks, in the order they run (all by default; name some to run only those):
+
+* ``spi``: SPI on a whole grid against the climate-indices package cell by cell;
+* ``impact``: the impact step against a plain per-cell Python loop (checked to agree first),
+  and CLIMADA's ImpactCalc when ``make bench-climada`` has built its venv (``climada``
+  runs only that part);
+* ``events``: the SimPy plan model's events per second against raw SimPy;
+* ``dask``: members on a local Dask cluster of 1 and of 2 workers;
+* ``local``: 200 members on 1 and 2 local worker processes, and the run's peak memory;
+* ``member``: one member of flood-2022 with the baseline plan end to end, stage by stage;
+* ``delta``: the built-in delta generated against read from its disk cache;
+* ``hazards``: the hazard pipeline's throughput in cell-days per second.
+
+The whole run takes about 10–15 minutes on two cores.
 """
 
+from __future__ import annotations
+
 import os
+import platform
+import sys
 import tempfile
+import time
 
-from benchmarks.timing import best_of
-from sim import domain
 
-def main() -> None:
+def delta_cache() -> None:
+    from benchmarks.timing import best_of
+    from sim import domain
+
+    previous = os.environ.get("SIM_CACHE_DIR")
     with tempfile.TemporaryDirectory() as cache:
-
         os.environ["SIM_CACHE_DIR"] = cache
-        build = best_of(lambda: domain.build_delta(use_disk_cache=False))[0]
-        domain.build_delta(use_disk_cache=True)
-        cached = best_of(lambda: domain.build_delta(use_disk_cache=True))[0]
+        try:
+            build = best_of(lambda: domain.build_delta(use_disk_cache=False))[0]
+            domain.build_delta(use_disk_cache=True)
+            cached = best_of(lambda: domain.build_delta(use_disk_cache=True))[0]
+        finally:
+            if previous is None:
+                os.environ.pop("SIM_CACHE_DIR", None)
+            else:
+                os.environ["SIM_CACHE_DIR"] = previous
     print(f"built-in delta, 0.01° (370×370): generate {build:.3f} s, from disk cache {cached:.3f} s, ratio {build / cached:.1f}×")
-    from benchmarks import bench_hazards, bench_plans, bench_run, bench_spi
 
-    bench_spi.main()
-    bench_hazards.main()
-    bench_run.main()
-    bench_plans.main()
+
+def _benchmarks() -> dict:
+    from benchmarks import bench_ensemble, bench_hazards, bench_impact, bench_member, bench_plans, bench_spi
+
+    return {
+        "spi": bench_spi.main,
+        "impact": bench_impact.main,
+        "climada": bench_impact.climada,
+        "events": bench_plans.main,
+        "dask": bench_ensemble.dask,
+        "local": bench_ensemble.local,
+        "member": bench_member.main,
+        "delta": delta_cache,
+        "hazards": bench_hazards.main,
+    }
+
+
+DEFAULT = ("spi", "impact", "events", "dask", "local", "member", "delta", "hazards")
+
+
+def main(argv: list[str]) -> int:
+    known = _benchmarks()
+    wanted = argv or list(DEFAULT)
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        print(f"benchmarks: unknown {', '.join(unknown)}; known: {', '.join(known)}", file=sys.stderr)
+        return 2
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, load average {load:.1f} at the start; ratios are within this run")
+    start = time.perf_counter()
+    for name in wanted:
+        began = time.perf_counter()
+        known[name]()
+        sys.stdout.flush()
+        print(f"  [{name}: {time.perf_counter() - began:.0f} s]", file=sys.stderr, flush=True)
+    print(f"# {len(wanted)} benchmark(s) in {time.perf_counter() - start:.0f} s")
+    return 0
+
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
