@@ -47,4 +47,4 @@ $(CLIMADA_STAMP): pyproject.toml
 	touch $(CLIMADA_STAMP)
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache
+	rm -rf $(VENV) $(CLIMADA_VENV) .cache .pytest_cache
