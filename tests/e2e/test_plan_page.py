@@ -95,10 +95,14 @@ def test_load_a_plan_file_refuses_a_bad_one_with_its_line(app_server, scenario_d
         page.get_by_role("heading", name="Plan de contingence et simulation").wait_for(timeout=120_000)
         page.get_by_text("Charger ou télécharger un plan (YAML)").click()
         page.locator("input[type=file]").set_input_files(str(tmp_path / "bad.yaml"))
+        page.get_by_text("bad.yaml", exact=True).wait_for(timeout=60_000)  # the upload has reached the server
         page.get_by_role("button", name="Vérifier et ajouter à la bibliothèque").click()
         page.get_by_text(f"bad.yaml:{line}: triggers[0].gauge: unknown gauge 'Sofara-aval'", exact=False).wait_for(timeout=60_000)
         assert not (scenario_dir / "plans" / "early-action-uploaded.yaml").exists()
         page.locator("input[type=file]").set_input_files(str(tmp_path / "good.yaml"))
+        page.get_by_text("good.yaml", exact=True).wait_for(timeout=60_000)
+        # the new file makes the page run again, without the old file's error
+        page.get_by_text("unknown gauge 'Sofara-aval'", exact=False).wait_for(state="hidden", timeout=60_000)
         page.get_by_role("button", name="Vérifier et ajouter à la bibliothèque").click()
         page.get_by_text("Plan enregistré", exact=False).wait_for(timeout=60_000)
         assert (scenario_dir / "plans" / "early-action-uploaded.yaml").is_file()
