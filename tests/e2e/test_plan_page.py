@@ -77,7 +77,7 @@ def test_edit_a_trigger_in_the_table_and_save_the_plan(app_server, scenario_dir,
         page.get_by_role("button", name="Enregistrer le plan").click()
         page.get_by_text("Plan enregistré", exact=False).wait_for(timeout=60_000)
         saved = (scenario_dir / "plans" / "early-action-600.yaml").read_text(encoding="utf-8")
-        assert "threshold: 600" in saved and saved.count("threshold: 633") == 2  # the other two Sofara rows kept
+        assert "threshold: 600" in saved and saved.count("threshold: 633") == 3  # the other three Sofara rows kept
         assert _non_local(requests) == []
     finally:
         context.close()

@@ -54,12 +54,12 @@ def test_an_added_source_and_a_changed_trigger_are_saved():
     source = {"name": "Marché de Ségou", "kind": "local", "hub": "Ségou", "lead_min_day": 5.0, "lead_mode_day": 10.0, "lead_max_day": 30.0, "price_factor": 1.0, "minimum_order_usd": None, "items": "nfi_kit, cereal"}
     tables["procurement"] = pd.concat([tables["procurement"], pd.DataFrame([source])], ignore_index=True)
     tables["triggers"].loc[0, "threshold"] = 600.0
-    tables["triggers"] = tables["triggers"].drop(index=4)  # the cereal order on SPI
+    tables["triggers"] = tables["triggers"].drop(index=5)  # the cereal order on SPI
     edited = _parse(plan_data(plan, tables, _settings(plan, name="early-action-segou", allocation="worst_first")))
     assert edited.name == "early-action-segou" and edited.allocation == "worst_first"
     added = edited.procurement[-1]
     assert added.hub == "Ségou" and added.items == ["nfi_kit", "cereal"] and added.lead_time.mode.to("day").magnitude == 10
-    assert edited.triggers[0].threshold == 600 and len(edited.triggers) == 4
+    assert edited.triggers[0].threshold == 600 and len(edited.triggers) == 5
     # the source's monthly capacity, which no table shows, follows the source by name
     assert [s.capacity_per_month for s in edited.procurement[:3]] == [s.capacity_per_month for s in plan.procurement]
 
