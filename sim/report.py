@@ -87,6 +87,15 @@ def build_frames(summary: dict, results: xr.Dataset) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def png_bytes(fig, **savefig) -> bytes:
+    """A matplotlib figure as PNG bytes, laid out tight; the figure is closed."""
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", **savefig)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def workbook_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
     """The tables as an XLSX workbook."""
     buffer = io.BytesIO()
@@ -105,11 +114,7 @@ def _timeline_png(frames: dict[str, pd.DataFrame]) -> bytes:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.autofmt_xdate()
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
 def _stock_png(results: xr.Dataset, item: str) -> bytes:
@@ -123,11 +128,7 @@ def _stock_png(results: xr.Dataset, item: str) -> bytes:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.autofmt_xdate()
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
 def pdf_bytes(summary: dict, results: xr.Dataset, frames: dict[str, pd.DataFrame]) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +10,7 @@ import streamlit as st
 
 from hazards.catalog import CatalogError, layer_kinds
 from sim.needs import DEFAULT_RATIONS, read_rations
+from sim.report import workbook_bytes
 from sim.results import summarize
 from sim.run import run_scenario, scenario_delta
 from sim.scenario import InputError, dump_yaml, load_file, parse_text, save_file, validation_context
@@ -103,14 +103,6 @@ def _cercle_frame(summary: dict) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def _xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in frames.items():
-            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
 
 
 st.title(t("impact_title", lang))
@@ -244,7 +236,7 @@ d1.download_button(t("download_csv", lang) + " — " + t("needs_table", lang), n
 d2.download_button(t("download_csv", lang) + " — " + t("by_cercle_table", lang), cercle_frame.to_csv(index=False).encode("utf-8"), file_name=f"{scenario.name}-by-cercle.csv", mime="text/csv")
 d3.download_button(
     t("download_xlsx", lang),
-    _xlsx({t("needs_table", lang): needs_frame, t("by_cercle_table", lang): cercle_frame, "timeline": timeline.reset_index(names="day")}),
+    workbook_bytes({t("needs_table", lang): needs_frame, t("by_cercle_table", lang): cercle_frame, "timeline": timeline.reset_index(names="day")}),
     file_name=f"{scenario.name}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

@@ -6,7 +6,6 @@ bundled fonts, and the app shows the picture.
 
 from __future__ import annotations
 
-import io
 
 import matplotlib
 
@@ -18,6 +17,7 @@ from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from sim.domain import Delta  # noqa: E402
+from sim.report import png_bytes  # noqa: E402
 from ui.i18n import t  # noqa: E402
 
 RIVER_COLOUR = "#1f5fa8"
@@ -55,14 +55,6 @@ def _overlay(ax, delta: Delta, lang: str, labels: bool = True) -> None:
     ax.set_aspect(1 / np.cos(np.radians(grid.reference_latitude)))
 
 
-def _png(fig) -> bytes:
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
 def raster_map_png(delta: Delta, values: np.ndarray, lang: str, label: str, cmap: str = "viridis", norm=None, title: str = "", width_in: float = 8.0, dpi: int = 100) -> bytes:
     """A field on the delta's grid (NaN or masked cells transparent) under the delta's outlines."""
     grid = delta.grid
@@ -73,7 +65,7 @@ def raster_map_png(delta: Delta, values: np.ndarray, lang: str, label: str, cmap
     colorbar.set_label(label)
     if title:
         ax.set_title(title, fontsize=10)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def choropleth_png(delta: Delta, values: dict[str, float], lang: str, label: str, cmap: str = "OrRd", width_in: float = 7.0, dpi: int = 100) -> bytes:
@@ -98,7 +90,7 @@ def choropleth_png(delta: Delta, values: dict[str, float], lang: str, label: str
     colorbar = fig.colorbar(mappable, ax=ax, fraction=0.035, pad=0.02)
     colorbar.set_label(label)
     ax.set_title(label, fontsize=10)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110) -> bytes:
@@ -131,7 +123,7 @@ def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110
         Line2D([], [], marker="o", color="black", ls="", ms=3, label=t("legend_towns", lang)),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def hydrograph_png(stage, alerts: dict[str, dict[str, float]], lang: str, label_for, width_in: float = 8.0, dpi: int = 100) -> bytes:
@@ -166,7 +158,7 @@ def hydrograph_png(stage, alerts: dict[str, dict[str, float]], lang: str, label_
     ax.set_ylabel(t("stage_cm", lang))
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def _outlines(geometry):

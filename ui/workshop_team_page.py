@@ -12,7 +12,7 @@ import streamlit as st
 
 from sim.workshop import db, service
 from sim.workshop.engine import season_of
-from sim.workshop.narrate import day_label, decision_lines, event_line, item_namer, money, number, story_text, target_namer
+from sim.workshop.narrate import day_label, decision_lines, event_line, item_namer, money, number, round_status, story_text, target_namer
 from sim.workshop.rules import ALLOCATIONS, MAX_PRIORITY_CERCLES, WorkshopError
 from ui.common import Key
 from ui.i18n import t
@@ -82,12 +82,8 @@ def watch() -> None:
     row = db.workshop_row(conn, workshop["code"])
     if (row["state"], row["round"]) != shown:
         st.rerun(scope="app")
-    left = service.time_left(row)
-    state = text(f"ws_state_{row['state']}")
-    if row["state"] in ("open", "paused") and left is not None:
-        st.info(text("ws_round_clock", n=row["round"], rounds=settings.rounds, state=state, minutes=int(left // 60), seconds=int(left % 60)))
-    elif row["state"] in ("open", "paused", "closed"):
-        st.info(text("ws_round_status", n=row["round"], rounds=settings.rounds, state=state))
+    if row["state"] in ("open", "paused", "closed"):
+        st.info(round_status(row, service.time_left(row), text))
 
 
 watch()

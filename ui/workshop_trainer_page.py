@@ -14,7 +14,7 @@ import streamlit as st
 from sim.scenario import InputError, load_file
 from sim.workshop import db, service
 from sim.workshop.engine import season_of
-from sim.workshop.narrate import day_label, decision_lines, item_namer, money, story_text, target_namer
+from sim.workshop.narrate import day_label, decision_lines, item_namer, money, round_status, story_text, target_namer
 from sim.workshop.rules import INJECT_KINDS, Inject, Settings, WorkshopError, round_bounds
 from ui.common import Key, cached_delta, plan_files, scenario_files
 from ui.i18n import t
@@ -192,12 +192,7 @@ def status() -> None:
     now_row = db.workshop_row(conn, code)
     if (now_row["state"], now_row["round"]) != shown:
         st.rerun(scope="app")
-    left = service.time_left(now_row)
-    state = text(f"ws_state_{now_row['state']}")
-    if now_row["state"] in ("open", "paused") and left is not None:
-        st.info(text("ws_round_clock", n=now_row["round"], rounds=settings.rounds, state=state, minutes=int(left // 60), seconds=int(left % 60)))
-    else:
-        st.info(text("ws_round_status", n=now_row["round"], rounds=settings.rounds, state=state))
+    st.info(round_status(now_row, service.time_left(now_row), text))
     if now_row["state"] in ("open", "paused"):
         done = [t_["name"] for t_ in teams if now_row["round"] in db.team_decisions(conn, t_["code"])]
         st.write(text("ws_submitted_count", done=len(done), total=len(teams), names=", ".join(done) or "—"))

@@ -6,8 +6,6 @@ I/O here: :func:`draw` returns the PNG's bytes and the caller writes them.
 
 from __future__ import annotations
 
-import io
-
 import matplotlib
 from matplotlib import ticker
 
@@ -15,6 +13,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
+from sim.report import png_bytes  # noqa: E402
 
 PUBLISHED = "#c0392b"
 MODEL = "#1f4e79"
@@ -40,11 +40,7 @@ def draw(figure: dict) -> bytes:
     fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=110)
     kinds[figure["kind"]](ax, figure)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
+    return png_bytes(fig, metadata={"Software": None})
 
 
 def _spi(ax, f):

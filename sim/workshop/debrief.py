@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.report import FONT  # noqa: E402
+from sim.report import FONT, png_bytes  # noqa: E402
 from sim.workshop.rules import Settings, round_bounds  # noqa: E402
 from sim.workshop.scoring import Score  # noqa: E402
 
@@ -28,14 +28,6 @@ TEAM_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"
 """Colour-blind-safe qualitative colours (ColorBrewer Dark2, then Paired) for up to 12 teams."""
 
 Text = Callable[..., str]
-
-
-def _png(fig) -> bytes:
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 def scoreboard_png(scores: list[Score], text: Text, width_in: float = 9.0, dpi: int = 100) -> bytes:
@@ -63,7 +55,7 @@ def scoreboard_png(scores: list[Score], text: Text, width_in: float = 9.0, dpi: 
         ax.tick_params(left=False)
         for side in ("top", "right", "bottom"):
             ax.spines[side].set_visible(False)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 MARKERS = {"order": "^", "move": "s", "forecast": "*", "mobilize": "o", "allocation": "D"}
@@ -126,7 +118,7 @@ def timeline_png(season, settings: Settings, decisions: dict[str, dict[int, dict
     top.legend(handles=[*top.get_lines()[:1], *twin.collections[:1], *handles], fontsize=7, ncol=4, loc="upper left", framealpha=0.9)
     top.grid(alpha=0.3)
     fig.autofmt_xdate()
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def pdf_bytes(title: str, settings: Settings, scores: list[Score], stories_text: list[str], decisions_text: dict[str, list[str]], scoreboard_image: bytes, timeline_image: bytes, text: Text, cercle_name: Callable[[str], str]) -> bytes:

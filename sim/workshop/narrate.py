@@ -15,6 +15,15 @@ from sim.workshop.stories import Story
 Text = Callable[..., str]
 
 
+def round_status(row: dict, left: float | None, text: Text) -> str:
+    """The clock line: round n of N and its state, with the time ``left`` [s] while a timed round runs."""
+    rounds = row["settings"].rounds
+    state = text(f"ws_state_{row['state']}")
+    if row["state"] in ("open", "paused") and left is not None:
+        return text("ws_round_clock", n=row["round"], rounds=rounds, state=state, minutes=int(left // 60), seconds=int(left % 60))
+    return text("ws_round_status", n=row["round"], rounds=rounds, state=state)
+
+
 def money(value: float) -> str:
     """US dollars with thin spaces between thousands: ``12 500 USD`` (no "$", which Markdown reads as maths)."""
     return f"{value:,.0f}".replace(",", "\u202f") + " USD"
