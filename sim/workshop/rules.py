@@ -2,7 +2,7 @@
 
 Everything here is pure: no database, no simulation. A decision is plain data (it is stored
 as JSON); :func:`check_decision` refuses a bad one with a :class:`WorkshopError` whose
-``key`` names the message shown to the user (texts in ``ui/i18n_workshop.py``).
+``key`` names the message shown to the user (texts in ``sim/locales/*/workshop.yaml``).
 
 Notes
 -----
