@@ -2,7 +2,9 @@
 
 A layer is ``<name>.yaml`` (the card: name, kind, units, source, licence, time coverage,
 original CRS) and ``<name>.<ext>`` (the data: GeoTIFF, NetCDF, GeoJSON, GeoPackage or a
-zipped Shapefile) in the catalog folder: ``hazards/layers/`` or ``$SIM_HAZARD_CATALOG``.
+zipped Shapefile) in a catalog folder. The user's layers are in ``$SIM_DATA_DIR/layers``
+(:mod:`sim.userdata`; new layers go there); the layers shipped with the product, in
+``hazards/layers/``, are read-only and listed beside them.
 
 Adding a layer reads it completely onto the domain grid first — the same checks as
 :func:`open_layer` — and writes nothing until everything passed; then the data file and,
@@ -25,10 +27,11 @@ from pydantic import Field
 from hazards.io import LAYER_KINDS, RasterError, read_layer
 from sim.fileio import write_text_atomic
 from sim.grid import Grid
+from sim.userdata import shipped_folder, user_folder
 from sim.scenario import NAME_PATTERN, InputError, Problem, Strict, read_mapping, validate_mapping
 
-DEFAULT_FOLDER = Path(__file__).resolve().parent / "layers"
-"""The catalog shipped with the project."""
+DEFAULT_FOLDER = shipped_folder("layers")
+"""The catalog shipped with the project (read-only)."""
 
 ACCEPTED_SUFFIXES = {".tif", ".tiff", ".nc", ".nc4", ".geojson", ".json", ".gpkg", ".zip", ".vrt"}
 """File endings a layer may have (a Shapefile must come zipped with its .shx, .dbf and .prj)."""
@@ -62,29 +65,47 @@ class LayerCard(Strict):
 
 
 def catalog_folder(folder: str | Path | None = None) -> Path:
-    """The catalog folder: ``folder``, else ``$SIM_HAZARD_CATALOG``, else ``hazards/layers``."""
+    """The folder new layers are added to: ``folder``, else the user's ``$SIM_DATA_DIR/layers``."""
     if folder is not None:
         return Path(folder)
-    return Path(os.environ.get("SIM_HAZARD_CATALOG") or DEFAULT_FOLDER)
+    return user_folder("layers")
+
+
+def catalog_folders(folder: str | Path | None = None) -> list[Path]:
+    """The folders layers are read from: ``folder`` alone, else the user's, then the shipped one."""
+    if folder is not None:
+        return [Path(folder)]
+    return [user_folder("layers"), DEFAULT_FOLDER]
+
+
+def layer_entries(folder: str | Path | None = None) -> tuple[list[tuple[LayerCard, Path, bool]], list[Problem]]:
+    """(card, folder, shipped) of every layer sorted by name, and the problems of cards that do not read.
+
+    A shipped layer hides a user's layer of the same name (it cannot be added that way).
+    """
+    found: dict[str, tuple[LayerCard, Path, bool]] = {}
+    problems: list[Problem] = []
+    for root in reversed(catalog_folders(folder)):  # shipped first: it wins a clash of names
+        if not root.is_dir():
+            continue
+        shipped = root.resolve() == DEFAULT_FOLDER.resolve()
+        for path in sorted(root.glob("*.yaml")):
+            try:
+                card = _read_card(path)
+            except InputError as err:
+                problems.extend(err.problems)
+                continue
+            if not (root / card.file).is_file():
+                problems.append(Problem(str(path), None, "file", f"data file {card.file} is missing"))
+                continue
+            found.setdefault(card.name, (card, root, shipped))
+    return [found[name] for name in sorted(found)], problems
 
 
 def list_layers(folder: str | Path | None = None) -> tuple[list[LayerCard], list[Problem]]:
-    """Cards of the catalog sorted by name, and the problems of cards that do not read."""
-    root = catalog_folder(folder)
-    cards, problems = [], []
-    if not root.is_dir():
-        return cards, problems
-    for path in sorted(root.glob("*.yaml")):
-        try:
-            card = _read_card(path)
-        except InputError as err:
-            problems.extend(err.problems)
-            continue
-        if not (root / card.file).is_file():
-            problems.append(Problem(str(path), None, "file", f"data file {card.file} is missing"))
-            continue
-        cards.append(card)
-    return cards, problems
+    """Cards of the catalog (the user's and the shipped layers) sorted by name, and the problems of cards that do not read."""
+    entries, problems = layer_entries(folder)
+    return [card for card, _, _ in entries], problems
 
 
 def layer_kinds(folder: str | Path | None = None) -> dict[str, str]:
@@ -115,7 +136,6 @@ def prepare_layer(
         problem reading it (:class:`hazards.io.RasterError`).
     """
     path = Path(path)
-    root = catalog_folder(folder)
     if not re.fullmatch(NAME_PATTERN, name or ""):
         raise CatalogError(f"layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)")
     if kind not in LAYER_KINDS:
@@ -125,8 +145,9 @@ def prepare_layer(
         raise CatalogError(f"{path.name}: a Shapefile must be zipped with its .shx, .dbf and .prj; add the .zip")
     if suffix not in ACCEPTED_SUFFIXES:
         raise CatalogError(f"{path.name}: unsupported file type {suffix or '(none)'}; expected one of {', '.join(sorted(ACCEPTED_SUFFIXES))}")
-    if (root / f"{name}.yaml").exists() or any(root.glob(f"{name}.*")):
-        raise CatalogError(f"layer {name!r} already exists in {root}; choose another --name")
+    for root in catalog_folders(folder):
+        if (root / f"{name}.yaml").exists() or any(root.glob(f"{name}.*")):
+            raise CatalogError(f"layer {name!r} already exists in {root}; choose another --name")
     try:
         data = read_layer(path, kind, grid=grid, crs=crs, units=units)
     except RasterError as err:
@@ -162,7 +183,7 @@ def add_layer(path: str | Path, name: str, kind: str, folder: str | Path | None 
     The data file is copied in atomically, then the card is written atomically, last.
     """
     root = catalog_folder(folder)
-    card, _ = prepare_layer(path, name, kind, folder=root, **options)
+    card, _ = prepare_layer(path, name, kind, folder=folder, **options)
     root.mkdir(parents=True, exist_ok=True)
     target = root / card.file
     handle, tmp = tempfile.mkstemp(dir=root, prefix=f".{card.file}.", suffix=".tmp")
@@ -187,11 +208,12 @@ def open_layer(name: str, folder: str | Path | None = None, grid: Grid | None = 
     CatalogError
         If there is no such layer or its file no longer reads.
     """
-    root = catalog_folder(folder)
+    roots = [root for root in catalog_folders(folder) if (root / f"{name}.yaml").is_file()]
+    if not roots:
+        known = ", ".join(c.name for c in list_layers(folder)[0]) or "none"
+        raise CatalogError(f"no layer {name!r} in the hazard catalog; layers: {known}")
+    root = roots[-1]  # the shipped layer when both have the name, as layer_entries lists it
     card_path = root / f"{name}.yaml"
-    if not card_path.is_file():
-        known = ", ".join(c.name for c in list_layers(root)[0]) or "none"
-        raise CatalogError(f"no layer {name!r} in {root}; layers: {known}")
     try:
         card = _read_card(card_path)
     except InputError as err:
@@ -203,6 +225,45 @@ def open_layer(name: str, folder: str | Path | None = None, grid: Grid | None = 
         raise CatalogError(f"layer {name!r}: {err}") from None
     data.attrs.update({"layer": card.name, "source": card.source, "licence": card.licence})
     return data
+
+
+def rename_layer(name: str, new_name: str, folder: str | Path | None = None) -> LayerCard:
+    """Rename one of the user's layers (card and data file); shipped layers are read-only.
+
+    Scenarios that name the old layer must be changed by hand: they are not rewritten.
+    """
+    root = _own_layer(name, folder)
+    if not re.fullmatch(NAME_PATTERN, new_name or ""):
+        raise CatalogError(f"layer name {new_name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)")
+    for other in catalog_folders(folder):
+        if (other / f"{new_name}.yaml").exists() or any(other.glob(f"{new_name}.*")):
+            raise CatalogError(f"layer {new_name!r} already exists in {other}; choose another name")
+    card = _read_card(root / f"{name}.yaml")
+    suffix = Path(card.file).suffix
+    renamed = card.model_copy(update={"name": new_name, "file": f"{new_name}{suffix}"})
+    # the data file first, then the new card, then the old card goes: a crash in between
+    # leaves the old card pointing at a missing file, which list_layers reports
+    os.replace(root / card.file, root / renamed.file)
+    write_text_atomic(root / f"{new_name}.yaml", card_text(renamed))
+    (root / f"{name}.yaml").unlink()
+    return renamed
+
+
+def delete_layer(name: str, folder: str | Path | None = None) -> None:
+    """Delete one of the user's layers (the card first, then its data file); shipped layers are read-only."""
+    root = _own_layer(name, folder)
+    card = _read_card(root / f"{name}.yaml")
+    (root / f"{name}.yaml").unlink()
+    (root / card.file).unlink(missing_ok=True)
+
+
+def _own_layer(name: str, folder: str | Path | None) -> Path:
+    if folder is None and (DEFAULT_FOLDER / f"{name}.yaml").is_file():
+        raise CatalogError(f"layer {name!r} is shipped with the product: it is read-only")
+    root = catalog_folder(folder)
+    if not re.fullmatch(NAME_PATTERN, name or "") or not (root / f"{name}.yaml").is_file():
+        raise CatalogError(f"no layer {name!r} among yours in {root}")
+    return root
 
 
 def card_text(card: LayerCard) -> str:

@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("dir", type=Path, metavar="DIR")
     compare.set_defaults(run=_compare)
 
-    hazards = sub.add_parser("hazards", help="the hazard-layer catalog", description="Add and list hazard layers (folder: hazards/layers or $SIM_HAZARD_CATALOG).")
+    hazards = sub.add_parser("hazards", help="the hazard-layer catalog", description="Add and list hazard layers (yours in $SIM_DATA_DIR/layers, default ~/.local/share/delta-sim/layers; the shipped ones in hazards/layers).")
     hsub = hazards.add_subparsers(dest="hazards_command", metavar="ACTION", required=True)
     add = hsub.add_parser("add", help="validate a file and register it as a layer")
     add.add_argument("file", type=Path, metavar="FILE")

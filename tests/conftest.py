@@ -48,6 +48,14 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SIM_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """Every test has its own user data folder (``SIM_DATA_DIR``), never the user's own."""
+    folder = tmp_path / "user-data"
+    monkeypatch.setenv("SIM_DATA_DIR", str(folder))
+    return folder
+
+
 def sim_cli(*args, env=None, timeout: int = 900):
     """Run ``python -m sim ARGS…`` from the project folder, as a user would; returns the completed process."""
     import subprocess

@@ -97,7 +97,6 @@ def test_return_period_scenarios_get_expected_annual_impacts(tmp_path):
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(tmp_path, edit, message, monkeypatch):
-    monkeypatch.setenv("SIM_HAZARD_CATALOG", str(tmp_path / "catalog"))
     path = tmp_path / "bad.yaml"
     path.write_text(edit(COARSE), encoding="utf-8")
     out = tmp_path / "out"

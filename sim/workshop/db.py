@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from sim.userdata import data_dir
 from sim.workshop.rules import Settings, WorkshopError
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -81,12 +81,6 @@ CREATE TABLE IF NOT EXISTS result (
 STATES = ("ready", "open", "paused", "closed", "finished")
 """ready: created, no round open; open: teams may submit; paused: the clock and submissions
 stop; closed: the round is being played; finished: the last round has been played."""
-
-
-def data_dir() -> Path:
-    """Folder of the workshop database: ``$SIM_DATA_DIR``, else ``~/.local/share/delta-sim``."""
-    folder = os.environ.get("SIM_DATA_DIR")
-    return Path(folder) if folder else Path.home() / ".local" / "share" / "delta-sim"
 
 
 def database_path() -> Path:

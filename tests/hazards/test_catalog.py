@@ -27,10 +27,10 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def catalog(tmp_path, monkeypatch):
-    folder = tmp_path / "catalog"
-    folder.mkdir()
-    monkeypatch.setenv("SIM_HAZARD_CATALOG", str(folder))
+def catalog(data_dir):
+    """The user's layer catalog, ``$SIM_DATA_DIR/layers`` (the conftest's private data folder)."""
+    folder = data_dir / "layers"
+    folder.mkdir(parents=True)
     return folder
 
 
@@ -161,7 +161,7 @@ def test_prepare_writes_nothing(catalog, tmp_path):
 def test_cli_add_and_list(catalog, tmp_path):
     import os
 
-    env = dict(os.environ, SIM_HAZARD_CATALOG=str(catalog))
+    env = dict(os.environ)
     added = cli("hazards", "add", depth_tif(tmp_path / "d.tif"), "--name", "depth", "--kind", "flood-depth", "--source", "UNOSAT", env=env)
     assert added.returncode == 0, added.stderr
     assert "added flood-depth layer 'depth' in m" in added.stdout
@@ -192,5 +192,41 @@ def test_scenarios_naming_layers_are_checked(catalog, tmp_path):
     assert "is a flood-depth layer, expected rainfall" in problems[1].message
     import os
 
-    result = cli("validate", missing, env=dict(os.environ, SIM_HAZARD_CATALOG=str(catalog)))
+    result = cli("validate", missing, env=dict(os.environ))
     assert result.returncode == 2 and "flood.layer: no layer 'nowhere'" in result.stderr
+
+
+def test_rename_and_delete_a_users_layer(catalog, tmp_path):
+    from hazards.catalog import delete_layer, rename_layer
+
+    add_layer(depth_tif(tmp_path / "d.tif", 0.5), "depth-a", "flood-depth")
+    renamed = rename_layer("depth-a", "depth-b")
+    assert (renamed.name, renamed.file) == ("depth-b", "depth-b.tif")
+    assert sorted(p.name for p in catalog.iterdir()) == ["depth-b.tif", "depth-b.yaml"]
+    assert float(open_layer("depth-b", grid=GRID).max()) == pytest.approx(0.5)
+    with pytest.raises(CatalogError, match="no layer 'depth-a'"):
+        open_layer("depth-a", grid=GRID)
+    delete_layer("depth-b")
+    assert snapshot(catalog) == {}
+
+
+def test_shipped_layers_are_listed_and_read_only(catalog, tmp_path, monkeypatch):
+    """A layer in the shipped folder is listed beside the user's, opens, and cannot be renamed or deleted."""
+    from hazards import catalog as module
+
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    add_layer(depth_tif(tmp_path / "s.tif", 2.0), "shipped-depth", "flood-depth", folder=shipped)
+    monkeypatch.setattr(module, "DEFAULT_FOLDER", shipped)
+    add_layer(depth_tif(tmp_path / "u.tif", 1.0), "user-depth", "flood-depth")
+    entries, problems = module.layer_entries()
+    assert problems == []
+    assert [(card.name, is_shipped) for card, _, is_shipped in entries] == [("shipped-depth", True), ("user-depth", False)]
+    assert float(open_layer("shipped-depth", grid=GRID).max()) == pytest.approx(2.0)
+    before = snapshot(shipped)
+    for action in (lambda: module.delete_layer("shipped-depth"), lambda: module.rename_layer("shipped-depth", "mine")):
+        with pytest.raises(CatalogError, match="read-only"):
+            action()
+    with pytest.raises(CatalogError, match="already exists"):
+        add_layer(depth_tif(tmp_path / "x.tif"), "shipped-depth", "flood-depth")
+    assert snapshot(shipped) == before

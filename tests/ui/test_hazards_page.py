@@ -6,7 +6,6 @@ APP = "../../app.py"  # relative to this file
 
 
 def test_hazards_page_renders_both_scenarios(monkeypatch, tmp_path):
-    monkeypatch.setenv("SIM_HAZARD_CATALOG", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=300).run()
     at.switch_page("ui/hazards_page.py").run()
     assert not at.exception
