@@ -370,7 +370,7 @@ def _gauges() -> tuple[Gauge, ...]:
 
 
 def _hubs() -> tuple[Hub, ...]:
-    return tuple(Hub(r["name"], r["place"], r["role"]) for r in facts.read_table("hubs"))
+    return tuple(Hub(r["name"], r["place"], r["role_en"]) for r in facts.read_table("hubs"))
 
 
 def _links() -> tuple[Link, ...]:
