@@ -96,14 +96,53 @@ def summarize(result: xr.Dataset, delta: Delta, names: dict[str, str] | None = N
     return summary
 
 
+def unit_prices(result: xr.Dataset) -> xr.DataArray:
+    """Reference price of each stock item [USD per unit]: the needs' cost over their quantity.
+
+    Exact, since :func:`sim.needs.needs` prices every unit of an item alike; an item never
+    needed gets 0 (it weighs nothing in a fill rate).
+    """
+    items = [str(i) for i in result["stock_item"].values]
+    cost = result["cost"].sel(item=items).sum(("member", "day", "cercle")).values
+    quantity = result["need"].sel(item=items).sum(("member", "day", "cercle")).values
+    price = np.divide(cost, quantity, out=np.zeros_like(cost), where=quantity > 0)
+    return xr.DataArray(price, dims="stock_item", coords={"stock_item": items})
+
+
+def plan_by_cercle(result: xr.Dataset) -> dict[str, list[dict]]:
+    """Each plan's value-weighted fill rate per cercle at the season's end, across members.
+
+    The same weighting as the plan KPIs (:mod:`sim.logistics.kpis`): US$ distributed over US$
+    demanded, at the reference price. Returns plan → one row per cercle with ``pcode``,
+    ``fill_rate`` (median and p10/p90; None where the cercle needed nothing) and the medians
+    of ``demand_usd`` and ``unmet_usd``.
+    """
+    price = unit_prices(result)
+    demand = (result["demand"].isel(day=-1) * price).sum("stock_item")  # (member, plan, cercle)
+    given = (result["distributed"].isel(day=-1) * price).sum("stock_item")
+    out: dict[str, list[dict]] = {}
+    for plan in [str(p) for p in result["plan"].values]:
+        rows = []
+        for pcode in [str(c) for c in result["cercle"].values]:
+            d = demand.sel(plan=plan, cercle=pcode).values
+            g = given.sel(plan=plan, cercle=pcode).values
+            needed = d > 0
+            rate = _spread(g[needed] / d[needed], 3) if needed.any() else {"value": None}
+            rows.append({"pcode": pcode, "fill_rate": rate, "demand_usd": _round(np.median(d), 0), "unmet_usd": _round(np.median(d - g), 0)})
+        out[plan] = rows
+    return out
+
+
 def plan_summaries(result: xr.Dataset) -> dict:
-    """KPIs of every plan across members (p10/p50/p90), and paired differences with the first plan."""
+    """KPIs of every plan across members (p10/p50/p90), paired differences with the first
+    plan, and each plan's fill rate per cercle (:func:`plan_by_cercle`)."""
     plans = [str(p) for p in result["plan"].values]
     kpis = result["kpis"]
+    cercles = plan_by_cercle(result)
     out: dict = {}
     for plan in plans:
         values = kpis.sel(plan=plan)
-        entry = {"kpis": {}}
+        entry = {"kpis": {}, "by_cercle": cercles[plan]}
         for name in result["kpi"].values:
             series = values.sel(kpi=name).values
             finite = series[np.isfinite(series)]

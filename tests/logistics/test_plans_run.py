@@ -93,3 +93,23 @@ def test_report_needs_a_run(tmp_path):
     result = cli("report", tmp_path)
     assert result.returncode == 2 and "summary.json: no such file" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_fill_rate_by_cercle_weighs_like_the_plan_kpi(run):
+    """Summed over cercles with the same prices, the per-cercle rates give back each member's
+    overall fill rate (sim.logistics.kpis), and the summary's rows carry them."""
+    from sim.results import unit_prices
+
+    _, out = run
+    summary = json.loads((out / "summary.json").read_text())
+    ds = xr.open_dataset(out / "results.nc")
+    price = unit_prices(ds)
+    demand = (ds["demand"].isel(day=-1) * price).sum("stock_item")
+    given = (ds["distributed"].isel(day=-1) * price).sum("stock_item")
+    overall = (given.sum("cercle") / demand.sum("cercle")).transpose("member", "plan").values
+    np.testing.assert_allclose(overall, ds["kpis"].sel(kpi="fill_rate").transpose("member", "plan").values, rtol=1e-9)
+    rows = summary["plans"]["baseline"]["by_cercle"]
+    assert [r["pcode"] for r in rows] == [str(c) for c in ds["cercle"].values]
+    assert all(0.0 <= r["fill_rate"]["value"] <= 1.0 for r in rows if r["fill_rate"]["value"] is not None)
+    assert any(r["fill_rate"]["value"] is not None for r in rows)
+    ds.close()
