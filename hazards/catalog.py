@@ -27,8 +27,9 @@ from pydantic import Field
 from hazards.io import LAYER_KINDS, RasterError, read_layer
 from sim.fileio import write_text_atomic
 from sim.grid import Grid
+from sim.messages import CodedError
 from sim.userdata import shipped_folder, user_folder
-from sim.scenario import NAME_PATTERN, InputError, Problem, Strict, read_mapping, validate_mapping
+from sim.scenario import NAME_PATTERN, PYDANTIC_CODES, InputError, Problem, Strict, read_mapping, validate_mapping
 
 DEFAULT_FOLDER = shipped_folder("layers")
 """The catalog shipped with the project (read-only)."""
@@ -37,8 +38,11 @@ ACCEPTED_SUFFIXES = {".tif", ".tiff", ".nc", ".nc4", ".geojson", ".json", ".gpkg
 """File endings a layer may have (a Shapefile must come zipped with its .shx, .dbf and .prj)."""
 
 
-class CatalogError(ValueError):
-    """A layer that cannot be added or opened; one line naming the file or the layer."""
+class CatalogError(CodedError):
+    """A layer that cannot be added or opened; one line naming the file or the layer.
+
+    ``CatalogError(code, english, **params)``: see :class:`sim.messages.CodedError`.
+    """
 
 
 class TimeCoverage(Strict):
@@ -96,7 +100,7 @@ def layer_entries(folder: str | Path | None = None) -> tuple[list[tuple[LayerCar
                 problems.extend(err.problems)
                 continue
             if not (root / card.file).is_file():
-                problems.append(Problem(str(path), None, "file", f"data file {card.file} is missing"))
+                problems.append(Problem(str(path), None, "file", f"data file {card.file} is missing", "err_catalog_data_missing", {"data": card.file}))
                 continue
             found.setdefault(card.name, (card, root, shipped))
     return [found[name] for name in sorted(found)], problems
@@ -137,21 +141,24 @@ def prepare_layer(
     """
     path = Path(path)
     if not re.fullmatch(NAME_PATTERN, name or ""):
-        raise CatalogError(f"layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)")
+        raise CatalogError("err_catalog_bad_name", "layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)", name=name)
     if kind not in LAYER_KINDS:
-        raise CatalogError(f"unknown kind {kind!r}; expected one of {', '.join(LAYER_KINDS)}")
+        raise CatalogError("err_catalog_unknown_kind", "unknown kind {kind!r}; expected one of {kinds}", kind=kind, kinds=list(LAYER_KINDS))
     suffix = path.suffix.lower()
     if suffix == ".shp":
-        raise CatalogError(f"{path.name}: a Shapefile must be zipped with its .shx, .dbf and .prj; add the .zip")
+        raise CatalogError("err_catalog_shapefile_not_zipped", "{file}: a Shapefile must be zipped with its .shx, .dbf and .prj; add the .zip", file=path.name)
     if suffix not in ACCEPTED_SUFFIXES:
-        raise CatalogError(f"{path.name}: unsupported file type {suffix or '(none)'}; expected one of {', '.join(sorted(ACCEPTED_SUFFIXES))}")
+        accepted = sorted(ACCEPTED_SUFFIXES)
+        if not suffix:
+            raise CatalogError("err_catalog_no_suffix", "{file}: unsupported file type (none); expected one of {accepted}", file=path.name, accepted=accepted)
+        raise CatalogError("err_catalog_unsupported_type", "{file}: unsupported file type {suffix}; expected one of {accepted}", file=path.name, suffix=suffix, accepted=accepted)
     for root in catalog_folders(folder):
         if (root / f"{name}.yaml").exists() or any(root.glob(f"{name}.*")):
-            raise CatalogError(f"layer {name!r} already exists in {root}; choose another --name")
+            raise CatalogError("err_catalog_name_taken", "layer {name!r} already exists in {folder}; choose another --name", name=name, folder=str(root))
     try:
         data = read_layer(path, kind, grid=grid, crs=crs, units=units)
     except RasterError as err:
-        raise CatalogError(str(err)) from None
+        raise CatalogError.from_error(err) from None
     coverage = None
     if "time" in data.dims:
         times = data["time"].values
@@ -171,9 +178,10 @@ def prepare_layer(
     try:
         card = LayerCard.model_validate(card_data)
     except Exception as err:
-        first = getattr(err, "errors", lambda: [{"loc": ("card",), "msg": str(err)}])()[0]
+        first = err.errors()[0] if hasattr(err, "errors") else {"loc": ("card",), "msg": str(err), "type": ""}
         field = ".".join(str(p) for p in first["loc"])
-        raise CatalogError(f"{path.name}: {field}: {first['msg']}") from None
+        code, params = _card_code(first)
+        raise CatalogError("err_catalog_card", "{problem}", problem=Problem(path.name, None, field, first["msg"], code, params)) from None
     return card, data
 
 
@@ -210,19 +218,21 @@ def open_layer(name: str, folder: str | Path | None = None, grid: Grid | None = 
     """
     roots = [root for root in catalog_folders(folder) if (root / f"{name}.yaml").is_file()]
     if not roots:
-        known = ", ".join(c.name for c in list_layers(folder)[0]) or "none"
-        raise CatalogError(f"no layer {name!r} in the hazard catalog; layers: {known}")
+        known = [c.name for c in list_layers(folder)[0]]
+        if not known:
+            raise CatalogError("err_catalog_no_layer_none", "no layer {name!r} in the hazard catalog; layers: none", name=name)
+        raise CatalogError("err_catalog_no_layer", "no layer {name!r} in the hazard catalog; layers: {known}", name=name, known=known)
     root = roots[-1]  # the shipped layer when both have the name, as layer_entries lists it
     card_path = root / f"{name}.yaml"
     try:
         card = _read_card(card_path)
     except InputError as err:
-        raise CatalogError(str(err)) from None
+        raise CatalogError("err_catalog_card", "{problem}", problem=err.problems[0]) from None
     crs = None if card.original_crs == "unknown" else card.original_crs
     try:
         data = read_layer(root / card.file, card.kind, grid=grid, crs=crs, units=card.source_units)
     except RasterError as err:
-        raise CatalogError(f"layer {name!r}: {err}") from None
+        raise CatalogError("err_catalog_layer_unreadable", "layer {name!r}: {error}", name=name, error=err) from None
     data.attrs.update({"layer": card.name, "source": card.source, "licence": card.licence})
     return data
 
@@ -234,10 +244,10 @@ def rename_layer(name: str, new_name: str, folder: str | Path | None = None) -> 
     """
     root = _own_layer(name, folder)
     if not re.fullmatch(NAME_PATTERN, new_name or ""):
-        raise CatalogError(f"layer name {new_name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)")
+        raise CatalogError("err_catalog_bad_name", "layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)", name=new_name)
     for other in catalog_folders(folder):
         if (other / f"{new_name}.yaml").exists() or any(other.glob(f"{new_name}.*")):
-            raise CatalogError(f"layer {new_name!r} already exists in {other}; choose another name")
+            raise CatalogError("err_catalog_new_name_taken", "layer {name!r} already exists in {folder}; choose another name", name=new_name, folder=str(other))
     card = _read_card(root / f"{name}.yaml")
     suffix = Path(card.file).suffix
     renamed = card.model_copy(update={"name": new_name, "file": f"{new_name}{suffix}"})
@@ -259,11 +269,22 @@ def delete_layer(name: str, folder: str | Path | None = None) -> None:
 
 def _own_layer(name: str, folder: str | Path | None) -> Path:
     if folder is None and (DEFAULT_FOLDER / f"{name}.yaml").is_file():
-        raise CatalogError(f"layer {name!r} is shipped with the product: it is read-only")
+        raise CatalogError("err_catalog_shipped", "layer {name!r} is shipped with the product: it is read-only", name=name)
     root = catalog_folder(folder)
     if not re.fullmatch(NAME_PATTERN, name or "") or not (root / f"{name}.yaml").is_file():
-        raise CatalogError(f"no layer {name!r} among yours in {root}")
+        raise CatalogError("err_catalog_not_yours", "no layer {name!r} among yours in {folder}", name=name, folder=str(root))
     return root
+
+
+def _card_code(error: dict) -> tuple[str, dict]:
+    """Code and parameters of a pydantic error about a new card, whose English text is pydantic's own."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "string_too_short":
+        return PYDANTIC_CODES[kind], {"count": ctx.get("min_length")}
+    if kind in ("string_type", "date_type", "int_type"):
+        return PYDANTIC_CODES[kind], {}
+    return "", {}
 
 
 def card_text(card: LayerCard) -> str:

@@ -12,7 +12,8 @@ domain :class:`~sim.grid.Grid` in ``mm/day`` (daily data) or ``mm/month`` (month
 series), with NaN where the source has no data.
 
 Every problem with a file is a :class:`RasterError` whose one-line message starts with
-the file's name. Size and overlap with the delta are checked from the header, before
+the file's name; its ``code`` and ``params`` name the message in the catalogs
+(:mod:`sim.messages`), so that the app says it in the reader's language. Size and overlap with the delta are checked from the header, before
 any pixel is read, and only the window of the source that covers the delta is read.
 
 Resampling is bilinear (:data:`RESAMPLING`): rainfall rates and depths are smooth,
@@ -46,6 +47,7 @@ from rasterio.windows import transform as window_transform
 
 from sim.grid import CRS as GRID_CRS
 from sim.grid import Grid
+from sim.messages import CodedError, vector_error
 from sim.units import ureg
 from sim.vectorio import VECTOR_SUFFIXES, VectorError, read_polygons
 
@@ -77,8 +79,11 @@ _MARGIN = 2
 """Source cells read beyond the grid's edges, for the interpolation kernel. [cell]"""
 
 
-class RasterError(ValueError):
-    """A raster file that cannot be used; the one-line message names the file."""
+class RasterError(CodedError):
+    """A raster file that cannot be used; the one-line message names the file.
+
+    ``RasterError(code, english, **params)``: see :class:`sim.messages.CodedError`.
+    """
 
 
 # --------------------------------------------------------------------------- public API
@@ -124,7 +129,7 @@ def read_rainfall(
     path = Path(path)
     grid = grid or Grid()
     if not path.is_file():
-        raise RasterError(f"{path.name}: no such file")
+        raise RasterError("err_no_such_file", "{file}: no such file", file=path.name)
     if path.suffix.lower() in NETCDF_SUFFIXES:
         values, times, unit_text, src_crs = _read_netcdf(path, grid, crs, units, max_cells)
     else:
@@ -167,7 +172,7 @@ def rainfall_factor(unit_text: str, frequency: str, days: np.ndarray, name: str 
     if quantity.check("[length]"):
         return np.full(days.shape, quantity.to("mm").magnitude)
     if not quantity.check("[length] / [time]"):
-        raise RasterError(f"{name}: units {unit_text!r} are not a rainfall rate or depth")
+        raise RasterError("err_raster_not_rainfall_units", "{file}: units {units!r} are not a rainfall rate or depth", file=name, units=unit_text)
     if frequency == "monthly":
         if "month" in str(quantity.units):
             return np.full(days.shape, quantity.to("mm/month").magnitude)
@@ -235,18 +240,18 @@ def _read_gdal(path, grid, crs, units, max_cells, dates_required=True, default_u
         _check_size(name, (src.count, src.height, src.width), max_cells)
         src_crs = _resolve_crs(name, crs, src.crs)
         if src.transform.is_identity and not src.gcps[0]:
-            raise RasterError(f"{name}: no georeferencing (no geotransform); not a GeoTIFF with coordinates")
+            raise RasterError("err_raster_no_georeferencing", "{file}: no georeferencing (no geotransform); not a GeoTIFF with coordinates", file=name)
         _check_overlap(name, src.bounds, src_crs, grid)
         times = _band_dates(src, path, required=dates_required)
         unit_text = units or _band_units(src) or default_units
         if not unit_text:
-            raise RasterError(f"{name}: no units (no 'units' tag or band unit); pass --units, e.g. --units {units_hint}")
+            raise RasterError("err_raster_no_units_tag", "{file}: no units (no 'units' tag or band unit); pass --units, e.g. --units {hint}", file=name, hint=units_hint)
         window = _window_over_grid(src.transform, src.width, src.height, src_crs, grid)
         try:
             data = src.read(window=window, out_dtype="float32", masked=True)
         except RasterioIOError as err:
             detail = _first_line(err.__cause__ or err).replace(str(path), name)
-            raise RasterError(f"{name}: cannot read pixels, truncated or corrupt ({detail})") from None
+            raise RasterError("err_raster_corrupt", "{file}: cannot read pixels, truncated or corrupt ({detail})", file=name, detail=detail) from None
         source = data.filled(np.nan)
         transform = src.window_transform(window)
     return _to_grid(source, transform, src_crs, grid), times, unit_text, src_crs
@@ -260,10 +265,10 @@ def _open_gdal(path: Path):
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
             src = rasterio.open(path)
     except RasterioIOError:
-        raise RasterError(f"{name}: not a raster (GDAL could not open it)") from None
+        raise RasterError("err_raster_not_raster", "{file}: not a raster (GDAL could not open it)", file=name) from None
     if path.suffix.lower() in TIFF_SUFFIXES and src.driver != "GTiff":
         src.close()
-        raise RasterError(f"{name}: not a GeoTIFF (GDAL reads it as {src.driver})")
+        raise RasterError("err_raster_not_geotiff", "{file}: not a GeoTIFF (GDAL reads it as {driver})", file=name, driver=src.driver)
     return src
 
 
@@ -285,7 +290,7 @@ def _band_dates(src, path: Path, required: bool = True) -> pd.DatetimeIndex | No
     if listed:
         parsed = [_parse_date(item) for item in re.split(r"[,;\s]+", listed.strip())]
         if len(parsed) != src.count or any(d is None for d in parsed):
-            raise RasterError(f"{name}: 'dates' tag has {len(parsed)} entries for {src.count} bands, or unreadable dates")
+            raise RasterError("err_raster_dates_tag", "{file}: 'dates' tag has {entries} entries for {bands} bands, or unreadable dates", file=name, entries=len(parsed), bands=src.count)
         return _date_index(name, parsed)
     if src.count == 1:
         single = next(
@@ -297,14 +302,17 @@ def _band_dates(src, path: Path, required: bool = True) -> pd.DatetimeIndex | No
         if not required:
             return None
         raise RasterError(
-            f"{name}: no date; set the band description or a 'date' tag to YYYY-MM-DD, "
-            "or put YYYYMMDD in the file name"
+            "err_raster_no_date",
+            "{file}: no date; set the band description or a 'date' tag to YYYY-MM-DD, or put YYYYMMDD in the file name",
+            file=name,
         )
     if not required and not any(found):
         return None
     raise RasterError(
-        f"{name}: {src.count} bands but no date for each; set the band descriptions to "
-        "YYYY-MM-DD or a 'dates' tag listing one date per band"
+        "err_raster_band_dates",
+        "{file}: {bands} bands but no date for each; set the band descriptions to YYYY-MM-DD or a 'dates' tag listing one date per band",
+        file=name,
+        bands=src.count,
     )
 
 
@@ -331,7 +339,7 @@ def _read_netcdf(path, grid, crs, units, max_cells, dates_required=True, default
         ds = xr.open_dataset(path, engine="netcdf4", decode_times=True)
     except Exception as err:  # netCDF4 and xarray raise OSError, ValueError, …
         detail = _first_line(err).replace(f": '{path}'", "").replace(str(path), name)
-        raise RasterError(f"{name}: not a NetCDF file netCDF4 can open ({detail})") from None
+        raise RasterError("err_raster_not_netcdf", "{file}: not a NetCDF file netCDF4 can open ({detail})", file=name, detail=detail) from None
     with ds:
         var = _pick_variable(name, ds)
         ydim, xdim = _spatial_dims(name, var)
@@ -339,7 +347,7 @@ def _read_netcdf(path, grid, crs, units, max_cells, dates_required=True, default
         var = var.expand_dims(time=[pd.Timestamp(0)]) if undated else _with_time(name, var, path)
         extra = [d for d in var.dims if d not in ("time", ydim, xdim)]
         if extra:
-            raise RasterError(f"{name}: unexpected dimension(s) {', '.join(extra)}; expected time, latitude, longitude")
+            raise RasterError("err_raster_extra_dimensions", "{file}: unexpected dimension(s) {dims}; expected time, latitude, longitude", file=name, dims=[str(d) for d in extra])
         var = var.transpose("time", ydim, xdim)
         _check_size(name, var.shape, max_cells)
         src_crs = _resolve_crs(name, crs, _netcdf_crs(ds, var, ydim, xdim), degrees=_in_degrees(var, ydim, xdim))
@@ -351,13 +359,13 @@ def _read_netcdf(path, grid, crs, units, max_cells, dates_required=True, default
         times = None if undated else _date_index(name, _times_of(name, var["time"]))
         unit_text = units or str(var.attrs.get("units", "")).strip() or default_units
         if not unit_text:
-            raise RasterError(f"{name}: variable {var.name!r} has no 'units' attribute; pass --units, e.g. --units {units_hint}")
+            raise RasterError("err_raster_no_units_attribute", "{file}: variable {variable!r} has no 'units' attribute; pass --units, e.g. --units {hint}", file=name, variable=var.name, hint=units_hint)
         window = _window_over_grid(transform, width, height, src_crs, grid)
         rows, cols = window.toslices()
         try:
             source = np.asarray(var.isel({ydim: rows, xdim: cols}).values, dtype=np.float32)
         except (OSError, RuntimeError, ValueError) as err:
-            raise RasterError(f"{name}: cannot read values ({_first_line(err)})") from None
+            raise RasterError("err_raster_read_values", "{file}: cannot read values ({detail})", file=name, detail=_first_line(err)) from None
     transform = window_transform(window, transform)
     return _to_grid(source, transform, src_crs, grid), times, unit_text, src_crs
 
@@ -369,8 +377,9 @@ def _pick_variable(name: str, ds: xr.Dataset) -> xr.DataArray:
     gridded = [v for v in ds.data_vars if ds[v].ndim >= 2]
     if len(gridded) == 1:
         return ds[gridded[0]]
-    listed = ", ".join(gridded) or "none"
-    raise RasterError(f"{name}: no 'precip' variable and not exactly one gridded variable (found: {listed})")
+    if not gridded:
+        raise RasterError("err_raster_no_variable_none", "{file}: no 'precip' variable and not exactly one gridded variable (found: none)", file=name)
+    raise RasterError("err_raster_no_variable", "{file}: no 'precip' variable and not exactly one gridded variable (found: {found})", file=name, found=[str(v) for v in gridded])
 
 
 def _spatial_dims(name: str, var: xr.DataArray) -> tuple[str, str]:
@@ -378,7 +387,7 @@ def _spatial_dims(name: str, var: xr.DataArray) -> tuple[str, str]:
     for ydim, xdim in (("latitude", "longitude"), ("lat", "lon"), ("y", "x")):
         if ydim in var.dims and xdim in var.dims:
             return ydim, xdim
-    raise RasterError(f"{name}: dims {var.dims} have no latitude/longitude, lat/lon or y/x pair")
+    raise RasterError("err_raster_no_spatial_dims", "{file}: dims {dims!r} have no latitude/longitude, lat/lon or y/x pair", file=name, dims=tuple(var.dims))
 
 
 def _with_time(name: str, var: xr.DataArray, path: Path) -> xr.DataArray:
@@ -387,7 +396,7 @@ def _with_time(name: str, var: xr.DataArray, path: Path) -> xr.DataArray:
         return var
     stamp = _parse_date(var.attrs.get("date")) or _date_from_filename(path.stem)
     if stamp is None:
-        raise RasterError(f"{name}: no time dimension and no date; add a 'date' attribute or YYYYMMDD in the file name")
+        raise RasterError("err_raster_no_time", "{file}: no time dimension and no date; add a 'date' attribute or YYYYMMDD in the file name", file=name)
     return var.expand_dims(time=[pd.Timestamp(stamp)])
 
 
@@ -399,7 +408,7 @@ def _times_of(name: str, coord: xr.DataArray) -> list:
     try:
         return [pd.Timestamp(v.year, v.month, v.day) for v in values]
     except AttributeError:
-        raise RasterError(f"{name}: time coordinate is not decodable as dates (units {coord.attrs.get('units')!r})") from None
+        raise RasterError("err_raster_time_undecodable", "{file}: time coordinate is not decodable as dates (units {units!r})", file=name, units=coord.attrs.get("units")) from None
 
 
 def _in_degrees(var: xr.DataArray, ydim: str, xdim: str) -> bool:
@@ -430,9 +439,10 @@ def _check_size(name: str, shape: tuple[int, ...], max_cells: int) -> None:
     """Refuse a source whose cell count (bands × rows × columns) exceeds ``max_cells``."""
     cells = int(np.prod([int(n) for n in shape], dtype=object))
     if cells > max_cells:
-        bands, rows, cols = shape
-        layers = f"×{bands}" if bands != 1 else ""
-        raise RasterError(f"{name}: {cols}×{rows}{layers} cells exceeds the limit of {max_cells} cells; crop it first")
+        bands, rows, cols = (int(n) for n in shape)
+        if bands != 1:
+            raise RasterError("err_raster_too_large_stack", "{file}: {cols}×{rows}×{bands} cells exceeds the limit of {limit} cells; crop it first", file=name, cols=cols, rows=rows, bands=bands, limit=max_cells)
+        raise RasterError("err_raster_too_large", "{file}: {cols}×{rows} cells exceeds the limit of {limit} cells; crop it first", file=name, cols=cols, rows=rows, limit=max_cells)
 
 
 def _resolve_crs(name: str, given, found, degrees: bool = False) -> RioCRS:
@@ -441,11 +451,11 @@ def _resolve_crs(name: str, given, found, degrees: bool = False) -> RioCRS:
     if text is None or text == "":
         if degrees:
             return RioCRS.from_string(GRID_CRS)
-        raise RasterError(f"{name}: no CRS; pass --crs")
+        raise RasterError("err_raster_no_crs", "{file}: no CRS; pass --crs", file=name)
     try:
         return text if isinstance(text, RioCRS) else RioCRS.from_user_input(text)
     except CRSError as err:
-        raise RasterError(f"{name}: unknown CRS {str(given or found)[:60]!r} ({_first_line(err)})") from None
+        raise RasterError("err_raster_unknown_crs", "{file}: unknown CRS {crs!r} ({detail})", file=name, crs=str(given or found)[:60], detail=_first_line(err)) from None
 
 
 def _check_overlap(name: str, bounds, src_crs: RioCRS, grid: Grid) -> None:
@@ -453,12 +463,27 @@ def _check_overlap(name: str, bounds, src_crs: RioCRS, grid: Grid) -> None:
     try:
         west, south, east, north = transform_bounds(src_crs, GRID_CRS, *bounds, densify_pts=21)
     except Exception as err:  # PROJ errors for bounds outside the projection's domain
-        raise RasterError(f"{name}: cannot transform its bounds to {GRID_CRS} ({_first_line(err)})") from None
+        raise RasterError("err_raster_bounds_transform", "{file}: cannot transform its bounds to {crs} ({detail})", file=name, crs=GRID_CRS, detail=_first_line(err)) from None
     if not (west < grid.east and east > grid.west and south < grid.north and north > grid.south):
-        raise RasterError(
-            f"{name}: does not overlap the delta (bounds {west:.3f}, {south:.3f}, {east:.3f}, {north:.3f} "
-            f"vs grid {grid.west}, {grid.south}, {grid.east}, {grid.north})"
-        )
+        raise _outside(name, (west, south, east, north), grid)
+
+
+def _outside(name: str, bounds, grid: Grid) -> RasterError:
+    """The error of a layer whose bounds (west, south, east, north, in degrees) miss the grid."""
+    west, south, east, north = (float(b) for b in bounds)
+    return RasterError(
+        "err_raster_outside_delta",
+        "{file}: does not overlap the delta (bounds {west:.3f}, {south:.3f}, {east:.3f}, {north:.3f} vs grid {grid_west}, {grid_south}, {grid_east}, {grid_north})",
+        file=name,
+        west=west,
+        south=south,
+        east=east,
+        north=north,
+        grid_west=grid.west,
+        grid_south=grid.south,
+        grid_east=grid.east,
+        grid_north=grid.north,
+    )
 
 
 def _window_over_grid(transform, width: int, height: int, src_crs: RioCRS, grid: Grid) -> Window:
@@ -524,8 +549,8 @@ def _frequency(name: str, times: pd.DatetimeIndex, unit_text: str) -> str:
         return "daily"
     if np.all((steps >= 28) & (steps <= 31)):
         return "monthly"
-    shown = ", ".join(f"{s:g}" for s in sorted(set(np.round(steps, 2)))[:4])
-    raise RasterError(f"{name}: time steps of {shown} days are neither daily nor monthly")
+    shown = [float(s) for s in sorted(set(np.round(steps, 2)))[:4]]
+    raise RasterError("err_raster_time_step", "{file}: time steps of {steps:g} days are neither daily nor monthly", file=name, steps=shown)
 
 
 def _parse_units(unit_text: str, name: str) -> pint.Quantity:
@@ -534,11 +559,11 @@ def _parse_units(unit_text: str, name: str) -> pint.Quantity:
     try:
         parsed = ureg.parse_expression(text)
     except pint.errors.UndefinedUnitError:
-        raise RasterError(f"{name}: unknown unit {unit_text!r}") from None
+        raise RasterError("err_raster_unknown_unit", "{file}: unknown unit {units!r}", file=name, units=unit_text) from None
     except Exception:  # tokenizer and dimensionality errors from odd strings
-        raise RasterError(f"{name}: cannot read units {unit_text!r}") from None
+        raise RasterError("err_raster_unreadable_units", "{file}: cannot read units {units!r}", file=name, units=unit_text) from None
     if not isinstance(parsed, pint.Quantity):
-        raise RasterError(f"{name}: units {unit_text!r} are not a rainfall rate or depth")
+        raise RasterError("err_raster_not_rainfall_units", "{file}: units {units!r} are not a rainfall rate or depth", file=name, units=unit_text)
     return parsed
 
 
@@ -553,11 +578,11 @@ def _cf_to_pint(text: str) -> str:
 def _transform_from_centres(x: np.ndarray, y: np.ndarray, name: str):
     """North-up affine transform of regularly spaced cell-centre coordinates."""
     if len(x) < 2 or len(y) < 2:
-        raise RasterError(f"{name}: needs at least 2 cells along each axis to know the resolution")
+        raise RasterError("err_raster_too_few_cells", "{file}: needs at least 2 cells along each axis to know the resolution", file=name)
     dx, dy = np.diff(x.astype(float)), np.diff(y.astype(float))
     for step, axis in ((dx, "x"), (dy, "y")):
         if not np.allclose(step, step[0], rtol=1e-4, atol=0):
-            raise RasterError(f"{name}: {axis} coordinates are not regularly spaced")
+            raise RasterError("err_raster_irregular", "{file}: {axis} coordinates are not regularly spaced", file=name, axis=axis)
     res_x, res_y = float(abs(dx.mean())), float(abs(dy.mean()))
     return from_origin(float(x.min()) - res_x / 2, float(y.max()) + res_y / 2, res_x, res_y)
 
@@ -573,9 +598,9 @@ def _date_index(name: str, dates) -> pd.DatetimeIndex:
     """A sorted, duplicate-free index of dates (midnight)."""
     index = pd.DatetimeIndex([pd.Timestamp(d) for d in dates]).normalize()
     if index.has_duplicates:
-        raise RasterError(f"{name}: repeated date(s) {', '.join(str(d.date()) for d in index[index.duplicated()][:3])}")
+        raise RasterError("err_raster_repeated_dates", "{file}: repeated date(s) {dates}", file=name, dates=[str(d.date()) for d in index[index.duplicated()][:3]])
     if not index.is_monotonic_increasing:
-        raise RasterError(f"{name}: dates are not in increasing order")
+        raise RasterError("err_raster_dates_order", "{file}: dates are not in increasing order", file=name)
     return index
 
 
@@ -645,13 +670,13 @@ def read_layer(
         One line naming the file.
     """
     if kind not in LAYER_KINDS:
-        raise RasterError(f"unknown layer kind {kind!r}; expected one of {', '.join(LAYER_KINDS)}")
+        raise RasterError("err_raster_unknown_kind", "unknown layer kind {kind!r}; expected one of {kinds}", kind=kind, kinds=list(LAYER_KINDS))
     path = Path(path)
     grid = grid or Grid()
     if kind == "rainfall":
         return read_rainfall(path, grid, crs, units, max_cells)
     if not path.is_file():
-        raise RasterError(f"{path.name}: no such file")
+        raise RasterError("err_no_such_file", "{file}: no such file", file=path.name)
     if kind == "flood-extent" and path.suffix.lower() in VECTOR_SUFFIXES:
         return _read_extent_polygons(path, grid, crs)
     hint = {"flood-depth": "m"}.get(kind, "1")
@@ -661,8 +686,9 @@ def read_layer(
     quantity = _parse_units(unit_text, path.name) if unit_text not in ("1", "") else ureg.Quantity(1.0)
     target = CANONICAL_UNITS[kind]
     if not quantity.check(ureg.Quantity(1.0, target).dimensionality):
-        expected = "a depth (m, cm, mm)" if kind == "flood-depth" else "dimensionless"
-        raise RasterError(f"{path.name}: units {unit_text!r} do not fit a {kind} layer; expected {expected}")
+        if kind == "flood-depth":
+            raise RasterError("err_raster_units_not_depth", "{file}: units {units!r} do not fit a {kind} layer; expected a depth (m, cm, mm)", file=path.name, units=unit_text, kind=kind)
+        raise RasterError("err_raster_units_not_dimensionless", "{file}: units {units!r} do not fit a {kind} layer; expected dimensionless", file=path.name, units=unit_text, kind=kind)
     values = values * np.float32(quantity.to(target).magnitude)
     if kind == "flood-depth":
         values = np.where(values < 0, np.float32(0.0), values)
@@ -676,16 +702,18 @@ def _read_extent_polygons(path: Path, grid: Grid, crs: str | None) -> xr.DataArr
     try:
         _, geoms, source_crs = read_polygons(path, crs=crs, with_crs=True)
     except VectorError as err:
-        raise RasterError(str(err).replace(str(path), path.name)) from None
+        coded = vector_error(err, path, path.name)
+        if coded is None:  # a message sim.vectorio does not usually give: English only
+            english = str(err).replace(str(path), path.name)
+            raise RasterError(english) from None
+        code, english, params = coded
+        raise RasterError(code, english, **params) from None
     shapes = [g for g in geoms if g is not None and not g.is_empty]
     if not shapes:
-        raise RasterError(f"{path.name}: no polygons")
+        raise RasterError("err_raster_no_polygons", "{file}: no polygons", file=path.name)
     west, south, east, north = shapely_bounds(shapes)
     if not (west < grid.east and east > grid.west and south < grid.north and north > grid.south):
-        raise RasterError(
-            f"{path.name}: does not overlap the delta (bounds {west:.3f}, {south:.3f}, {east:.3f}, {north:.3f} "
-            f"vs grid {grid.west}, {grid.south}, {grid.east}, {grid.north})"
-        )
+        raise _outside(path.name, (west, south, east, north), grid)
     mask = features.rasterize(((g, 1) for g in shapes), out_shape=grid.shape, transform=grid.transform, fill=0, dtype="uint8")
     stamp = _date_from_filename(path.stem)
     times = _date_index(path.name, [stamp]) if stamp else None

@@ -18,6 +18,7 @@ from shapely.geometry import MultiPoint, Point, box
 from shapely.geometry.base import BaseGeometry
 
 from sim.grid import Grid
+from sim.messages import CodedError, vector_error
 from sim.vectorio import VectorError, read_polygons
 
 PCODE_FIELDS = ("admin2Pcod", "admin2Pcode", "ADM2_PCODE", "adm2_pcode", "pcode", "PCODE")
@@ -25,8 +26,11 @@ PCODE_FIELDS = ("admin2Pcod", "admin2Pcode", "ADM2_PCODE", "adm2_pcode", "pcode"
 uses ``admin2Pcod`` in its 2015 Shapefiles and ``ADM2_PCODE`` in later releases)."""
 
 
-class BoundariesError(ValueError):
-    """A boundaries file that cannot be used; the message is one line naming the file."""
+class BoundariesError(CodedError):
+    """A boundaries file that cannot be used; the message is one line naming the file.
+
+    ``BoundariesError(code, english, **params)``: see :class:`sim.messages.CodedError`.
+    """
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,20 @@ def read_boundaries(path: str | Path, pcodes: list[str], pcode_field: str | None
     try:
         fields, geoms = read_polygons(path)
     except VectorError as err:
-        raise BoundariesError(str(err)) from None
+        coded = vector_error(err, path, str(path))
+        if coded is None:
+            raise BoundariesError(str(err)) from None
+        code, english, params = coded
+        raise BoundariesError(code, english, **params) from None
     if pcode_field is None:
         pcode_field = next((f for f in PCODE_FIELDS if f in fields), None)
     if pcode_field not in fields:
         raise BoundariesError(
-            f"{path}: no pcode field (tried {', '.join(PCODE_FIELDS)}); fields are: {', '.join(fields)}"
+            "err_boundaries_no_pcode",
+            "{file}: no pcode field (tried {tried}); fields are: {fields}",
+            file=str(path),
+            tried=list(PCODE_FIELDS),
+            fields=list(fields),
         )
     values = [str(v) for v in fields[pcode_field]]
     wanted = set(pcodes)
@@ -92,7 +104,7 @@ def read_boundaries(path: str | Path, pcodes: list[str], pcode_field: str | None
             found.setdefault(value, []).append(shapely.make_valid(geom))
     missing = [p for p in pcodes if p not in found]
     if missing:
-        raise BoundariesError(f"{path}: field {pcode_field} lacks the cercles {', '.join(missing)}")
+        raise BoundariesError("err_boundaries_missing_cercles", "{file}: field {field} lacks the cercles {missing}", file=str(path), field=pcode_field, missing=missing)
     return {p: CercleShape(p, shapely.union_all(found[p]), approximate=False) for p in pcodes}
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from sim.messages import render
 from sim.scenario import InputError, Problem
 from sim.units import UnitError, parse_quantity
 
@@ -94,7 +95,7 @@ def read_rations(path: str | Path = DEFAULT_RATIONS) -> list[Ration]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError([Problem(str(path), None, "file", "no such file")]) from None
+        raise InputError([Problem(str(path), None, "file", "no such file", "err_file_missing")]) from None
     rows = list(csv.DictReader(text.splitlines()))
     problems: list[Problem] = []
     rations: list[Ration] = []
@@ -102,41 +103,42 @@ def read_rations(path: str | Path = DEFAULT_RATIONS) -> list[Ration]:
     header = next(csv.reader(text.splitlines()), [])
     missing = [c for c in required if c not in header]
     if missing:
-        raise InputError([Problem(str(path), 1, "header", f"missing column(s) {', '.join(missing)}")])
+        raise InputError([Problem(str(path), 1, "header", f"missing column(s) {', '.join(missing)}", "err_rations_missing_columns", {"columns": missing})])
     for line, row in enumerate(rows, start=2):
         item = row["item"].strip()
 
-        def bad(field: str, message: str) -> None:
-            problems.append(Problem(str(path), line, f"{item or 'item'}.{field}" if field != "item" else "item", message))
+        def bad(field: str, code: str, english: str, **params) -> None:
+            name = f"{item or 'item'}.{field}" if field != "item" else "item"
+            problems.append(Problem(str(path), line, name, render(english, params, "en"), code, params))
 
         if item not in ITEM_UNITS:
-            bad("item", f"unknown item {item!r}; known: {', '.join(ITEM_UNITS)}")
+            bad("item", "err_rations_unknown_item", "unknown item {item!r}; known: {known}", item=item, known=list(ITEM_UNITS))
             continue
         try:
             quantity = parse_quantity(f"{row['quantity']} {row['unit']}", expected=ITEM_UNITS[item])
             amount = float(quantity.to(ITEM_UNITS[item]).magnitude)
         except UnitError as err:
-            bad("unit", str(err))
+            problems.append(Problem(str(path), line, f"{item}.unit", str(err), err.code, err.params))
             continue
         except ValueError:
-            bad("quantity", f"not a number: {row['quantity']!r}")
+            bad("quantity", "err_not_a_number", "not a number: {value!r}", value=row["quantity"])
             continue
         if amount < 0:
-            bad("quantity", f"must not be negative, got {row['quantity']}")
+            bad("quantity", "err_not_negative", "must not be negative, got {value}", value=row["quantity"])
         if row["per"] not in PER:
-            bad("per", f"unknown {row['per']!r}; expected one of {', '.join(PER)}")
+            bad("per", "err_rations_unknown_choice", "unknown {value!r}; expected one of {allowed}", value=row["per"], allowed=list(PER))
         if row["group"] not in GROUPS:
-            bad("group", f"unknown {row['group']!r}; expected one of {', '.join(GROUPS)}")
+            bad("group", "err_rations_unknown_choice", "unknown {value!r}; expected one of {allowed}", value=row["group"], allowed=list(GROUPS))
         try:
             cost = float(row["unit_cost_usd"])
         except ValueError:
-            bad("unit_cost_usd", f"not a number: {row['unit_cost_usd']!r}")
+            bad("unit_cost_usd", "err_not_a_number", "not a number: {value!r}", value=row["unit_cost_usd"])
             continue
         if cost < 0:
-            bad("unit_cost_usd", f"must not be negative, got {cost:g}")
+            bad("unit_cost_usd", "err_not_negative", "must not be negative, got {value}", value=f"{cost:g}")
         for field in ("source", "cost_source"):
             if not row[field].strip():
-                bad(field, "empty; every number needs its source (or 'assumption: why')")
+                bad(field, "err_rations_no_source", "empty; every number needs its source (or 'assumption: why')")
         rations.append(
             Ration(item, row.get("name_fr", item), row.get("name_en", item), amount, ITEM_UNITS[item], row["per"], row["group"], row["source"], cost, row["cost_source"])
         )

@@ -8,6 +8,12 @@ pint against the unit each field expects.
 
 The schemas never touch the disk; :func:`load_file` reads, parses with line numbers, and
 maps every validation error back to the line it comes from.
+
+Every problem carries a message code and its parameters besides its English text
+(:class:`Problem`), so that the app can say it in the reader's language
+(:func:`sim.messages.message_text`). The validators raise pydantic's own
+``PydanticCustomError(code, english, ctx)``; a check about another field than the one it
+sits on names it in ``ctx["field"]`` (``flood.gauge``).
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pint
 import pydantic
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, create_model, model_validator
+from pydantic_core import PydanticCustomError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -29,9 +37,20 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim import facts
 from sim.fileio import write_text_atomic
+from sim.messages import render
 from sim.units import UnitError, parse_quantity
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def _invalid(code: str, english: str, field: str | None = None, **params: Any) -> PydanticCustomError:
+    """A validation error with a message code (pydantic's own mechanism: ``err.errors()`` gives
+    ``type`` = ``code`` and ``ctx`` = ``params``); ``field`` names another field than the one
+    being checked (``flood.gauge``), relative to it."""
+    ctx = dict(params)
+    if field:
+        ctx["field"] = field
+    return PydanticCustomError(code, render(english, params, "en"), ctx)
 
 
 def Measure(unit: str, description: str, *, gt: float | None = None, ge: float | None = None, default: Any = ...):
@@ -47,12 +66,17 @@ def Measure(unit: str, description: str, *, gt: float | None = None, ge: float |
         if isinstance(value, pint.Quantity):
             quantity = value
         else:
-            quantity = parse_quantity(value, expected=unit)
+            try:
+                quantity = parse_quantity(value, expected=unit)
+            except UnitError as err:
+                raise PydanticCustomError(err.code, str(err), err.params) from None
         magnitude = float(quantity.to(unit).magnitude)
         if gt is not None and not magnitude > gt:
-            raise ValueError(f"must be greater than {gt:g} {unit}, got {value}")
+            raise _invalid("err_greater_than_unit", "must be greater than {gt:g} {unit}, got {value}", gt=gt, unit=unit, value=_written(value))
         if ge is not None and not magnitude >= ge:
-            raise ValueError(f"must not be negative, got {value}" if ge == 0 else f"must be at least {ge:g} {unit}, got {value}")
+            if ge == 0:
+                raise _invalid("err_not_negative", "must not be negative, got {value}", value=_written(value))
+            raise _invalid("err_at_least_unit", "must be at least {ge:g} {unit}, got {value}", ge=ge, unit=unit, value=_written(value))
         return quantity
 
     def dump(quantity: pint.Quantity | None) -> str | None:
@@ -64,6 +88,11 @@ def Measure(unit: str, description: str, *, gt: float | None = None, ge: float |
         PlainSerializer(dump, return_type=str),
         Field(default=default, description=f"{description} [{unit}]", json_schema_extra={"unit": unit}),
     ]
+
+
+def _written(value: Any) -> Any:
+    """A value as the file wrote it, for a message."""
+    return str(value) if isinstance(value, pint.Quantity) else value
 
 
 class Strict(BaseModel):
@@ -90,7 +119,7 @@ class DomainSettings(Strict):
     def _resolution_range(self):
         deg = float(self.resolution.to("degree").magnitude)
         if not 0.002 <= deg <= 0.1:
-            raise ValueError(f"resolution must be between 0.002 and 0.1 degree, got {deg:g} degree")
+            raise _invalid("err_resolution_range", "resolution must be between {low:g} and {high:g} degree, got {value:g} degree", low=0.002, high=0.1, value=deg)
         return self
 
 
@@ -105,10 +134,10 @@ class StormSettings(Strict):
     @model_validator(mode="after")
     def _one_size(self, info: pydantic.ValidationInfo):
         if (self.total is None) == (self.return_period is None):
-            raise ValueError("give exactly one of total or return_period")
+            raise _invalid("err_storm_total_or_return_period", "give exactly one of total or return_period")
         places = (info.context or {}).get("places")
         if places and self.place not in places:
-            raise ValueError(f"place: unknown settlement {self.place!r}; known: {', '.join(sorted(places))}")
+            raise _invalid("err_unknown_place_known", "unknown settlement {place!r}; known: {known}", field="place", place=self.place, known=sorted(places))
         return self
 
 
@@ -124,9 +153,9 @@ class RainfallSettings(Strict):
     @model_validator(mode="after")
     def _consistent(self):
         if self.source == "layer" and not self.layer:
-            raise ValueError("source 'layer' needs a 'layer' name")
+            raise _invalid("err_rainfall_layer_needed", "source 'layer' needs a 'layer' name")
         if self.source == "generator" and self.layer:
-            raise ValueError("'layer' is only used with source: layer")
+            raise _invalid("err_rainfall_layer_unused", "'layer' is only used with source: layer")
         return self
 
 
@@ -157,8 +186,10 @@ class FloodSettings(Strict):
     @model_validator(mode="after")
     def _one_way(self):
         given = [name for name in ("peak", "return_period", "layer") if getattr(self, name) is not None]
+        if not given:
+            raise _invalid("err_flood_one_way_none", "give exactly one of peak, return_period or layer (got none)")
         if len(given) != 1:
-            raise ValueError(f"give exactly one of peak, return_period or layer (got {', '.join(given) or 'none'})")
+            raise _invalid("err_flood_one_way", "give exactly one of peak, return_period or layer (got {given})", given=given)
         return self
 
 
@@ -197,11 +228,11 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _hazard_settings(self, info: pydantic.ValidationInfo):
         if self.hazard == "flood" and self.flood is None:
-            raise ValueError("hazard: a flood scenario needs a 'flood' section")
+            raise _invalid("err_flood_section_needed", "a flood scenario needs a 'flood' section", field="hazard")
         context = info.context or {}
         gauges = context.get("gauges")
         if self.flood is not None and gauges and self.flood.gauge not in gauges:
-            raise ValueError(f"flood.gauge: unknown gauge {self.flood.gauge!r}; known: {', '.join(gauges)}")
+            raise _invalid("err_unknown_gauge_known", "unknown gauge {gauge!r}; known: {known}", field="flood.gauge", gauge=self.flood.gauge, known=list(gauges))
         layers = context.get("layers")
         if layers is not None:
             wanted = [("rainfall.layer", self.rainfall.layer, ("rainfall",))]
@@ -211,10 +242,12 @@ class Scenario(Strict):
                 if name is None:
                     continue
                 if name not in layers:
-                    known = ", ".join(sorted(n for n, k in layers.items() if k in kinds)) or "none"
-                    raise ValueError(f"{field}: no layer {name!r} in the hazard catalog; {' or '.join(kinds)} layers: {known}")
+                    known = sorted(n for n, k in layers.items() if k in kinds)
+                    if not known:
+                        raise _invalid("err_no_such_layer_none", "no layer {name!r} in the hazard catalog; {kinds:or} layers: none", field=field, name=name, kinds=list(kinds))
+                    raise _invalid("err_no_such_layer", "no layer {name!r} in the hazard catalog; {kinds:or} layers: {known}", field=field, name=name, kinds=list(kinds), known=known)
                 if layers[name] not in kinds:
-                    raise ValueError(f"{field}: layer {name!r} is a {layers[name]} layer, expected {' or '.join(kinds)}")
+                    raise _invalid("err_layer_wrong_kind", "layer {name!r} is a {kind} layer, expected {kinds:or}", field=field, name=name, kind=layers[name], kinds=list(kinds))
         return self
 
     @property
@@ -268,7 +301,7 @@ class Warehouse(Strict):
         volume = stock_volume_m3(self.stock)
         capacity = float(self.capacity.to("m**3").magnitude)
         if volume > capacity:
-            raise ValueError(f"stock: takes {volume:,.0f} m³, more than the warehouse's capacity of {capacity:,.0f} m³")
+            raise _invalid("err_stock_over_capacity", "takes {volume:,.0f} m³, more than the warehouse's capacity of {capacity:,.0f} m³", field="stock", volume=volume, capacity=capacity)
         return self
 
 
@@ -283,7 +316,7 @@ class LeadTime(Strict):
     def _ordered(self):
         low, mode, high = (float(q.to("day").magnitude) for q in (self.min, self.mode, self.max))
         if not low <= mode <= high:
-            raise ValueError(f"lead time must satisfy min <= mode <= max, got {low:g}, {mode:g}, {high:g} days")
+            raise _invalid("err_lead_time_order", "lead time must satisfy min <= mode <= max, got {low:g}, {mode:g}, {high:g} days", low=low, mode=mode, high=high)
         return self
 
 
@@ -311,7 +344,7 @@ class Pledge(Strict):
     @model_validator(mode="after")
     def _when(self):
         if (self.date is None) == (self.after is None):
-            raise ValueError("give exactly one of date or after")
+            raise _invalid("err_pledge_date_or_after", "give exactly one of date or after")
         return self
 
 
@@ -382,19 +415,19 @@ class Trigger(Strict):
         if self.indicator == "stage":
             gauges = context.get("gauges")
             if not self.gauge:
-                raise ValueError("gauge: a stage trigger needs a gauge")
+                raise _invalid("err_trigger_needs_gauge", "a stage trigger needs a gauge", field="gauge")
             if gauges and self.gauge not in gauges:
-                raise ValueError(f"gauge: unknown gauge {self.gauge!r}; known: {', '.join(gauges)}")
+                raise _invalid("err_unknown_gauge_known", "unknown gauge {gauge!r}; known: {known}", field="gauge", gauge=self.gauge, known=list(gauges))
         if self.indicator == "rainfall":
             places = context.get("places")
             if not self.place:
-                raise ValueError("place: a rainfall trigger needs a place")
+                raise _invalid("err_trigger_needs_place", "a rainfall trigger needs a place", field="place")
             if places and self.place not in places:
-                raise ValueError(f"place: unknown settlement {self.place!r}")
+                raise _invalid("err_unknown_place", "unknown settlement {place!r}", field="place", place=self.place)
         needs = {"preposition": ("item", "quantity", "from_hub", "to_hub"), "order": ("item", "quantity", "to_hub"), "release_funds": ("amount",), "start_distribution": ()}
         missing = [f for f in needs[self.action] if getattr(self, f) is None]
         if missing:
-            raise ValueError(f"action: {self.action} needs {', '.join(missing)}")
+            raise _invalid("err_action_needs", "{action} needs {missing}", field="action", action=self.action, missing=missing)
         return self
 
 
@@ -419,13 +452,13 @@ class Plan(Strict):
         hubs = [w.hub for w in self.warehouses]
         repeated = sorted({h for h in hubs if hubs.count(h) > 1})
         if repeated:
-            raise ValueError(f"warehouses: more than one warehouse at {', '.join(repeated)}")
+            raise _invalid("err_warehouses_repeated", "more than one warehouse at {hubs}", field="warehouses", hubs=repeated)
         for trucks in self.fleet.trucks:
             if trucks.hub not in hubs:
-                raise ValueError(f"fleet: trucks at {trucks.hub}, where the plan has no warehouse")
+                raise _invalid("err_trucks_without_warehouse", "trucks at {hub}, where the plan has no warehouse", field="fleet", hub=trucks.hub)
         for source in self.procurement:
             if source.hub not in hubs:
-                raise ValueError(f"procurement: {source.name} delivers to {source.hub}, where the plan has no warehouse")
+                raise _invalid("err_source_without_warehouse", "{source} delivers to {hub}, where the plan has no warehouse", field="procurement", source=source.name, hub=source.hub)
         return self
 
 
@@ -437,12 +470,19 @@ SCHEMAS: dict[str, type[Strict]] = {"scenario": Scenario, "plan": Plan}
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file."""
+    """One thing wrong with an input file.
+
+    ``message`` is the English text (what ``python -m sim validate`` prints); ``code`` and
+    ``params`` name the same message in the catalogs, for :func:`sim.messages.message_text`
+    (an empty ``code``: English only).
+    """
 
     file: str
     line: int | None
     field: str
     message: str
+    code: str = ""
+    params: dict[str, Any] = dataclass_field(default_factory=dict, hash=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -455,6 +495,14 @@ class InputError(ValueError):
     def __init__(self, problems: list[Problem]):
         super().__init__(str(problems[0]) if problems else "invalid input")
         self.problems = problems
+
+    def __reduce__(self):  # survive pickling between processes (ensemble members)
+        return (type(self), (self.problems,))
+
+
+def _coded(file: str, line: int | None, field: str, code: str, english: str, **params: Any) -> Problem:
+    """A problem whose English message is ``english`` filled with ``params``."""
+    return Problem(file, line, field, render(english, params, "en"), code, params)
 
 
 def validation_context(layers: dict[str, str] | None = None) -> dict[str, Any]:
@@ -492,16 +540,46 @@ def read_mapping(text: str, file: str, what: str) -> CommentedMap:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         problem = (err.problem or err.context or "syntax error").strip()
-        if "duplicate key" in problem:
-            problem = f"{problem}; each key may appear once"
-        raise InputError([Problem(file, line, "yaml", problem)]) from None
+        raise InputError([_yaml_problem(file, line, problem)]) from None
     except YAMLError as err:
-        raise InputError([Problem(file, None, "yaml", str(err).splitlines()[0])]) from None
+        raise InputError([_yaml_problem(file, None, str(err).splitlines()[0])]) from None
     if data is None:
-        raise InputError([Problem(file, 1, "file", f"is empty; expected {what}")])
+        code = _EMPTY_CODES.get(what)
+        if code is None:
+            raise InputError([_coded(file, 1, "file", "err_file_empty", "is empty; expected {what}", what=what)])
+        raise InputError([_coded(file, 1, "file", code, f"is empty; expected {what}")])
     if not isinstance(data, CommentedMap):
-        raise InputError([Problem(file, 1, "file", "expected a mapping of keys to values at the top level")])
+        raise InputError([_coded(file, 1, "file", "err_file_not_mapping", "expected a mapping of keys to values at the top level")])
     return data
+
+
+_EMPTY_CODES = {
+    "a mapping with 'kind: scenario' or 'kind: plan'": "err_file_empty_scenario_or_plan",
+    "a layer card": "err_file_empty_layer_card",
+}
+"""What an empty file should have held (``read_mapping``'s ``what``) → the code of its message."""
+
+_YAML_CODES = (
+    (r"found duplicate key \"(?P<key>[^\"]*)\" with value .*", "err_yaml_duplicate_key", "{problem}; each key may appear once{key:omit}"),
+    (r".*duplicate key.*", "err_yaml_duplicate", "{problem}; each key may appear once"),
+    (r"found character '\\t' that cannot start any token", "err_yaml_tab", "{problem}"),
+    (r"found character '(?P<character>.)' that cannot start any token", "err_yaml_character", "{problem}{character:omit}"),
+    (r"expected <block end>, but found .*", "err_yaml_indentation", "{problem}"),
+    (r"mapping values are not allowed here", "err_yaml_colon", "{problem}"),
+    (r"could not find expected ':'", "err_yaml_expected_colon", "{problem}"),
+    (r"found unexpected end of stream", "err_yaml_unclosed_quote", "{problem}"),
+    (r"expected ',' or '(?P<bracket>[\]}])', but got .*", "err_yaml_unclosed_bracket", "{problem}{bracket:omit}"),
+    (r"found undefined alias '(?P<alias>.*)'", "err_yaml_undefined_alias", "{problem}{alias:omit}"),
+)
+"""The YAML parser's own (English) problems the catalogs explain, with the parts they name."""
+
+
+def _yaml_problem(file: str, line: int | None, problem: str) -> Problem:
+    for pattern, code, english in _YAML_CODES:
+        match = re.fullmatch(pattern, problem)
+        if match:
+            return _coded(file, line, "yaml", code, english, problem=problem, **match.groupdict())
+    return _coded(file, line, "yaml", "err_yaml_syntax", "{problem}", problem=problem)
 
 
 def validate_mapping(data: CommentedMap, file: str, schema: type[BaseModel], context: dict | None = None):
@@ -535,11 +613,13 @@ def parse_text(text: str, file: str, expect: str | None = None, context: dict | 
     data = read_mapping(text, file, "a mapping with 'kind: scenario' or 'kind: plan'")
     kind = data.get("kind")
     if kind not in SCHEMAS:
-        line = data.lc.data["kind"][0] + 1 if "kind" in data else 1
-        got = f"got {kind!r}" if "kind" in data else "missing"
-        raise InputError([Problem(file, line, "kind", f"must be 'scenario' or 'plan' ({got})")])
+        if "kind" not in data:
+            raise InputError([_coded(file, 1, "kind", "err_kind_missing", "must be 'scenario' or 'plan' (missing)")])
+        line = data.lc.data["kind"][0] + 1
+        raise InputError([_coded(file, line, "kind", "err_kind_unknown", "must be 'scenario' or 'plan' (got {kind!r})", kind=kind)])
     if expect and kind != expect:
-        raise InputError([Problem(file, data.lc.data["kind"][0] + 1, "kind", f"expected a {expect}, this file is a {kind}")])
+        code = "err_kind_expected_scenario" if expect == "scenario" else "err_kind_expected_plan"
+        raise InputError([_coded(file, data.lc.data["kind"][0] + 1, "kind", code, f"expected a {expect}, this file is a {kind}")])
     return validate_mapping(data, file, SCHEMAS[kind], context if context is not None else validation_context())
 
 
@@ -555,13 +635,15 @@ def load_file(path: str | Path, expect: str | None = None, context: dict | None 
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError([Problem(str(path), None, "file", "no such file")]) from None
+        raise InputError([_coded(str(path), None, "file", "err_file_missing", "no such file")]) from None
     except IsADirectoryError:
-        raise InputError([Problem(str(path), None, "file", "is a folder, not a file")]) from None
+        raise InputError([_coded(str(path), None, "file", "err_file_is_folder", "is a folder, not a file")]) from None
     except UnicodeDecodeError:
-        raise InputError([Problem(str(path), None, "file", "is not UTF-8 text")]) from None
+        raise InputError([_coded(str(path), None, "file", "err_file_not_utf8", "is not UTF-8 text")]) from None
+    except PermissionError as err:
+        raise InputError([_coded(str(path), None, "file", "err_file_permission", "{detail}", detail=err.strerror or str(err))]) from None
     except OSError as err:
-        raise InputError([Problem(str(path), None, "file", err.strerror or str(err))]) from None
+        raise InputError([_coded(str(path), None, "file", "err_file_unreadable", "{detail}", detail=err.strerror or str(err))]) from None
     return parse_text(text, str(path), expect=expect, context=context)
 
 
@@ -620,27 +702,105 @@ def _problem(file: str, root: CommentedMap, schema: type[BaseModel], error: dict
     loc = [part for part in error["loc"] if part != "[key]"]
     kind = error["type"]
     message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    # a cross-field check names its field first: "flood.gauge: unknown gauge …"
-    named = re.match(r"^([a-z_]+(?:\.[a-z_]+)*): (.*)$", message)
-    if named and kind == "value_error":
-        loc = loc + named.group(1).split(".")
-        message = named.group(2)
+    ctx = dict(error.get("ctx") or {})
+    code, params = "", {}
+    if kind.startswith("err_"):
+        # one of ours (PydanticCustomError): its code, its parameters, maybe another field
+        named = ctx.pop("field", None)
+        if named:
+            loc = loc + str(named).split(".")
+        code, params = kind, ctx
+    elif kind == "value_error":
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        # a plain ValueError may name its field first: "flood.gauge: unknown gauge …"
+        named = re.match(r"^([a-z_]+(?:\.[a-z_]+)*): (.*)$", message)
+        if named:
+            loc = loc + named.group(1).split(".")
+            message = named.group(2)
     line = _line_of(root, loc)
     field = _field_name(loc) or "file"
+    value = error.get("input")
     if kind == "extra_forbidden":
         allowed = _allowed_fields(schema, loc[:-1])
         message = "unknown field" + (f"; expected one of: {', '.join(allowed)}" if allowed else "")
+        code, params = ("err_unknown_field", {"allowed": allowed}) if allowed else ("err_unknown_field_bare", {})
     elif kind == "missing":
         message = "required field is missing"
+        code = "err_missing"
     elif kind == "literal_error":
-        message = f"{error.get('input')!r} is not allowed; expected {error['ctx']['expected']}"
+        message = f"{value!r} is not allowed; expected {ctx['expected']}"
+        code, params = "err_not_allowed", {"input": value, "expected": _literal_values(ctx["expected"])}
     elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        message = f"{message.lower()}, got {error.get('input')!r}"
+        message = f"{message.lower()}, got {value!r}"
+        bound = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}[kind]
+        code, params = PYDANTIC_CODES[kind], {bound: ctx.get(bound), "input": value}
     elif kind == "string_pattern_mismatch":
-        message = f"{error.get('input')!r} must be lower case letters, digits and dashes"
-    return Problem(file, line, field, message)
+        message = f"{value!r} must be lower case letters, digits and dashes"
+        code, params = "err_name_pattern", {"input": value}
+    elif kind in PYDANTIC_CODES:
+        code, params = _builtin_code(kind, ctx)
+    return Problem(file, line, field, message, code, params)
+
+
+PYDANTIC_CODES = {
+    "greater_than": "err_greater_than",
+    "greater_than_equal": "err_greater_than_equal",
+    "less_than": "err_less_than",
+    "less_than_equal": "err_less_than_equal",
+    "int_parsing": "err_int_parsing",
+    "int_from_float": "err_int_from_float",
+    "int_type": "err_int_type",
+    "int_parsing_size": "err_int_parsing_size",
+    "float_parsing": "err_float_parsing",
+    "float_type": "err_float_type",
+    "finite_number": "err_finite_number",
+    "bool_parsing": "err_bool_parsing",
+    "bool_type": "err_bool_type",
+    "string_type": "err_string_type",
+    "string_too_short": "err_string_too_short",
+    "too_short": "err_list_too_short",
+    "list_type": "err_list_type",
+    "model_type": "err_model_type",
+    "model_attributes_type": "err_model_type",
+    "dict_type": "err_dict_type",
+    "date_type": "err_date_type",
+    "date_parsing": "err_date_parsing",
+    "date_from_datetime_parsing": "err_date_invalid",
+    "date_from_datetime_inexact": "err_date_with_time",
+}
+"""Pydantic's error types → message codes (their English text is pydantic's, or the rewording below)."""
+
+_DATE_ERRORS = (
+    (r"month value is outside expected range of 1-12", "err_date_month"),
+    (r"day value is outside expected range", "err_date_day"),
+)
+"""What a date's own error says (pydantic's ``ctx["error"]``) → a more precise code."""
+
+
+def _builtin_code(kind: str, ctx: dict) -> tuple[str, dict]:
+    """Code and parameters of a pydantic error that keeps pydantic's English text."""
+    code = PYDANTIC_CODES[kind]
+    if kind in ("date_parsing", "date_from_datetime_parsing"):
+        detail = str(ctx.get("error", ""))
+        if kind == "date_from_datetime_parsing":
+            code = next((c for pattern, c in _DATE_ERRORS if re.fullmatch(pattern, detail)), code)
+        return code, {"error": detail}
+    if kind == "string_too_short":
+        return code, {"count": ctx.get("min_length")}
+    if kind == "too_short":
+        if ctx.get("field_type") != "List":
+            return "", {}
+        return code, {"count": ctx.get("min_length"), "actual_length": ctx.get("actual_length")}
+    if kind in ("model_type", "model_attributes_type"):
+        return code, {"class_name": ctx.get("class_name", "")}
+    return code, {}
+
+
+def _literal_values(expected: str) -> list[str]:
+    """The values of pydantic's ``'a', 'b' or 'c'`` (its literal_error's ``expected``)."""
+    values = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+    return values or [expected]
 
 
 def _line_of(root: CommentedMap, loc: list) -> int:

@@ -18,6 +18,8 @@ import re
 
 import pint
 
+from sim.messages import CodedError
+
 __all__ = ["ureg", "Quantity", "UnitError", "parse_quantity", "to_usd", "CANONICAL"]
 
 ureg = pint.UnitRegistry(force_ndarray_like=True, autoconvert_offset_to_baseunit=True)
@@ -54,8 +56,11 @@ CANONICAL = {
 """Canonical units used inside the model, by kind of quantity."""
 
 
-class UnitError(ValueError):
-    """A quantity string that cannot be read, or that has the wrong dimension."""
+class UnitError(CodedError):
+    """A quantity string that cannot be read, or that has the wrong dimension.
+
+    ``code`` and ``params`` name the message (:mod:`sim.messages`); ``str()`` is the English text.
+    """
 
 
 def parse_quantity(text: str | int | float, expected: str | None = None) -> pint.Quantity:
@@ -80,27 +85,37 @@ def parse_quantity(text: str | int | float, expected: str | None = None) -> pint
         With a one-line message naming the unit found and the unit expected.
     """
     if isinstance(text, bool):
-        raise UnitError(f"expected a quantity, got {text!r}")
+        raise UnitError("err_quantity_not_text", "expected a quantity, got {value!r}", value=text)
     if isinstance(text, (int, float)):
         quantity = Quantity(float(text), "dimensionless")
     else:
         source = str(text).strip()
         if not source:
-            raise UnitError("empty quantity")
+            raise UnitError("err_quantity_empty", "empty quantity")
         try:
             parsed = ureg.parse_expression(source)
-        except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as err:
-            raise UnitError(f"unknown unit in {source!r}: {_short(err)}") from None
+        except pint.errors.UndefinedUnitError as err:
+            names = list(getattr(err, "unit_names", ()) or ())
+            if len(names) == 1 and _short(err) == f"{names[0]!r} is not defined in the unit registry":
+                raise UnitError("err_quantity_unknown_unit", "unknown unit in {text!r}: {unit!r} is not defined in the unit registry", text=source, unit=names[0]) from None
+            raise UnitError("err_quantity_bad_unit", "unknown unit in {text!r}: {detail}", text=source, detail=_short(err)) from None
+        except pint.errors.DefinitionSyntaxError as err:
+            raise UnitError("err_quantity_bad_unit", "unknown unit in {text!r}: {detail}", text=source, detail=_short(err)) from None
         except Exception as err:  # tokenizer errors come as several exception types
-            raise UnitError(f"cannot read {source!r} as a quantity ({_short(err)})") from None
+            raise UnitError("err_quantity_unreadable", "cannot read {text!r} as a quantity ({detail})", text=source, detail=_short(err)) from None
         quantity = parsed if isinstance(parsed, pint.Quantity) else Quantity(float(parsed))
     if expected is not None:
         want = ureg.parse_units(expected)
         if quantity.dimensionality != want.dimensionality:
-            written = _NUMBER.sub("", str(text)).strip() or "no unit"
+            written = _NUMBER.sub("", str(text)).strip()
+            dims = {"text": str(text).strip(), "expected": expected, "expected_dims": _dims(want), "written_dims": _dims(quantity)}
+            if not written:
+                raise UnitError("err_quantity_no_unit", "{text!r} has the wrong unit: expected {expected} ({expected_dims}), got no unit ({written_dims})", **dims)
             raise UnitError(
-                f"{str(text).strip()!r} has the wrong unit: expected {expected} "
-                f"({_dims(want)}), got {written} ({_dims(quantity)})"
+                "err_quantity_wrong_unit",
+                "{text!r} has the wrong unit: expected {expected} ({expected_dims}), got {written} ({written_dims})",
+                written=written,
+                **dims,
             )
     return quantity
 
@@ -127,7 +142,7 @@ def to_usd(amount: pint.Quantity, xof_per_usd: float) -> pint.Quantity:
         The exchange rate used. [XOF/USD]
     """
     if xof_per_usd <= 0:
-        raise UnitError(f"exchange rate must be positive, got {xof_per_usd}")
+        raise UnitError("err_quantity_exchange_rate", "exchange rate must be positive, got {rate}", rate=xof_per_usd)
     xof = ureg.XOF
     usd = ureg.USD
     dims = amount.dimensionality
