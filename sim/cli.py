@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="write the plan report (PDF) and workbook (XLSX) of a run", description="Write DIR/report.pdf and DIR/report.xlsx from DIR/summary.json and DIR/results.nc.")
     report.add_argument("dir", type=Path, metavar="DIR")
+    report.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the report and workbook (default fr)")
     report.set_defaults(run=_report)
 
     compare = sub.add_parser("compare", help="print the plans of a run side by side", description="Print the KPIs of the plans in DIR/summary.json side by side.")
@@ -286,6 +287,6 @@ def _report(args) -> int:
     for name in ("summary.json", "results.nc"):
         if not (args.dir / name).is_file():
             raise UserError(f"{args.dir / name}: no such file; run python -m sim run ... --out {args.dir} first")
-    pdf, xlsx = write_report(args.dir)
+    pdf, xlsx = write_report(args.dir, lang=args.lang)
     print(f"wrote {pdf} and {xlsx}")
     return EXIT_OK

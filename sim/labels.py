@@ -118,3 +118,28 @@ def kpi_value(kpi: str, value: float | None, lang: str, signed: bool = False) ->
     if kind == "usd":
         return sign + usd(size, lang)
     return sign + number(size, lang)
+
+
+def kpi_number(kpi: str, value: float | None, lang: str, signed: bool = False) -> str:
+    """A KPI's value without its unit, with the digits :func:`kpi_value` gives it (``52``, ``+3,2``).
+
+    For a range after a value that carries the unit: ``52 % (47 à 68)``. Shares are written in
+    percent (in percentage points when ``signed``); negative values take a minus sign (−),
+    and ``signed`` adds ``+`` to positive ones.
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    kind = kpi_kind(kpi)
+    size = abs(value)
+    if kind == "share":
+        size, digits = 100 * size, 1 if signed else 0
+    elif kind == "days":
+        digits = 1 if size < 10 and size != int(size) else 0
+    else:
+        digits = 0
+    text = number(size, lang, digits)
+    if round(size, digits) == 0:
+        return text
+    if value < 0:
+        return "\u2212" + text
+    return "+" + text if signed else text

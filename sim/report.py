@@ -1,90 +1,248 @@
 """The contingency-plan report of a run: a PDF to read and a workbook (XLSX) to work in.
 
 Both are made from ``summary.json`` and ``results.nc`` in a run's folder and written
-atomically beside them: the scenario and its main assumptions, the caseload by cercle, the
-needs and their cost, the timeline, and — when plans were played — each plan's KPIs, stock
-gaps and the paired difference between plans.
+atomically beside them, in French by default or in English: the summary sentence of
+:func:`sim.verdict.verdict_sentence` first, the caseload, the timeline, the caseload by
+cercle, the needs and their cost, and — when plans were played — each plan's KPIs, the paired
+difference between plans, the needs left unmet and the stock distributed against demand;
+last, the main assumptions, read from the model's constants so that they cannot drift from
+the model.
+
+In the PDF numbers are written for the reader's language with Babel (``29 345 516``,
+``52 %``, ``69 265 US$``); in the workbook and the CSV files they stay numbers, under
+translated headers and sheet names.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
+import re
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
+from babel.numbers import format_decimal  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from sim.fileio import write_bytes_atomic  # noqa: E402
+from sim.i18n import DEFAULT_LANGUAGE, language_of, month_names, number, percent, t, tn  # noqa: E402
+from sim.labels import count_name, item_name, kpi_kind, kpi_name, kpi_number, kpi_unit, kpi_value, unit_name  # noqa: E402
+from sim.verdict import verdict_sentence  # noqa: E402
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 """A Unicode font shipped with matplotlib, so French text and units print offline."""
 
-ASSUMPTIONS = (
-    ("Houses stand 1 m above a median year's flood", "calibrated on the 30,638 people the 2022 floods affected (IOM)"),
-    ("A house is destroyed, its people displaced, at damage 0.55", "IDMC/ETH global displacement risk model; 0.3-0.7 across members"),
-    ("Depth-damage", "Huizinga et al. 2017 (JRC), Africa residential"),
-    ("Flooded area from the Akka stage", "OPIDIN 2014 anchors, dry period 3,840 km², maximum 36,470 km² (ONISDIN)"),
-    ("Rations", "Sphere Handbook 2018: 15 L water, 2,100 kcal, 3.5 m² per person; costs in sim/data/rations.csv"),
-    ("Displaced hosted by families", "66 % (Shelter Cluster Mali, end 2021)"),
-    ("Plan stock, lead times, truck and storage costs", "assumptions where no figure was found (see the plan file)"),
-)
+FONT_BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
+"""Its bold face, for headings and table headers."""
+
+SHEETS = ("caseload", "by_cercle", "needs", "timeline", "kpis", "stock_gaps")
+"""The report's tables in workbook order (the last two only when plans were played)."""
+
+STOCK_CHART_ITEMS = ("nfi_kit", "shelter_kit")
+"""Items whose stock distributed against demand the PDF draws."""
+
+TIMELINE_COUNTS = ("affected", "displaced", "in_need")
+"""Counts drawn on the timeline (people exposed, far more numerous, are in the workbook)."""
+
+CALIBRATION_AFFECTED_2022 = 30_638
+"""People the 2022 floods affected in the delta [person], the figure
+:data:`sim.impact.HOUSE_FREEBOARD_M` is calibrated on. References: IOM Mali Crisis Response
+Plan 2023–2024."""
+
+EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+"""Characters Excel refuses in a sheet name."""
 
 
-def build_frames(summary: dict, results: xr.Dataset) -> dict[str, pd.DataFrame]:
-    """The report's tables, one per workbook sheet."""
+# --- tables ---------------------------------------------------------------------------------
+
+
+def sheet_name(table: str, lang: str) -> str:
+    """The workbook sheet (and PDF table) name of one of :data:`SHEETS` in ``lang``."""
+    return t(f"report_sheet_{table}", lang)
+
+
+def build_frames(summary: dict, results: xr.Dataset, lang: str = DEFAULT_LANGUAGE) -> dict[str, pd.DataFrame]:
+    """The report's tables, one per workbook sheet, keyed by the sheet's name in ``lang``.
+
+    Headers, indicator and item names and units are in ``lang``; values stay numbers
+    (persons, US$, the item's unit; shares of the plans' KPIs in percent [%] and their
+    differences in percentage points).
+    """
+    lang = language_of(lang)
     frames = {
-        "caseload": pd.DataFrame(
-            [
-                ("affected persons", summary["affected_persons"]["value"]),
-                ("displaced persons, peak", summary["displaced_persons"]["peak"]["value"]),
-                ("displaced persons, total", summary["displaced_persons"]["total"]["value"]),
-                ("in need, peak", summary["in_need_persons"]["peak"]["value"]),
-                ("food-insecure, peak", summary["food_insecure_persons"]["peak"]["value"]),
-                ("destroyed houses", summary["destroyed_houses"]["value"]),
-                ("cost of the needs (US$)", summary["cost_usd"]["value"]),
-            ],
-            columns=["indicator", "median"],
-        ),
+        "caseload": _caseload(summary, lang),
         "by_cercle": pd.DataFrame(
-            [
-                {"cercle": c["cercle"], "pcode": c["pcode"], "population": c["population"], "affected": c["affected_persons"], "displaced_peak": c["displaced_peak"], "cost_usd": c["cost_usd"]}
-                for c in summary["by_cercle"]
-            ]
+            [(c["cercle"], c["pcode"], c["population"], c["affected_persons"], c["displaced_peak"], c["cost_usd"]) for c in summary["by_cercle"]],
+            columns=[t(f"report_col_{c}", lang) for c in ("cercle", "pcode", "population", "affected", "displaced_peak", "cost_needs_usd")],
         ),
         "needs": pd.DataFrame(
-            [
-                {"item": item, "unit": n["unit"], "peak_day": n["peak"]["value"], "total": n["total"]["value"], "cost_usd": n["cost_usd"]["value"]}
-                for item, n in summary["needs"].items()
-            ]
+            [(item_name(item, lang), unit_name(n["unit"], lang), n["peak"]["value"], n["total"]["value"], n["cost_usd"]["value"]) for item, n in summary["needs"].items()],
+            columns=[t(f"report_col_{c}", lang) for c in ("item", "unit", "peak_day", "total", "cost_usd")],
         ),
     }
     people = results["people"].median("member").sum("cercle")
-    frames["timeline"] = pd.DataFrame({str(c): people.sel(count=c).values for c in results["count"].values}, index=pd.DatetimeIndex(results["day"].values, name="day")).reset_index()
-    plans = summary.get("plans")
-    if plans:
-        rows = []
-        for plan, entry in plans.items():
-            for kpi, values in entry["kpis"].items():
-                rows.append({"plan": plan, "kpi": kpi, "median": values.get("value"), "p10": values.get("p10"), "p90": values.get("p90")})
-            for kpi, values in entry.items():
-                if kpi.startswith("minus_"):
-                    for name, diff in values.items():
-                        rows.append({"plan": f"{plan} {kpi.replace('_', ' ')}", "kpi": name, "median": diff.get("value"), "p10": diff.get("p10"), "p90": diff.get("p90")})
-        frames["kpis"] = pd.DataFrame(rows)
-        unmet = results["unmet"].isel(day=-1).sum("cercle").median("member")
-        demand = results["demand"].isel(day=-1).sum("cercle").median("member")
-        gaps = []
-        for plan in results["plan"].values:
-            for item in results["stock_item"].values:
-                gaps.append({"plan": str(plan), "item": str(item), "demand": float(demand.sel(plan=plan, stock_item=item)), "unmet_at_end": float(unmet.sel(plan=plan, stock_item=item))})
-        frames["stock_gaps"] = pd.DataFrame(gaps)
-    return frames
+    timeline = {t("report_col_day", lang): pd.DatetimeIndex(results["day"].values)}
+    for count in results["count"].values:
+        timeline[_count_header(str(count), lang)] = people.sel(count=count).values
+    frames["timeline"] = pd.DataFrame(timeline)
+    if summary.get("plans"):
+        frames["kpis"] = _kpi_frame(summary["plans"], lang)
+        frames["stock_gaps"] = _stock_gaps(summary, results, lang)
+    return {sheet_name(table, lang): frame for table, frame in frames.items()}
+
+
+def _caseload(summary: dict, lang: str) -> pd.DataFrame:
+    rows = (
+        ("exposed_peak", ("exposed_persons", "peak")),
+        ("affected", ("affected_persons",)),
+        ("displaced_peak", ("displaced_persons", "peak")),
+        ("displaced_total", ("displaced_persons", "total")),
+        ("in_need_peak", ("in_need_persons", "peak")),
+        ("food_insecure_peak", ("food_insecure_persons", "peak")),
+        ("destroyed_houses", ("destroyed_houses",)),
+        ("flood_peak", ("flood_peak_mopti_cm",)),
+        ("cost", ("cost_usd",)),
+    )
+    out = []
+    for key, path in rows:
+        entry = summary
+        for part in path:
+            entry = entry.get(part) if isinstance(entry, dict) else None
+        if isinstance(entry, dict) and "value" in entry:
+            out.append((t(f"report_row_{key}", lang), *(math.nan if entry.get(q) is None else entry[q] for q in ("value", "p10", "p90"))))
+    return pd.DataFrame(out, columns=[t(f"report_col_{c}", lang) for c in ("indicator", "median", "p10", "p90")])
+
+
+def _kpi_frame(plans: dict, lang: str) -> pd.DataFrame:
+    names = list(plans)
+    rows = []
+
+    def add(label: str, kpi: str, values: dict, difference: bool) -> None:
+        scale = 100.0 if kpi_kind(kpi) == "share" else 1.0
+        unit = t("report_unit_points", lang) if difference and scale == 100.0 else kpi_unit(kpi, lang)
+        rows.append((label, kpi_name(kpi, lang), unit, *(_scaled(values.get(q), scale) for q in ("value", "p10", "p90"))))
+
+    for plan in names:
+        for kpi, values in plans[plan]["kpis"].items():
+            add(plan, kpi, values, False)
+    for plan in names[1:]:
+        label = t("report_col_difference", lang, b=plan, a=names[0])
+        for kpi, values in plans[plan].get(f"minus_{names[0]}", {}).items():
+            add(label, kpi, values, True)
+    return pd.DataFrame(rows, columns=[t(f"report_col_{c}", lang) for c in ("plan", "indicator", "unit", "median", "p10", "p90")])
+
+
+def _stock_gaps(summary: dict, results: xr.Dataset, lang: str) -> pd.DataFrame:
+    unmet = results["unmet"].isel(day=-1).sum("cercle").median("member")
+    demand = results["demand"].isel(day=-1).sum("cercle").median("member")
+    rows = []
+    for plan in results["plan"].values:
+        for item in results["stock_item"].values:
+            wanted = float(demand.sel(plan=plan, stock_item=item))
+            left = float(unmet.sel(plan=plan, stock_item=item))
+            share = round(100.0 * left / wanted, 1) if wanted > 0 else math.nan
+            rows.append((str(plan), item_name(str(item), lang), unit_name(_item_unit(summary, results, str(item)), lang), wanted, left, share))
+    return pd.DataFrame(rows, columns=[t(f"report_col_{c}", lang) for c in ("plan", "item", "unit", "demand", "unmet_end", "share_unmet")])
+
+
+def _item_unit(summary: dict, results: xr.Dataset, item: str) -> str:
+    if item in summary.get("needs", {}):
+        return summary["needs"][item]["unit"]
+    if "unit" in results and item in results["item"].values:
+        return str(results["unit"].sel(item=item).values)
+    from sim.needs import ITEM_UNITS
+
+    return ITEM_UNITS.get(item, "")
+
+
+def _scaled(value, scale: float):
+    if value is None:
+        return math.nan
+    return round(float(value) * scale, 6) if scale != 1.0 else value
+
+
+def _count_header(count: str, lang: str) -> str:
+    name = count_name(count, lang)
+    return name[:1].upper() + name[1:]
+
+
+# --- the main assumptions -------------------------------------------------------------------
+
+
+def assumptions(summary: dict, lang: str, results: xr.Dataset | None = None) -> list[tuple[str, str]]:
+    """The report's main assumptions as (assumption, source or status) in ``lang``.
+
+    Every figure is read from the model: the module constants of :mod:`sim.impact` and
+    :mod:`hazards.flood`, the default ration profile, and — from ``results`` — the
+    displacement thresholds the members actually drew.
+    """
+    from hazards import flood
+    from sim import impact
+
+    lang = language_of(lang)
+    rows = [
+        (
+            t("report_asm_freeboard", lang, freeboard=_decimal(impact.HOUSE_FREEBOARD_M, lang), years=_decimal(impact.NORMAL_FLOOD_RETURN_PERIOD, lang), spread=_decimal(impact.HOUSE_FLOOR_SPREAD_M, lang)),
+            t("report_src_freeboard", lang, reported=number(CALIBRATION_AFFECTED_2022, lang)),
+        )
+    ]
+    drawn = np.array([impact.DISPLACEMENT_DAMAGE])
+    if results is not None and "displacement_damage" in results:
+        drawn = np.atleast_1d(results["displacement_damage"].values).astype(float)
+    median, low, high = (round(float(f(drawn)), 2) for f in (np.median, np.min, np.max))
+    if low == high:
+        threshold = t("report_asm_displacement_one", lang, median=_decimal(median, lang))
+    else:
+        threshold = t("report_asm_displacement", lang, median=_decimal(median, lang), low=_decimal(low, lang), high=_decimal(high, lang))
+    range_low, range_high = impact.DISPLACEMENT_DAMAGE_RANGE
+    rows.append((threshold, t("report_src_displacement", lang, default=_decimal(impact.DISPLACEMENT_DAMAGE, lang), range_low=_decimal(range_low, lang), range_high=_decimal(range_high, lang))))
+    rows.append((t("report_asm_affected", lang, damage=_decimal(impact.AFFECTED_DAMAGE, lang)), t("report_src_affected", lang)))
+    depths, ratios = impact.JRC_AFRICA_RESIDENTIAL
+    curve = t("report_list_separator", lang).join(f"{_decimal(d, lang)}\u00a0m\u00a0→\u00a0{_decimal(r, lang)}" for d, r in zip(depths, ratios) if d > 0)
+    rows.append((t("report_asm_depth_damage", lang, points=curve), t("report_src_depth_damage", lang)))
+    rows.append((t("report_asm_rebuild", lang, days=number(impact.REBUILD_DAYS, lang)), t("report_src_rebuild", lang)))
+    rows.append((t("report_asm_hosted", lang, share=percent(impact.HOSTED_SHARE, lang)), t("report_src_hosted", lang)))
+    rows.append((t("report_asm_banco", lang, share=percent(impact.BANCO_SHARE, lang)), t("report_src_banco", lang)))
+    rows.append((t("report_asm_area", lang, dry=number(flood.DRY_PERIOD_FLOOD_KM2, lang), most=number(flood.TOPOGRAPHIC_MAX_FLOOD_KM2, lang)), t("report_src_area", lang)))
+    rations = str(summary.get("rations", ""))
+    household = _decimal(summary.get("household_size", impact.ImpactSettings.household_size), lang)
+    quantities = _default_rations(rations)
+    if quantities:
+        text = t("report_asm_rations", lang, water=_decimal(quantities["water"], lang), cereal=_decimal(quantities["cereal"], lang), space=_decimal(quantities["covered_space"], lang), household=household)
+    else:
+        text = t("report_asm_rations_other", lang, rations=rations, household=household)
+    rows.append((text, t("report_src_rations", lang, rations=rations)))
+    if summary.get("plans"):
+        rows.append((t("report_asm_plans", lang), t("report_src_plans", lang)))
+    return rows
+
+
+def _default_rations(name: str) -> dict[str, float] | None:
+    """Water, cereal and covered space per person of the shipped profile, if the run used it."""
+    from sim.needs import DEFAULT_RATIONS, read_rations
+
+    if name != DEFAULT_RATIONS.name:
+        return None
+    quantities = {r.item: r.quantity for r in read_rations(DEFAULT_RATIONS)}
+    wanted = ("water", "cereal", "covered_space")
+    return {k: quantities[k] for k in wanted} if all(k in quantities for k in wanted) else None
+
+
+def _decimal(value: float, lang: str) -> str:
+    """A parameter as written in a sentence: up to three decimals, none when whole (``1,6``, ``2``)."""
+    return format_decimal(value, format="#,##0.###", locale=language_of(lang))
+
+
+# --- files ----------------------------------------------------------------------------------
 
 
 def png_bytes(fig, **savefig) -> bytes:
@@ -97,76 +255,310 @@ def png_bytes(fig, **savefig) -> bytes:
 
 
 def workbook_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
-    """The tables as an XLSX workbook."""
+    """The tables as an XLSX workbook, one sheet per table, named by its key.
+
+    Names are made acceptable to Excel (at most 31 characters, none of ``[]:*?/\\``, no two
+    alike); the header row is frozen and columns are as wide as their longest header or value.
+    """
+    from openpyxl.utils import get_column_letter
+
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in frames.items():
-            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+    taken: set[str] = set()
+    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD") as writer:
+        for name, frame in frames.items():
+            sheet = _sheet_title(name, taken)
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes = "A2"
+            for k, column in enumerate(frame.columns, start=1):
+                values = frame[column].head(200)
+                longest = max([len(str(column))] + [len(f"{v:,.1f}" if isinstance(v, float) else str(v)) for v in values])
+                ws.column_dimensions[get_column_letter(k)].width = min(60, max(8, longest + 2))
     return buffer.getvalue()
 
 
-def _timeline_png(frames: dict[str, pd.DataFrame]) -> bytes:
-    frame = frames["timeline"]
+def _sheet_title(name: str, taken: set[str]) -> str:
+    title = EXCEL_FORBIDDEN.sub("-", str(name)).strip("'") or "Sheet"
+    title = title[:31]
+    base, n = title, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def csv_bytes(frame: pd.DataFrame, lang: str, excel: bool = False) -> bytes:
+    """A table as CSV bytes.
+
+    ``excel=True`` makes a file a spreadsheet opens as it is: UTF-8 with a byte-order mark,
+    and for French ``;`` between fields and ``,`` as the decimal mark (French Excel's
+    settings). Otherwise plain UTF-8 with ``,`` between fields and ``.`` as the decimal mark.
+    """
+    if excel and language_of(lang) == "fr":
+        return frame.to_csv(index=False, sep=";", decimal=",", date_format="%Y-%m-%d").encode("utf-8-sig")
+    return frame.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig" if excel else "utf-8")
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def date_axis(ax, lang: str) -> None:
+    """Months in ``lang`` on a date axis (``juin``, ``juil.`` …), the year under the first and January."""
+    names = month_names(lang)
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+
+    def label(x, pos):
+        day = mdates.num2date(x)
+        return f"{names[day.month - 1]}\n{day.year}" if pos == 0 or day.month == 1 else names[day.month - 1]
+
+    ax.xaxis.set_major_formatter(FuncFormatter(label))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number(y, lang, 0 if float(y).is_integer() else 1)))
+
+
+def _timeline_png(frame: pd.DataFrame, lang: str) -> bytes:
+    days = frame.iloc[:, 0]
     fig, ax = plt.subplots(figsize=(8, 3.2), dpi=110)
-    for column in ("affected", "displaced", "in_need"):
-        ax.plot(frame["day"], frame[column], label=column.replace("_", " "))
-    ax.set_ylabel("persons")
+    for count in TIMELINE_COUNTS:
+        column = _count_header(count, lang)
+        if column in frame:
+            ax.plot(days, frame[column], label=column)
+    ax.set_ylabel(t("report_axis_people", lang))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.autofmt_xdate()
+    date_axis(ax, lang)
     return png_bytes(fig)
 
 
-def _stock_png(results: xr.Dataset, item: str) -> bytes:
+def _stock_png(summary: dict, results: xr.Dataset, item: str, lang: str) -> bytes:
     fig, ax = plt.subplots(figsize=(8, 3.2), dpi=110)
     days = pd.DatetimeIndex(results["day"].values)
     demand = results["demand"].sel(stock_item=item).sum("cercle").median("member")
     for plan in results["plan"].values:
-        ax.plot(days, results["distributed"].sel(stock_item=item, plan=plan).sum("cercle").median("member"), label=f"distributed, {plan}")
-    ax.plot(days, demand.isel(plan=0), color="black", ls="--", label="demand")
-    ax.set_ylabel(f"{item} (cumulative)")
+        ax.plot(days, results["distributed"].sel(stock_item=item, plan=plan).sum("cercle").median("member"), label=t("report_legend_distributed", lang, plan=str(plan)))
+    ax.plot(days, demand.isel(plan=0), color="black", ls="--", label=t("report_legend_demand", lang))
+    ax.set_ylabel(t("report_axis_cumulative", lang, unit=unit_name(_item_unit(summary, results, item), lang)))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.autofmt_xdate()
+    date_axis(ax, lang)
     return png_bytes(fig)
 
 
-def pdf_bytes(summary: dict, results: xr.Dataset, frames: dict[str, pd.DataFrame]) -> bytes:
-    """The report as a PDF."""
+# --- the PDF --------------------------------------------------------------------------------
+
+
+def pdf_bytes(summary: dict, results: xr.Dataset, frames: dict[str, pd.DataFrame], lang: str = DEFAULT_LANGUAGE) -> bytes:
+    """The report as a PDF in ``lang``; ``frames`` are :func:`build_frames` of the same ``lang``.
+
+    Every table fits the page width and wraps long cells onto more lines: no text is cut.
+    """
     from fpdf import FPDF
 
-    pdf = FPDF(format="A4")
+    lang = language_of(lang)
+
+    class Report(FPDF):
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("DejaVu", size=7)
+            self.set_text_color(110)
+            self.cell(0, 5, t("report_page", lang, page=self.page_no(), pages=self.str_alias_nb_pages), align="C")
+            self.set_text_color(0)
+
+    pdf = Report(format="A4")
+    pdf.set_margins(15, 15, 15)
     pdf.add_font("DejaVu", "", str(FONT))
-    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.set_title(t("report_title", lang, scenario=summary["scenario"]))
+    pdf.set_lang(lang)
     pdf.add_page()
-    pdf.set_font("DejaVu", size=16)
-    pdf.multi_cell(0, 9, f"Plan de contingence — {summary['scenario']}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=9)
-    pdf.multi_cell(0, 5, f"{summary['members']} member(s), seed {summary['seed']}, household size {summary['household_size']:g}, rations {summary['rations']}. Medians across members.", new_x="LMARGIN", new_y="NEXT")
-    _heading(pdf, "Caseload")
-    _table(pdf, frames["caseload"], widths=(110, 60))
-    _heading(pdf, "Timeline")
-    pdf.image(io.BytesIO(_timeline_png(frames)), w=180)
-    _heading(pdf, "By cercle")
-    _table(pdf, frames["by_cercle"], widths=(32, 22, 30, 30, 32, 30))
-    _heading(pdf, "Needs and their cost")
-    _table(pdf, frames["needs"], widths=(40, 22, 38, 42, 36))
-    if "kpis" in frames:
-        _heading(pdf, "Plans: key indicators (median, p10, p90)")
-        _table(pdf, frames["kpis"], widths=(52, 62, 24, 24, 24))
-        _heading(pdf, "Stock gaps at the end of the season")
-        _table(pdf, frames["stock_gaps"], widths=(50, 40, 45, 45))
-        for item in ("nfi_kit", "shelter_kit"):
+    pdf.set_font("DejaVu", "B", size=16)
+    pdf.multi_cell(0, 8, t("report_title", lang, scenario=summary["scenario"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    pdf.set_font("DejaVu", size=8.5)
+    pdf.set_text_color(70)
+    intro = tn("report_intro", summary["members"], lang, seed=summary["seed"], household=_decimal(summary["household_size"], lang), rations=summary["rations"])
+    pdf.multi_cell(0, 4.5, intro, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0)
+
+    _heading(pdf, t("report_h_verdict", lang), keep=20)
+    pdf.set_font("DejaVu", size=10.5)
+    pdf.set_fill_color(228, 238, 248)
+    pdf.multi_cell(0, 5.5, verdict_sentence(summary, lang), fill=True, padding=3, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_fill_color(255)
+
+    caseload = _frame(frames, "caseload", lang)
+    _heading(pdf, t("report_h_caseload", lang))
+    _table(pdf, *_formatted(caseload, lang), widths=(52, 16, 16, 16))
+    timeline = _timeline_png(_frame(frames, "timeline", lang), lang)
+    _heading(pdf, t("report_h_timeline", lang), keep=80)
+    pdf.image(io.BytesIO(timeline), w=pdf.epw)
+
+    _heading(pdf, t("report_h_by_cercle", lang), keep=60)
+    _table(pdf, *_formatted(_frame(frames, "by_cercle", lang), lang), widths=(20, 13, 17, 17, 17, 16))
+    _heading(pdf, t("report_h_needs", lang))
+    _table(pdf, *_formatted(_frame(frames, "needs", lang), lang), widths=(32, 14, 18, 20, 16))
+
+    if summary.get("plans"):
+        _heading(pdf, t("report_h_kpis", lang))
+        pdf.set_font("DejaVu", size=8)
+        note = t("report_kpis_note", lang) + (" " + t("report_kpis_paired", lang) if len(summary["plans"]) > 1 else "")
+        pdf.multi_cell(0, 4, note, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+        header, rows, align, widths = _kpi_table(summary["plans"], lang)
+        _table(pdf, header, rows, align, widths=widths)
+        gaps = _frame(frames, "stock_gaps", lang)
+        _heading(pdf, t("report_h_stock_gaps", lang))
+        _table(pdf, *_formatted(gaps, lang), widths=(16, 28, 12, 16, 16, 12))
+        for item in STOCK_CHART_ITEMS:
             if item in results["stock_item"].values:
-                _heading(pdf, f"Stock against demand: {item}")
-                pdf.image(io.BytesIO(_stock_png(results, item)), w=180)
-    _heading(pdf, "Main assumptions")
-    _table(pdf, pd.DataFrame(ASSUMPTIONS, columns=["assumption", "source or status"]), widths=(80, 100))
+                chart = _stock_png(summary, results, item, lang)
+                _heading(pdf, t("report_h_stock_chart", lang, item=item_name(item, lang)), keep=80)
+                pdf.image(io.BytesIO(chart), w=pdf.epw)
+
+    _heading(pdf, t("report_h_assumptions", lang))
+    header = [t("report_col_assumption", lang), t("report_col_source", lang)]
+    _table(pdf, header, assumptions(summary, lang, results), ("LEFT", "LEFT"), widths=(50, 50))
     return bytes(pdf.output())
 
 
-def write_report(folder: str | Path) -> tuple[Path, Path]:
-    """Write ``report.pdf`` and ``report.xlsx`` into a run's folder; returns their paths.
+def _frame(frames: dict[str, pd.DataFrame], table: str, lang: str) -> pd.DataFrame:
+    name = sheet_name(table, lang)
+    if name in frames:
+        return frames[name]
+    if table in frames:
+        return frames[table]
+    raise KeyError(f"no table {name!r} among {list(frames)}: were the frames built in another language?")
+
+
+def _formatted(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]], tuple[str, ...]]:
+    """Header, rows as text written for ``lang``, and each column's alignment."""
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    rows = [[_cell(value, lang) if is_number else str(value) for value, is_number in zip(row, numeric)] for row in frame.itertuples(index=False)]
+    return [str(c) for c in frame.columns], rows, tuple("RIGHT" if n else "LEFT" for n in numeric)
+
+
+def _cell(value, lang: str) -> str:
+    """A number in a table: grouped, whole from 100 up, one decimal below (two under 1)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    value = float(value)
+    if value.is_integer() or abs(value) >= 100:
+        return number(value, lang)
+    return number(value, lang, 1 if abs(value) >= 1 else 2)
+
+
+def _kpi_table(plans: dict, lang: str):
+    """The plans' KPIs side by side, and each later plan's paired difference with the first."""
+    names = list(plans)
+    first = plans[names[0]]["kpis"]
+    differences = [plans[n].get(f"minus_{names[0]}", {}) for n in names[1:]]
+    header = [t("report_col_indicator", lang), *names, *(t("report_col_difference", lang, b=n, a=names[0]) for n in names[1:])]
+    rows = []
+    for kpi in first:
+        entries = [plans[n]["kpis"].get(kpi, {}) for n in names]
+        if kpi.startswith(("stock_left_", "unmet_person_days_")) and not any(_nonzero(e) for e in entries + [d.get(kpi, {}) for d in differences]):
+            continue  # an item the season did not call for
+        label = kpi_name(kpi, lang)
+        if kpi_kind(kpi) == "quantity" and kpi_unit(kpi, lang):
+            label += f" ({kpi_unit(kpi, lang)})"
+        cells = [_kpi_cell(kpi, e, lang, False) for e in entries] + [_kpi_cell(kpi, d.get(kpi, {}), lang, True) for d in differences]
+        rows.append([label, *cells])
+    other = len(header) - 1
+    widths = (34, *([66 / other] * other)) if other > 1 else (50, 50)
+    return header, rows, ("LEFT", *("RIGHT",) * other), widths
+
+
+def _kpi_cell(kpi: str, values: dict, lang: str, signed: bool) -> str:
+    if not values or values.get("value") is None:
+        return "—"
+    median = kpi_value(kpi, values.get("value"), lang, signed=signed)
+    if values.get("p10") is None or values.get("p90") is None:
+        return median  # one member: no spread
+    low, high = (kpi_number(kpi, values.get(q), lang, signed=signed) for q in ("p10", "p90"))
+    return t("report_range", lang, value=median, low=low, high=high)
+
+
+def _nonzero(values: dict) -> bool:
+    return any(isinstance(values.get(q), (int, float)) and values.get(q) != 0 for q in ("value", "p10", "p90"))
+
+
+def _heading(pdf, text: str, keep: float = 25) -> None:
+    """A section heading, on a new page when fewer than ``keep`` mm would follow it."""
+    if pdf.get_y() + 10 + keep > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "B", size=12)
+    pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=8)
+
+
+def _table(pdf, header: list[str], rows: list, align: tuple[str, ...], widths) -> None:
+    """A table across the page width; long cells wrap onto more lines, headers repeat on a new page.
+
+    Columns are widened (taking from the others) to hold their longest word, so that no word
+    is split; a number too long for one line breaks before its parenthesis first.
+    """
+    from fpdf.fonts import FontFace
+
+    pdf.set_font("DejaVu", size=8)
+    header = [str(h) for h in header]
+    rows = [[str(c) for c in row] for row in rows]
+    mm = _fit_widths(pdf, header, rows, widths)
+    rows = [[_break(pdf, text, mm[k] - 2 * TABLE_PADDING_MM[1]) if align[k] == "RIGHT" else text for k, text in enumerate(row)] for row in rows]
+    pdf.set_font("DejaVu", "B", size=8)
+    header = [_break(pdf, text, mm[k] - 2 * TABLE_PADDING_MM[1]) for k, text in enumerate(header)]
+    pdf.set_font("DejaVu", size=8)
+    style = FontFace(emphasis="BOLD", fill_color=(232, 232, 232))
+    with pdf.table(col_widths=mm, width=pdf.epw, text_align=align, line_height=4, padding=TABLE_PADDING_MM, headings_style=style, repeat_headings=1) as table:
+        cells = table.row()
+        for text in header:
+            cells.cell(text)
+        for row in rows:
+            cells = table.row()
+            for text in row:
+                cells.cell(text)
+    pdf.ln(1)
+
+
+TABLE_PADDING_MM = (1.0, 1.5)
+"""Vertical and horizontal padding of a table cell [mm]."""
+
+
+def _words(text: str) -> list[str]:
+    """What a PDF line may not break: the text between spaces (no-break spaces hold)."""
+    return [w for w in re.split(r"[ \n]", text) if w]
+
+
+def _fit_widths(pdf, header: list[str], rows: list[list[str]], widths) -> list[float]:
+    """Column widths [mm] in the proportions of ``widths``, each at least its longest word."""
+    total = float(sum(widths))
+    mm = [w / total * pdf.epw for w in widths]
+    room = 2 * TABLE_PADDING_MM[1] + 0.8
+    need = []
+    for k in range(len(mm)):
+        pdf.set_font("DejaVu", "B", size=8)
+        longest = max((pdf.get_string_width(w) for w in _words(header[k])), default=0.0)
+        pdf.set_font("DejaVu", size=8)
+        longest = max([longest, *(pdf.get_string_width(w) for row in rows for w in _words(row[k]))])
+        need.append(longest + room)
+    short = sum(max(n - w, 0.0) for n, w in zip(need, mm))
+    slack = [max(w - n, 0.0) for n, w in zip(need, mm)]
+    if short > 0 and sum(slack) > 0:
+        share = min(1.0, short / sum(slack))
+        mm = [max(n, w) if n > w else w - s * share for n, w, s in zip(need, mm, slack)]
+    return mm
+
+
+def _break(pdf, text: str, width: float) -> str:
+    """``text`` with a line break before its first parenthesis when it is wider than ``width`` [mm]."""
+    if " (" in text and "\n" not in text and pdf.get_string_width(text) > width:
+        return text.replace(" (", "\n(", 1)
+    return text
+
+
+def write_report(folder: str | Path, lang: str = DEFAULT_LANGUAGE) -> tuple[Path, Path]:
+    """Write ``report.pdf`` and ``report.xlsx`` in ``lang`` into a run's folder; returns their paths.
 
     Raises
     ------
@@ -177,27 +569,8 @@ def write_report(folder: str | Path) -> tuple[Path, Path]:
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     with xr.open_dataset(folder / "results.nc") as results:
         results = results.load()
-    frames = build_frames(summary, results)
+    frames = build_frames(summary, results, lang)
     pdf_path, xlsx_path = folder / "report.pdf", folder / "report.xlsx"
     write_bytes_atomic(xlsx_path, workbook_bytes(frames))
-    write_bytes_atomic(pdf_path, pdf_bytes(summary, results, frames))
+    write_bytes_atomic(pdf_path, pdf_bytes(summary, results, frames, lang))
     return pdf_path, xlsx_path
-
-
-def _heading(pdf, text: str) -> None:
-    pdf.ln(3)
-    pdf.set_font("DejaVu", size=12)
-    pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=8)
-
-
-def _table(pdf, frame: pd.DataFrame, widths) -> None:
-    pdf.set_font("DejaVu", size=8)
-    for k, column in enumerate(frame.columns):
-        pdf.cell(widths[k], 6, str(column), border=1)
-    pdf.ln()
-    for _, row in frame.iterrows():
-        for k, value in enumerate(row):
-            text = f"{value:,.3g}" if isinstance(value, float) and abs(value) < 1000 else f"{value:,.0f}" if isinstance(value, (int, float)) and value == value else str(value)
-            pdf.cell(widths[k], 5, text[:48], border=1)
-        pdf.ln()

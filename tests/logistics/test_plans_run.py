@@ -83,9 +83,9 @@ def test_report_writes_a_pdf_and_a_workbook(run):
     pdf = (out / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
     workbook = openpyxl.load_workbook(out / "report.xlsx")
-    assert workbook.sheetnames == ["caseload", "by_cercle", "needs", "timeline", "kpis", "stock_gaps"]
-    assert workbook["by_cercle"].max_row == 18  # 17 cercles and a header
-    plans = {row[0].value for row in workbook["stock_gaps"].iter_rows(min_row=2)}
+    assert workbook.sheetnames == ["Bilan", "Par cercle", "Besoins", "Chronologie", "Indicateurs des plans", "Non couvert en fin de saison"]  # French by default
+    assert workbook["Par cercle"].max_row == 18  # 17 cercles and a header
+    plans = {row[0].value for row in workbook["Non couvert en fin de saison"].iter_rows(min_row=2)}
     assert plans == {"baseline", "early-action"}
 
 
