@@ -1,5 +1,6 @@
 """Ensembles through :func:`sim.ensemble.run_ensemble`: 1 against 2 local worker processes
-(with the peak memory of the run), and 1 against 2 workers of a local Dask cluster.
+(with the peak memory of the run), 1 against 2 workers of a local Dask cluster, and the app's
+run of two plans on a warm :class:`sim.ensemble.LocalPool` against processes started per run.
 
 flood-2022 with the baseline plan on a coarse copy of the scenario (:data:`RESOLUTION`, the
 text of the scenario with its resolution replaced) so that 200 members fit in minutes on two
@@ -15,6 +16,13 @@ member first; with 2, it starts two spawned processes, each loading the delta an
 from the disk, inside the timed run (as a user meets it). The Dask workers are warmed by one
 member each before both timed runs.
 
+:func:`app` is issue 11's case: 10 members of flood-2022 on its own grid, baseline against
+early-action, on 2 workers, from the click (the call) to the results (the members gathered,
+combined and summarised, and the files written as the app writes them), with the time to the
+first progress update; the aim is under :data:`APP_AIM_S`, the first update within
+:data:`FIRST_AIM_S`. Run it with ``python -m benchmarks.bench_ensemble app`` (``local`` and
+``dask`` name the others; all three by default).
+
 Each line also gives the cores the run used (its CPU time over its wall time, workers
 included): the machine is shared, and a speed-up below 2 with 2 workers that used about one
 core says the other core was busy elsewhere, not that the members did not spread.
@@ -27,11 +35,15 @@ import logging
 import os
 import resource
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
-from sim.ensemble import run_ensemble, run_member
+from sim.ensemble import LocalPool, run_ensemble, run_member
+from sim.results import summarize, write_outputs
+from sim.run import combine_members, scenario_delta
+from sim.scenario import parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 RESOLUTION = 0.05
@@ -42,6 +54,13 @@ DASK_ROUNDS = 2
 SAMPLE_S = 0.1
 SEED = 1
 MiB = 1024 * 1024
+APP_MEMBERS = 10
+APP_WORKERS = 2
+APP_ROUNDS = 2
+APP_AIM_S = 20.0
+"""Issue 11's aim from the click to the results of a 10-member comparison of two plans [s]."""
+FIRST_AIM_S = 2.0
+"""Issue 11's aim from the click to the first progress update [s]."""
 
 
 def coarse_scenario() -> str:
@@ -212,6 +231,56 @@ def dask(members: int = DASK_MEMBERS, rounds: int = DASK_ROUNDS) -> None:
     )
 
 
+def app(members: int = APP_MEMBERS, workers: int = APP_WORKERS, rounds: int = APP_ROUNDS) -> None:
+    """The app's comparison of baseline and early-action on flood-2022 (its own grid):
+    processes started for each run (as before issue 11) against a warm :class:`LocalPool`
+    (created, warmed in the background, then used); the best of ``rounds`` runs each,
+    alternating."""
+    text = (ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8")
+    plans = [(ROOT / "scenarios" / "plans" / f"{name}.yaml").read_text(encoding="utf-8") for name in ("baseline", "early-action")]
+    base = str(ROOT / "scenarios")
+    delta = scenario_delta(parse_text(text, "flood-2022.yaml", expect="scenario"), ROOT / "scenarios")
+    load = os.getloadavg()[0]
+
+    def click(**how) -> tuple[float, float, float]:
+        """(click to results, click to first update, of which gathering the members) [s]."""
+        progress = _Progress(f"app, {'warm pool' if 'pool' in how else 'processes per run'}")
+        start = time.perf_counter()
+        parts = run_ensemble(text, base, members, SEED, plans, progress=progress, **how)
+        gathered = time.perf_counter() - start
+        result = combine_members(parts)
+        with tempfile.TemporaryDirectory() as folder:
+            write_outputs(result, summarize(result, delta), folder)
+        return time.perf_counter() - start, progress.first, gathered
+
+    pool = LocalPool(workers)
+    try:
+        start = time.perf_counter()
+        pool.warm()
+        returned = time.perf_counter() - start
+        while not pool.ready():
+            time.sleep(0.05)
+        warmed = time.perf_counter() - start
+        runs: dict[str, list[tuple[float, float, float]]] = {"fresh": [], "pool": []}
+        for _ in range(rounds):
+            runs["fresh"].append(click(workers=workers))
+            runs["pool"].append(click(pool=pool))
+    finally:
+        pool.shutdown()
+    best = {how: min(times) for how, times in runs.items()}
+    verdict = "under" if best["pool"][0] < APP_AIM_S and best["pool"][1] < FIRST_AIM_S else "over"
+    print(
+        f"the app's run of {members} members of flood-2022 (its own grid), baseline against early-action, on {workers} workers, click to results "
+        f"(best of {rounds}): processes started per run {best['fresh'][0]:.1f} s (first update after {best['fresh'][1]:.1f} s), "
+        f"warm pool {best['pool'][0]:.1f} s (first update after {best['pool'][1]:.1f} s; members gathered in {best['pool'][2]:.1f} s), "
+        f"{best['fresh'][0] / best['pool'][0]:.1f}× faster ({verdict} issue 11's aims of {APP_AIM_S:g} s and {FIRST_AIM_S:g} s); "
+        f"the pool's warm() returned in {returned * 1000:.0f} ms and its workers were warm after {warmed:.1f} s "
+        f"(all runs, s: per run {', '.join(f'{r[0]:.1f}' for r in runs['fresh'])}; pool {', '.join(f'{r[0]:.1f}' for r in runs['pool'])}; "
+        f"load average {load:.1f} → {os.getloadavg()[0]:.1f})"
+    )
+
+
 if __name__ == "__main__":
-    local()
-    dask()
+    # python -m benchmarks.bench_ensemble [local] [dask] [app]
+    for name in sys.argv[1:] or ["local", "dask", "app"]:
+        {"local": local, "dask": dask, "app": app}[name]()

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -354,7 +356,7 @@ def _to_coarse(rain: xr.DataArray, coarse: Grid) -> xr.DataArray:
         return rain
     values = rain.transpose("time", "y", "x").values
     if values.dtype == np.float32 and values.flags.c_contiguous:
-        means = _block_means32(values, factor)
+        means = _block_means(values, factor)
         if not np.isnan(means).any():  # NaN in, NaN out: xarray leaves NaN out of the mean instead
             ny, nx = means.shape[1:]
             return xr.DataArray(means, dims=("time", "y", "x"), coords={"time": rain["time"].values, "y": coarse.y[:ny], "x": coarse.x[:nx]}, attrs=rain.attrs)
@@ -362,37 +364,54 @@ def _to_coarse(rain: xr.DataArray, coarse: Grid) -> xr.DataArray:
     return out.assign_coords(y=coarse.y[: out.sizes["y"]], x=coarse.x[: out.sizes["x"]])
 
 
-@numba.njit(cache=True)
-def _block_means32(values: np.ndarray, factor: int) -> np.ndarray:
-    """Means of ``factor`` x ``factor`` blocks of a float32 (day, y, x) array, with NumPy's
-    bits: its float32 sum over the block's rows, each row added by NumPy's pairwise
-    summation (one by one below 8 values, else 8 running sums combined pairwise, then the
-    rest), then ``float32(float64(sum) / factor**2)``. Days that are all +0 are 0."""
-    days, height, width = values.shape
-    ny, nx = height // factor, width // factor
-    out = np.zeros((days, ny, nx), np.float32)
+BLOCK_THREADS = 2
+"""Threads computing the block means of :func:`_to_coarse` (at most the CPUs); the compiled
+kernel releases the GIL and each thread writes its own days, so the bits do not depend on it."""
+
+
+def _block_means(values: np.ndarray, factor: int) -> np.ndarray:
+    """:func:`_block_means32` of every day of a float32 (day, y, x) array, every other day
+    to each of :data:`BLOCK_THREADS` threads."""
+    days = values.shape[0]
+    out = np.zeros((days, values.shape[1] // factor, values.shape[2] // factor), np.float32)
+    bits = values.view(np.uint32)
+    threads = max(1, min(BLOCK_THREADS, os.cpu_count() or 1, days))
+    parts = [np.arange(k, days, threads) for k in range(threads)]
+    if threads == 1:
+        _block_means32(values, bits, factor, parts[0], out)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(lambda part: _block_means32(values, bits, factor, part, out), parts))
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _block_means32(values: np.ndarray, bits: np.ndarray, factor: int, days: np.ndarray, out: np.ndarray) -> None:
+    """Means of ``factor`` x ``factor`` blocks of the ``days`` of a float32 (day, y, x)
+    array into ``out`` (zero on entry), with NumPy's bits: its float32 sum over the block's
+    rows, each row added by NumPy's pairwise summation (one by one below 8 values, else 8
+    running sums combined pairwise, then the rest), then ``float32(float64(sum) / factor**2)``.
+    ``bits`` is ``values`` viewed as uint32: a block whose values are all +0 (every bit 0)
+    is left at 0, the mean NumPy gives it."""
+    ny, nx = out.shape[1], out.shape[2]
     count = np.float64(factor * factor)
-    for t in range(days):
-        dry = True
-        for i in range(height):
-            for j in range(width):
-                if values[t, i, j] != 0 or np.signbit(values[t, i, j]):
-                    dry = False
-                    break
-            if not dry:
-                break
-        if dry:
-            continue
+    for t in days:
         for i in range(ny):
             for j in range(nx):
+                any_bit = np.uint32(0)
+                for k in range(factor):
+                    row = bits[t, i * factor + k]
+                    for m in range(j * factor, (j + 1) * factor):
+                        any_bit |= row[m]
+                if any_bit == 0:
+                    continue
                 total = np.float32(0.0)
                 for k in range(factor):
                     total += _pairwise_sum32(values[t, i * factor + k], j * factor, factor)
                 out[t, i, j] = np.float32(np.float64(total) / count)
-    return out
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _pairwise_sum32(row: np.ndarray, start: int, n: int) -> np.float32:
     """NumPy's pairwise sum of ``row[start:start + n]`` in float32 (its ``pairwise_sum`` for float)."""
     if n < 8:

@@ -5,18 +5,39 @@ streams (:mod:`sim.seeds`). They run in local processes by default, or on a Dask
 cluster given its scheduler address; either way the results are gathered in member order,
 so the same seed gives the same ``summary.json`` byte for byte.
 
+A one-off caller (the CLI) starts its worker processes for the run and stops them after. A
+long-lived one (the app) keeps a :class:`LocalPool` instead: its processes start once, are
+warmed in the background (imports, the delta from the disk cache, the compiled kernels, a
+member of each shipped scenario) and serve every later run — :func:`warm_pool` at page load,
+then ``run_ensemble(..., pool=shared_pool())``.
+
 No home-made cluster code: Dask's client does the scheduling.
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
+import logging
 import multiprocessing
 import os
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
 from pathlib import Path
 
 import xarray as xr
+
+ROOT = Path(__file__).resolve().parents[1]
+
+WARM_SCENARIOS = ROOT / "scenarios"
+"""Folder whose scenarios (``*.yaml``) a pool's workers run one member of while warming, each
+with the first plan of its ``plans`` folder: every delta, cache and compiled kernel a shipped
+scenario needs is then loaded before the first real run."""
+
+log = logging.getLogger(__name__)
 
 
 class SchedulerError(ValueError):
@@ -27,11 +48,212 @@ def run_member(scenario_text: str, base: str | None, seed: int, member: int, mem
     """One member from the scenario's and plans' YAML text (picklable arguments only)."""
     from hazards.catalog import layer_kinds
     from sim.run import run_members
+
+    scenario = _parsed(scenario_text, "scenario", tuple(sorted(layer_kinds().items())))
+    plans = [_parsed(text, "plan", ()) for text in plan_texts]
+    return run_members(scenario, [member], members, seed, Path(base) if base else None, plans=plans or None)
+
+
+@lru_cache(maxsize=32)
+def _parsed(text: str, kind: str, layers: tuple[tuple[str, str], ...]):
+    """A scenario or plan checked once per process for the same text and catalog: the members
+    of a run share it (the models are frozen), and a warm worker skips the YAML of later runs."""
     from sim.scenario import parse_text, validation_context
 
-    scenario = parse_text(scenario_text, "scenario.yaml", expect="scenario", context=validation_context(layers=layer_kinds()))
-    plans = [parse_text(text, "plan.yaml", expect="plan") for text in plan_texts]
-    return run_members(scenario, [member], members, seed, Path(base) if base else None, plans=plans or None)
+    context = validation_context(layers=dict(layers)) if kind == "scenario" else None
+    return parse_text(text, f"{kind}.yaml", expect=kind, context=context)
+
+
+def warm_up_runs(folder: Path = WARM_SCENARIOS) -> list[tuple]:
+    """:func:`run_member` arguments of the warm-up: member 0 of a one-member run (seed 0) of
+    each scenario in ``folder`` with the first plan of ``folder / "plans"``."""
+    plans = sorted((folder / "plans").glob("*.yaml"))
+    plan_texts = [plans[0].read_text(encoding="utf-8")] if plans else []
+    return [(path.read_text(encoding="utf-8"), str(folder), 0, 0, 1, plan_texts) for path in sorted(folder.glob("*.yaml"))]
+
+
+def _warm_worker(runs: list[tuple], warmed) -> None:
+    """Initializer of a pool's worker process: play the warm-up ``runs``, then freeze what
+    is loaded out of the garbage collector's way (it stays for the process's life), and
+    count the worker in ``warmed``. Best effort: a run that fails is logged, not raised (the
+    real run will report the problem)."""
+    try:
+        for args in runs:
+            try:
+                run_member(*args)
+            except Exception as err:  # a broken shipped scenario must not break the pool
+                log.warning("warm-up run failed: %s", err)
+        gc.collect()
+        gc.freeze()
+    finally:
+        with warmed.get_lock():
+            warmed.value += 1
+
+
+def _ping() -> int:
+    """A task that makes the pool start a worker; its process id."""
+    return os.getpid()
+
+
+class LocalPool:
+    """Worker processes kept for many ensemble runs (spawned, not forked: a forked child of
+    a process that has started numba's or BLAS's threads can crash or deadlock).
+
+    Parameters
+    ----------
+    workers : int, optional
+        Worker processes (default: the number of CPUs).
+    warm_runs : list of tuple, optional
+        :func:`run_member` arguments each worker plays when it starts (default
+        :func:`warm_up_runs`); ``[]`` only starts the processes.
+
+    Creating the pool starts nothing; :meth:`warm` starts every worker at once, in the
+    background, and returns.
+    """
+
+    def __init__(self, workers: int | None = None, warm_runs: list[tuple] | None = None) -> None:
+        self.workers = max(1, int(workers or os.cpu_count() or 1))
+        self._runs = warm_up_runs() if warm_runs is None else list(warm_runs)
+        self._context = multiprocessing.get_context("spawn")
+        self._warmed = self._context.Value("i", 0)
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+        self._started = False
+        self.closed = False
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self.closed:
+                raise RuntimeError("the ensemble pool is shut down")
+            if self._executor is None:
+                with self._warmed.get_lock():
+                    self._warmed.value = 0
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_warm_worker, initargs=(self._runs, self._warmed))
+                self._started = False
+            return self._executor
+
+    def warm(self) -> None:
+        """Start every worker now (each warms itself up in its own process); returns at once."""
+        executor = self._pool()
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        # one task per worker: with no worker idle yet, each submit starts a process
+        for _ in range(self.workers):
+            executor.submit(_ping)
+
+    def warmed(self) -> int:
+        """How many workers have finished warming up."""
+        return self._warmed.value
+
+    def ready(self) -> bool:
+        """Whether every worker is warm."""
+        return self._started and self.warmed() >= self.workers
+
+    def submit(self, fn: Callable, *args) -> Future:
+        """``fn(*args)`` on a worker."""
+        self.warm()
+        return self._pool().submit(fn, *args)
+
+    def restart(self) -> None:
+        """Replace broken worker processes by new ones (warming up again)."""
+        with self._lock:
+            old, self._executor = self._executor, None
+        if old is not None:
+            old.shutdown(wait=False, cancel_futures=True)
+        self.warm()
+
+    def run(self, arguments: Sequence[tuple], progress: Callable[[int, int], None] | None = None) -> dict[int, xr.Dataset]:
+        """:func:`run_member` of each argument tuple, by member; ``progress(done, total)``
+        after each member. Members still waiting are cancelled if the caller stops (an
+        exception, e.g. from ``progress``); if a worker dies, the pool is restarted and the
+        members not yet back run once more (they are deterministic)."""
+        results: dict[int, xr.Dataset] = {}
+        try:
+            _gather(self.submit, arguments, progress, results)
+        except BrokenProcessPool:
+            log.warning("an ensemble worker died; restarting the pool and running the %d members not yet back again", len(arguments) - len(results))
+            self.restart()
+            _gather(self.submit, [args for args in arguments if args[3] not in results], progress, results, total=len(arguments))
+        return results
+
+    def shutdown(self, wait: bool = True, terminate: bool = False) -> None:
+        """Stop the workers: members still waiting are cancelled; with ``terminate`` the
+        worker processes are ended at once, in the middle of a warm-up or a member."""
+        with self._lock:
+            self.closed = True
+            executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        # ProcessPoolExecutor has no public way to end its workers before Python 3.14
+        processes = list((getattr(executor, "_processes", None) or {}).values()) if terminate else []
+        executor.shutdown(wait=wait and not terminate, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes if wait else []:
+            process.join(timeout=10)
+
+
+_shared: LocalPool | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_pool(workers: int | None = None) -> LocalPool:
+    """This process's :class:`LocalPool`, created on the first call (``workers`` counts then
+    only) and shut down when the process exits."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or _shared.closed:
+            _shared = LocalPool(workers)
+        return _shared
+
+
+def warm_pool(workers: int | None = None) -> LocalPool:
+    """Start warming this process's shared pool in the background and return it at once:
+    call it when a page loads, so that the first run finds its workers ready."""
+    pool = shared_pool(workers)
+    pool.warm()
+    return pool
+
+
+def shutdown_pool() -> None:
+    """End the shared pool's workers, if it was started, without waiting for a warm-up or a
+    member in progress (run when the process exits)."""
+    global _shared
+    with _shared_lock:
+        pool, _shared = _shared, None
+    if pool is not None:
+        pool.shutdown(wait=True, terminate=True)
+
+
+# At exit, concurrent.futures joins its pools before atexit handlers run, and a pool joins only
+# once its workers have finished what they hold (a warm-up takes seconds): end them first, in
+# the same hook concurrent.futures uses (hooks run last registered first); atexit otherwise.
+getattr(threading, "_register_atexit", atexit.register)(shutdown_pool)
+
+
+def _gather(
+    submit: Callable[..., Future],
+    arguments: Sequence[tuple],
+    progress: Callable[[int, int], None] | None,
+    results: dict[int, xr.Dataset],
+    total: int | None = None,
+) -> dict[int, xr.Dataset]:
+    """Each member's result into ``results`` (by member) as it comes back, with
+    ``progress(members back, total)`` after each; the members not started yet are cancelled
+    if this stops early."""
+    total = len(arguments) if total is None else total
+    futures = {submit(run_member, *args): args[3] for args in arguments}
+    try:
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if progress:
+                progress(len(results), total)
+    finally:
+        for future in futures:
+            future.cancel()
+    return results
 
 
 def run_ensemble(
@@ -43,6 +265,7 @@ def run_ensemble(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    pool: LocalPool | None = None,
 ) -> list[xr.Dataset]:
     """Every member's results, in member order.
 
@@ -51,7 +274,13 @@ def run_ensemble(
     scheduler : str, optional
         ``tcp://HOST:PORT`` of a running Dask scheduler; local processes when absent.
     workers : int, optional
-        Local processes (default: the number of CPUs, at most ``members``).
+        Local processes started for this run (default: the number of CPUs, at most
+        ``members``); 1 runs the members in this process. Ignored with ``pool``.
+    progress : callable, optional
+        ``progress(done, members)`` each time a member comes back.
+    pool : LocalPool, optional
+        Warm worker processes to run the members on (e.g. :func:`shared_pool`), instead of
+        processes started for this run.
     """
     arguments = [(scenario_text, base, seed, m, members, list(plan_texts)) for m in range(members)]
     results: dict[int, xr.Dataset] = {}
@@ -70,6 +299,8 @@ def run_ensemble(
                 results[futures[future]] = future.result()
                 if progress:
                     progress(len(results), members)
+    elif pool is not None:
+        results = pool.run(arguments, progress)
     elif members == 1 or (workers or os.cpu_count() or 1) <= 1:
         for args in arguments:
             results[args[3]] = run_member(*args)
@@ -79,10 +310,6 @@ def run_ensemble(
         count = min(workers or os.cpu_count() or 1, members)
         # spawn, not fork: a forked child of a process that has started numba's or BLAS's
         # threads can crash or deadlock
-        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(run_member, *args): args[3] for args in arguments}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(len(results), members)
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")) as executor:
+            _gather(executor.submit, arguments, progress, results)
     return [results[m] for m in range(members)]

@@ -14,6 +14,7 @@ River legs are open only when the stage at Mopti is high enough (:data:`NAVIGATI
 from __future__ import annotations
 
 import heapq
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,13 +68,28 @@ def legs(delta: Delta) -> list[Leg]:
     return out
 
 
+_ROUTES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Routes already found, per delta (kept while the delta lives): the flood closes the same
+few roads in member after member, so a warm ensemble worker finds most routes here."""
+
+
 def shortest_route(delta: Delta, origin: str, destination: str, closed: set[tuple[str, str, str]] = frozenset(), modes=("road",)) -> list[Leg] | None:
     """The shortest route by distance between two places over open links of the given modes (None if none).
 
     ``closed`` holds (place, place, mode) triples, in either order of the places.
     """
+    found = _ROUTES.setdefault(delta, {})
+    key = (origin, destination, frozenset(closed), tuple(modes))
+    if key not in found:
+        found[key] = _search(delta, origin, destination, closed, modes)
+    route = found[key]
+    return None if route is None else list(route)
+
+
+def _search(delta: Delta, origin: str, destination: str, closed, modes) -> tuple[Leg, ...] | None:
+    """Dijkstra over the open links (:func:`shortest_route`)."""
     graph: dict[str, list[Leg]] = {}
-    for leg in legs(delta):
+    for leg in _legs(delta):
         if leg.mode in modes and (leg.origin, leg.destination, leg.mode) not in closed and (leg.destination, leg.origin, leg.mode) not in closed:
             graph.setdefault(leg.origin, []).append(leg)
     best = {origin: 0.0}
@@ -99,7 +115,17 @@ def shortest_route(delta: Delta, origin: str, destination: str, closed: set[tupl
         leg = previous[place]
         route.append(leg)
         place = leg.origin
-    return route[::-1]
+    return tuple(route[::-1])
+
+
+_LEGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _legs(delta: Delta) -> list[Leg]:
+    """:func:`legs` of a delta, computed once while it lives."""
+    if delta not in _LEGS:
+        _LEGS[delta] = legs(delta)
+    return _LEGS[delta]
 
 
 def cut_days(delta: Delta, link: Link | Leg, flood_depth: np.ndarray) -> np.ndarray:

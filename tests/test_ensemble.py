@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -9,10 +10,17 @@ import time
 from pathlib import Path
 
 import pytest
+import xarray as xr
+
+from sim.ensemble import LocalPool, run_ensemble, warm_up_runs
+from sim.results import summarize, write_outputs
+from sim.run import combine_members, scenario_delta
+from sim.scenario import parse_text
 from tests.conftest import sim_cli as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+PLANS = [(ROOT / "scenarios" / "plans" / name).read_text(encoding="utf-8") for name in ("baseline.yaml", "early-action.yaml")]
 
 
 def _free_port() -> int:
@@ -83,3 +91,74 @@ def test_an_unreachable_scheduler_exits_2_and_writes_nothing(scenario, tmp_path)
     assert result.returncode == 2
     assert "cannot reach the Dask scheduler" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _summary_bytes(scenario_text: str, parts, folder: Path) -> bytes:
+    """summary.json of the members as the CLI and the app write it."""
+    write_outputs(combine_members(parts), summarize(combine_members(parts), scenario_delta(parse_text(scenario_text, "s.yaml", expect="scenario"), ROOT / "scenarios")), folder)
+    return (folder / "summary.json").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def pool():
+    """Two warm workers, warmed on a member of the coarse scenario (not the shipped ones: quicker)."""
+    coarse = (ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8").replace("resolution: 0.01 degree", "resolution: 0.05 degree")
+    pool = LocalPool(2, warm_runs=[(coarse, str(ROOT / "scenarios"), 0, 0, 1, PLANS[:1])])
+    yield pool
+    pool.shutdown()
+
+
+def test_a_warm_pool_gives_the_same_summary_as_one_process_with_progress_per_member(scenario, pool, tmp_path):
+    text = scenario.read_text(encoding="utf-8")
+    started = time.monotonic()
+    pool.warm()
+    assert time.monotonic() - started < 5  # warming runs in the background
+    deadline = time.monotonic() + 180
+    while not pool.ready():
+        assert time.monotonic() < deadline, "the pool did not warm up"
+        time.sleep(0.2)
+    seen = []
+    pooled = run_ensemble(text, str(ROOT / "scenarios"), 4, 11, PLANS, pool=pool, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert [int(p["member"][0]) for p in pooled] == [0, 1, 2, 3]
+    alone = run_ensemble(text, str(ROOT / "scenarios"), 4, 11, PLANS, workers=1)
+    assert _summary_bytes(text, pooled, tmp_path / "pool") == _summary_bytes(text, alone, tmp_path / "alone")
+    # a second run on the same (now warm) workers gives the same again
+    again = run_ensemble(text, str(ROOT / "scenarios"), 4, 11, PLANS, pool=pool)
+    assert _summary_bytes(text, again, tmp_path / "again") == _summary_bytes(text, alone, tmp_path / "alone2")
+
+
+def test_a_stopped_run_frees_the_pool(scenario, pool):
+    text = scenario.read_text(encoding="utf-8")
+
+    def stop(done, total):
+        raise KeyboardInterrupt  # as the app's script is stopped when the user clicks again
+
+    with pytest.raises(KeyboardInterrupt):
+        run_ensemble(text, str(ROOT / "scenarios"), 12, 3, PLANS[:1], pool=pool, progress=stop)
+    started = time.monotonic()
+    run_ensemble(text, str(ROOT / "scenarios"), 1, 3, PLANS[:1], pool=pool)
+    assert time.monotonic() - started < 60  # the cancelled members did not all run first
+
+
+def test_warm_up_runs_every_shipped_scenario_with_a_plan():
+    runs = warm_up_runs()
+    assert len(runs) == len(list((ROOT / "scenarios").glob("*.yaml"))) >= 1
+    for scenario_text, base, seed, member, members, plans in runs:
+        assert parse_text(scenario_text, "s.yaml", expect="scenario") and len(plans) == 1
+        assert (seed, member, members) == (0, 0, 1)
+
+
+
+def test_a_pool_whose_worker_died_starts_again(scenario):
+    text = scenario.read_text(encoding="utf-8")
+    pool = LocalPool(1, warm_runs=[])
+    try:
+        os.kill(pool.submit(os.getpid).result(timeout=120), signal.SIGKILL)
+        time.sleep(0.5)
+        parts = run_ensemble(text, str(ROOT / "scenarios"), 2, 5, PLANS[:1], pool=pool)
+        alone = run_ensemble(text, str(ROOT / "scenarios"), 2, 5, PLANS[:1], workers=1)
+        for a, b in zip(parts, alone):
+            xr.testing.assert_identical(a, b)
+    finally:
+        pool.shutdown()

@@ -157,7 +157,8 @@ class PlanModel:
         self.closed_today = np.zeros(len(inputs.cercles), bool)
         self.bought_this_month: dict[tuple[str, str, int], float] = {}
         self.records = Records(self.days, self.items, inputs.cercles)
-        self._routes: dict[tuple[str, str, tuple], list | None] = {}
+        self._routes: dict[tuple, list | None] = {}
+        self._states: dict[int, tuple[frozenset, tuple[str, ...]]] = {}
         self._closed_days: dict[int, frozenset] = {}
         # pint at the edge: the plan's quantities as plain floats, once
         self.lead_days = {s.name: tuple(float(q.to("day").magnitude) for q in (s.lead_time.min, s.lead_time.mode, s.lead_time.max)) for s in plan.procurement}
@@ -322,12 +323,18 @@ class PlanModel:
 
     def route(self, origin: str, destination: str, day: int):
         """The open route between two places on ``day``: by road, else by river (None if none)."""
-        closed = self._closed(day)
-        modes = ("road", "river") if self.inputs.mopti_stage[day] >= self.min_stage and self.boats else ("road",)
-        key = (origin, destination, tuple(sorted(closed)) + modes)
+        closed, modes = self._network_state(day)
+        key = (origin, destination, closed, modes)
         if key not in self._routes:
-            self._routes[key] = shortest_route(self.delta, origin, destination, closed=set(closed), modes=modes)
+            self._routes[key] = shortest_route(self.delta, origin, destination, closed=closed, modes=modes)
         return self._routes[key]
+
+    def _network_state(self, day: int) -> tuple[frozenset, tuple[str, ...]]:
+        """The roads cut on ``day`` and the modes open (the river when boats can run), once per day."""
+        if day not in self._states:
+            modes = ("road", "river") if self.inputs.mopti_stage[day] >= self.min_stage and self.boats else ("road",)
+            self._states[day] = (self._closed(day), modes)
+        return self._states[day]
 
     def _closed(self, day: int) -> frozenset:
         """Roads the flood cuts on ``day`` (computed once per day)."""

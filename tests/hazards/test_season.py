@@ -1,12 +1,10 @@
 """hazards.season: one member's hazards from a scenario — generator or catalog layers."""
 
-import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
-from scipy import stats
 
 from hazards import season
 from hazards.season import hazard_season, mopti_peak_for_return_period, storm_total_for_return_period
