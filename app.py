@@ -2,17 +2,27 @@
 
 import streamlit as st
 
-from ui.common import ICON, language
+from ui.common import ICON, language, page_style
 from ui.i18n import t
 
-st.set_page_config(page_title="Delta du Niger", page_icon=str(ICON), layout="wide")
-lang = language()
-pages = [
-    st.Page("ui/delta_page.py", title=t("page_delta", lang), icon=":material/map:", url_path="delta", default=True),
-    st.Page("ui/hazards_page.py", title=t("page_hazards", lang), icon=":material/flood:", url_path="hazards"),
-    st.Page("ui/impact_page.py", title=t("page_impact", lang), icon=":material/groups:", url_path="impact"),
-    st.Page("ui/plan_page.py", title=t("page_plan", lang), icon=":material/local_shipping:", url_path="plan"),
-    st.Page("ui/workshop_trainer_page.py", title=t("ws_page_trainer", lang), icon=":material/school:", url_path="atelier-formateur"),
-    st.Page("ui/workshop_team_page.py", title=t("ws_page_team", lang), icon=":material/groups_3:", url_path="atelier-equipe"),
-]
-st.navigation(pages).run()
+
+def main() -> None:
+    st.set_page_config(page_title="Delta du Niger", page_icon=str(ICON), layout="wide")
+    lang = language()
+    page_style(lang)
+    pages = [
+        st.Page("ui/delta_page.py", title=t("page_delta", lang), icon=":material/map:", url_path="delta", default=True),
+        st.Page("ui/hazards_page.py", title=t("page_hazards", lang), icon=":material/flood:", url_path="hazards"),
+        st.Page("ui/impact_page.py", title=t("page_impact", lang), icon=":material/groups:", url_path="impact"),
+        st.Page("ui/plan_page.py", title=t("page_plan", lang), icon=":material/local_shipping:", url_path="plan"),
+        st.Page("ui/workshop_trainer_page.py", title=t("ws_page_trainer", lang), icon=":material/school:", url_path="atelier-formateur"),
+        st.Page("ui/workshop_team_page.py", title=t("ws_page_team", lang), icon=":material/groups_3:", url_path="atelier-equipe"),
+    ]
+    st.navigation(pages).run()
+
+
+# The ensemble's worker processes are spawned while a page runs, when Streamlit has made this
+# file the "__main__" module: multiprocessing then imports it in each worker as "__mp_main__",
+# where it must draw nothing.
+if __name__ != "__mp_main__":
+    main()

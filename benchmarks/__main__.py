@@ -13,7 +13,11 @@ Benchmarks, in the order they run (all by default; name some to run only those):
 * ``local``: 200 members on 1 and 2 local worker processes, and the run's peak memory;
 * ``member``: one member of flood-2022 with the baseline plan end to end, stage by stage;
 * ``delta``: the built-in delta generated against read from its disk cache;
-* ``hazards``: the hazard pipeline's throughput in cell-days per second.
+* ``hazards``: the hazard pipeline's throughput in cell-days per second;
+* ``app``: the plan page's 10-member comparison through the app's warm worker pool, against
+  worker processes started for each run (no browser);
+* ``browser``: the app in a real browser on ``make run``: the hazards page's first draw, a
+  move of the day slider and the 10-member comparison from click to cards (issue 11's aims).
 
 The whole run takes about 10–15 minutes on two cores.
 """
@@ -47,7 +51,7 @@ def delta_cache() -> None:
 
 
 def _benchmarks() -> dict:
-    from benchmarks import bench_ensemble, bench_hazards, bench_impact, bench_member, bench_plans, bench_spi
+    from benchmarks import bench_app, bench_ensemble, bench_hazards, bench_impact, bench_member, bench_plans, bench_spi
 
     return {
         "spi": bench_spi.main,
@@ -59,10 +63,12 @@ def _benchmarks() -> dict:
         "member": bench_member.main,
         "delta": delta_cache,
         "hazards": bench_hazards.main,
+        "app": bench_ensemble.app,
+        "browser": bench_app.main,
     }
 
 
-DEFAULT = ("spi", "impact", "events", "dask", "local", "member", "delta", "hazards")
+DEFAULT = ("spi", "impact", "events", "dask", "local", "member", "delta", "hazards", "app", "browser")
 
 
 def main(argv: list[str]) -> int:

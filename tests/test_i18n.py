@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.i18n import LANGUAGES, catalog, date_long, month_names, number, percent, points, t, tn, usd
+from sim.i18n import LANGUAGES, catalog, date_long, month_names, number, percent, points, t, usd
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from enum import StrEnum
+from pathlib import Path
 
 import streamlit as st
 
+from sim import userdata
 from sim.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, Delta, load_delta
+from sim.messages import message_text
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 
@@ -16,6 +18,7 @@ class Key(StrEnum):
     """Session-state keys, one place for all of them."""
 
     LANGUAGE = "language"
+    SCENARIO = "chosen_scenario"
     YEAR = "population_year"
     RESOLUTION = "grid_resolution"
     HAZARD_SCENARIO = "hazard_scenario"
@@ -48,6 +51,11 @@ class Key(StrEnum):
     IMPACT_SEED = "impact_seed"
     IMPACT_RESULT = "impact_result"
 
+    PLAN_A = "chosen_plan_a"
+    PLAN_B = "chosen_plan_b"
+    PLAN_RESULT = "plan_result"
+    PLAN_FLASH = "plan_flash"
+
     # --- workshop pages (issue 6) ---
     WS_TRAINER = "ws_trainer_workshop"
     WS_TEAM = "ws_team_code"
@@ -77,25 +85,104 @@ def language() -> str:
     return lang
 
 
-def scenario_folder() -> Path:
-    """Where scenarios are listed and saved: ``$SIM_SCENARIO_DIR`` or the project's ``scenarios/``."""
-    return Path(os.environ.get("SIM_SCENARIO_DIR") or Path(__file__).resolve().parents[1] / "scenarios")
+def page_style(lang: str) -> None:
+    """Styles every page shares: KPI values that fit their cards, labels that wrap, and the file
+    uploader's own English words replaced by the language's (Streamlit has no setting for them)."""
+    limit = st.get_option("server.maxUploadSize")
+    st.html(
+        "<style>"
+        '[data-testid="stMetricValue"] { font-size: 1.7rem; }'
+        '[data-testid="stMetricLabel"] p { white-space: normal; }'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }'
+        f'[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: "{t("uploader_button", lang)}"; }}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }'
+        f'[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{t("uploader_limit", lang, size=limit)}"; font-size: 0.85rem; }}'
+        "</style>"
+    )
 
 
 def scenario_files() -> list[Path]:
-    """Scenario files of the library, shipped ones included when a separate folder is set."""
-    shipped = Path(__file__).resolve().parents[1] / "scenarios"
-    found = {p.name: p for p in sorted(shipped.glob("*.yaml"))}
-    found.update({p.name: p for p in sorted(scenario_folder().glob("*.yaml"))})
-    return [found[name] for name in sorted(found)]
+    """Scenario files: the shipped ones, then the user's (``$SIM_DATA_DIR/scenarios``)."""
+    return [e.path for e in userdata.entries("scenarios")]
 
 
 def plan_files() -> list[Path]:
-    """Plan files: the shipped ones and those saved in ``$SIM_SCENARIO_DIR/plans``."""
-    shipped = Path(__file__).resolve().parents[1] / "scenarios" / "plans"
-    found = {p.name: p for p in sorted(shipped.glob("*.yaml"))}
-    found.update({p.name: p for p in sorted((scenario_folder() / "plans").glob("*.yaml"))})
-    return [found[name] for name in sorted(found)]
+    """Plan files: the shipped ones, then the user's (``$SIM_DATA_DIR/plans``)."""
+    return [e.path for e in userdata.entries("plans")]
+
+
+def file_label(path: str | Path | None, lang: str) -> str:
+    """A file's name as the lists show it, with "(livré)" / "(shipped)" for the read-only ones."""
+    if path is None:
+        return t("no_plan_b", lang)
+    return t("shipped_file", lang, name=Path(path).stem) if userdata.is_shipped(path) else Path(path).stem
+
+
+def keep_choice(widget_key: str, options: list, label) -> None:
+    """Keep a choice widget's state one of its ``options`` across a change of language.
+
+    The browser hands a select box's or radio's choice back as its printed label; when the
+    language changes, the label is the other language's, which matches no option. ``label``
+    is ``(option, lang) -> text``, the widget's ``format_func`` for a language: the state is
+    mapped back to the option whose label it is in any language, else dropped.
+    """
+    if widget_key not in st.session_state or st.session_state[widget_key] in options:
+        return
+    value = st.session_state[widget_key]
+    for option in options:
+        if any(value == label(option, other) for other in LANGUAGES):
+            st.session_state[widget_key] = option
+            return
+    del st.session_state[widget_key]
+
+
+def choice(widget, label: str, options: list, show, key: str, lang: str, **kwargs):
+    """A select box, radio or select slider (``widget``, e.g. ``st.selectbox`` or a column's)
+    whose options are shown by ``show(option, lang)``, kept valid across a language change
+    (:func:`keep_choice`)."""
+    keep_choice(key, options, show)
+    return widget(label, options, format_func=lambda option: show(option, lang), key=key, **kwargs)
+
+
+def shared_choice(shared_key: str, widget_key: str, options: list, default=None) -> int:
+    """Keep one choice (the scenario …) across pages: the widget starts on the shared value.
+
+    Streamlit forgets a widget's state when its page is not shown; the shared key is plain
+    session state, so the scenario chosen on one page is the one the next page opens with.
+    Options are strings (a file's path), which Streamlit keeps as they are through reruns.
+    Returns the ``index`` to give the widget; the widget's ``on_change`` must call
+    :func:`remember_choice`.
+    """
+    if widget_key in st.session_state and st.session_state[widget_key] not in options:
+        del st.session_state[widget_key]  # a file renamed or deleted since
+    wanted = st.session_state.get(shared_key, default)
+    if widget_key in st.session_state:
+        wanted = st.session_state[shared_key] = st.session_state[widget_key]
+    return options.index(wanted) if wanted in options else 0
+
+
+def remember_choice(shared_key: str, widget_key: str) -> None:
+    """``on_change`` of a widget whose choice is shared between pages."""
+    st.session_state[shared_key] = st.session_state[widget_key]
+
+
+def scenario_picker(container, lang: str, widget_key: str, label_key: str = "scenario") -> Path:
+    """The scenario selectbox every page shows, on the scenario chosen last on any page."""
+    files = [str(p) for p in scenario_files()]
+    keep_choice(widget_key, files, file_label)
+    index = shared_choice(Key.SCENARIO, widget_key, files)
+    chosen = container.selectbox(
+        t(label_key, lang), files, index=index, format_func=lambda p: file_label(p, lang), key=widget_key,
+        on_change=remember_choice, args=(Key.SCENARIO, widget_key),
+    )
+    st.session_state[Key.SCENARIO] = chosen
+    return Path(chosen)
+
+
+def show_error(err, lang: str) -> None:
+    """Bad input as one ``st.error`` per problem, in the reader's language (never a traceback)."""
+    for item in getattr(err, "problems", None) or [err]:
+        st.error(message_text(item, lang))
 
 
 def boundaries_path() -> str | None:

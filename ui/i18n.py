@@ -5,6 +5,6 @@ The texts themselves are in ``sim/locales/<lang>/*.yaml``.
 
 from __future__ import annotations
 
-from sim.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, date_long, date_short, month_names, number, percent, points, signed, t, tn, usd
+from sim.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, date_long, has, date_short, month_names, number, percent, points, signed, t, tn, usd
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalog", "date_long", "date_short", "month_names", "number", "percent", "points", "signed", "t", "tn", "usd"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalog", "date_long", "has", "date_short", "month_names", "number", "percent", "points", "signed", "t", "tn", "usd"]

@@ -1,4 +1,8 @@
-"""Page "Impact & besoins / Impact & needs": edit a scenario, run it, see who is displaced and what they need."""
+"""Page "Impact & besoins / Impact & needs": edit a scenario, run it, see who is displaced and what they need.
+
+The run's results live in session state (:data:`RESULT`); downloads and other reruns redraw
+them from there. Saved scenarios go to the user's data folder (:mod:`sim.userdata`).
+"""
 
 from __future__ import annotations
 
@@ -9,24 +13,22 @@ import pandas as pd
 import streamlit as st
 
 from hazards.catalog import CatalogError, layer_kinds
+from sim import userdata
+from sim.labels import item_name, unit_name
 from sim.needs import DEFAULT_RATIONS, read_rations
-from sim.report import workbook_bytes
+from sim.report import csv_bytes, workbook_bytes
 from sim.results import summarize
 from sim.run import run_scenario, scenario_delta
 from sim.scenario import InputError, dump_yaml, load_file, parse_text, save_file, validation_context
-from ui.common import Key, scenario_files, scenario_folder
-from ui.i18n import t
-from ui.maps import choropleth_png
+from ui.charts import time_chart
+from ui.common import Key, choice, scenario_picker, show_error
+from ui.cercle_map import cercle_map, details_markdown, selected_pcode
+from ui.i18n import has, number, t, usd
+from ui.library import file_items, library_panel
 
 lang = st.session_state.get(Key.LANGUAGE, "fr")
-
-
-@st.cache_resource(show_spinner=False, max_entries=3)
-def _run(text: str, base: str, members: int, seed: int):
-    scenario = parse_text(text, "scenario.yaml", expect="scenario", context=validation_context(layers=layer_kinds()))
-    result = run_scenario(scenario, members=members, seed=seed, base=Path(base))
-    delta = scenario_delta(scenario, Path(base))
-    return scenario, delta, result, summarize(result, delta)
+RESULT = Key.IMPACT_RESULT
+FLASH = "impact_flash"
 
 
 def _edited(base_data: dict, k) -> dict:
@@ -67,61 +69,91 @@ def _edited(base_data: dict, k) -> dict:
     return data
 
 
-def _fmt(value) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f")
+def _source(ration, default_profile: bool) -> str:
+    """A ration's source in the reader's language (the shipped profile's are in the catalogs)."""
+    key = f"ration_source_{ration.item}"
+    return t(key, lang) if default_profile and has(key, lang) else ration.source
 
 
-def _needs_frame(summary: dict, rations) -> pd.DataFrame:
-    names = {r.item: (r.name_fr if lang == "fr" else r.name_en) for r in rations}
-    sources = {r.item: r.source for r in rations}
-    rows = []
+def _needs_frames(summary: dict, rations, default_profile: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The needs table written for the reader, and the same with numbers (for the files)."""
+    known = {r.item: r for r in rations}
+    shown, numbers = [], []
     for item, need in summary["needs"].items():
-        rows.append(
-            {
-                t("col_item", lang): names.get(item, item),
-                t("col_unit", lang): need["unit"],
-                t("col_peak", lang): need["peak"]["value"],
-                t("col_total", lang): need["total"]["value"],
-                t("col_cost", lang): need["cost_usd"]["value"],
-                t("col_source", lang): sources.get(item, ""),
-            }
-        )
-    return pd.DataFrame(rows)
+        unit = unit_name(need["unit"], lang)
+        source = _source(known[item], default_profile) if item in known else ""
+        shown.append({t("col_item", lang): item_name(item, lang), t("col_unit", lang): unit, t("col_peak", lang): number(need["peak"]["value"], lang), t("col_total", lang): number(need["total"]["value"], lang), t("col_cost", lang): number(need["cost_usd"]["value"], lang), t("col_source", lang): source})
+        numbers.append({t("col_item", lang): item_name(item, lang), t("col_unit", lang): unit, t("col_peak", lang): need["peak"]["value"], t("col_total", lang): need["total"]["value"], t("col_cost", lang): need["cost_usd"]["value"], t("col_source", lang): source})
+    return pd.DataFrame(shown), pd.DataFrame(numbers)
 
 
-def _cercle_frame(summary: dict) -> pd.DataFrame:
-    rows = []
+def _cercle_frames(summary: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    units = {item: unit_name(need["unit"], lang) for item, need in summary["needs"].items()}
+    shown, numbers = [], []
     for row in summary["by_cercle"]:
-        rows.append(
-            {
-                t("col_cercle", lang): row["cercle"],
-                t("col_pcode", lang): row["pcode"],
-                t("col_affected", lang): row["affected_persons"],
-                t("col_displaced_peak", lang): row["displaced_peak"],
-                t("col_cost", lang): row["cost_usd"],
-                **{item: value for item, value in row["needs"].items()},
-            }
-        )
-    return pd.DataFrame(rows)
+        base = {t("col_cercle", lang): row["cercle"], t("col_pcode", lang): row["pcode"]}
+        values = {t("col_affected", lang): row["affected_persons"], t("col_displaced_peak", lang): row["displaced_peak"], t("col_cost", lang): row["cost_usd"]}
+        values.update({f"{item_name(item, lang)} ({units.get(item, '')})": value for item, value in row["needs"].items()})
+        numbers.append({**base, **values})
+        shown.append({**base, **{k: number(v, lang) for k, v in values.items()}})
+    return pd.DataFrame(shown), pd.DataFrame(numbers)
+
+
+def _map(result: dict) -> None:
+    summary, delta = result["summary"], result["delta"]
+    values = {row["pcode"]: float(row["displaced_peak"]) for row in summary["by_cercle"]}
+    tips = {
+        row["pcode"]: [
+            (t("col_affected", lang), number(row["affected_persons"], lang)),
+            (t("col_displaced_peak", lang), number(row["displaced_peak"], lang)),
+            (t("col_needs_usd", lang), number(row["cost_usd"], lang)),
+        ]
+        for row in summary["by_cercle"]
+    }
+    names = {row["pcode"]: row["cercle"] for row in summary["by_cercle"]}
+    st.subheader(t("map_displaced", lang))
+    chart = cercle_map(delta, values, tips, t("col_displaced_peak", lang), lang, scheme="orangered", height=430)
+    state = st.altair_chart(chart, on_select="rerun", selection_mode="cercle", key="impact_map", width="stretch")
+    pcode = selected_pcode(state)
+    if pcode in tips:
+        st.markdown(details_markdown(names[pcode], tips[pcode], lang))
+    else:
+        st.caption(t("map_hint", lang))
+
+
+def _forget_choices() -> None:
+    for key in (Key.SCENARIO, "impact_scenario"):
+        value = st.session_state.get(key)
+        if value is not None and not Path(value).exists():
+            del st.session_state[key]
 
 
 st.title(t("impact_title", lang))
 st.write(t("impact_intro", lang))
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(flash)
 
-files = scenario_files()
-base_path = st.selectbox(t("base_scenario", lang), files, format_func=lambda p: p.stem, key=Key.IMPACT_BASE)
+_forget_choices()
+base_path = scenario_picker(st, lang, "impact_scenario", label_key="base_scenario")
 try:
     base = load_file(base_path, expect="scenario")
 except InputError as err:
-    for problem in err.problems:
-        st.error(str(problem))
+    show_error(err, lang)
     st.stop()
 base_data = base.model_dump(mode="python", exclude_none=True)
 layers = layer_kinds()
 rain_layers = [""] + sorted(n for n, k in layers.items() if k == "rainfall")
 flood_layers = sorted(n for n, k in layers.items() if k in ("flood-depth", "flood-extent"))
-rations_files = [""] + sorted(p.name for p in scenario_folder().glob("rations*.csv"))
+user_scenarios = userdata.user_folder("scenarios")
+rations_files = [""] + sorted({p.name for folder in (base_path.parent, user_scenarios) if folder.is_dir() for p in folder.glob("rations*.csv")})
 
+with st.expander(t("my_scenarios", lang)):
+    library_panel(
+        file_items("scenarios"), lang, "scenarios_library",
+        rename=lambda old, new: userdata.rename("scenarios", old, new), delete=lambda name: userdata.delete("scenarios", name),
+        folder=user_scenarios, forget=_forget_choices,
+    )
 
 
 def k(key: str) -> str:
@@ -132,41 +164,49 @@ def k(key: str) -> str:
 # fill the form from the base scenario the first time it is chosen
 if k(Key.IMPACT_NAME) not in st.session_state:
     flood = base.flood
-    st.session_state[k(Key.IMPACT_NAME)] = f"{base.name}-variant"
+    shipped = userdata.is_shipped(base_path)
+    st.session_state[k(Key.IMPACT_NAME)] = f"{base.name}-{t('variant_suffix', lang)}" if shipped else base.name
     st.session_state[k(Key.IMPACT_TITLE)] = base.title
     st.session_state[k(Key.IMPACT_SEASON)] = base.rainfall.season or "normal"
     st.session_state[k(Key.IMPACT_RAIN_RP)] = float(base.rainfall.return_period.to("year").magnitude) if base.rainfall.return_period is not None else 0.0
     st.session_state[k(Key.IMPACT_RAIN_LAYER)] = base.rainfall.layer or ""
     st.session_state[k(Key.IMPACT_FLOOD_MODE)] = "layer" if flood and flood.layer else "return_period" if flood and flood.return_period is not None else "peak"
     st.session_state[k(Key.IMPACT_PEAK)] = float(flood.peak.to("cm").magnitude) if flood and flood.peak is not None else 600.0
-    st.session_state[k(Key.IMPACT_PEAK_DATE)] = (flood.peak_date if flood and flood.peak_date else dt.date(base.start_date.year, 10, 14))
+    st.session_state[k(Key.IMPACT_PEAK_DATE)] = flood.peak_date if flood and flood.peak_date else dt.date(base.start_date.year, 10, 14)
     st.session_state[k(Key.IMPACT_FLOOD_RP)] = float(flood.return_period.to("year").magnitude) if flood and flood.return_period is not None else 10.0
     st.session_state[k(Key.IMPACT_HOUSEHOLD)] = float(base.household_size.to("person/household").magnitude)
     st.session_state[k(Key.IMPACT_DAMAGE)] = float(base.impact.displacement_damage)
     st.session_state[k(Key.IMPACT_RATIONS)] = base.rations or ""
+for key, options in ((Key.IMPACT_RAIN_LAYER, rain_layers), (Key.IMPACT_RATIONS, rations_files)):
+    if st.session_state.get(k(key)) not in options:  # a layer or profile that is gone
+        st.session_state[k(key)] = ""
 
 with st.form("scenario_form"):
     c1, c2 = st.columns(2)
     c1.text_input(t("scenario_name", lang), key=k(Key.IMPACT_NAME))
     c2.text_input(t("scenario_title", lang), key=k(Key.IMPACT_TITLE))
     c1, c2, c3 = st.columns(3)
-    c1.selectbox(t("rain_source", lang), rain_layers, format_func=lambda n: n or t("generator", lang), key=k(Key.IMPACT_RAIN_LAYER))
-    c2.selectbox(t("season_type", lang), ["dry", "normal", "wet"], format_func=lambda s: t("season_" + s, lang), key=k(Key.IMPACT_SEASON))
+    choice(c1.selectbox, t("rain_source", lang), rain_layers, lambda n, lg: n or t("generator", lg), k(Key.IMPACT_RAIN_LAYER), lang)
+    choice(c2.selectbox, t("season_type", lang), ["dry", "normal", "wet"], lambda s, lg: t("season_" + s, lg), k(Key.IMPACT_SEASON), lang)
     c3.number_input(t("rain_return_period", lang), min_value=0.0, max_value=1000.0, step=1.0, key=k(Key.IMPACT_RAIN_RP))
     modes = ["peak", "return_period"] + (["layer"] if flood_layers else [])
+    if st.session_state.get(k(Key.IMPACT_FLOOD_MODE)) not in modes:
+        st.session_state[k(Key.IMPACT_FLOOD_MODE)] = "peak"
     c1, c2, c3 = st.columns(3)
-    c1.selectbox(t("flood_mode", lang), modes, format_func=lambda m: t({"peak": "flood_peak_mode", "return_period": "flood_rp_mode", "layer": "flood_layer_mode"}[m], lang), key=k(Key.IMPACT_FLOOD_MODE))
+    choice(c1.selectbox, t("flood_mode", lang), modes, lambda m, lg: t({"peak": "flood_peak_mode", "return_period": "flood_rp_mode", "layer": "flood_layer_mode"}[m], lg), k(Key.IMPACT_FLOOD_MODE), lang)
     c2.number_input(t("mopti_peak", lang), min_value=100.0, max_value=900.0, step=1.0, key=k(Key.IMPACT_PEAK))
-    c3.date_input(t("peak_date", lang), key=k(Key.IMPACT_PEAK_DATE))
+    c3.date_input(t("peak_date", lang), key=k(Key.IMPACT_PEAK_DATE), format="DD/MM/YYYY")
     c2.number_input(t("flood_return_period", lang), min_value=1.1, max_value=1000.0, step=1.0, key=k(Key.IMPACT_FLOOD_RP))
     if flood_layers:
+        if st.session_state.get(k(Key.IMPACT_FLOOD_LAYER)) not in flood_layers:
+            st.session_state[k(Key.IMPACT_FLOOD_LAYER)] = flood_layers[0]
         c3.selectbox(t("flood_layer", lang), flood_layers, key=k(Key.IMPACT_FLOOD_LAYER))
     else:
-        st.session_state.setdefault(k(Key.IMPACT_FLOOD_LAYER), None)
+        st.session_state[k(Key.IMPACT_FLOOD_LAYER)] = None
     c1, c2, c3 = st.columns(3)
     c1.number_input(t("household_size", lang), min_value=1.0, max_value=20.0, step=0.1, key=k(Key.IMPACT_HOUSEHOLD))
     c2.slider(t("damage_threshold", lang), min_value=0.3, max_value=0.7, step=0.05, key=k(Key.IMPACT_DAMAGE))
-    c3.selectbox(t("ration_profile", lang), rations_files, format_func=lambda n: n or t("default_rations", lang), key=k(Key.IMPACT_RATIONS))
+    choice(c3.selectbox, t("ration_profile", lang), rations_files, lambda n, lg: n or t("default_rations", lg), k(Key.IMPACT_RATIONS), lang)
     c1, c2 = st.columns(2)
     members = c1.number_input(t("members", lang), min_value=1, max_value=20, value=1, step=1, key=k(Key.IMPACT_MEMBERS))
     seed = c2.number_input(t("seed", lang), min_value=0, max_value=2**31 - 1, value=0, step=1, key=k(Key.IMPACT_SEED))
@@ -176,67 +216,81 @@ with st.form("scenario_form"):
 
 if run_clicked or save_clicked:
     text = dump_yaml(_edited(base_data, k))
+    name = st.session_state[k(Key.IMPACT_NAME)].strip() or "scenario"
+    rations_folder = user_scenarios if st.session_state[k(Key.IMPACT_RATIONS)] and (user_scenarios / st.session_state[k(Key.IMPACT_RATIONS)]).is_file() else base_path.parent
     try:
-        scenario = parse_text(text, f"{st.session_state[k(Key.IMPACT_NAME)]}.yaml", expect="scenario", context=validation_context(layers=layers))
+        scenario = parse_text(text, f"{name}.yaml", expect="scenario", context=validation_context(layers=layers))
     except InputError as err:
-        for problem in err.problems:
-            st.error(str(problem))
+        show_error(err, lang)
         st.stop()
     if save_clicked:
-        target = scenario_folder() / f"{scenario.name}.yaml"
         try:
+            target = userdata.target("scenarios", scenario.name)
             save_file(scenario, target)
-        except (OSError, ValueError, InputError) as err:
-            st.error(str(err))
+        except (InputError, ValueError, OSError) as err:
+            show_error(err, lang)
         else:
-            st.success(t("scenario_saved", lang, path=target))
+            st.session_state[Key.SCENARIO] = str(target)
+            st.session_state.pop("impact_scenario", None)
+            st.session_state[FLASH] = t("scenario_saved", lang, name=scenario.name, path=target)
+            st.rerun()
     if run_clicked:
-        st.session_state[Key.IMPACT_RESULT] = (text, str(base_path.parent), int(members), int(seed))
+        request = (text, str(rations_folder), int(members), int(seed))
+        previous = st.session_state.get(RESULT)
+        if not previous or previous["request"] != request:
+            try:
+                with st.spinner(t("running", lang)):
+                    result = run_scenario(scenario, members=int(members), seed=int(seed), base=rations_folder)
+                    delta = scenario_delta(scenario, rations_folder)
+                    st.session_state[RESULT] = {"request": request, "scenario": scenario, "delta": delta, "result": result, "summary": summarize(result, delta), "folder": rations_folder}
+            except (InputError, CatalogError, ValueError, OSError) as err:
+                show_error(err, lang)
+                st.stop()
 
-request = st.session_state.get(Key.IMPACT_RESULT)
-if not request:
+run = st.session_state.get(RESULT)
+if not run:
     st.info(t("no_run", lang))
     st.stop()
-try:
-    with st.spinner(t("running", lang)):
-        scenario, delta, result, summary = _run(*request)
-except (InputError, CatalogError, ValueError, OSError) as err:
-    problems = getattr(err, "problems", None) or [err]
-    for problem in problems:
-        st.error(str(problem))
-    st.stop()
-
+scenario, result, summary = run["scenario"], run["result"], run["summary"]
+st.header(t("results_title", lang, scenario=scenario.title))
+members_run = summary["members"]
+spread = lambda d: t("spread", lang, p10=number(d["p10"], lang), p90=number(d["p90"], lang), members=members_run) if "p10" in d else t("card_one_member", lang)  # noqa: E731
 m1, m2, m3, m4 = st.columns(4)
-spread = lambda d: t("spread", lang, p10=_fmt(d["p10"]), p90=_fmt(d["p90"])) if "p10" in d else None  # noqa: E731
-m1.metric(t("metric_affected", lang), _fmt(summary["affected_persons"]["value"]), help=spread(summary["affected_persons"]))
-m2.metric(t("metric_displaced_peak", lang), _fmt(summary["displaced_persons"]["peak"]["value"]), help=spread(summary["displaced_persons"]["peak"]))
-m3.metric(t("metric_in_need", lang), _fmt(summary["in_need_persons"]["peak"]["value"]), help=spread(summary["in_need_persons"]["peak"]))
-m4.metric(t("metric_cost", lang), f"US$ {_fmt(summary['cost_usd']['value'])}", help=spread(summary["cost_usd"]))
+for column, label, entry, text in (
+    (m1, "metric_affected", summary["affected_persons"], number(summary["affected_persons"]["value"], lang)),
+    (m2, "metric_displaced_peak", summary["displaced_persons"]["peak"], number(summary["displaced_persons"]["peak"]["value"], lang)),
+    (m3, "metric_in_need", summary["in_need_persons"]["peak"], number(summary["in_need_persons"]["peak"]["value"], lang)),
+    (m4, "metric_cost", summary["cost_usd"], usd(summary["cost_usd"]["value"], lang)),
+):
+    with column.container(border=True):
+        st.metric(t(label, lang), text)
+        st.caption(spread(entry))
 
 left, right = st.columns([2, 3])
-displaced_peak = {row["pcode"]: row["displaced_peak"] for row in summary["by_cercle"]}
-left.image(choropleth_png(delta, displaced_peak, lang, t("map_displaced", lang)), width="stretch")
+with left:
+    _map(run)
 people = result["people"].median("member").sum("cercle")
-timeline = pd.DataFrame(
-    {t("count_" + c, lang): people.sel(count=c).values for c in ("affected", "displaced", "in_need")},
-    index=pd.DatetimeIndex(result["day"].values),
-)
-right.subheader(t("timeline", lang))
-right.line_chart(timeline)
+timeline = pd.DataFrame({t("count_" + c, lang): people.sel(count=c).values for c in ("affected", "displaced", "in_need")}, index=pd.DatetimeIndex(result["day"].values))
+with right:
+    st.subheader(t("timeline", lang))
+    st.altair_chart(time_chart(timeline, lang, t("axis_people", lang), t("series", lang), height=430), width="stretch")
 
-rations = read_rations(DEFAULT_RATIONS if not scenario.rations else (base_path.parent / scenario.rations))
-needs_frame = _needs_frame(summary, rations)
-cercle_frame = _cercle_frame(summary)
+default_profile = not scenario.rations
+rations = read_rations(DEFAULT_RATIONS if default_profile else (Path(run["folder"]) / scenario.rations))
+needs_shown, needs_numbers = _needs_frames(summary, rations, default_profile)
+cercles_shown, cercles_numbers = _cercle_frames(summary)
 st.subheader(t("needs_table", lang))
-st.dataframe(needs_frame, hide_index=True, width="stretch")
+st.dataframe(needs_shown, hide_index=True, width="stretch")
 st.subheader(t("by_cercle_table", lang))
-st.dataframe(cercle_frame, hide_index=True, width="stretch")
-d1, d2, d3 = st.columns(3)
-d1.download_button(t("download_csv", lang) + " — " + t("needs_table", lang), needs_frame.to_csv(index=False).encode("utf-8"), file_name=f"{scenario.name}-needs.csv", mime="text/csv")
-d2.download_button(t("download_csv", lang) + " — " + t("by_cercle_table", lang), cercle_frame.to_csv(index=False).encode("utf-8"), file_name=f"{scenario.name}-by-cercle.csv", mime="text/csv")
-d3.download_button(
+st.dataframe(cercles_shown, hide_index=True, width="stretch")
+st.subheader(t("downloads", lang))
+d1, d2, d3, d4, d5 = st.columns(5)
+d1.download_button(t("download_needs_csv", lang), csv_bytes(needs_numbers, lang), file_name=f"{scenario.name}-{t('needs_file', lang)}.csv", mime="text/csv", key="impact_needs_csv", on_click="ignore")
+d2.download_button(t("download_needs_excel", lang), csv_bytes(needs_numbers, lang, excel=True), file_name=f"{scenario.name}-{t('needs_file', lang)}-excel.csv", mime="text/csv", key="impact_needs_excel", on_click="ignore")
+d3.download_button(t("download_cercles_csv", lang), csv_bytes(cercles_numbers, lang), file_name=f"{scenario.name}-{t('cercles_file', lang)}.csv", mime="text/csv", key="impact_cercles_csv", on_click="ignore")
+d4.download_button(t("download_cercles_excel", lang), csv_bytes(cercles_numbers, lang, excel=True), file_name=f"{scenario.name}-{t('cercles_file', lang)}-excel.csv", mime="text/csv", key="impact_cercles_excel", on_click="ignore")
+d5.download_button(
     t("download_xlsx", lang),
-    workbook_bytes({t("needs_table", lang): needs_frame, t("by_cercle_table", lang): cercle_frame, "timeline": timeline.reset_index(names="day")}),
-    file_name=f"{scenario.name}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    workbook_bytes({t("needs_table", lang): needs_numbers, t("by_cercle_table", lang): cercles_numbers, t("timeline", lang): timeline.reset_index(names=t("col_day", lang))}),
+    file_name=f"{scenario.name}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="impact_xlsx", on_click="ignore",
 )

@@ -58,7 +58,7 @@ def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
                 "lead_max_day": _number(s.lead_time.max, "day"),
                 "price_factor": s.price_factor,
                 "minimum_order_usd": _number(s.minimum_order, "USD"),
-                "items": ", ".join(s.items) if s.items else "",
+                "items": list(s.items) if s.items else [],
             }
         )
     for p in plan.funding.pledges:
@@ -109,6 +109,8 @@ def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
 def _blank(value: Any) -> bool:
     if value is None:
         return True
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return len(value) == 0
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and not value.strip()
@@ -178,7 +180,11 @@ def plan_data(base: Plan, tables: dict[str, pd.DataFrame], settings: dict[str, A
         if lead:
             source["lead_time"] = lead
         if "items" in record:
-            source["items"] = [part for part in re.split(r"[,;\s]+", str(record["items"])) if part]
+            items = record["items"]
+            listed = [str(i) for i in items] if isinstance(items, (list, tuple)) or hasattr(items, "tolist") else re.split(r"[,;\s]+", str(items))
+            listed = [part.strip() for part in listed if str(part).strip()]
+            if listed:
+                source["items"] = listed
         if source.get("name") in capacities:
             source["capacity_per_month"] = capacities[source["name"]]
         sources.append(source)
@@ -219,6 +225,22 @@ def plan_data(base: Plan, tables: dict[str, pd.DataFrame], settings: dict[str, A
     data["allocation"] = settings["allocation"]
     data["equity_floor"] = _plain(settings["equity_floor"])
     return data
+
+
+FIELD_COLUMNS: dict[str, dict[str, str]] = {
+    "warehouses": {"capacity": "capacity_m3", "storage_cost": "storage_usd_per_m3_month", **{f"stock.{item}": item for item in ITEM_UNITS}, "stock": "capacity_m3"},
+    "procurement": {"lead_time.min": "lead_min_day", "lead_time.mode": "lead_mode_day", "lead_time.max": "lead_max_day", "lead_time": "lead_mode_day", "minimum_order": "minimum_order_usd"},
+    "pledges": {"amount": "amount_usd", "after": "after_day"},
+    "trucks": {"payload": "payload_t", "volume": "volume_m3", "speed": "speed_km_h", "cost_per_tonne_km": "cost_usd_per_t_km"},
+    "boats": {"payload": "payload_t", "volume": "volume_m3", "speed": "speed_km_day", "min_stage": "min_stage_cm", "cost_per_tonne_km": "cost_usd_per_t_km"},
+    "triggers": {"lead": "lead_day", "amount": "amount_usd"},
+}
+"""Plan field (as a problem names it) → the table's column that shows it; others are named alike."""
+
+
+def column_of(table: str, field: str) -> str:
+    """The column of ``table`` that shows the plan field ``field`` (``lead_time.min`` → ``lead_min_day``)."""
+    return FIELD_COLUMNS.get(table, {}).get(field, field.split(".")[-1] if field.split(".")[-1] in COLUMNS[table] else field)
 
 
 _SECTION = {

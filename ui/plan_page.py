@@ -1,236 +1,315 @@
-"""Page "Plan & simulation": edit and save a plan, play it (and another) against a season's ensemble."""
+"""Page "Plan & simulation": choose, edit and save a plan, play it (and another) on a season's ensemble.
+
+Everything the page computes lives in session state, never in a cached function that draws:
+the run's results (:data:`ui.common.Key.PLAN_RESULT`), the tables being edited (drafts that
+survive a visit to another page), the chosen scenario and plans. Saved plans go to the user's
+data folder (:mod:`sim.userdata`); the shipped ones are read-only.
+"""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from sim.ensemble import run_ensemble
-from sim.results import summarize, write_outputs
-from sim.run import combine_members, scenario_delta
-from sim import facts
-from sim.scenario import InputError, dump_yaml, load_file, parse_text, save_file, validation_context
-from ui.common import Key, plan_files, scenario_files, scenario_folder
+from sim import facts, userdata
+from sim.ensemble import warm_pool
+from sim.labels import item_name, unit_name
+from sim.messages import problem_message
+from sim.scenario import InputError, Plan, dump_text, dump_yaml, load_file, parse_text, save_file, validation_context
+from ui.common import Key, choice, file_label, keep_choice, plan_files, remember_choice, scenario_picker, shared_choice, show_error
 from ui.i18n import t
-from ui.plan_editor import COLUMNS, ITEM_UNITS, TABLES, plan_data, plan_tables, where
+from ui.library import file_items, library_panel
+from ui.plan_editor import COLUMNS, ITEM_UNITS, column_of, plan_data, plan_tables, where
+from ui.plan_results import run_plans, show_results
 
 lang = st.session_state.get(Key.LANGUAGE, "fr")
 TABLE_TITLES = {"warehouses": "stock_table", "procurement": "tab_procurement", "pledges": "tab_funding", "trucks": "trucks", "boats": "boats", "triggers": "tab_triggers"}
 HUBS = [row["name"] for row in facts.read_table("hubs")]
 GAUGES = sorted({row["name"] for row in facts.read_table("gauges")})
 PLACES = sorted(row["name"] for row in facts.read_table("settlements"))
-ITEMS = list(ITEM_UNITS)
-SHIPPED_PLANS = Path(__file__).resolve().parents[1] / "scenarios" / "plans"
+SETTINGS = ("name", "title", "funds", "teams", "households", "allocation", "floor")
+ALLOCATIONS = ("proportional", "worst_first", "equity_floor")
+
+
+def _column_label(table: str, column: str) -> str:
+    if column in ITEM_UNITS:
+        return f"{item_name(column, lang)} ({unit_name(ITEM_UNITS[column], lang)})"
+    return t(f"pcol_{column}", lang)
 
 
 def _column_config(table: str) -> dict:
-    """Labels in the page's language; choices where a cell must be one of a list."""
+    """Labels and choices in the page's language; the cells keep the file's values."""
     choices = {
-        "hub": HUBS,
-        "from_hub": HUBS,
-        "to_hub": HUBS,
-        "kind": ["local", "regional", "international"],
-        "indicator": ["stage", "spi", "rainfall"],
-        "action": ["preposition", "order", "release_funds", "start_distribution"],
-        "gauge": GAUGES,
-        "place": PLACES,
-        "item": ITEMS,
+        "hub": (HUBS, str),
+        "from_hub": (HUBS, str),
+        "to_hub": (HUBS, str),
+        "kind": (["local", "regional", "international"], lambda k: t(f"source_kind_{k}", lang)),
+        "indicator": (["stage", "spi", "rainfall"], lambda k: t(f"indicator_{k}", lang)),
+        "action": (["preposition", "order", "release_funds", "start_distribution"], lambda k: t(f"action_{k}", lang)),
+        "gauge": (GAUGES, str),
+        "place": (PLACES, str),
+        "item": (list(ITEM_UNITS), lambda i: item_name(i, lang)),
     }
     config = {}
     for column in COLUMNS[table]:
+        label = _column_label(table, column)
         if column in ITEM_UNITS:
-            config[column] = st.column_config.NumberColumn(f"{column} ({ITEM_UNITS[column]})", min_value=0.0)
+            config[column] = st.column_config.NumberColumn(label, min_value=0.0)
+        elif column == "items":
+            config[column] = st.column_config.MultiselectColumn(label, options=list(ITEM_UNITS), format_func=lambda i: item_name(i, lang))
         elif column in choices:
-            config[column] = st.column_config.SelectboxColumn(t(f"pcol_{column}", lang), options=choices[column])
-        elif column in {"name", "items", "date"}:
-            config[column] = st.column_config.TextColumn(t(f"pcol_{column}", lang))
+            options, shown = choices[column]
+            config[column] = st.column_config.SelectboxColumn(label, options=options, format_func=shown)
+        elif column in {"name", "date"}:
+            config[column] = st.column_config.TextColumn(label)
         else:
-            config[column] = st.column_config.NumberColumn(t(f"pcol_{column}", lang))
+            config[column] = st.column_config.NumberColumn(label)
     return config
 
 
-def _editor(table: str, frame: pd.DataFrame, plan_key: str) -> None:
-    st.session_state[f"plan_table:{table}"] = st.data_editor(
-        frame, key=f"plan_{table}:{plan_key}", num_rows="dynamic", hide_index=True, width="stretch", column_config=_column_config(table)
-    )
+def _draft(stem: str, part: str) -> str:
+    return f"plan_draft:{stem}:{part}"
 
 
-def _target(name: str) -> Path:
-    """Where a plan called ``name`` is saved; the shipped plans are never overwritten."""
-    target = scenario_folder() / "plans" / f"{name}.yaml"
-    if target.resolve() == (SHIPPED_PLANS / f"{name}.yaml").resolve():
-        raise ValueError(t("shipped_plan", lang, name=name))
-    return target
+def _editor(table: str, frame: pd.DataFrame, stem: str) -> pd.DataFrame:
+    """A table of plan A; its edits are kept as a draft that outlives a visit to another page.
+
+    The editor is given the same data for as long as it lives (its edits are stored as
+    changes to that data); when it is drawn anew, it starts from the draft.
+    """
+    widget, start = f"plan_{table}:{stem}", f"plan_editor_start:{stem}:{table}"
+    if widget not in st.session_state or start not in st.session_state:
+        st.session_state[start] = st.session_state.get(_draft(stem, table), frame)
+    edited = st.data_editor(st.session_state[start], key=widget, num_rows="dynamic", hide_index=True, width="stretch", column_config=_column_config(table))
+    st.session_state[_draft(stem, table)] = edited
+    return edited
 
 
-def _show(problem) -> None:
+def _setting(stem: str, part: str, default):
+    """A single setting of plan A: its draft if there is one, else the plan's value."""
+    return st.session_state.get(_draft(stem, part), default)
+
+
+def _keep(stem: str, part: str) -> None:
+    """``on_change`` of a setting: keep it as the draft (a choice only once it is valid)."""
+    value = st.session_state[f"plan_{part}:{stem}"]
+    if part != "allocation" or value in ALLOCATIONS:
+        st.session_state[_draft(stem, part)] = value
+
+
+def _allocation_label(allocation: str, lang: str) -> str:
+    return t(f"allocation_{allocation}", lang)
+
+
+def _forget_drafts(stem: str) -> None:
+    for key in [k for k in st.session_state if isinstance(k, str) and (k.startswith(f"plan_draft:{stem}:") or k.startswith(f"plan_editor_start:{stem}:") or k.endswith(f":{stem}") and k.startswith("plan_"))]:
+        del st.session_state[key]
+
+
+def _forget_choices() -> None:
+    """After a rename or a delete: plan A and B go back to the first plan if theirs is gone."""
+    for key in (Key.PLAN_A, Key.PLAN_B, "plan_a", "plan_b"):
+        value = st.session_state.get(key)
+        if value is not None and not Path(value).exists():
+            del st.session_state[key]
+
+
+def _default_name(plan: Plan, shipped: bool) -> str:
+    return f"{plan.name}-{t('variant_suffix', lang)}" if shipped else plan.name
+
+
+def _show_problem(problem) -> None:
     table, row, field = where(problem)
     if table is None:
-        st.error(f"{field}: {problem.message}")
+        show_error(problem, lang)
     else:
-        st.error(t("table_problem", lang, table=t(TABLE_TITLES[table], lang), row=row, field=field, message=problem.message))
+        label = _column_label(table, column_of(table, field)) if column_of(table, field) in COLUMNS[table] else field
+        st.error(t("table_problem", lang, table=t(TABLE_TITLES[table], lang), row=row, field=label, message=problem_message(problem, lang)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _simulate(scenario_text: str, base: str, plan_texts: tuple[str, ...], members: int, seed: int, _progress=None):
-    parts = run_ensemble(scenario_text, base, members, seed, list(plan_texts), progress=_progress)
-    result = combine_members(parts)
-    scenario = parse_text(scenario_text, "scenario.yaml", expect="scenario")
-    summary = summarize(result, scenario_delta(scenario, Path(base)))
-    folder = Path(tempfile.mkdtemp(prefix="plan-run-"))
-    write_outputs(result, summary, folder)
-    from sim.report import write_report
+def _edited_plan(base: Plan, stem: str, tables: dict[str, pd.DataFrame]) -> tuple[Plan | None, list]:
+    """Plan A as the page shows it, checked like a file; or the problems that stop it."""
+    settings = {
+        "name": st.session_state[f"plan_name:{stem}"],
+        "funding_available_usd": st.session_state[f"plan_funds:{stem}"],
+        "teams": st.session_state[f"plan_teams:{stem}"],
+        "households_per_team_per_day": st.session_state[f"plan_households:{stem}"],
+        "allocation": st.session_state[f"plan_allocation:{stem}"],
+        "equity_floor": st.session_state[f"plan_floor:{stem}"],
+    }
+    try:
+        data = plan_data(base, tables, settings)
+        title = (st.session_state.get(f"plan_title:{stem}") or "").strip()
+        if title:
+            data["title"] = title
+        name = str(settings["name"]).strip() or "plan"
+        return parse_text(dump_yaml(data), f"{name}.yaml", expect="plan", context=validation_context()), []
+    except InputError as err:
+        return None, err.problems
 
-    write_report(folder)
-    return result, summary, folder
+
+def _differs(edited: Plan, base: Plan) -> bool:
+    """Whether the plan on screen holds other stock, fleet, money or rules than the file (names aside)."""
+    def content(plan: Plan) -> dict:
+        data = plan.model_dump(mode="json")
+        for key in ("name", "title"):
+            data.pop(key, None)
+        return data
+
+    return content(edited) != content(base)
 
 
+def _save(edited: Plan, old_stem: str) -> None:
+    try:
+        target = userdata.target("plans", edited.name)
+        save_file(edited, target)
+    except (InputError, ValueError, OSError) as err:
+        show_error(err, lang)
+        return
+    _forget_drafts(old_stem)
+    _forget_drafts(edited.name)
+    st.session_state[Key.PLAN_A] = str(target)
+    st.session_state.pop("plan_a", None)
+    st.session_state[Key.PLAN_FLASH] = t("plan_saved", lang, name=edited.name, path=target)
+    st.rerun()
+
+
+warm_pool()  # the ensemble's workers start warming while the planner sets the plan up
 st.title(t("plan_title", lang))
 st.write(t("plan_intro", lang))
+flash = st.session_state.pop(Key.PLAN_FLASH, None)
+if flash:
+    st.success(flash)
 
-plans = plan_files()
-scenarios = scenario_files()
-saved = st.session_state.pop("plan_saved_path", None)
-if saved:  # a plan was just saved: select it as plan A and say where it went
-    st.session_state["plan_a"] = next((p for p in plans if str(p) == saved), plans[0])
-    st.success(t("plan_saved", lang, path=saved))
+plans = [str(p) for p in plan_files()]
 c1, c2, c3 = st.columns(3)
-scenario_path = c1.selectbox(t("scenario", lang), scenarios, format_func=lambda p: p.stem, key="plan_scenario")
-plan_a = c2.selectbox(t("plan_a", lang), plans, format_func=lambda p: p.stem, key="plan_a")
-plan_b = c3.selectbox(t("plan_b", lang), [None] + plans, format_func=lambda p: p.stem if p else t("no_plan_b", lang), key="plan_b")
+scenario_path = scenario_picker(c1, lang, "plan_scenario")
+_forget_choices()
+keep_choice("plan_a", plans, file_label)
+plan_a = c2.selectbox(
+    t("plan_a", lang), plans, index=shared_choice(Key.PLAN_A, "plan_a", plans), format_func=lambda p: file_label(p, lang), key="plan_a",
+    on_change=remember_choice, args=(Key.PLAN_A, "plan_a"),
+)
+options_b = [None, *plans]
+keep_choice("plan_b", options_b, file_label)
+plan_b = c3.selectbox(
+    t("plan_b", lang), options_b, index=shared_choice(Key.PLAN_B, "plan_b", options_b), format_func=lambda p: file_label(p, lang), key="plan_b",
+    on_change=remember_choice, args=(Key.PLAN_B, "plan_b"),
+)
+st.session_state[Key.PLAN_A], st.session_state[Key.PLAN_B] = plan_a, plan_b
+plan_a, plan_b = Path(plan_a), (Path(plan_b) if plan_b else None)
 try:
     base_plan = load_file(plan_a, expect="plan")
 except InputError as err:
-    for problem in err.problems:
-        st.error(str(problem))
+    show_error(err, lang)
     st.stop()
+stem = plan_a.stem
+shipped = userdata.is_shipped(plan_a)
 
-with st.expander(t("load_plan", lang)):
+with st.expander(t("my_plans", lang)):
+    st.caption(t("my_plans_help", lang))
     upload = st.file_uploader(t("plan_file", lang), type=["yaml", "yml"], key="plan_upload")
     if st.button(t("add_plan", lang), key="plan_add", disabled=upload is None):
         try:
             text = upload.getvalue().decode("utf-8")
             loaded = parse_text(text, upload.name, expect="plan", context=validation_context())
-            target = _target(loaded.name)
+            target = userdata.target("plans", loaded.name)
             save_file(loaded, target)
         except UnicodeDecodeError:
             st.error(t("not_utf8", lang, file=upload.name))
-        except InputError as err:
-            for problem in err.problems:
-                st.error(str(problem))
-        except (OSError, ValueError) as err:
-            st.error(str(err))
+        except (InputError, ValueError, OSError) as err:
+            show_error(err, lang)
         else:
-            st.session_state["plan_saved_path"] = str(target)
+            st.session_state[Key.PLAN_A] = str(target)
+            st.session_state.pop("plan_a", None)
+            st.session_state[Key.PLAN_FLASH] = t("plan_added", lang, name=loaded.name, path=target)
             st.rerun()
-    st.download_button(t("download_plan", lang, name=plan_a.name), plan_a.read_bytes(), file_name=plan_a.name, mime="application/yaml", key="plan_download")
+    library_panel(
+        file_items("plans"), lang, "plans_library",
+        rename=lambda old, new: userdata.rename("plans", old, new), delete=lambda name: userdata.delete("plans", name),
+        folder=userdata.user_folder("plans"), forget=_forget_choices,
+    )
 
-with st.expander(t("edit_plan", lang)):
+with st.expander(t("edit_plan", lang, name=stem), expanded=bool(st.session_state.get(f"plan_expanded:{stem}"))):
     tables = plan_tables(base_plan)
     tabs = st.tabs([t(k, lang) for k in ("tab_stock", "tab_procurement", "tab_funding", "tab_fleet", "tab_distribution", "tab_triggers")])
+    edited_tables: dict[str, pd.DataFrame] = {}
     with tabs[0]:
-        _editor("warehouses", tables["warehouses"], plan_a.stem)
+        edited_tables["warehouses"] = _editor("warehouses", tables["warehouses"], stem)
     with tabs[1]:
         st.caption(t("procurement_help", lang))
-        _editor("procurement", tables["procurement"], plan_a.stem)
+        edited_tables["procurement"] = _editor("procurement", tables["procurement"], stem)
     with tabs[2]:
-        st.number_input(t("funding_available", lang), min_value=0.0, value=float(base_plan.funding.available.to("USD").magnitude), step=10000.0, key=f"plan_funds:{plan_a.stem}")
+        st.number_input(
+            t("funding_available", lang), min_value=0.0, value=_setting(stem, "funds", float(base_plan.funding.available.to("USD").magnitude)), step=10000.0,
+            key=f"plan_funds:{stem}", on_change=_keep, args=(stem, "funds"),
+        )
         st.caption(t("pledges", lang))
-        _editor("pledges", tables["pledges"], plan_a.stem)
+        edited_tables["pledges"] = _editor("pledges", tables["pledges"], stem)
     with tabs[3]:
         st.caption(t("trucks", lang))
-        _editor("trucks", tables["trucks"], plan_a.stem)
+        edited_tables["trucks"] = _editor("trucks", tables["trucks"], stem)
         st.caption(t("boats", lang))
-        _editor("boats", tables["boats"], plan_a.stem)
+        edited_tables["boats"] = _editor("boats", tables["boats"], stem)
     with tabs[4]:
-        st.number_input(t("teams", lang), min_value=0, max_value=500, value=base_plan.distribution.teams, step=1, key=f"plan_teams:{plan_a.stem}")
+        st.number_input(t("teams", lang), min_value=0, max_value=500, value=_setting(stem, "teams", base_plan.distribution.teams), step=1, key=f"plan_teams:{stem}", on_change=_keep, args=(stem, "teams"))
         st.number_input(
-            t("households_per_team", lang), min_value=1.0, value=float(base_plan.distribution.households_per_team_per_day.to("household/day").magnitude), step=10.0, key=f"plan_households:{plan_a.stem}"
+            t("households_per_team", lang), min_value=1.0, value=_setting(stem, "households", float(base_plan.distribution.households_per_team_per_day.to("household/day").magnitude)), step=10.0,
+            key=f"plan_households:{stem}", on_change=_keep, args=(stem, "households"),
         )
-        allocations = ["proportional", "worst_first", "equity_floor"]
-        allocation = st.radio(t("allocation", lang), allocations, index=allocations.index(base_plan.allocation), format_func=lambda a: t(f"allocation_{a}", lang), key=f"plan_allocation:{plan_a.stem}", horizontal=True)
-        st.slider(t("equity_floor", lang), 0.0, 1.0, float(base_plan.equity_floor), 0.05, key=f"plan_floor:{plan_a.stem}", disabled=allocation != "equity_floor")
+        drafted = _setting(stem, "allocation", base_plan.allocation)
+        allocation = choice(
+            st.radio, t("allocation", lang), list(ALLOCATIONS), _allocation_label, f"plan_allocation:{stem}", lang,
+            index=ALLOCATIONS.index(drafted if drafted in ALLOCATIONS else base_plan.allocation), horizontal=True, on_change=_keep, args=(stem, "allocation"),
+        )
+        st.slider(t("equity_floor", lang), 0.0, 1.0, float(_setting(stem, "floor", base_plan.equity_floor)), 0.05, key=f"plan_floor:{stem}", disabled=allocation != "equity_floor", on_change=_keep, args=(stem, "floor"))
     with tabs[5]:
         st.caption(t("triggers_help", lang))
-        _editor("triggers", tables["triggers"], plan_a.stem)
-    st.text_input(t("plan_name", lang), value=f"{base_plan.name}-variant", key=f"plan_name:{plan_a.stem}")
-    if st.button(t("save_plan", lang), key="plan_save"):
-        settings = {
-            "name": st.session_state[f"plan_name:{plan_a.stem}"],
-            "funding_available_usd": st.session_state[f"plan_funds:{plan_a.stem}"],
-            "teams": st.session_state[f"plan_teams:{plan_a.stem}"],
-            "households_per_team_per_day": st.session_state[f"plan_households:{plan_a.stem}"],
-            "allocation": st.session_state[f"plan_allocation:{plan_a.stem}"],
-            "equity_floor": st.session_state[f"plan_floor:{plan_a.stem}"],
-        }
-        edited_tables = {name: st.session_state[f"plan_table:{name}"] for name in TABLES}
-        try:
-            text = dump_yaml(plan_data(base_plan, edited_tables, settings))
-            edited = parse_text(text, f"{str(settings['name']).strip() or 'plan'}.yaml", expect="plan", context=validation_context())
-            target = _target(edited.name)
-            save_file(edited, target)
-        except InputError as err:
-            for problem in err.problems:
-                _show(problem)
-        except (OSError, ValueError) as err:
-            st.error(str(err))
-        else:
-            st.session_state["plan_saved_path"] = str(target)
-            st.rerun()
+        edited_tables["triggers"] = _editor("triggers", tables["triggers"], stem)
+    n1, n2 = st.columns(2)
+    n1.text_input(t("plan_name", lang), value=_setting(stem, "name", _default_name(base_plan, shipped)), key=f"plan_name:{stem}", on_change=_keep, args=(stem, "name"))
+    n2.text_input(t("plan_title_field", lang), value=_setting(stem, "title", base_plan.title), key=f"plan_title:{stem}", on_change=_keep, args=(stem, "title"))
+    edited, problems = _edited_plan(base_plan, stem, edited_tables)
+    for problem in problems:
+        _show_problem(problem)
+    b1, b2, b3 = st.columns(3)
+    if b1.button(t("save_plan", lang), key="plan_save", type="primary", disabled=edited is None):
+        _save(edited, stem)
+    if b2.button(t("discard_edits", lang), key="plan_discard"):
+        _forget_drafts(stem)
+        st.rerun()
+    text_on_screen = dump_text(edited) if edited is not None else plan_a.read_text(encoding="utf-8")
+    name_on_screen = f"{edited.name}.yaml" if edited is not None else plan_a.name
+    b3.download_button(t("download_plan", lang, name=name_on_screen), text_on_screen.encode("utf-8"), file_name=name_on_screen, mime="application/yaml", key="plan_download", on_click="ignore")
+
+unsaved = edited is not None and _differs(edited, base_plan)
+if unsaved:
+    st.warning(t("plan_unsaved", lang, name=stem, played=edited.name))
+elif problems:
+    st.warning(t("plan_edits_invalid", lang, name=stem))
 
 c1, c2, c3 = st.columns(3)
-members = int(c1.number_input(t("members", lang), min_value=1, max_value=200, value=4, step=1, key="plan_members"))
+members = int(c1.number_input(t("members", lang), min_value=1, max_value=200, value=10, step=1, key="plan_members"))
 seed = int(c2.number_input(t("seed", lang), min_value=0, max_value=2**31 - 1, value=1, step=1, key="plan_seed"))
-if c3.button(t("simulate", lang), type="primary", key="plan_run"):
-    st.session_state["plan_request"] = (
-        scenario_path.read_text(encoding="utf-8"),
-        str(scenario_path.parent),
-        tuple(p.read_text(encoding="utf-8") for p in (plan_a, plan_b) if p is not None),
-        members,
-        seed,
-    )
+c3.write("")
+clicked = c3.button(t("simulate", lang), type="primary", key="plan_run", width="stretch")
+if clicked:
+    plan_texts = [dump_text(edited) if unsaved else plan_a.read_text(encoding="utf-8")]
+    names = [edited.name if unsaved else base_plan.name]
+    if plan_b is not None:
+        try:
+            other = load_file(plan_b, expect="plan")
+        except InputError as err:
+            show_error(err, lang)
+            st.stop()
+        if other.name in names:
+            st.error(t("plan_b_same", lang, name=other.name))
+            st.stop()
+        plan_texts.append(plan_b.read_text(encoding="utf-8"))
+        names.append(other.name)
+    run_plans(scenario_path, plan_texts, members, seed, lang, unsaved=names[0] if unsaved else None)
 
-request = st.session_state.get("plan_request")
-if not request:
-    st.stop()
-bar = st.progress(0.0, text=t("progress", lang, done=0, total=request[3]))
-try:
-    result, summary, folder = _simulate(*request, _progress=lambda done, total: bar.progress(done / total, text=t("progress", lang, done=done, total=total)))
-except InputError as err:
-    for problem in err.problems:
-        st.error(str(problem))
-    st.stop()
-bar.empty()
-
-names = list(summary["plans"])
-for name in names:
-    kpis = summary["plans"][name]["kpis"]
-    st.subheader(name)
-    k1, k2, k3, k4 = st.columns(4)
-    k1.metric(t("kpi_fill", lang), f"{kpis['fill_rate']['value']:.0%}")
-    k2.metric(t("kpi_worst", lang), f"{kpis['fill_rate_worst_cercle']['value']:.0%}")
-    first = kpis["days_to_first_distribution"]["value"]
-    k3.metric(t("kpi_first", lang), "—" if first is None else f"{first:g}")
-    k4.metric(t("kpi_cost", lang), f"US$ {kpis['cost_total_usd']['value']:,.0f}".replace(",", "\u202f"))
-if len(names) > 1:
-    paired = summary["plans"][names[1]][f"minus_{names[0]}"]
-    st.subheader(t("paired", lang))
-    st.dataframe(
-        pd.DataFrame([{"kpi": k, "median": v.get("value"), "p10": v.get("p10"), "p90": v.get("p90")} for k, v in paired.items()]),
-        hide_index=True,
-        width="stretch",
-    )
-stock_items = [str(i) for i in result["stock_item"].values]
-item = st.selectbox(t("col_item", lang), stock_items, index=stock_items.index("nfi_kit") if "nfi_kit" in stock_items else 0, key="plan_chart_item")
-st.subheader(t("stock_chart", lang, item=item))
-days = pd.DatetimeIndex(result["day"].values)
-chart = {"demand": result["demand"].sel(stock_item=item).isel(plan=0).sum("cercle").median("member").values}
-for plan in result["plan"].values:
-    chart[str(plan)] = result["distributed"].sel(stock_item=item, plan=plan).sum("cercle").median("member").values
-st.line_chart(pd.DataFrame(chart, index=days))
-d1, d2 = st.columns(2)
-d1.download_button(t("download_report", lang), (folder / "report.pdf").read_bytes(), file_name=f"{summary['scenario']}-report.pdf", mime="application/pdf")
-d2.download_button(t("download_workbook", lang), (folder / "report.xlsx").read_bytes(), file_name=f"{summary['scenario']}-report.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+if st.session_state.get(Key.PLAN_RESULT):
+    show_results(st.session_state[Key.PLAN_RESULT], lang)

@@ -17,6 +17,7 @@ from sim.workshop.engine import season_of
 from sim.workshop.narrate import day_label, decision_lines, item_namer, money, round_status, story_text, target_namer
 from sim.workshop.rules import INJECT_KINDS, Inject, Settings, WorkshopError, round_bounds
 from ui.common import Key, cached_delta, plan_files, scenario_files
+from ui.common import show_error as show_input_error
 from ui.i18n import t
 
 lang = st.session_state.get(Key.LANGUAGE, "fr")
@@ -75,8 +76,7 @@ def create_form() -> None:
         scenario = load_file(scenario_path, expect="scenario")
         plan = load_file(plan_path, expect="plan")
     except InputError as err:
-        for problem in err.problems:
-            st.error(str(problem))
+        show_input_error(err, lang)
         return
     delta = cached_delta(RESOLUTION)
     first_day, last_day = scenario.start_date, scenario.start_date + dt.timedelta(days=scenario.days - 1)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -32,56 +32,78 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def hazard_catalog(tmp_path_factory) -> Path:
-    """The (empty) hazard-layer catalog folder the app server uses."""
-    return tmp_path_factory.mktemp("catalog")
+def user_data(tmp_path_factory) -> Path:
+    """The user's data folder of the app server (``SIM_DATA_DIR``, the one variable the README documents)."""
+    return tmp_path_factory.mktemp("user-data")
 
 
 @pytest.fixture(scope="session")
-def scenario_dir(tmp_path_factory) -> Path:
-    """The folder the app server saves scenarios and plans in (``SIM_SCENARIO_DIR``)."""
-    return tmp_path_factory.mktemp("scenarios")
+def hazard_catalog(user_data) -> Path:
+    """The user's hazard-layer catalog, ``$SIM_DATA_DIR/layers``."""
+    return user_data / "layers"
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory, hazard_catalog, scenario_dir):
-    """``streamlit run app.py`` on a free port of 127.0.0.1; yields the base URL."""
-    port = _free_port()
-    env = dict(
-        os.environ,
-        SIM_CACHE_DIR=str(tmp_path_factory.mktemp("server-cache")),
-        SIM_HAZARD_CATALOG=str(hazard_catalog),
-        SIM_SCENARIO_DIR=str(scenario_dir),
-    )
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
+class AppServer:
+    """The app started exactly as the README says, ``make run`` (on a free port of 127.0.0.1).
+
+    Only ``SIM_DATA_DIR`` (so that a test never writes into the tester's own data folder) and
+    ``SIM_CACHE_DIR`` (the delta's disk cache) are set, both documented in the README. It can
+    be stopped and started again on the same folders (a restart mid-workshop).
+    """
+
+    def __init__(self, data: Path, cache: Path, log: Path):
+        self.env = dict(os.environ, SIM_DATA_DIR=str(data), SIM_CACHE_DIR=str(cache))
+        for name in ("SIM_BOUNDARIES", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+            self.env.pop(name, None)
+        self.log = log
+        self.process = None
+        self.url = ""
+
+    def start(self) -> str:
+        port = _free_port()
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen(["make", "run", f"PORT={port}"], cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 300
         while True:
             try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
                     if response.status == 200:
-                        break
+                        return self.url
             except OSError:
                 pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; log:\n{log.read_text()[-2000:]}")
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"make run did not start the app; log:\n{self.log.read_text()[-2000:]}")
             time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
         try:
-            process.wait(timeout=10)
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=20)
+        except ProcessLookupError:
+            pass
+
+    def tracebacks(self) -> str:
+        """The server log's tracebacks (an app that works logs none)."""
+        text = self.log.read_text() if self.log.exists() else ""
+        return text[text.index("Traceback"):][:3000] if "Traceback" in text else ""
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, user_data):
+    """``make run`` on the session's data folder; yields its URL, and fails on any traceback it logged."""
+    server = AppServer(user_data, tmp_path_factory.mktemp("server-cache"), tmp_path_factory.mktemp("server") / "streamlit.log")
+    server.start()
+    try:
+        yield server.url
+        assert not server.tracebacks(), f"the server logged a traceback:\n{server.tracebacks()}"
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -3,75 +3,22 @@ play three rounds; the server is restarted between rounds 1 and 2 and everyone f
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.e2e.conftest import _free_port
-from tests.e2e.test_delta_page import _non_local
+from tests.e2e.conftest import AppServer
+from tests.e2e.steps import non_local as _non_local
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
-class WorkshopServer:
-    """``streamlit run app.py`` that can be stopped and started again on the same data folder."""
-
-    def __init__(self, folder: Path, catalog: Path):
-        self.env = dict(
-            os.environ,
-            SIM_CACHE_DIR=str(folder / "cache"),
-            SIM_HAZARD_CATALOG=str(catalog),
-            SIM_SCENARIO_DIR=str(folder / "scenarios"),
-            SIM_DATA_DIR=str(folder / "data"),
-        )
-        self.log = folder / "streamlit.log"
-        self.process = None
-        self.url = ""
-
-    def start(self) -> str:
-        port = _free_port()
-        with self.log.open("a") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return self.url
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; log:\n{self.log.read_text()[-2000:]}")
-            time.sleep(0.5)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
 @pytest.fixture
-def workshop_server(tmp_path, hazard_catalog):
-    server = WorkshopServer(tmp_path, hazard_catalog)
+def workshop_server(tmp_path):
+    server = AppServer(tmp_path / "data", tmp_path / "cache", tmp_path / "streamlit.log")
     server.start()
     yield server
     server.stop()

@@ -1,39 +1,62 @@
-"""The impact page under Streamlit's AppTest: run a season, save an edited scenario."""
+"""The impact page under Streamlit's AppTest: run a season, save an edited scenario to the user's folder."""
+
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 APP = "../../app.py"  # relative to this file
+SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-def test_run_and_save_a_variant(tmp_path, monkeypatch):
-    monkeypatch.setenv("SIM_SCENARIO_DIR", str(tmp_path))
+def _flood_page():
     at = AppTest.from_file(APP, default_timeout=600).run()
     at.switch_page("ui/impact_page.py").run()
     assert not at.exception
-    at.selectbox(key="impact_base").set_value(next(o for o in at.selectbox(key="impact_base").options if "flood-2022" in o)).run()
-    at.button[0].click().run()  # Simuler
+    at.selectbox(key="impact_scenario").set_value(str(SHIPPED / "flood-2022.yaml")).run()
     assert not at.exception
+    return at
+
+
+def test_run_and_save_a_variant(data_dir):
+    at = _flood_page()
+    at.button[0].click().run()  # Simuler
+    assert not at.exception and not at.error
     labels = [m.label for m in at.metric]
     assert labels == ["Personnes touchées", "Déplacés (pic)", "Dans le besoin (pic)", "Coût total"]
     affected = int(at.metric[0].value.replace("\u202f", ""))
     assert 15_000 < affected < 62_000  # within a factor of two of the 30,638 reported for 2022 (IOM)
-    key = "impact_name:flood-2022"
-    at.text_input(key=key).set_value("flood-2022-large-households")
+    before = {p.name: p.read_bytes() for p in SHIPPED.glob("*.yaml")}
+    at.text_input(key="impact_name:flood-2022").set_value("flood-2022-large-households")
     at.number_input(key="impact_household:flood-2022").set_value(7.7)  # 2024 flood reports: 7.7 per household
     at.button[1].click().run()  # Enregistrer le scénario
     assert not at.exception and not at.error
-    saved = tmp_path / "flood-2022-large-households.yaml"
-    assert saved.is_file()
+    saved = data_dir / "scenarios" / "flood-2022-large-households.yaml"
     assert "household_size: 7.7 person/household" in saved.read_text(encoding="utf-8")
+    assert {p.name: p.read_bytes() for p in SHIPPED.glob("*.yaml")} == before  # nothing written beside the shipped ones
+    # the saved scenario is now chosen, and listed as the user's own
+    assert at.selectbox(key="impact_scenario").value == str(saved)
+    assert "flood-2022-large-households" in at.selectbox(key="impact_scenario").options
+    # the results stay on screen through the rerun, and a second run of it works
+    at.button[0].click().run()
+    assert not at.exception and len(at.metric) == 4
 
 
-def test_a_bad_name_is_an_error_not_a_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("SIM_SCENARIO_DIR", str(tmp_path))
+def test_a_bad_name_is_an_error_not_a_file(data_dir):
     at = AppTest.from_file(APP, default_timeout=600).run()
     at.switch_page("ui/impact_page.py").run()
     key = "impact_name:drought-2021"  # the first scenario in the list
     at.text_input(key=key).set_value("Bad Name")
     at.button[1].click().run()
     assert not at.exception
-    assert "must be lower case letters, digits and dashes" in at.error[0].value
-    assert list(tmp_path.iterdir()) == []
+    assert at.error and "Bad Name" in at.error[0].value
+    assert not (data_dir / "scenarios").exists()
+
+
+def test_the_scenario_chosen_here_is_chosen_on_the_other_pages(data_dir):
+    at = _flood_page()
+    at.switch_page("ui/plan_page.py").run()
+    assert not at.exception
+    assert Path(at.selectbox(key="plan_scenario").value).stem == "flood-2022"
+    at.switch_page("ui/hazards_page.py").run()
+    assert not at.exception
+    assert Path(at.sidebar.selectbox(key="hazard_scenario").value).stem == "flood-2022"

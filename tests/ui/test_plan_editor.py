@@ -51,7 +51,7 @@ def test_the_early_action_tables_hold_the_sofara_trigger():
 def test_an_added_source_and_a_changed_trigger_are_saved():
     plan = load_file(PLANS / "early-action.yaml", expect="plan")
     tables = plan_tables(plan)
-    source = {"name": "Marché de Ségou", "kind": "local", "hub": "Ségou", "lead_min_day": 5.0, "lead_mode_day": 10.0, "lead_max_day": 30.0, "price_factor": 1.0, "minimum_order_usd": None, "items": "nfi_kit, cereal"}
+    source = {"name": "Marché de Ségou", "kind": "local", "hub": "Ségou", "lead_min_day": 5.0, "lead_mode_day": 10.0, "lead_max_day": 30.0, "price_factor": 1.0, "minimum_order_usd": None, "items": ["nfi_kit", "cereal"]}
     tables["procurement"] = pd.concat([tables["procurement"], pd.DataFrame([source])], ignore_index=True)
     tables["triggers"].loc[0, "threshold"] = 600.0
     tables["triggers"] = tables["triggers"].drop(index=5)  # the cereal order on SPI

@@ -170,7 +170,19 @@ def test_workshop_team_view_shows_only_its_own_decisions(workshop_started):
     service.submit(conn, teams["Équipe B"], tokens["Équipe B"], 1, {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 777}]})
     view = service.team_view(conn, teams["Équipe A"], tokens["Équipe A"])
     assert view["decisions"] == {}
-    assert "777" not in repr(view)
+
+    def quantities(node):
+        """Every order or move quantity anywhere in the view (a leak would show B's 777)."""
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("orders", "moves") and isinstance(value, list):
+                    yield from (entry.get("quantity") for entry in value if isinstance(entry, dict))
+                yield from quantities(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                yield from quantities(value)
+
+    assert 777 not in list(quantities(view))
 
 
 def test_workshop_a_console_showing_an_older_round_cannot_close_the_next_one(workshop_started, workshop_db):
