@@ -4,10 +4,12 @@ import streamlit as st
 
 from ui.common import ICON, language, page_style
 from ui.i18n import t
+from ui.warm import start_warm_up
 
 
 def main() -> None:
     st.set_page_config(page_title="Delta du Niger", page_icon=str(ICON), layout="wide")
+    start_warm_up()  # once per server: the hazards season, the map frame and the ensemble's workers, in the background
     lang = language()
     page_style(lang)
     pages = [

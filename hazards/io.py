@@ -45,6 +45,7 @@ from rasterio.warp import reproject, transform_bounds
 from rasterio.windows import Window, from_bounds
 from rasterio.windows import transform as window_transform
 
+from sim.fileio import NETCDF_LOCK
 from sim.grid import CRS as GRID_CRS
 from sim.grid import Grid
 from sim.messages import CodedError, vector_error
@@ -332,8 +333,14 @@ def _band_units(src) -> str | None:
 # --------------------------------------------------------------------------- NetCDF
 
 
-def _read_netcdf(path, grid, crs, units, max_cells, dates_required=True, default_units=None, units_hint="mm/day"):
-    """Values ``(time, row, col)`` on the grid, dates (None if absent and not required) and units."""
+def _read_netcdf(*args, **kwargs):
+    """Values ``(time, row, col)`` on the grid, dates (None if absent and not required) and units
+    (:func:`_read_netcdf_file`, holding :data:`sim.fileio.NETCDF_LOCK`)."""
+    with NETCDF_LOCK:
+        return _read_netcdf_file(*args, **kwargs)
+
+
+def _read_netcdf_file(path, grid, crs, units, max_cells, dates_required=True, default_units=None, units_hint="mm/day"):
     name = path.name
     try:
         ds = xr.open_dataset(path, engine="netcdf4", decode_times=True)

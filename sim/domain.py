@@ -30,6 +30,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sim import facts
 from sim.boundaries import approximate_cercles, rasterize_cercles, read_boundaries
+from sim.fileio import NETCDF_LOCK
 from sim.grid import CRS, Grid
 from sim.population import CENSUS_YEAR, population_raster, project_population, village_weights
 from sim.terrain import River, Terrain, build_terrain, rivers_from_rows
@@ -410,7 +411,7 @@ def _read_rasters(grid: Grid, year: int, source: str):
     if not path.exists():
         return None
     try:
-        with xr.open_dataset(path, engine="netcdf4") as ds:
+        with NETCDF_LOCK, xr.open_dataset(path, engine="netcdf4") as ds:
             ds = ds.load()
     except (OSError, ValueError):
         return None  # a damaged cache file is rebuilt, never trusted
@@ -433,7 +434,8 @@ def _write_rasters(delta: Delta) -> None:
         handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".nc.tmp")
         os.close(handle)
         encoding = {name: {"zlib": True, "complevel": 4} for name in ("population", "cercle", "hand", "floodplain", "river_distance")}
-        delta.to_dataset().to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+        with NETCDF_LOCK:
+            delta.to_dataset().to_netcdf(tmp, engine="netcdf4", encoding=encoding)
         os.replace(tmp, path)
     except OSError:
         # A read-only or full cache folder costs a rebuild next time, nothing else.

@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from pathlib import Path
@@ -72,11 +72,21 @@ def warm_up_runs(folder: Path = WARM_SCENARIOS) -> list[tuple]:
     return [(path.read_text(encoding="utf-8"), str(folder), 0, 0, 1, plan_texts) for path in sorted(folder.glob("*.yaml"))]
 
 
+WORKER_NICENESS = 5
+"""How much lower the pool's workers run than the process that started them (``os.nice``).
+Notes: assumption; the app's server must stay responsive (pages, progress bars, other
+sessions) while members are computed — the workers still take all the idle cores."""
+
+
 def _warm_worker(runs: list[tuple], warmed) -> None:
-    """Initializer of a pool's worker process: play the warm-up ``runs``, then freeze what
-    is loaded out of the garbage collector's way (it stays for the process's life), and
-    count the worker in ``warmed``. Best effort: a run that fails is logged, not raised (the
-    real run will report the problem)."""
+    """Initializer of a pool's worker process: lower its priority, play the warm-up ``runs``,
+    then freeze what is loaded out of the garbage collector's way (it stays for the process's
+    life), and count the worker in ``warmed``. Best effort: a run that fails is logged, not
+    raised (the real run will report the problem)."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:  # a platform without priorities: run as is
+        pass
     try:
         for args in runs:
             try:
@@ -164,18 +174,18 @@ class LocalPool:
             old.shutdown(wait=False, cancel_futures=True)
         self.warm()
 
-    def run(self, arguments: Sequence[tuple], progress: Callable[[int, int], None] | None = None) -> dict[int, xr.Dataset]:
+    def run(self, arguments: Sequence[tuple], progress: Callable[[int, int], None] | None = None, running: Callable[[int, int], None] | None = None) -> dict[int, xr.Dataset]:
         """:func:`run_member` of each argument tuple, by member; ``progress(done, total)``
-        after each member. Members still waiting are cancelled if the caller stops (an
+        after each member, ``running(computing, total)`` when the workers take new ones. Members still waiting are cancelled if the caller stops (an
         exception, e.g. from ``progress``); if a worker dies, the pool is restarted and the
         members not yet back run once more (they are deterministic)."""
         results: dict[int, xr.Dataset] = {}
         try:
-            _gather(self.submit, arguments, progress, results)
+            _gather(self.submit, arguments, progress, results, running=running, slots=self.workers)
         except BrokenProcessPool:
             log.warning("an ensemble worker died; restarting the pool and running the %d members not yet back again", len(arguments) - len(results))
             self.restart()
-            _gather(self.submit, [args for args in arguments if args[3] not in results], progress, results, total=len(arguments))
+            _gather(self.submit, [args for args in arguments if args[3] not in results], progress, results, total=len(arguments), running=running, slots=self.workers)
         return results
 
     def shutdown(self, wait: bool = True, terminate: bool = False) -> None:
@@ -233,23 +243,39 @@ def shutdown_pool() -> None:
 getattr(threading, "_register_atexit", atexit.register)(shutdown_pool)
 
 
+RUNNING_POLL_S = 0.2
+"""How often a run looks which members the workers are computing [s] (for ``running``)."""
+
+
 def _gather(
     submit: Callable[..., Future],
     arguments: Sequence[tuple],
     progress: Callable[[int, int], None] | None,
     results: dict[int, xr.Dataset],
     total: int | None = None,
+    running: Callable[[int, int], None] | None = None,
+    slots: int = 1,
 ) -> dict[int, xr.Dataset]:
     """Each member's result into ``results`` (by member) as it comes back, with
-    ``progress(members back, total)`` after each; the members not started yet are cancelled
-    if this stops early."""
+    ``progress(members back, total)`` after each, and ``running(members being computed,
+    total)`` when that count changes (at most ``slots``, the workers); the members not
+    started yet are cancelled if this stops early."""
     total = len(arguments) if total is None else total
     futures = {submit(run_member, *args): args[3] for args in arguments}
+    pending = set(futures)
+    busy = -1
     try:
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            if progress:
-                progress(len(results), total)
+        while pending:
+            done, pending = wait(pending, timeout=RUNNING_POLL_S if running else None, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=futures.get):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(len(results), total)
+            if running:
+                now = min(sum(f.running() for f in pending), slots)
+                if now != busy:
+                    busy = now
+                    running(now, total)
     finally:
         for future in futures:
             future.cancel()
@@ -266,6 +292,7 @@ def run_ensemble(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     pool: LocalPool | None = None,
+    running: Callable[[int, int], None] | None = None,
 ) -> list[xr.Dataset]:
     """Every member's results, in member order.
 
@@ -281,6 +308,9 @@ def run_ensemble(
     pool : LocalPool, optional
         Warm worker processes to run the members on (e.g. :func:`shared_pool`), instead of
         processes started for this run.
+    running : callable, optional
+        ``running(members being computed, members)`` when the workers take up members (with
+        ``pool`` only), so that a progress bar moves before the first member is back.
     """
     arguments = [(scenario_text, base, seed, m, members, list(plan_texts)) for m in range(members)]
     results: dict[int, xr.Dataset] = {}
@@ -300,7 +330,7 @@ def run_ensemble(
                 if progress:
                     progress(len(results), members)
     elif pool is not None:
-        results = pool.run(arguments, progress)
+        results = pool.run(arguments, progress, running)
     elif members == 1 or (workers or os.cpu_count() or 1) <= 1:
         for args in arguments:
             results[args[3]] = run_member(*args)

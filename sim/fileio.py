@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
+
+NETCDF_LOCK = threading.RLock()
+"""Held around every NetCDF read and write: the HDF5 library under netCDF4 is not safe to call
+from two threads at once (the app serves several sessions, and warms up on a thread of its own;
+two threads writing the delta's cache crashed the process)."""
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:

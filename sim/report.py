@@ -33,7 +33,7 @@ import xarray as xr  # noqa: E402
 from babel.numbers import format_decimal  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from sim.fileio import write_bytes_atomic  # noqa: E402
+from sim.fileio import NETCDF_LOCK, write_bytes_atomic  # noqa: E402
 from sim.i18n import DEFAULT_LANGUAGE, language_of, month_names, number, percent, t, tn  # noqa: E402
 from sim.labels import count_name, item_name, kpi_kind, kpi_name, kpi_number, kpi_unit, kpi_value, unit_name  # noqa: E402
 from sim.verdict import verdict_sentence  # noqa: E402
@@ -567,7 +567,7 @@ def write_report(folder: str | Path, lang: str = DEFAULT_LANGUAGE) -> tuple[Path
     """
     folder = Path(folder)
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    with xr.open_dataset(folder / "results.nc") as results:
+    with NETCDF_LOCK, xr.open_dataset(folder / "results.nc") as results:
         results = results.load()
     frames = build_frames(summary, results, lang)
     pdf_path, xlsx_path = folder / "report.pdf", folder / "report.xlsx"

@@ -12,6 +12,7 @@ import numpy as np
 import xarray as xr
 
 from sim.domain import Delta
+from sim.fileio import NETCDF_LOCK
 
 QUANTILES = (0.1, 0.5, 0.9)
 
@@ -178,7 +179,8 @@ def write_outputs(result: xr.Dataset, summary: dict, out_dir: str | Path) -> Non
     try:
         (staging / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
         encoding = {name: {"zlib": True, "complevel": 4} for name in ("people", "need", "cost") if name in result}
-        result.to_netcdf(staging / "results.nc", engine="netcdf4", encoding=encoding)
+        with NETCDF_LOCK:
+            result.to_netcdf(staging / "results.nc", engine="netcdf4", encoding=encoding)
         out_dir.mkdir(parents=True, exist_ok=True)
         for name in ("results.nc", "summary.json"):
             os.replace(staging / name, out_dir / name)

@@ -128,6 +128,18 @@ def test_a_warm_pool_gives_the_same_summary_as_one_process_with_progress_per_mem
     assert _summary_bytes(text, again, tmp_path / "again") == _summary_bytes(text, alone, tmp_path / "alone2")
 
 
+def test_a_pool_says_which_members_are_being_computed_before_the_first_is_back(scenario, pool):
+    """``running`` reports members taken up by the workers (never more than the two workers)
+    before the first member comes back, so a progress bar moves from the start; it ends at 0."""
+    text = scenario.read_text(encoding="utf-8")
+    events = []
+    run_ensemble(text, str(ROOT / "scenarios"), 4, 3, PLANS, pool=pool, progress=lambda done, total: events.append(("done", done)), running=lambda busy, total: events.append(("running", busy)))
+    first_done = events.index(("done", 1))
+    assert any(kind == "running" and busy >= 1 for kind, busy in events[:first_done])
+    assert all(busy <= 2 for kind, busy in events if kind == "running")
+    assert events[-1] == ("running", 0) or events[-1] == ("done", 4)
+
+
 def test_a_stopped_run_frees_the_pool(scenario, pool):
     text = scenario.read_text(encoding="utf-8")
 

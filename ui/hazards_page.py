@@ -18,38 +18,20 @@ from matplotlib.colors import BoundaryNorm, LogNorm, Normalize, TwoSlopeNorm
 from hazards.catalog import CatalogError, add_layer, catalog_folder, delete_layer, layer_entries, prepare_layer, rename_layer
 from hazards.flood import banco_collapse_fraction, ponding_depth
 from hazards.io import LAYER_KINDS
-from hazards.season import hazard_season
-from sim.scenario import InputError, load_file
+from sim.scenario import InputError
 from ui.common import Key, cached_delta, choice, scenario_picker, show_error
 from ui.i18n import date_long, number, percent, t
 from ui.library import Item, library_panel
 from ui.maps import hydrograph_png, raster_map_png
+from ui.warm import DEFAULT_SEED, season_view
 
 lang = st.session_state.get(Key.LANGUAGE, "fr")
 MAP_WIDTH_PX = 760
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _season(path: str, modified: float, seed: int):
-    """The scenario's season for ``seed``, and what every redraw needs of it (computed once)."""
-    scenario = load_file(path, expect="scenario")
-    domain = scenario.domain
-    delta = cached_delta(float(domain.resolution.to("degree").magnitude), domain.population_year, domain.boundaries)
-    season = hazard_season(scenario, delta, seed=seed)
-    area = delta.grid.cell_area_km2[:, None]
-    depth = season.flood_depth.values
-    facts = {
-        "dates": pd.DatetimeIndex(season["time"].values),
-        "flooded_km2": np.array([float(((day > 0) * area).sum()) for day in depth]),
-        "max_depth": float(np.nanmax(depth)) if np.isfinite(depth).any() else 1.0,
-        "rain_total": season.rainfall.sum("time").values,
-    }
-    return scenario, delta, season, facts
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def _hydrograph(path: str, modified: float, seed: int, lang: str) -> bytes:
-    _, delta, season, _ = _season(path, modified, seed)
+    _, delta, season, _ = season_view(path, modified, seed)
     alerts = {g.name: g.alerts_cm for g in delta.gauges}
     return hydrograph_png(season.stage, alerts, lang, lambda name: t("level_" + name, lang))
 
@@ -61,7 +43,7 @@ def _area_km2(delta, mask: np.ndarray) -> float:
 @st.fragment
 def _flood_day(path: str, modified: float, seed: int) -> None:
     """The flood tab: a day slider and that day's maps, redrawn alone when the slider moves."""
-    scenario, delta, season, facts = _season(path, modified, seed)
+    scenario, delta, season, facts = season_view(path, modified, seed)
     dates = facts["dates"]
     days = [d.date() for d in dates]
     peak_day = pd.Timestamp(season.attrs["mopti_peak_date"]).date()
@@ -143,17 +125,27 @@ def _add_tab() -> None:
     library_panel(items, lang, "layers_library", rename=rename_layer, delete=delete_layer, folder=catalog_folder(), mime="application/octet-stream")
 
 
+def _drought(season, delta) -> None:
+    if "spi3" not in season:
+        st.info(t("no_drought", lang))
+        return
+    left, right = st.columns(2)
+    left.image(raster_map_png(delta, season.spi3.values, lang, t("spi_label", lang), cmap="BrBG", norm=TwoSlopeNorm(0.0, -3.0, 3.0)), width="stretch")
+    right.image(raster_map_png(delta, season.wrsi.values, lang, t("wrsi_label", lang), cmap="RdYlGn", norm=BoundaryNorm([0, 50, 60, 80, 95, 100.01], ncolors=256)), width="stretch")
+    st.metric(t("crop_failure_share", lang), percent(float((season.wrsi < 50).mean()), lang))
+
+
 st.title(t("hazards_title", lang))
 st.write(t("hazards_intro", lang))
 
 with st.sidebar:
     chosen = scenario_picker(st, lang, Key.HAZARD_SCENARIO)
-    seed = int(st.number_input(t("seed", lang), min_value=0, max_value=2**31 - 1, value=1, step=1, key=Key.HAZARD_SEED))
+    seed = int(st.number_input(t("seed", lang), min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1, key=Key.HAZARD_SEED))
 
 try:
     modified = chosen.stat().st_mtime
     with st.spinner(t("computing", lang)):
-        scenario, delta, season, facts = _season(str(chosen), modified, seed)
+        scenario, delta, season, facts = season_view(str(chosen), modified, seed)
 except (InputError, CatalogError, ValueError, OSError) as err:
     show_error(err, lang)
     st.stop()
@@ -164,25 +156,22 @@ c1.metric(t("metric_rain", lang), f"{number(float(np.nanmean(facts['rain_total']
 c2.metric(t("metric_peak", lang), f"{number(peak, lang)} cm", help=date_long(season.attrs["mopti_peak_date"], lang))
 c3.metric(t("metric_flooded", lang) + " (max.)", f"{number(facts['flooded_km2'].max(), lang)} km²")
 
-rain_tab, flood_tab, drought_tab, gauge_tab, add_tab = st.tabs([t("tab_rain", lang), t("tab_flood", lang), t("tab_drought", lang), t("tab_gauges", lang), t("tab_add", lang)])
-
-with rain_tab:
-    st.image(raster_map_png(delta, facts["rain_total"], lang, t("rain_total", lang), cmap="YlGnBu", title=scenario.title), width=MAP_WIDTH_PX)
-
-with flood_tab:
-    _flood_day(str(chosen), modified, seed)
-
-with drought_tab:
-    if "spi3" not in season:
-        st.info(t("no_drought", lang))
-    else:
-        left, right = st.columns(2)
-        left.image(raster_map_png(delta, season.spi3.values, lang, t("spi_label", lang), cmap="BrBG", norm=TwoSlopeNorm(0.0, -3.0, 3.0)), width="stretch")
-        right.image(raster_map_png(delta, season.wrsi.values, lang, t("wrsi_label", lang), cmap="RdYlGn", norm=BoundaryNorm([0, 50, 60, 80, 95, 100.01], ncolors=256)), width="stretch")
-        st.metric(t("crop_failure_share", lang), percent(float((season.wrsi < 50).mean()), lang))
-
-with gauge_tab:
-    st.image(_hydrograph(str(chosen), modified, seed, lang), width=900)
-
-with add_tab:
-    _add_tab()
+# lazy tabs: only the open tab's content runs; the others cost nothing until they are opened
+rain_tab, flood_tab, drought_tab, gauge_tab, add_tab = st.tabs(
+    [t("tab_rain", lang), t("tab_flood", lang), t("tab_drought", lang), t("tab_gauges", lang), t("tab_add", lang)], key="hazard_tab", on_change="rerun"
+)
+if rain_tab.open:
+    with rain_tab:
+        st.image(raster_map_png(delta, facts["rain_total"], lang, t("rain_total", lang), cmap="YlGnBu", title=scenario.title), width=MAP_WIDTH_PX)
+if flood_tab.open:
+    with flood_tab:
+        _flood_day(str(chosen), modified, seed)
+if drought_tab.open:
+    with drought_tab:
+        _drought(season, delta)
+if gauge_tab.open:
+    with gauge_tab:
+        st.image(_hydrograph(str(chosen), modified, seed, lang), width=900)
+if add_tab.open:
+    with add_tab:
+        _add_tab()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 
 import io
+import threading
 
 import matplotlib
 
@@ -95,15 +96,18 @@ class _Frame:
 
 
 _FRAMES: dict[tuple, _Frame] = {}
+_FRAMES_LOCK = threading.Lock()
 
 
 def _frame_for(delta: Delta, lang: str, width_in: float, dpi: int) -> _Frame:
+    """The frame of a delta, drawn once per process (sessions and the warm-up share it)."""
     key = (id(delta), lang, width_in, dpi)
-    if key not in _FRAMES:
-        if len(_FRAMES) > 16:
-            _FRAMES.clear()
-        _FRAMES[key] = _Frame(delta, lang, width_in, dpi)
-    return _FRAMES[key]
+    with _FRAMES_LOCK:
+        if key not in _FRAMES:
+            if len(_FRAMES) > 16:
+                _FRAMES.clear()
+            _FRAMES[key] = _Frame(delta, lang, width_in, dpi)
+        return _FRAMES[key]
 
 
 _BARS: dict[tuple, np.ndarray] = {}

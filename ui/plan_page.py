@@ -176,7 +176,7 @@ def _save(edited: Plan, old_stem: str) -> None:
     st.rerun()
 
 
-warm_pool()  # the ensemble's workers start warming while the planner sets the plan up
+warm_pool()  # the ensemble's workers warm up (if the app's warm-up has not already) while the planner sets the plan up
 st.title(t("plan_title", lang))
 st.write(t("plan_intro", lang))
 flash = st.session_state.pop(Key.PLAN_FLASH, None)

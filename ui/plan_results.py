@@ -45,11 +45,20 @@ def run_plans(scenario_path: Path, plan_texts: list[str], members: int, seed: in
     if previous and previous["request"] == request:
         return  # the same settings: the results on screen are those
     bar = st.progress(0.0, text=t("progress", lang, done=0, total=members))
+    state = {"done": 0, "running": 0}
+
+    def show(**now) -> None:
+        """Members back count whole, members being computed half: the bar moves from the start."""
+        state.update(now)
+        done, running = state["done"], state["running"]
+        text = t("progress_running", lang, done=done, total=members, running=running) if running and done < members else t("progress", lang, done=done, total=members)
+        bar.progress(min((done + 0.5 * running) / members, 1.0), text=text)
+
     try:
         scenario = parse_text(scenario_text, str(scenario_path), expect="scenario")
         parts = run_ensemble(
             scenario_text, str(scenario_path.parent), members, seed, list(plan_texts), pool=shared_pool(),
-            progress=lambda done, total: bar.progress(done / total, text=t("progress", lang, done=done, total=total)),
+            progress=lambda done, total: show(done=done), running=lambda running, total: show(running=running),
         )
     except (InputError, ValueError, OSError) as err:
         bar.empty()
