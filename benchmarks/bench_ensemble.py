@@ -148,7 +148,7 @@ class PeakMemory:
 
 
 class _Progress:
-    """Shows members done on stderr and notes when the first one came back."""
+    """Notes when the first member came back (nothing printed: ``make bench`` prints results only)."""
 
     def __init__(self, label: str) -> None:
         self.label = label
@@ -158,7 +158,6 @@ class _Progress:
     def __call__(self, done: int, total: int) -> None:
         if self.first is None:
             self.first = time.perf_counter() - self.start
-        print(f"\r  {self.label}: {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
 def local(members: int = LOCAL_MEMBERS) -> None:
@@ -197,11 +196,15 @@ def dask(members: int = DASK_MEMBERS, rounds: int = DASK_ROUNDS) -> None:
     round of each counts, so that a burst of load from elsewhere on the machine does not
     land on one side only.
     """
+    os.environ["DASK_LOGGING__DISTRIBUTED"] = "error"  # no log lines in make bench's output, here or in the workers
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         print("Dask: distributed is not installed (pip install -e '.[dist]'); skipped")
         return
+    dask.config.set({"logging.distributed": "error"})
+    logging.getLogger("distributed").setLevel(logging.ERROR)
     scenario, plan, base = coarse_scenario(), [baseline_plan()], str(ROOT / "scenarios")
     timings: dict[int, list[float]] = {1: [], 2: []}
     cores: dict[int, list[float]] = {1: [], 2: []}

@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -78,6 +79,18 @@ Notes: assumption; the app's server must stay responsive (pages, progress bars, 
 sessions) while members are computed — the workers still take all the idle cores."""
 
 
+PARENT_CHECK_S = 2.0
+"""How often a pool's worker checks that the process that started it is still there [s]."""
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when its parent is gone (killed, or stopped without shutting the pool
+    down): a warm worker holds most of a GB, which must not outlive the app."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
+
+
 def _warm_worker(runs: list[tuple], warmed) -> None:
     """Initializer of a pool's worker process: lower its priority, play the warm-up ``runs``,
     then freeze what is loaded out of the garbage collector's way (it stays for the process's
@@ -87,6 +100,7 @@ def _warm_worker(runs: list[tuple], warmed) -> None:
         os.nice(WORKER_NICENESS)
     except OSError:  # a platform without priorities: run as is
         pass
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     try:
         for args in runs:
             try:

@@ -174,3 +174,30 @@ def test_a_pool_whose_worker_died_starts_again(scenario):
             xr.testing.assert_identical(a, b)
     finally:
         pool.shutdown()
+
+
+def test_a_pools_workers_end_when_the_app_is_killed(tmp_path):
+    """A warm worker holds most of a GB: killed without shutting its pool down, the parent
+    leaves no worker behind (each watches its parent and ends with it)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, time\n"
+        "from sim.ensemble import LocalPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = LocalPool(2, warm_runs=[]); pool.warm(); time.sleep(3)\n"
+        "    print(' '.join(str(p.pid) for p in pool._executor._processes.values()), flush=True)\n"
+        "    os._exit(0)\n",
+        encoding="utf-8",
+    )
+    parent = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    workers = [int(p) for p in parent.stdout.split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 30
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.5)
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+    assert alive == []

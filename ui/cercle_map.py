@@ -9,11 +9,13 @@ from a CDN, and its software rendering in a GPU-less browser drew every polygon 
 from __future__ import annotations
 
 import altair as alt
+import streamlit as st
 from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.polygon import orient
 
 from sim.domain import Delta
 from ui.charts import number_expression
+from ui.i18n import t
 
 SIMPLIFY_DEG = 0.004
 """Outline simplification before sending polygons to the browser [deg] (~400 m): invisible at
@@ -113,3 +115,13 @@ def details_markdown(name: str, lines: list[tuple[str, str]], lang: str) -> str:
     colon = " :" if lang == "fr" else ":"
     rows = "\n".join(f"- {label}{colon} **{value}**" for label, value in lines)
     return f"**{name.replace('*', '')}**\n\n{rows}"
+
+
+def show_cercle_map(chart: alt.LayerChart, key: str, tips: dict[str, list[tuple[str, str]]], names: dict[str, str], lang: str) -> None:
+    """Draw a map of :func:`cercle_map` and, under it, the numbers of the cercle clicked (or a hint)."""
+    state = st.altair_chart(chart, on_select="rerun", selection_mode="cercle", key=key, width="stretch")
+    pcode = selected_pcode(state)
+    if pcode in tips:
+        st.markdown(details_markdown(names[pcode], tips[pcode], lang))
+    else:
+        st.caption(t("map_hint", lang))

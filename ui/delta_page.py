@@ -9,7 +9,7 @@ from sim.boundaries import BoundariesError
 from sim.domain import DEFAULT_YEAR, Delta
 from sim.labels import hub_role
 from ui.common import RESOLUTIONS, Key, boundaries_path, cached_delta
-from ui.cercle_map import cercle_map, details_markdown, selected_pcode
+from ui.cercle_map import cercle_map, show_cercle_map
 from ui.i18n import number, t
 from ui.maps import delta_map_png
 
@@ -118,12 +118,7 @@ with map_column:
             for c in delta.cercles
         }
         chart = cercle_map(delta, {p: float(v) for p, v in sums.items()}, tips, t("col_pop", lang, year=delta.year), lang, scheme="yelloworangebrown", height=560)
-        state = st.altair_chart(chart, on_select="rerun", selection_mode="cercle", key="delta_map", width="stretch")
-        pcode = selected_pcode(state)
-        if pcode in tips:
-            st.markdown(details_markdown(delta.cercle(pcode).name, tips[pcode], lang))
-        else:
-            st.caption(t("map_hint", lang))
+        show_cercle_map(chart, "delta_map", tips, {c.pcode: c.name for c in delta.cercles}, lang)
 with table_column:
     st.subheader(t("table_cercles", lang))
     st.dataframe(_cercle_table(delta), hide_index=True, width="stretch", height=640)

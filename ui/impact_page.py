@@ -22,7 +22,7 @@ from sim.run import run_scenario, scenario_delta
 from sim.scenario import InputError, dump_yaml, load_file, parse_text, save_file, validation_context
 from ui.charts import time_chart
 from ui.common import Key, choice, scenario_picker, show_error
-from ui.cercle_map import cercle_map, details_markdown, selected_pcode
+from ui.cercle_map import cercle_map, show_cercle_map
 from ui.i18n import has, number, t, usd
 from ui.library import file_items, library_panel
 
@@ -113,12 +113,7 @@ def _map(result: dict) -> None:
     names = {row["pcode"]: row["cercle"] for row in summary["by_cercle"]}
     st.subheader(t("map_displaced", lang))
     chart = cercle_map(delta, values, tips, t("col_displaced_peak", lang), lang, scheme="orangered", height=430)
-    state = st.altair_chart(chart, on_select="rerun", selection_mode="cercle", key="impact_map", width="stretch")
-    pcode = selected_pcode(state)
-    if pcode in tips:
-        st.markdown(details_markdown(names[pcode], tips[pcode], lang))
-    else:
-        st.caption(t("map_hint", lang))
+    show_cercle_map(chart, "impact_map", tips, names, lang)
 
 
 def _forget_choices() -> None:

@@ -24,7 +24,7 @@ from sim.scenario import InputError, parse_text
 from sim.verdict import RELIABLE_MEMBERS, verdict_sentence
 from ui.charts import time_chart
 from ui.common import Key, choice, show_error
-from ui.cercle_map import cercle_map, details_markdown, selected_pcode
+from ui.cercle_map import cercle_map, show_cercle_map
 from ui.i18n import number, percent, t
 
 CARDS = ("fill_rate", "fill_rate_worst_cercle", "days_to_first_distribution", "person_days_below_sphere_water", "cost_total_usd")
@@ -137,43 +137,30 @@ def _rate_text(entry: dict, lang: str) -> str:
     return percent(value, lang)
 
 
-def cercle_frame(summary: dict, lang: str) -> pd.DataFrame:
-    """One row per cercle: caseload, needs and each plan's fill rate (written for the reader)."""
+def cercle_frame(summary: dict, lang: str, written: bool = True) -> pd.DataFrame:
+    """One row per cercle: caseload, needs and each plan's fill rate — written for the reader,
+    or (``written=False``, for the CSV files) as numbers with the pcode and the p10/p90."""
     names = list(summary.get("plans", {}))
     by_plan = {name: {row["pcode"]: row for row in summary["plans"][name]["by_cercle"]} for name in names}
+    shown = (lambda value: number(value, lang)) if written else (lambda value: value)
     rows = []
     for row in summary["by_cercle"]:
-        entry = {
-            t("col_cercle", lang): row["cercle"],
-            t("col_affected", lang): number(row["affected_persons"], lang),
-            t("col_displaced_peak", lang): number(row["displaced_peak"], lang),
-            t("col_needs_usd", lang): number(row["cost_usd"], lang),
-        }
+        entry = {t("col_cercle", lang): row["cercle"]}
+        if not written:
+            entry[t("col_pcode", lang)] = row["pcode"]
+        entry[t("col_affected", lang)] = shown(row["affected_persons"])
+        entry[t("col_displaced_peak", lang)] = shown(row["displaced_peak"])
+        entry[t("col_needs_usd", lang)] = shown(row["cost_usd"])
         for name in names:
-            entry[t("col_fill_of", lang, name=name)] = _rate_text(by_plan[name][row["pcode"]], lang)
-        rows.append(entry)
-    return pd.DataFrame(rows)
-
-
-def _cercle_numbers(summary: dict, lang: str) -> pd.DataFrame:
-    """The same table with numbers (for the CSV files)."""
-    names = list(summary.get("plans", {}))
-    by_plan = {name: {row["pcode"]: row for row in summary["plans"][name]["by_cercle"]} for name in names}
-    rows = []
-    for row in summary["by_cercle"]:
-        entry = {
-            t("col_cercle", lang): row["cercle"],
-            t("col_pcode", lang): row["pcode"],
-            t("col_affected", lang): row["affected_persons"],
-            t("col_displaced_peak", lang): row["displaced_peak"],
-            t("col_needs_usd", lang): row["cost_usd"],
-        }
-        for name in names:
-            rate = by_plan[name][row["pcode"]]["fill_rate"]
-            entry[t("col_fill_of", lang, name=name)] = rate.get("value")
+            column = t("col_fill_of", lang, name=name)
+            rate = by_plan[name][row["pcode"]]
+            if written:
+                entry[column] = _rate_text(rate, lang)
+                continue
+            entry[column] = rate["fill_rate"].get("value")
             for q in ("p10", "p90"):
-                if q in rate:
-                    entry[f"{t('col_fill_of', lang, name=name)} {q}"] = rate[q]
+                if q in rate["fill_rate"]:
+                    entry[f"{column} {q}"] = rate["fill_rate"][q]
         rows.append(entry)
     return pd.DataFrame(rows)
 
@@ -196,12 +183,7 @@ def _map(run: dict, lang: str) -> None:
     delta = run.get("delta") or scenario_delta(parse_text(run["request"][0], str(run["scenario_path"]), expect="scenario"), run["scenario_path"].parent)
     run["delta"] = delta
     chart = cercle_map(delta, values, tips, t("map_fill_legend", lang, name=shown), lang, scheme="redyellowgreen", domain=(0.0, 1.0), percent=True, height=500)
-    state = st.altair_chart(chart, on_select="rerun", selection_mode="cercle", key="plan_map", width="stretch")
-    pcode = selected_pcode(state)
-    if pcode in tips:
-        st.markdown(details_markdown(names_of[pcode], tips[pcode], lang))
-    else:
-        st.caption(t("map_hint", lang))
+    show_cercle_map(chart, "plan_map", tips, names_of, lang)
 
 
 def show_results(run: dict, lang: str) -> None:
@@ -239,7 +221,7 @@ def show_results(run: dict, lang: str) -> None:
     unit = str(result["unit"].sel(item=item).values) if item in result["item"].values else ""
     st.altair_chart(time_chart(pd.DataFrame(chart, index=days), lang, t("axis_cumulative", lang, unit=unit_name(unit, lang) if unit else ""), t("series", lang)), width="stretch")
     st.subheader(t("downloads", lang))
-    numbers = _cercle_numbers(summary, lang)
+    numbers = cercle_frame(summary, lang, written=False)
     d1, d2, d3, d4 = st.columns(4)
     with st.spinner(t("making_report", lang)):
         pdf, xlsx = _report_files(run, lang)
