@@ -3,6 +3,7 @@ for the app to finish a run, check that no exception box is shown, edit a table 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from urllib.parse import urlparse
@@ -44,8 +45,12 @@ def no_exception(page, step: str) -> None:
 
 
 def git_status() -> str:
-    """``git status --porcelain`` of the product's folder (user files must never land there)."""
-    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    """``git status --porcelain`` of the product's folder (user files must never land there);
+    with ``UPDATE_SCREENSHOTS=1`` the screenshots the tests write into ``docs/img`` are left out."""
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        status = "".join(line for line in status.splitlines(keepends=True) if "docs/img/" not in line)
+    return status
 
 
 def edit_cell(page, grid, row: int, column: int, value: str) -> None:
