@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(BIN)/python -m ui.serve app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: install
 	$(BIN)/python -m pytest -q

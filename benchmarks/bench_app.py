@@ -130,7 +130,9 @@ def main() -> None:
             finally:
                 server.stop()
             try:
+                started = time.monotonic()
                 server.start()  # a fresh server: nothing in memory
+                startup = time.monotonic() - started
                 hazards = _hazards(browser, server.url)
                 cold_cards, cold_progress, cold_back = _compare(browser, server.url, wait_warm=False)
                 warm_cards, warm_progress, warm_back = _compare(browser, server.url, wait_warm=True)
@@ -141,6 +143,7 @@ def main() -> None:
                 server.stop()
                 browser.close()
     first, again, moves = hazards["direct"], hazards["again"], hazards["moves"]
+    print(f"make run, from the command to the server answering (venv already installed): {startup:.1f} s")
     slider = statistics.median(moves)
     low, high = TRIAL["slider_s"]
     print(
