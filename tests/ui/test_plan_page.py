@@ -83,3 +83,25 @@ def test_runs_reruns_and_language(data_dir):
     assert [m.label for m in at.metric].count("Share of needs met") == 2
     at.button(key="plan_run").click().run()
     assert not at.exception and not at.error
+
+
+def test_rename_download_and_delete_a_users_plan(data_dir):
+    """The library panel acts on the user's own plans only; the shipped ones stay as they are."""
+    before = {p.name: p.read_bytes() for p in SHIPPED.glob("*.yaml")}
+    at = _page()
+    at.text_input(key="plan_name:baseline").set_value("mon-plan").run()
+    at.button(key="plan_save").click().run()
+    assert (data_dir / "plans" / "mon-plan.yaml").is_file()
+    assert at.selectbox(key="plans_library_pick").value == "mon-plan"
+    at.text_input(key="plans_library_new_name").set_value("plan-de-la-commune")
+    at.button(key="plans_library_rename").click().run()
+    assert not at.exception and not at.error
+    assert sorted(p.name for p in (data_dir / "plans").iterdir()) == ["plan-de-la-commune.yaml"]
+    assert "renommé" in at.success[0].value
+    # plan A was the renamed file: it now falls back to a plan that exists
+    assert Path(at.selectbox(key="plan_a").value).is_file()
+    at.checkbox(key="plans_library_sure").check().run()  # the delete button is enabled once this is ticked
+    at.button(key="plans_library_delete").click().run()
+    assert not at.exception and not at.error
+    assert list((data_dir / "plans").iterdir()) == []
+    assert {p.name: p.read_bytes() for p in SHIPPED.glob("*.yaml")} == before
