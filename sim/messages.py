@@ -39,6 +39,13 @@ import numbers
 import re
 from typing import Any
 
+import pint
+from babel import Locale
+from babel.numbers import format_decimal
+
+from sim.i18n import catalog, language_of
+from sim.registry import ureg
+
 __all__ = ["CodedError", "render", "message_text", "problem_message", "message_lines", "vector_error"]
 
 ENGLISH = "en"
@@ -115,8 +122,6 @@ def message_text(obj: Any, lang: str) -> str:
 
     In English the line is exactly what the command line prints.
     """
-    from sim.i18n import language_of
-
     lang = language_of(lang)
     problems = getattr(obj, "problems", None)
     if isinstance(problems, list):
@@ -147,8 +152,6 @@ def problem_message(problem: Any, lang: str) -> str:
 
     ``"ne doit pas être négatif (−3 jours)"`` for ``must not be negative, got -3 day``.
     """
-    from sim.i18n import language_of
-
     lang = language_of(lang)
     if lang == ENGLISH or not getattr(problem, "code", ""):
         return problem.message
@@ -163,8 +166,6 @@ def _text(code: str, params: dict, lang: str, english: str) -> str:
 
 
 def _catalog(lang: str) -> dict:
-    from sim.i18n import catalog
-
     return catalog(lang)
 
 
@@ -179,8 +180,6 @@ def _field_label(field: str, lang: str) -> str:
 
 
 def _plural(forms: dict, count: Any, lang: str) -> str:
-    from babel import Locale
-
     try:
         category = Locale.parse(lang).plural_form(abs(float(count)))
     except (TypeError, ValueError):
@@ -295,8 +294,6 @@ def local_number(value: float, spec: str, lang: str) -> str:
     (``50 000 000``, but ``2009`` or ``1500`` as a file writes them); ``g``: up to 6
     significant digits, not grouped; ``[,][.N]f``: N decimals, grouped with ``,``.
     """
-    from babel.numbers import format_decimal
-
     if lang == ENGLISH:
         return format(value, spec)
     match = re.fullmatch(r"(?P<group>,)?(?:\.(?P<digits>\d+))?(?P<kind>[fgd]?)", spec)
@@ -351,8 +348,6 @@ def unit_text(expression: str, lang: str, plural: bool = False) -> str:
     ``plural`` puts the numerator's words in the plural (``personnes/ménage``). An expression
     pint does not read is returned as written, ``**`` exponents turned into superscripts.
     """
-    from sim.units import ureg
-
     if lang == ENGLISH:
         return expression
     try:
@@ -369,10 +364,6 @@ def quantity_text(text: str, lang: str) -> str:
 
     Text that pint does not read as a quantity is returned as written.
     """
-    import pint
-
-    from sim.units import ureg
-
     if lang == ENGLISH:
         return text
     try:

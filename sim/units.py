@@ -19,28 +19,11 @@ import re
 import pint
 
 from sim.messages import CodedError
+from sim.registry import Quantity, ureg
 
 __all__ = ["ureg", "Quantity", "UnitError", "parse_quantity", "to_usd", "CANONICAL"]
 
-ureg = pint.UnitRegistry(force_ndarray_like=True, autoconvert_offset_to_baseunit=True)
-"""The project's registry. ``force_ndarray_like=True`` so that pint-xarray works with it."""
-
-for _definition in (
-    "person = [person] = _ = persons = people = pers",
-    "household = [household] = _ = households = hh",
-    "kit = [kit] = _ = kits",
-    "net = [net] = _ = nets",
-    "latrine = [latrine] = _ = latrines = toilet = toilets",
-    "tarpaulin = [tarpaulin] = _ = tarpaulins = tarp",
-    "jerrycan = [jerrycan] = _ = jerrycans",
-    "blanket = [blanket] = _ = blankets",
-    "item = [item] = _ = items",
-    "USD = [currency_usd] = _ = usd = US_dollar",
-    "XOF = [currency_xof] = _ = xof = FCFA = CFA_franc",
-):
-    ureg.define(_definition)
-
-Quantity = ureg.Quantity
+# the registry lives in sim.registry, below sim.messages (which names units in French)
 
 CANONICAL = {
     "rainfall_rate": "mm/day",
