@@ -149,12 +149,11 @@ def shared_choice(shared_key: str, widget_key: str, options: list, default=None)
 
     Streamlit forgets a widget's state when its page is not shown; the shared key is plain
     session state, so the scenario chosen on one page is the one the next page opens with.
-    Options are strings (a file's path), which Streamlit keeps as they are through reruns.
-    Returns the ``index`` to give the widget; the widget's ``on_change`` must call
-    :func:`remember_choice`.
+    Options are strings (a file's path). Call :func:`keep_choice` first (it drops a state
+    that is no option, e.g. a file renamed or deleted since); a shared value that is no
+    option gives the first. Returns the ``index`` to give the widget; the widget's
+    ``on_change`` must call :func:`remember_choice`.
     """
-    if widget_key in st.session_state and st.session_state[widget_key] not in options:
-        del st.session_state[widget_key]  # a file renamed or deleted since
     wanted = st.session_state.get(shared_key, default)
     if widget_key in st.session_state:
         wanted = st.session_state[shared_key] = st.session_state[widget_key]

@@ -75,28 +75,41 @@ def _source(ration, default_profile: bool) -> str:
     return t(key, lang) if default_profile and has(key, lang) else ration.source
 
 
-def _needs_frames(summary: dict, rations, default_profile: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The needs table written for the reader, and the same with numbers (for the files)."""
+def _needs_frame(summary: dict, rations, default_profile: bool) -> pd.DataFrame:
+    """The season's needs per item, with numbers (for the files; :func:`_written` for the page)."""
     known = {r.item: r for r in rations}
-    shown, numbers = [], []
-    for item, need in summary["needs"].items():
-        unit = unit_name(need["unit"], lang)
-        source = _source(known[item], default_profile) if item in known else ""
-        shown.append({t("col_item", lang): item_name(item, lang), t("col_unit", lang): unit, t("col_peak", lang): number(need["peak"]["value"], lang), t("col_total", lang): number(need["total"]["value"], lang), t("col_cost", lang): number(need["cost_usd"]["value"], lang), t("col_source", lang): source})
-        numbers.append({t("col_item", lang): item_name(item, lang), t("col_unit", lang): unit, t("col_peak", lang): need["peak"]["value"], t("col_total", lang): need["total"]["value"], t("col_cost", lang): need["cost_usd"]["value"], t("col_source", lang): source})
-    return pd.DataFrame(shown), pd.DataFrame(numbers)
+    return pd.DataFrame(
+        {
+            t("col_item", lang): item_name(item, lang),
+            t("col_unit", lang): unit_name(need["unit"], lang),
+            t("col_peak", lang): need["peak"]["value"],
+            t("col_total", lang): need["total"]["value"],
+            t("col_cost", lang): need["cost_usd"]["value"],
+            t("col_source", lang): _source(known[item], default_profile) if item in known else "",
+        }
+        for item, need in summary["needs"].items()
+    )
 
 
-def _cercle_frames(summary: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _cercle_frame(summary: dict) -> pd.DataFrame:
+    """Caseload and needs per cercle, with numbers (for the files; :func:`_written` for the page)."""
     units = {item: unit_name(need["unit"], lang) for item, need in summary["needs"].items()}
-    shown, numbers = [], []
-    for row in summary["by_cercle"]:
-        base = {t("col_cercle", lang): row["cercle"], t("col_pcode", lang): row["pcode"]}
-        values = {t("col_affected", lang): row["affected_persons"], t("col_displaced_peak", lang): row["displaced_peak"], t("col_cost", lang): row["cost_usd"]}
-        values.update({f"{item_name(item, lang)} ({units.get(item, '')})": value for item, value in row["needs"].items()})
-        numbers.append({**base, **values})
-        shown.append({**base, **{k: number(v, lang) for k, v in values.items()}})
-    return pd.DataFrame(shown), pd.DataFrame(numbers)
+    return pd.DataFrame(
+        {
+            t("col_cercle", lang): row["cercle"],
+            t("col_pcode", lang): row["pcode"],
+            t("col_affected", lang): row["affected_persons"],
+            t("col_displaced_peak", lang): row["displaced_peak"],
+            t("col_cost", lang): row["cost_usd"],
+            **{f"{item_name(item, lang)} ({units.get(item, '')})": value for item, value in row["needs"].items()},
+        }
+        for row in summary["by_cercle"]
+    )
+
+
+def _written(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same table with its numbers written for the reader (``29 345``)."""
+    return frame.apply(lambda column: [number(v, lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in column])
 
 
 def _map(result: dict) -> None:
@@ -116,20 +129,12 @@ def _map(result: dict) -> None:
     show_cercle_map(chart, "impact_map", tips, names, lang)
 
 
-def _forget_choices() -> None:
-    for key in (Key.SCENARIO, "impact_scenario"):
-        value = st.session_state.get(key)
-        if value is not None and not Path(value).exists():
-            del st.session_state[key]
-
-
 st.title(t("impact_title", lang))
 st.write(t("impact_intro", lang))
 flash = st.session_state.pop(FLASH, None)
 if flash:
     st.success(flash)
 
-_forget_choices()
 base_path = scenario_picker(st, lang, "impact_scenario", label_key="base_scenario")
 try:
     base = load_file(base_path, expect="scenario")
@@ -147,7 +152,7 @@ with st.expander(t("my_scenarios", lang)):
     library_panel(
         file_items("scenarios"), lang, "scenarios_library",
         rename=lambda old, new: userdata.rename("scenarios", old, new), delete=lambda name: userdata.delete("scenarios", name),
-        folder=user_scenarios, forget=_forget_choices,
+        folder=user_scenarios,
     )
 
 
@@ -272,12 +277,12 @@ with right:
 
 default_profile = not scenario.rations
 rations = read_rations(DEFAULT_RATIONS if default_profile else (Path(run["folder"]) / scenario.rations))
-needs_shown, needs_numbers = _needs_frames(summary, rations, default_profile)
-cercles_shown, cercles_numbers = _cercle_frames(summary)
+needs_numbers = _needs_frame(summary, rations, default_profile)
+cercles_numbers = _cercle_frame(summary)
 st.subheader(t("needs_table", lang))
-st.dataframe(needs_shown, hide_index=True, width="stretch")
+st.dataframe(_written(needs_numbers), hide_index=True, width="stretch")
 st.subheader(t("by_cercle_table", lang))
-st.dataframe(cercles_shown, hide_index=True, width="stretch")
+st.dataframe(_written(cercles_numbers), hide_index=True, width="stretch")
 st.subheader(t("downloads", lang))
 d1, d2, d3, d4, d5 = st.columns(5)
 d1.download_button(t("download_needs_csv", lang), csv_bytes(needs_numbers, lang), file_name=f"{scenario.name}-{t('needs_file', lang)}.csv", mime="text/csv", key="impact_needs_csv", on_click="ignore")

@@ -33,24 +33,22 @@ def file_items(kind: str) -> list[Item]:
     return [Item(e.name, e.shipped, e.path) for e in userdata.entries(kind)]
 
 
-def _rename(rename: Callable[[str, str], object], old: str, widget: str, lang: str, forget: Callable[[], None]) -> None:
+def _rename(rename: Callable[[str, str], object], old: str, widget: str, lang: str) -> None:
     new = (st.session_state.get(widget) or "").strip()
     try:
         rename(old, new)
     except (ValueError, OSError) as err:
         st.session_state[FLASH] = ("error", err)
         return
-    forget()
     st.session_state[FLASH] = ("success", t("library_renamed", lang, old=old, new=new))
 
 
-def _delete(delete: Callable[[str], object], name: str, lang: str, forget: Callable[[], None]) -> None:
+def _delete(delete: Callable[[str], object], name: str, lang: str) -> None:
     try:
         delete(name)
     except (ValueError, OSError) as err:
         st.session_state[FLASH] = ("error", err)
         return
-    forget()
     st.session_state[FLASH] = ("success", t("library_deleted", lang, name=name))
 
 
@@ -61,13 +59,13 @@ def library_panel(
     rename: Callable[[str, str], object],
     delete: Callable[[str], object],
     folder: Path,
-    forget: Callable[[], None] = lambda: None,
     mime: str = "application/yaml",
 ) -> None:
     """The list of files, and what the user can do with their own.
 
     ``rename(old, new)`` and ``delete(name)`` act on the user's files (refusing shipped ones);
-    ``forget()`` clears the page's choices that may point at a renamed or deleted file.
+    a page's choice of a file renamed or deleted falls back on its next run
+    (:func:`ui.common.keep_choice`).
     """
     flash = st.session_state.pop(FLASH, None)
     if flash:
@@ -99,6 +97,6 @@ def library_panel(
     c1.download_button(t("library_download", lang, name=item.download.name), item.download.read_bytes(), file_name=item.download.name, mime=mime, key=f"{key}_download", on_click="ignore")
     new_key = f"{key}_new_name"
     c2.text_input(t("library_new_name", lang), key=new_key, placeholder=f"{chosen}-2")
-    c2.button(t("library_rename", lang), key=f"{key}_rename", on_click=_rename, args=(rename, chosen, new_key, lang, forget))
+    c2.button(t("library_rename", lang), key=f"{key}_rename", on_click=_rename, args=(rename, chosen, new_key, lang))
     sure = c3.checkbox(t("library_confirm_delete", lang, name=chosen), key=f"{key}_sure")
-    c3.button(t("library_delete", lang), key=f"{key}_delete", disabled=not sure, on_click=_delete, args=(delete, chosen, lang, forget), type="secondary")
+    c3.button(t("library_delete", lang), key=f"{key}_delete", disabled=not sure, on_click=_delete, args=(delete, chosen, lang), type="secondary")

@@ -108,14 +108,6 @@ def _forget_drafts(stem: str) -> None:
         del st.session_state[key]
 
 
-def _forget_choices() -> None:
-    """After a rename or a delete: plan A and B go back to the first plan if theirs is gone."""
-    for key in (Key.PLAN_A, Key.PLAN_B, "plan_a", "plan_b"):
-        value = st.session_state.get(key)
-        if value is not None and not Path(value).exists():
-            del st.session_state[key]
-
-
 def _default_name(plan: Plan, shipped: bool) -> str:
     return f"{plan.name}-{t('variant_suffix', lang)}" if shipped else plan.name
 
@@ -186,7 +178,6 @@ if flash:
 plans = [str(p) for p in plan_files()]
 c1, c2, c3 = st.columns(3)
 scenario_path = scenario_picker(c1, lang, "plan_scenario")
-_forget_choices()
 keep_choice("plan_a", plans, file_label)
 plan_a = c2.selectbox(
     t("plan_a", lang), plans, index=shared_choice(Key.PLAN_A, "plan_a", plans), format_func=lambda p: file_label(p, lang), key="plan_a",
@@ -229,7 +220,7 @@ with st.expander(t("my_plans", lang)):
     library_panel(
         file_items("plans"), lang, "plans_library",
         rename=lambda old, new: userdata.rename("plans", old, new), delete=lambda name: userdata.delete("plans", name),
-        folder=userdata.user_folder("plans"), forget=_forget_choices,
+        folder=userdata.user_folder("plans"),
     )
 
 with st.expander(t("edit_plan", lang, name=stem), expanded=bool(st.session_state.get(f"plan_expanded:{stem}"))):

@@ -3,13 +3,11 @@ difference, results per cercle (table and map), stock against demand, and the do
 
 A run's results are kept in session state (:data:`ui.common.Key.PLAN_RESULT`) as plain data
 and an xarray Dataset; every rerun (a download, another item, the language) redraws them from
-there, and the report files are made once per language and kept beside them.
+there, and the report files are made from them once per language and kept beside them.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +15,8 @@ import streamlit as st
 
 from sim.ensemble import run_ensemble, shared_pool
 from sim.labels import item_name, kpi_name, kpi_value, unit_name
-from sim.report import csv_bytes, write_report
-from sim.results import summarize, write_outputs
+from sim.report import build_frames, csv_bytes, pdf_bytes, workbook_bytes
+from sim.results import summarize
 from sim.run import combine_members, scenario_delta
 from sim.scenario import InputError, parse_text
 from sim.verdict import RELIABLE_MEMBERS, verdict_sentence
@@ -67,34 +65,23 @@ def run_plans(scenario_path: Path, plan_texts: list[str], members: int, seed: in
     bar.empty()
     result = combine_members(parts)
     delta = scenario_delta(scenario, scenario_path.parent)
-    summary = summarize(result, delta)
-    if previous:
-        shutil.rmtree(previous["folder"], ignore_errors=True)
-    folder = Path(tempfile.mkdtemp(prefix="plan-run-"))
-    write_outputs(result, summary, folder)
     st.session_state[Key.PLAN_RESULT] = {
         "request": request,
         "scenario": scenario.title,
-        "scenario_path": scenario_path,
-        "summary": summary,
+        "summary": summarize(result, delta),
         "result": result,
+        "delta": delta,
         "unsaved": unsaved,
-        "folder": folder,
         "files": {},
     }
 
 
 def _report_files(run: dict, lang: str) -> tuple[bytes, bytes]:
-    """The report (PDF) and workbook (XLSX) of the run in ``lang``, made once and kept."""
+    """The report (PDF) and workbook (XLSX) of the run in ``lang``, made once from the results
+    in memory and kept."""
     if lang not in run["files"]:
-        folder = run["folder"] / lang
-        folder.mkdir(exist_ok=True)
-        for name in ("summary.json", "results.nc"):
-            target = folder / name
-            if not target.exists():
-                shutil.copyfile(run["folder"] / name, target)
-        pdf, xlsx = write_report(folder, lang=lang)
-        run["files"][lang] = (pdf.read_bytes(), xlsx.read_bytes())
+        frames = build_frames(run["summary"], run["result"], lang)
+        run["files"][lang] = (pdf_bytes(run["summary"], run["result"], frames, lang), workbook_bytes(frames))
     return run["files"][lang]
 
 
@@ -180,9 +167,7 @@ def _map(run: dict, lang: str) -> None:
         ]
         lines += [(t("col_fill_of", lang, name=name), _rate_text(by_plan[name][row["pcode"]], lang)) for name in names]
         tips[row["pcode"]], names_of[row["pcode"]] = lines, row["cercle"]
-    delta = run.get("delta") or scenario_delta(parse_text(run["request"][0], str(run["scenario_path"]), expect="scenario"), run["scenario_path"].parent)
-    run["delta"] = delta
-    chart = cercle_map(delta, values, tips, t("map_fill_legend", lang, name=shown), lang, scheme="redyellowgreen", domain=(0.0, 1.0), percent=True, height=500)
+    chart = cercle_map(run["delta"], values, tips, t("map_fill_legend", lang, name=shown), lang, scheme="redyellowgreen", domain=(0.0, 1.0), percent=True, height=500)
     show_cercle_map(chart, "plan_map", tips, names_of, lang)
 
 

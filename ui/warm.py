@@ -21,8 +21,8 @@ import pandas as pd
 
 from hazards.season import hazard_season
 from sim import userdata
-from sim.domain import load_delta
 from sim.ensemble import warm_pool
+from sim.run import scenario_delta
 from sim.scenario import load_file
 from ui.maps import raster_map_png
 
@@ -41,9 +41,7 @@ _started = False
 @lru_cache(maxsize=4)
 def _season(path: str, modified: float, seed: int):
     scenario = load_file(path, expect="scenario")
-    domain = scenario.domain
-    boundaries = str(Path(path).parent / domain.boundaries) if domain.boundaries else None
-    delta = load_delta(float(domain.resolution.to("degree").magnitude), domain.population_year, boundaries)
+    delta = scenario_delta(scenario, Path(path).parent)
     season = hazard_season(scenario, delta, seed=seed)
     area = delta.grid.cell_area_km2[:, None]
     depth = season.flood_depth.values
