@@ -12,13 +12,15 @@ import os
 import sys
 from pathlib import Path
 
+from sim.errors import BadInputError
+
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 
 
-class UserError(Exception):
-    """Bad input: the message is printed as one line and the command exits with 2."""
+class UserError(BadInputError):
+    """Bad input found by the command line itself (an option, an output folder)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,8 +31,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return args.run(args)
-    except UserError as err:
-        print(f"error: {err}", file=sys.stderr)
+    except BadInputError as err:
+        # a file's problems are FILE:LINE: field: problem; any other refusal says "error:" first
+        prefix = "" if getattr(err, "problems", None) else "error: "
+        for line in err.lines():
+            print(f"{prefix}{line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

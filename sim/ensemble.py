@@ -31,6 +31,8 @@ from pathlib import Path
 
 import xarray as xr
 
+from sim.errors import BadInputError
+
 ROOT = Path(__file__).resolve().parents[1]
 
 WARM_SCENARIOS = ROOT / "scenarios"
@@ -41,7 +43,7 @@ scenario needs is then loaded before the first real run."""
 log = logging.getLogger(__name__)
 
 
-class SchedulerError(ValueError):
+class SchedulerError(BadInputError):
     """The Dask scheduler cannot be reached; one line with its address."""
 
 

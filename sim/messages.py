@@ -43,6 +43,7 @@ import pint
 from babel import Locale
 from babel.numbers import format_decimal
 
+from sim.errors import BadInputError
 from sim.i18n import catalog, language_of
 from sim.registry import ureg
 
@@ -51,7 +52,7 @@ __all__ = ["CodedError", "render", "message_text", "problem_message", "message_l
 ENGLISH = "en"
 
 
-class CodedError(ValueError):
+class CodedError(BadInputError):
     """A refused input whose message has a code and parameters; ``str()`` is the English text.
 
     Parameters

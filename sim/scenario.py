@@ -36,6 +36,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim import facts
+from sim.errors import BadInputError
 from sim.fileio import write_text_atomic
 from sim.messages import render
 from sim.units import UnitError, parse_quantity
@@ -489,7 +490,7 @@ class Problem:
         return f"{where}: {self.field}: {self.message}"
 
 
-class InputError(ValueError):
+class InputError(BadInputError):
     """An input file with problems; ``problems`` lists them, ``str()`` gives the first."""
 
     def __init__(self, problems: list[Problem]):
@@ -498,6 +499,10 @@ class InputError(ValueError):
 
     def __reduce__(self):  # survive pickling between processes (ensemble members)
         return (type(self), (self.problems,))
+
+    def lines(self) -> list[str]:
+        """One line per problem."""
+        return [str(p) for p in self.problems] or [str(self)]
 
 
 def _coded(file: str, line: int | None, field: str, code: str, english: str, **params: Any) -> Problem:

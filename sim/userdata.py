@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.errors import BadInputError
 from sim.fileio import write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +47,7 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 """A file's name (without ``.yaml``): lower case letters, digits and dashes."""
 
 
-class LibraryError(ValueError):
+class LibraryError(BadInputError):
     """A save, rename or delete that is refused; ``code`` and ``params`` name the message."""
 
     def __init__(self, code: str, english: str, **params):

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from sim.errors import BadInputError
+
 VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip"}
 """File endings read as vector data (``.zip``: a zipped Shapefile)."""
 
@@ -18,7 +20,7 @@ DEFAULT_MAX_FEATURES = 1_000_000
 """Most features accepted from one file [feature]."""
 
 
-class VectorError(ValueError):
+class VectorError(BadInputError):
     """A vector file that cannot be used; the one-line message names the file."""
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from sim.errors import BadInputError
+
 INJECT_KINDS = ("road_cut", "warehouse_flooded", "funding_late", "boats_stop", "access_closure")
 """Surprises a trainer can script: a road cut by the flood, a flooded warehouse, a funding
 tranche that arrives late, the end of the boat season, insecurity closing a cercle."""
@@ -36,7 +38,7 @@ FORECAST_SPREAD = 0.15
 the simulated future with ±15 % so that the forecast is useful without being a certainty."""
 
 
-class WorkshopError(ValueError):
+class WorkshopError(BadInputError):
     """A refused action: ``key`` names the message, ``values`` fill it in."""
 
     def __init__(self, key: str, **values):
