@@ -4,8 +4,8 @@ Two kinds of file are read:
 
 * NetCDF in the CHIRPS layout (a ``precip`` variable on ``time/latitude/longitude``),
   opened with xarray's ``netcdf4`` engine;
-* GeoTIFF (or anything else GDAL reads, e.g. a VRT), opened with rasterio, either one band
-  for one date or a stack with one date per band.
+* GeoTIFF (or another raster GDAL reads, e.g. a VRT of local GeoTIFFs), opened with
+  rasterio, either one band for one date or a stack with one date per band.
 
 Whatever the source, :func:`read_rainfall` returns a ``(time, y, x)`` DataArray on the
 domain :class:`~sim.grid.Grid` in ``mm/day`` (daily data) or ``mm/month`` (monthly
@@ -16,6 +16,14 @@ the file's name; its ``code`` and ``params`` name the message in the catalogs
 (:mod:`sim.messages`), so that the app says it in the reader's language. Size and overlap with the delta are checked from the header, before
 any pixel is read, and only the window of the source that covers the delta is read.
 
+GDAL stays on the local file system: a URL, a GDAL virtual file system (``/vsicurl/`` …) or
+a connection string is refused before GDAL sees it; a file is opened with the one driver its
+ending names (GeoTIFF: ``GTiff``, ``.vrt``: ``VRT``); a VRT is read only if every source it
+names is a local GeoTIFF or VRT in its folder or below (:func:`check_vrt`); and every read
+runs with :data:`sim.vectorio.GDAL_OFFLINE`, which forbids GDAL's network access. Values
+that no rainfall or flood can have (infinite, beyond :data:`MAX_DAILY_RAINFALL`,
+:data:`MAX_MONTHLY_RAINFALL` or :data:`MAX_FLOOD_DEPTH`, a negative depth) are refused.
+
 Resampling is bilinear (:data:`RESAMPLING`): rainfall rates and depths are smooth,
 intensive fields, and bilinear interpolation neither invents blocky edges (nearest) nor
 needs the source to be finer than the grid (average). It does not conserve the areal
@@ -25,10 +33,12 @@ if that matters.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
 import warnings
+import xml.etree.ElementTree as ElementTree
 from datetime import date, datetime
 from pathlib import Path
 
@@ -36,6 +46,7 @@ import numpy as np
 import pandas as pd
 import pint
 import rasterio
+import rasterio.shutil
 import xarray as xr
 from rasterio.crs import CRS as RioCRS
 from rasterio.enums import Resampling
@@ -50,7 +61,7 @@ from sim.grid import CRS as GRID_CRS
 from sim.grid import Grid
 from sim.messages import CodedError, vector_error
 from sim.units import ureg
-from sim.vectorio import VECTOR_SUFFIXES, VectorError, read_polygons
+from sim.vectorio import GDAL_OFFLINE, VECTOR_SUFFIXES, VectorError, read_polygons, remote_name
 
 __all__ = [
     "DEFAULT_MAX_CELLS",
@@ -62,6 +73,12 @@ __all__ = [
     "CANONICAL_UNITS",
     "rainfall_factor",
     "write_geotiff",
+    "check_local",
+    "check_vrt",
+    "materialise_vrt",
+    "MAX_DAILY_RAINFALL",
+    "MAX_MONTHLY_RAINFALL",
+    "MAX_FLOOD_DEPTH",
 ]
 
 DEFAULT_MAX_CELLS = 50_000_000
@@ -72,6 +89,74 @@ RESAMPLING = Resampling.bilinear
 
 NETCDF_SUFFIXES = {".nc", ".nc4", ".netcdf", ".cdf"}
 TIFF_SUFFIXES = {".tif", ".tiff", ".gtif"}
+VRT_SUFFIXES = {".vrt"}
+
+MAX_DAILY_RAINFALL = 2000.0
+"""Largest daily rainfall accepted in a layer. [mm/day]
+
+Notes
+-----
+The world record for 24 hours is 1825 mm, at Foc-Foc, La Réunion, on 7–8 January 1966
+(cyclone Denise), in the WMO World Weather and Climate Extremes Archive
+(https://wmo.asu.edu). A value above 2000 mm/day is not rain: a nodata value not declared as
+such, or a unit error (e.g. a monthly total read as daily, or tenths of mm).
+"""
+
+MAX_MONTHLY_RAINFALL = 10_000.0
+"""Largest monthly rainfall total accepted in a monthly layer. [mm/month]
+
+Notes
+-----
+The greatest calendar-month total on record is 9300 mm, at Cherrapunji, India, in July 1861
+(the record WMO and the India Meteorological Department cite); the delta itself receives
+at most about 250 mm in its wettest month (August).
+"""
+
+MAX_FLOOD_DEPTH = 50.0
+"""Largest water depth accepted in a flood-depth layer. [m]
+
+Notes
+-----
+Water on the inland Niger delta's floodplain is a few metres deep at the peak of the flood
+(the Niger at Mopti rises about 6–7 m from low to high water, OPIDIN gauge records), and its
+deepest river channels are some 10–20 m deep. No flood on the delta reaches 50 m, while the
+usual mistakes in a depth file go far beyond it: ground elevations instead of depths (the
+delta lies 260–300 m above sea level), centimetres read as metres (150 for 1.5 m), or an
+undeclared nodata value (9999, 3.4e38). A negative depth is refused too: it is not water.
+"""
+
+MAX_VRT_BYTES = 1_000_000
+"""Largest VRT (XML) file read; a VRT of even thousands of sources is far smaller. [byte]"""
+
+VRT_ELEMENTS = frozenset(
+    """VRTDataset SRS GeoTransform Metadata MDI VRTRasterBand NoDataValue HideNoDataValue
+    ColorInterp Description UnitType Offset Scale CategoryNames Category ColorTable Entry
+    GCPList GCP SimpleSource ComplexSource AveragedSource KernelFilteredSource Kernel Size
+    Coefs SourceFilename SourceBand SourceProperties SrcRect DstRect NODATA UseMaskBand
+    ScaleOffset ScaleRatio Exponent SrcMin SrcMax DstMin DstMax LUT ColorTableComponent
+    OverviewList Overview MaskBand Histograms HistItem HistMin HistMax BucketCount
+    IncludeOutOfRange Approximate HistCounts BlockXSize BlockYSize""".split()
+)
+"""Elements of a VRT that describe bands of local files; anything else (a warped, derived,
+pansharpened or processed VRT, pixel functions) is refused: translate it to a GeoTIFF first."""
+
+TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+"""First four bytes of a TIFF or BigTIFF file (little- and big-endian)."""
+
+IDENTIFY_DRIVERS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "JP2OpenJPEG", "HFA", "AAIGrid", "EHdr", "ENVI", "netCDF", "HDF5", "GRIB", "XYZ", "GTiff")
+"""Drivers that read pixels held in the file itself: the only ones GDAL may try on a raster
+whose ending is neither a GeoTIFF's nor a VRT's, and the ones that name the format of a file
+that is not what its ending says."""
+
+GDAL_LOCAL_READ = {**GDAL_OFFLINE, "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR"}
+"""Configuration of every raster read: :data:`sim.vectorio.GDAL_OFFLINE`, and no side files.
+
+Notes
+-----
+``GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR`` makes GDAL see the file's folder as empty, so a
+raster is read alone, without ``.aux.xml``, ``.ovr`` or ``.msk`` files beside it: what is
+checked when a layer is added is what the catalog, which keeps the file alone, reads later.
+"""
 
 _WATER_DENSITY = ureg.Quantity(1000.0, "kg/m**3")
 """Density of liquid water, so that 1 kg m-2 of rain is 1 mm. [kg/m³]"""
@@ -124,10 +209,11 @@ def read_rainfall(
     Raises
     ------
     RasterError
-        If the file cannot be opened, is too large, has no CRS, dates or units, does
-        not overlap the grid, or cannot be read.
+        If the path is not a local file (:func:`check_local`), the file cannot be opened, is
+        not what its ending says, is too large, has no CRS, dates or units, does not overlap
+        the grid, holds infinite values, or cannot be read.
     """
-    path = Path(path)
+    path = check_local(path)
     grid = grid or Grid()
     if not path.is_file():
         raise RasterError("err_no_such_file", "{file}: no such file", file=path.name)
@@ -231,13 +317,146 @@ def write_geotiff(da: xr.DataArray, path: str | os.PathLike, crs: str = GRID_CRS
     return path
 
 
+def check_local(path: str | os.PathLike) -> Path:
+    """``path`` as a :class:`~pathlib.Path`, refused if it is a URL or a GDAL virtual file system.
+
+    Raises
+    ------
+    RasterError
+        For ``http://…``, ``ftp://…``, ``/vsicurl/…``, ``/vsis3/…`` and the like, or a GDAL
+        connection string (``WMS:…``), whether or not anything answers there.
+    """
+    if remote_name(path):
+        raise RasterError("err_raster_remote", "{file}: not a local file (a URL, a GDAL virtual file system or a connection string); download it and give its local path", file=str(path)[:200])
+    return Path(path)
+
+
+def check_vrt(path: str | os.PathLike, root: str | os.PathLike | None = None) -> list[Path]:
+    """The files a VRT reads, after checking that every one is local and in ``root`` or below.
+
+    Parameters
+    ----------
+    path : path-like
+        The VRT file.
+    root : path-like, optional
+        Folder every source must be in (or below); default the VRT's own folder. A nested
+        VRT's sources must be in the outer VRT's folder too.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The GeoTIFFs read, each once (nested VRTs are followed, not listed).
+
+    Raises
+    ------
+    RasterError
+        If the VRT is not a readable raster VRT of :data:`VRT_ELEMENTS`, or one of its sources
+        is a URL or virtual file system, is outside ``root``, does not exist, or is neither a
+        GeoTIFF nor a VRT. Nothing is opened with GDAL, so nothing is fetched.
+    """
+    path = check_local(path)
+    folder = Path(os.path.abspath(root if root is not None else path.parent))
+    found: list[Path] = []
+    _walk_vrt(Path(os.path.abspath(path)), path.name, folder, found, set())
+    return found
+
+
+def _walk_vrt(path: Path, name: str, folder: Path, found: list[Path], seen: set[Path]) -> None:
+    """Check one VRT (named ``name`` in messages) and collect its GeoTIFF sources in ``found``."""
+    seen.add(path.resolve())
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise RasterError("err_no_such_file", "{file}: no such file", file=name) from None
+    if size > MAX_VRT_BYTES:
+        raise RasterError("err_raster_vrt_too_large", "{file}: a VRT of {size} bytes is larger than the limit of {limit} bytes", file=name, size=size, limit=MAX_VRT_BYTES)
+    data = path.read_bytes()
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise RasterError("err_raster_vrt_doctype", "{file}: a VRT with a DOCTYPE or entities is not read", file=name)
+    try:
+        tree = ElementTree.fromstring(data)
+    except ElementTree.ParseError as err:
+        raise RasterError("err_raster_vrt_unreadable", "{file}: not a readable VRT ({detail})", file=name, detail=_first_line(err)) from None
+    if tree.tag != "VRTDataset":
+        raise RasterError("err_raster_vrt_not_raster", "{file}: not a raster VRT (its root element is <{element}>, not <VRTDataset>)", file=name, element=str(tree.tag)[:60])
+    for element in tree.iter():
+        if element.tag not in VRT_ELEMENTS:
+            raise RasterError("err_raster_vrt_element", "{file}: VRT element <{element}> is not accepted, only bands read from local files; convert it to a GeoTIFF first (gdal_translate)", file=name, element=str(element.tag)[:60])
+        if element.get("subClass"):
+            raise RasterError("err_raster_vrt_element", "{file}: VRT element <{element}> is not accepted, only bands read from local files; convert it to a GeoTIFF first (gdal_translate)", file=name, element=f"{element.tag} subClass={element.get('subClass')[:40]}")
+    folder_real = folder.resolve()
+    for element in tree.iter("SourceFilename"):
+        text = (element.text or "").strip()
+        shown = text[:200]
+        if not text or remote_name(text):
+            raise RasterError("err_raster_vrt_remote_source", "{file}: source {source!r} is not a local file (a URL, a GDAL virtual file system or a connection string); only local files in the VRT's folder are read", file=name, source=shown)
+        candidate = Path(text)
+        if element.get("relativeToVRT", "0").strip() not in ("", "0") and not candidate.is_absolute():
+            candidate = path.parent / candidate
+        candidate = Path(os.path.abspath(candidate))  # a relative name not relative to the VRT is GDAL's: relative to the working folder
+        real = candidate.resolve()
+        if not real.is_relative_to(folder_real):
+            raise RasterError("err_raster_vrt_source_outside", "{file}: source {source!r} is outside the VRT's folder {folder}; copy it there or convert the VRT to a GeoTIFF", file=name, source=shown, folder=str(folder))
+        if not real.is_file():
+            raise RasterError("err_raster_vrt_source_missing", "{file}: source {source!r} does not exist", file=name, source=shown)
+        head = _head(real)
+        if head[:4] in TIFF_MAGIC:
+            if real not in found:
+                found.append(real)
+        elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<VRTDataset"):
+            if real in seen:
+                raise RasterError("err_raster_vrt_loop", "{file}: source {source!r} leads back to a VRT already read", file=name, source=shown)
+            _walk_vrt(candidate, name, folder, found, seen)
+        else:
+            raise RasterError("err_raster_vrt_source_type", "{file}: source {source!r} is neither a GeoTIFF nor a VRT", file=name, source=shown)
+
+
+def materialise_vrt(path: str | os.PathLike, destination: str | os.PathLike) -> Path:
+    """Write the pixels and metadata a VRT describes into a self-contained GeoTIFF.
+
+    The VRT is checked first (:func:`check_vrt`) and read with :data:`GDAL_LOCAL_READ`; the
+    GeoTIFF (deflate-compressed, tiled) keeps the bands, their descriptions (dates), units,
+    nodata, tags, CRS and geotransform, and reads without the VRT or its sources.
+
+    Parameters
+    ----------
+    path : path-like
+        The VRT.
+    destination : path-like
+        The GeoTIFF to write (any name; written in place, not atomically).
+
+    Returns
+    -------
+    pathlib.Path
+        ``destination``.
+
+    Raises
+    ------
+    RasterError
+        If the VRT is refused or its pixels cannot be read.
+    """
+    path, destination = check_local(path), Path(destination)
+    check_vrt(path)
+    with _local_gdal():
+        src = _open_with(path, ["VRT"])
+        if src is None:
+            raise RasterError("err_raster_not_raster", "{file}: not a raster (GDAL could not open it)", file=path.name)
+        try:
+            with src:
+                rasterio.shutil.copy(src, destination, driver="GTiff", COMPRESS="DEFLATE", TILED="YES", BIGTIFF="IF_SAFER")
+        except RasterioIOError as err:
+            detail = _first_line(err.__cause__ or err).replace(str(path), path.name)
+            raise RasterError("err_raster_corrupt", "{file}: cannot read pixels, truncated or corrupt ({detail})", file=path.name, detail=detail) from None
+    return destination
+
+
 # --------------------------------------------------------------------------- GDAL rasters
 
 
 def _read_gdal(path, grid, crs, units, max_cells, dates_required=True, default_units=None, units_hint="mm/day"):
     """Values ``(band, row, col)`` on the grid, dates (None if absent and not required) and units."""
     name = path.name
-    with _open_gdal(path) as src:
+    with _local_gdal(), _open_gdal(path) as src:
         _check_size(name, (src.count, src.height, src.width), max_cells)
         src_crs = _resolve_crs(name, crs, src.crs)
         if src.transform.is_identity and not src.gcps[0]:
@@ -255,22 +474,70 @@ def _read_gdal(path, grid, crs, units, max_cells, dates_required=True, default_u
             raise RasterError("err_raster_corrupt", "{file}: cannot read pixels, truncated or corrupt ({detail})", file=name, detail=detail) from None
         source = data.filled(np.nan)
         transform = src.window_transform(window)
+    _check_finite(name, source)
     return _to_grid(source, transform, src_crs, grid), times, unit_text, src_crs
 
 
+def _local_gdal() -> rasterio.Env:
+    """rasterio's GDAL set for local reading only (:data:`GDAL_LOCAL_READ`)."""
+    return rasterio.Env(**GDAL_LOCAL_READ)
+
+
 def _open_gdal(path: Path):
-    """Open a raster with rasterio, refusing files whose format contradicts their name."""
+    """Open a raster with the one driver its ending names, refusing files that are not what it says.
+
+    A ``.tif`` is opened as a GeoTIFF only, a ``.vrt`` as a VRT only and after
+    :func:`check_vrt`; any other ending with :data:`IDENTIFY_DRIVERS`. Call it inside
+    :func:`_local_gdal`.
+    """
     name = path.name
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            src = rasterio.open(path)
-    except RasterioIOError:
-        raise RasterError("err_raster_not_raster", "{file}: not a raster (GDAL could not open it)", file=name) from None
-    if path.suffix.lower() in TIFF_SUFFIXES and src.driver != "GTiff":
-        src.close()
-        raise RasterError("err_raster_not_geotiff", "{file}: not a GeoTIFF (GDAL reads it as {driver})", file=name, driver=src.driver)
+    suffix = path.suffix.lower()
+    head = _head(path)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if suffix in TIFF_SUFFIXES and head[:4] not in TIFF_MAGIC:
+        if text[:1] in (b"<", b"{"):  # XML (a VRT, a WMS description …) or JSON: never opened
+            raise RasterError("err_raster_text_not_geotiff", "{file}: not a GeoTIFF but a text file (XML or JSON); it is not opened", file=name)
+        found = _open_with(path, [d for d in IDENTIFY_DRIVERS if d != "GTiff"])
+        if found is not None:
+            driver = found.driver
+            found.close()
+            raise RasterError("err_raster_not_geotiff", "{file}: not a GeoTIFF (GDAL reads it as {driver})", file=name, driver=driver)
+        raise RasterError("err_raster_not_raster", "{file}: not a raster (GDAL could not open it)", file=name)
+    if suffix in VRT_SUFFIXES or text.startswith(b"<VRTDataset"):
+        check_vrt(path)
+        drivers = ["VRT"]
+    elif suffix in TIFF_SUFFIXES:
+        drivers = ["GTiff"]
+    else:
+        drivers = list(IDENTIFY_DRIVERS)
+    src = _open_with(path, drivers)
+    if src is None:
+        raise RasterError("err_raster_not_raster", "{file}: not a raster (GDAL could not open it)", file=name)
     return src
+
+
+def _open_with(path: Path, drivers) -> rasterio.io.DatasetReader | None:
+    """The raster opened by the first of ``drivers`` that reads it, else None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        for driver in drivers:
+            try:
+                return rasterio.open(path, driver=driver)
+            except RasterioIOError:
+                continue
+    return None
+
+
+def _head(path: Path, size: int = 512) -> bytes:
+    """The first ``size`` bytes of a file. [byte]"""
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
+
+def _check_finite(name: str, values: np.ndarray) -> None:
+    """Refuse infinite values (NaN is nodata and stays)."""
+    if np.isinf(values).any():
+        raise RasterError("err_raster_infinite", "{file}: infinite values (inf) over the delta; declare them as nodata or remove them", file=name)
 
 
 def _band_dates(src, path: Path, required: bool = True) -> pd.DatetimeIndex | None:
@@ -373,6 +640,7 @@ def _read_netcdf_file(path, grid, crs, units, max_cells, dates_required=True, de
             source = np.asarray(var.isel({ydim: rows, xdim: cols}).values, dtype=np.float32)
         except (OSError, RuntimeError, ValueError) as err:
             raise RasterError("err_raster_read_values", "{file}: cannot read values ({detail})", file=name, detail=_first_line(err)) from None
+    _check_finite(name, source)
     transform = window_transform(window, transform)
     return _to_grid(source, transform, src_crs, grid), times, unit_text, src_crs
 
@@ -669,7 +937,9 @@ def read_layer(
         (GeoJSON, GeoPackage, zipped Shapefile) or a 0/1 raster, returned as the flooded
         share of each cell's centre (0 or 1). ``drought-index``: a dimensionless raster
         (SPI, WRSI, …). Dates are optional except for rainfall; an undated map has dims
-        ``(y, x)``.
+        ``(y, x)``. Rainfall beyond :data:`MAX_DAILY_RAINFALL` (:data:`MAX_MONTHLY_RAINFALL`
+        for a monthly series) and depths beyond :data:`MAX_FLOOD_DEPTH` or negative
+        (:data:`NEGATIVE_TOLERANCE`) are refused; polygons must be valid.
 
     Raises
     ------
@@ -678,10 +948,12 @@ def read_layer(
     """
     if kind not in LAYER_KINDS:
         raise RasterError("err_raster_unknown_kind", "unknown layer kind {kind!r}; expected one of {kinds}", kind=kind, kinds=list(LAYER_KINDS))
-    path = Path(path)
+    path = check_local(path)
     grid = grid or Grid()
     if kind == "rainfall":
-        return read_rainfall(path, grid, crs, units, max_cells)
+        rain = read_rainfall(path, grid, crs, units, max_cells)
+        _check_rainfall(path.name, rain)
+        return rain
     if not path.is_file():
         raise RasterError("err_no_such_file", "{file}: no such file", file=path.name)
     if kind == "flood-extent" and path.suffix.lower() in VECTOR_SUFFIXES:
@@ -698,8 +970,54 @@ def read_layer(
         raise RasterError("err_raster_units_not_dimensionless", "{file}: units {units!r} do not fit a {kind} layer; expected dimensionless", file=path.name, units=unit_text, kind=kind)
     values = values * np.float32(quantity.to(target).magnitude)
     if kind == "flood-depth":
-        values = np.where(values < 0, np.float32(0.0), values)
+        _check_depth(path.name, values)
+        values = np.where(values < 0, np.float32(0.0), values)  # only -1 mm < depth < 0 is left: rounding
     return _wrap(path, grid, values, times, kind, unit_text, src_crs.to_string())
+
+
+NEGATIVE_TOLERANCE = {"rainfall": 0.1, "flood-depth": 0.001}
+"""Negative values let through as rounding noise, in mm/day (or mm/month) and m.
+
+Notes
+-----
+Packed reanalysis rainfall (ERA5 in GRIB or NetCDF with ``scale_factor``) holds small
+negative values, and depth models write ``-0.0001`` for dry cells; anything more negative is
+an undeclared nodata value (``-9999``) or a difference of surfaces, and is refused. Negative
+depths within the tolerance are read as 0 (dry).
+"""
+
+
+def _check_rainfall(name: str, rain: xr.DataArray) -> None:
+    """Refuse rainfall beyond :data:`MAX_DAILY_RAINFALL` / :data:`MAX_MONTHLY_RAINFALL`, or negative."""
+    values = rain.values
+    if not np.isfinite(values).any():
+        return
+    units = rain.attrs["units"]
+    limit = MAX_MONTHLY_RAINFALL if rain.attrs.get("frequency") == "monthly" else MAX_DAILY_RAINFALL
+    top, bottom = float(np.nanmax(values)), float(np.nanmin(values))
+    if top > limit:
+        raise RasterError(
+            "err_raster_rain_beyond_limit",
+            "{file}: rainfall of {value:g} {units} exceeds {limit:g} {units}, more than any rainfall ever measured; check the units, or a nodata value not declared as such",
+            file=name, value=top, units=units, limit=limit,
+        )
+    if bottom < -NEGATIVE_TOLERANCE["rainfall"]:
+        raise RasterError("err_raster_negative_rain", "{file}: negative rainfall ({value:g} {units}); declare the nodata value of the file", file=name, value=bottom, units=units)
+
+
+def _check_depth(name: str, values: np.ndarray) -> None:
+    """Refuse water depths beyond :data:`MAX_FLOOD_DEPTH` or below zero. [m]"""
+    if not np.isfinite(values).any():
+        return
+    top, bottom = float(np.nanmax(values)), float(np.nanmin(values))
+    if top > MAX_FLOOD_DEPTH:
+        raise RasterError(
+            "err_raster_depth_beyond_limit",
+            "{file}: water depth of {value:g} m exceeds {limit:g} m, deeper than any flood on the delta; is it a ground elevation, centimetres, or a nodata value not declared as such?",
+            file=name, value=top, limit=MAX_FLOOD_DEPTH,
+        )
+    if bottom < -NEGATIVE_TOLERANCE["flood-depth"]:
+        raise RasterError("err_raster_negative_depth", "{file}: negative water depth ({value:g} m); declare the nodata value of the file, or write 0 for dry cells", file=name, value=bottom)
 
 
 def _read_extent_polygons(path: Path, grid: Grid, crs: str | None) -> xr.DataArray:
@@ -707,8 +1025,10 @@ def _read_extent_polygons(path: Path, grid: Grid, crs: str | None) -> xr.DataArr
     from rasterio import features
 
     try:
-        _, geoms, source_crs = read_polygons(path, crs=crs, with_crs=True)
+        _, geoms, source_crs = read_polygons(path, crs=crs, with_crs=True, require_valid=True)
     except VectorError as err:
+        if err.code:  # a coded message of sim.vectorio: the same, naming the file alone
+            raise RasterError(err.code, err.template, **{**err.params, "file": path.name}) from None
         coded = vector_error(err, path, path.name)
         if coded is None:  # a message sim.vectorio does not usually give: English only
             english = str(err).replace(str(path), path.name)

@@ -8,17 +8,19 @@ boundaries (OCHA COD-AB, GeoJSON or Shapefile with pcodes) loads them with
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import shapely
 from rasterio import features
-from shapely.geometry import MultiPoint, Point, box
+from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from sim.grid import Grid
 from sim.messages import CodedError, vector_error
+from sim.scenario import Problem
 from sim.vectorio import VectorError, read_polygons
 
 PCODE_FIELDS = ("admin2Pcod", "admin2Pcode", "ADM2_PCODE", "adm2_pcode", "pcode", "PCODE")
@@ -73,39 +75,147 @@ def read_boundaries(path: str | Path, pcodes: list[str], pcode_field: str | None
     pcode_field : str, optional
         Field holding the pcodes; by default the first of :data:`PCODE_FIELDS` present.
 
+    Returns
+    -------
+    dict
+        pcode → :class:`CercleShape`, the union of the file's polygons with that pcode.
+        A self-intersecting polygon is repaired (``shapely.make_valid``: a bow tie becomes
+        its two triangles), as published boundaries often hold small such faults.
+
     Raises
     ------
     BoundariesError
-        If the file cannot be read, has no pcode field, or lacks one of the cercles.
+        The only exception it lets out, one line naming the file: a missing file or a
+        folder, a file that is not a readable vector file (or a GeoJSON not in UTF-8), an
+        unclosed ring or a coordinate outside -180..180 / -90..90 (both found by
+        :func:`sim.vectorio.read_polygons`), no features, no pcode field, none or only some
+        of the cercles, a cercle without a geometry, not a polygon, or with no area;
+        anything else the libraries raise on a bad file (GEOS, PROJ, GDAL) as "cannot be
+        used".
+    """
+    file = str(path)
+    try:
+        return _read_boundaries(Path(path), file, pcodes, pcode_field)
+    except BoundariesError:
+        raise
+    except Exception as err:  # GEOS, PROJ and GDAL raise many types on a bad file; none may escape
+        raise BoundariesError("err_boundaries_unusable", "{file}: cannot be used as boundaries ({detail})", file=file, detail=_first_line(err)) from err
+
+
+def check_boundaries(
+    path: str | Path,
+    pcodes: list[str],
+    pcode_field: str | None = None,
+    named_in: str | None = None,
+    line: int | None = None,
+    field: str = "domain.boundaries",
+) -> list[Problem]:
+    """The problem of a boundaries file as a list for ``python -m sim validate`` (empty when it can be used).
+
+    Parameters
+    ----------
+    named_in, line, field : optional
+        The file (a scenario), line and field that name the boundaries file: the problem is
+        written ``scenario.yaml:12: domain.boundaries: cercles.geojson: no such file``.
+        Without them the problem is the boundaries file's own.
     """
     try:
-        fields, geoms = read_polygons(path)
-    except VectorError as err:
-        coded = vector_error(err, path, str(path))
-        if coded is None:
-            raise BoundariesError(str(err)) from None
-        code, english, params = coded
-        raise BoundariesError(code, english, **params) from None
+        read_boundaries(path, pcodes, pcode_field)
+    except BoundariesError as err:
+        return [Problem(named_in or str(path), line, field, str(err), err.code, dict(err.params))]
+    return []
+
+
+def _read_boundaries(path: Path, file: str, pcodes: list[str], pcode_field: str | None) -> dict[str, CercleShape]:
+    if path.is_dir():
+        raise BoundariesError("err_boundaries_folder", "{file}: is a folder; give the .geojson, .gpkg, .shp or .zip file itself", file=file)
+    fields, geoms = _polygons(path, file)
+    if len(geoms) == 0:
+        raise BoundariesError("err_boundaries_no_features", "{file}: holds no features", file=file)
     if pcode_field is None:
         pcode_field = next((f for f in PCODE_FIELDS if f in fields), None)
     if pcode_field not in fields:
         raise BoundariesError(
             "err_boundaries_no_pcode",
             "{file}: no pcode field (tried {tried}); fields are: {fields}",
-            file=str(path),
+            file=file,
             tried=list(PCODE_FIELDS),
             fields=list(fields),
         )
-    values = [str(v) for v in fields[pcode_field]]
+    values = [str(v).strip() for v in fields[pcode_field]]
     wanted = set(pcodes)
+    named = wanted & set(values)
+    if not named:
+        examples = sorted(set(values))[:MAX_PCODE_EXAMPLES]
+        raise BoundariesError("err_boundaries_none_of_the_cercles", "{file}: field {field} lacks the cercles {missing}; it holds other pcodes, such as {examples}", file=file, field=pcode_field, missing=list(pcodes), examples=examples)
     found: dict[str, list[BaseGeometry]] = {}
     for value, geom in zip(values, geoms):
         if value in wanted and geom is not None:
-            found.setdefault(value, []).append(shapely.make_valid(geom))
+            found.setdefault(value, []).append(_polygon(geom, value, file))
+    without = [p for p in pcodes if p in named and p not in found]
+    if without:
+        raise BoundariesError("err_boundaries_no_geometry", "{file}: cercle {pcode} has no geometry", file=file, pcode=without[0])
     missing = [p for p in pcodes if p not in found]
     if missing:
-        raise BoundariesError("err_boundaries_missing_cercles", "{file}: field {field} lacks the cercles {missing}", file=str(path), field=pcode_field, missing=missing)
-    return {p: CercleShape(p, shapely.union_all(found[p]), approximate=False) for p in pcodes}
+        raise BoundariesError("err_boundaries_missing_cercles", "{file}: field {field} lacks the cercles {missing}", file=file, field=pcode_field, missing=missing)
+    shapes = {}
+    for pcode in pcodes:
+        shape = shapely.union_all(found[pcode])
+        if shape.is_empty or not shape.area > 0:
+            raise BoundariesError("err_boundaries_empty_geometry", "{file}: cercle {pcode} has an empty polygon (no area)", file=file, pcode=pcode)
+        shapes[pcode] = CercleShape(pcode, shape, approximate=False)
+    return shapes
+
+
+MAX_PCODE_EXAMPLES = 5
+"""Pcodes of a file shown when it holds none of the delta's cercles [pcode]."""
+
+
+def _polygons(path: Path, file: str):
+    """Fields and geometries of a vector file (:func:`sim.vectorio.read_polygons`), every refusal a :class:`BoundariesError`."""
+    try:
+        return read_polygons(path)
+    except VectorError as err:
+        if err.code:
+            raise BoundariesError.from_error(err) from None
+        if _not_utf8_json(path):
+            raise BoundariesError("err_boundaries_not_utf8", "{file}: is not UTF-8 text; a GeoJSON file must be saved as UTF-8", file=file) from None
+        coded = vector_error(err, path, file)
+        if coded is None:
+            raise BoundariesError("err_boundaries_unusable", "{file}: cannot be used as boundaries ({detail})", file=file, detail=str(err).removeprefix(f"{path}: ")) from None
+        code, english, params = coded
+        raise BoundariesError(code, english, **params) from None
+
+
+def _polygon(geom: BaseGeometry, pcode: str, file: str) -> BaseGeometry:
+    """A cercle's polygon, refused when it is not polygonal, repaired (``make_valid``) when it is invalid."""
+    if not isinstance(geom, (Polygon, MultiPolygon)):
+        raise BoundariesError("err_boundaries_not_polygon", "{file}: cercle {pcode} is a {kind}, not a polygon", file=file, pcode=pcode, kind=geom.geom_type)
+    repaired = shapely.make_valid(geom)
+    parts = [part for part in shapely.get_parts(repaired) if isinstance(part, (Polygon, MultiPolygon))]
+    return shapely.union_all(parts) if parts else Polygon()
+
+
+def _not_utf8_json(path: Path) -> bool:
+    """Whether a GeoJSON (``.geojson``, ``.json``) file is not UTF-8 text, which RFC 7946 requires."""
+    if path.suffix.lower() not in (".geojson", ".json") or not path.is_file():
+        return False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 def rasterize_cercles(grid: Grid, shapes: dict[str, CercleShape], order: list[str]) -> np.ndarray:

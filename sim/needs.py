@@ -2,8 +2,15 @@
 
 A ration profile is a CSV file (default ``sim/data/rations.csv``) with one row per item: the
 quantity and unit, what it is counted per (``per``), which people it serves (``group``), its
-source, and its unit cost in USD with the cost's source. Quantities are checked with pint
-against the item's kind (litres of water, kilograms of cereal, kits, nets …).
+source, and its unit cost in USD (per ``cost_unit``, by default per the item's unit) with the
+cost's source. Quantities and costs are checked with pint against the item's kind (litres of
+water, kilograms of cereal, kits, nets …) and converted once, here, to the item's unit.
+
+A profile is a file a planner writes (often from a spreadsheet), so :func:`read_rations`
+refuses everything it cannot use — a missing, unreadable, binary, non-UTF-8 or oversized
+file, a header without the columns, a row of the wrong length, a number that is not finite
+or beyond the bounds below, an item given twice — one line per problem naming the file,
+the line and the field; :func:`check_rations` gives the same problems as a list.
 
 How items turn into needs:
 
@@ -18,8 +25,13 @@ How items turn into needs:
 from __future__ import annotations
 
 import csv
+import io
+import math
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -43,7 +55,8 @@ ITEM_UNITS = {
     "mosquito_net": "net",
     "latrine": "latrine",
 }
-"""Items a ration profile may hold, with the unit their needs are counted in."""
+"""Items a ration profile may hold, with the unit their needs are counted in (the units of
+``sim/data/items.csv``)."""
 
 PER = ("person_day", "person_month", "person_once", "household_once", "destroyed_house_once", "person_present")
 GROUPS = ("in_need", "displaced", "in_sites", "destroyed", "food_insecure", "fed", "wash")
@@ -55,8 +68,45 @@ failed harvest alone does not call for (Notes: the validation report found droug
 at twice Africa RiskView's cost per person when water was trucked to every food-insecure
 person)."""
 
+REQUIRED_COLUMNS = ("item", "quantity", "unit", "per", "group", "source", "unit_cost_usd", "cost_source")
+"""Columns every ration profile has; ``name_fr``, ``name_en`` and ``cost_unit`` are optional."""
+
 DAYS_PER_MONTH = 365.25 / 12
 """Mean month [day], to turn per-month rations into daily ones."""
+
+MAX_RATIONS_BYTES = 1_000_000
+"""Largest ration profile read [byte]. Notes: the shipped profile is 3.3 kB for 10 items, and a
+profile holds at most one row per item of :data:`ITEM_UNITS` (11); a million bytes is 300
+times that, room for long source texts, and keeps a wrong file (a log, a database dump) from
+being read into memory."""
+
+MAX_QUANTITY = {
+    "L": 200.0,
+    "kg": 100.0,
+    "m**2": 50.0,
+    "kit": 10.0,
+    "net": 10.0,
+    "latrine": 1.0,
+}
+"""Largest quantity of an item per person, household or destroyed house, in the item's unit:
+per day for ``person_day`` and ``person_month`` rations (a monthly one is compared as
+quantity / :data:`DAYS_PER_MONTH`), as written for the others [item unit]. Notes: bounds that
+catch a slip (a quantity typed in another unit, extra zeros, ``1e9``), not a judgement of a
+profile; each is several times the shipped value (``sim/data/rations.csv``):
+L: 200 L per person per day, twice WHO's 'optimal access' of 100 L (Howard et al. 2020,
+*Domestic water quantity, service level and health*, 2nd ed., WHO) — the profile has
+Sphere's 15 L; kg: 100 kg, a month of cereal for a household of five (0.6 kg × 5 × 30 = 90 kg)
+handed out at once — the daily rations are 0.6 kg of cereal and 1.95 kg of animal feed;
+m**2: 50 m² per person, above Sphere's 45 m² of whole settlement per person (the profile
+has 3.5 m² of covered space); kit and net: 10 per person or household (one NFI kit per
+household, one net per 1.8 people: 10 nets cover a household of 18); latrine: one per
+person (the profile has one per 50)."""
+
+MAX_UNIT_COST_USD = 10_000.0
+"""Largest unit cost accepted, in USD per unit of the item [USD/item unit]. Notes: the dearest
+shipped item is the emergency latrine at 300 USD, then the shelter kit at 100 USD; 10,000 USD
+is 33 times that, more than any relief item costs, and refuses a cost written in CFA francs
+(667 FCFA per USD: a 55 USD kit is 36,685 FCFA) without its ``cost_unit``."""
 
 LATRINE_EARLY_DAYS = 30
 """Days of displacement after which the latrine ratio goes from 1:50 to 1:20. Notes:
@@ -64,6 +114,14 @@ assumption for the Sphere 'at first' / 'medium term' split."""
 
 LATRINE_LATER_PER_PERSON = 1 / 20
 """Latrines per person after :data:`LATRINE_EARLY_DAYS` [latrine/person]. References: Sphere 2018, excreta management standard 3.2."""
+
+_UNIT_TEXT = re.compile(r"[^\W\d]+(\s*(\*\*|\^)\s*-?\d)?(\s*[*/ ]\s*[^\W\d]+(\s*(\*\*|\^)\s*-?\d)?)*")
+"""What a ``unit`` or ``cost_unit`` cell may hold: unit names joined by ``*``, ``/`` or a space,
+each with an optional one-digit power (``m**2``, ``USD/kit``). Notes: pint evaluates the
+powers it is given, and ``L**9**9**9`` never ends; a number in a unit cell (``1000 L``) is a
+slip too."""
+
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
 
 
 @dataclass(frozen=True)
@@ -85,67 +143,227 @@ class Ration:
 def read_rations(path: str | Path = DEFAULT_RATIONS) -> list[Ration]:
     """Read and check a ration profile.
 
+    Parameters
+    ----------
+    path : path
+        A CSV file in UTF-8 (a byte-order mark is allowed), comma-separated, with the
+        columns of :data:`REQUIRED_COLUMNS`.
+
+    Returns
+    -------
+    list of Ration
+        One per item, quantities in the item's unit (:data:`ITEM_UNITS`), costs in USD per
+        that unit.
+
     Raises
     ------
     InputError
-        Every problem with its file, line and field (unknown item, wrong unit, negative
-        quantity or cost, unknown ``per`` or ``group``, missing source).
+        Every problem with its file, line and field: the file (missing, a folder, unreadable,
+        larger than :data:`MAX_RATIONS_BYTES`, not UTF-8, binary, empty), the header (not a
+        profile, missing or repeated columns, semicolons), a row (fewer or more fields than
+        the header, an unknown or repeated item), a cell (a wrong unit, a quantity or cost
+        that is not a finite number, negative, or above :data:`MAX_QUANTITY` or
+        :data:`MAX_UNIT_COST_USD`, an unknown ``per`` or ``group``, a missing source).
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), None, "file", "no such file", "err_file_missing")]) from None
-    rows = list(csv.DictReader(text.splitlines()))
+    file = str(path)
+    records = _records(_profile_text(Path(path)), file)
+    if not records:
+        raise InputError([_coded(file, None, "file", "err_file_empty", "is empty; expected {what}", what="a ration profile (a CSV header line, then one line per item)")])
+    header_line, header = records[0]
+    _check_header(header, file, header_line)
+    if len(records) == 1:
+        raise InputError([_coded(file, records[0][0], "file", "err_rations_no_items", "has a header but no items")])
     problems: list[Problem] = []
     rations: list[Ration] = []
-    required = ("item", "quantity", "unit", "per", "group", "source", "unit_cost_usd", "cost_source")
-    header = next(csv.reader(text.splitlines()), [])
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InputError([Problem(str(path), 1, "header", f"missing column(s) {', '.join(missing)}", "err_rations_missing_columns", {"columns": missing})])
-    for line, row in enumerate(rows, start=2):
-        item = row["item"].strip()
-
-        def bad(field: str, code: str, english: str, **params) -> None:
-            name = f"{item or 'item'}.{field}" if field != "item" else "item"
-            problems.append(Problem(str(path), line, name, render(english, params, "en"), code, params))
-
-        if item not in ITEM_UNITS:
-            bad("item", "err_rations_unknown_item", "unknown item {item!r}; known: {known}", item=item, known=list(ITEM_UNITS))
+    first_line: dict[str, int] = {}
+    for line, cells in records[1:]:
+        if len(cells) != len(header):
+            problems.append(_row_length(file, line, len(cells), len(header)))
             continue
-        try:
-            quantity = parse_quantity(f"{row['quantity']} {row['unit']}", expected=ITEM_UNITS[item])
-            amount = float(quantity.to(ITEM_UNITS[item]).magnitude)
-        except UnitError as err:
-            problems.append(Problem(str(path), line, f"{item}.unit", str(err), err.code, err.params))
+        row = dict(zip(header, cells))
+        ration = _ration(row, file, line, problems)
+        if ration is None:
             continue
-        except ValueError:
-            bad("quantity", "err_not_a_number", "not a number: {value!r}", value=row["quantity"])
+        if ration.item in first_line:
+            problems.append(_coded(file, line, "item", "err_rations_duplicate_item", "{item!r} is already on line {first}; one line per item", item=ration.item, first=first_line[ration.item]))
             continue
-        if amount < 0:
-            bad("quantity", "err_not_negative", "must not be negative, got {value}", value=row["quantity"])
-        if row["per"] not in PER:
-            bad("per", "err_rations_unknown_choice", "unknown {value!r}; expected one of {allowed}", value=row["per"], allowed=list(PER))
-        if row["group"] not in GROUPS:
-            bad("group", "err_rations_unknown_choice", "unknown {value!r}; expected one of {allowed}", value=row["group"], allowed=list(GROUPS))
-        try:
-            cost = float(row["unit_cost_usd"])
-        except ValueError:
-            bad("unit_cost_usd", "err_not_a_number", "not a number: {value!r}", value=row["unit_cost_usd"])
-            continue
-        if cost < 0:
-            bad("unit_cost_usd", "err_not_negative", "must not be negative, got {value}", value=f"{cost:g}")
-        for field in ("source", "cost_source"):
-            if not row[field].strip():
-                bad(field, "err_rations_no_source", "empty; every number needs its source (or 'assumption: why')")
-        rations.append(
-            Ration(item, row.get("name_fr", item), row.get("name_en", item), amount, ITEM_UNITS[item], row["per"], row["group"], row["source"], cost, row["cost_source"])
-        )
+        first_line[ration.item] = line
+        rations.append(ration)
     if problems:
         raise InputError(problems)
     return rations
 
+
+def check_rations(path: str | Path) -> list[Problem]:
+    """Every problem of a ration profile, as :func:`read_rations` finds them (empty when it can be used)."""
+    try:
+        read_rations(path)
+    except InputError as err:
+        return list(err.problems)
+    return []
+
+
+def _coded(file: str, line: int | None, field: str, code: str, english: str | dict, **params: Any) -> Problem:
+    """A problem whose English message is ``english`` filled with ``params``."""
+    return Problem(file, line, field, render(english, params, "en"), code, params)
+
+
+def _profile_text(path: Path) -> str:
+    """The text of a profile file, refused when it is not a readable UTF-8 text file of bounded size."""
+    file = str(path)
+
+    def refuse(line: int | None, code: str, english: str, **params) -> InputError:
+        return InputError([_coded(file, line, "file", code, english, **params)])
+
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise refuse(None, "err_file_is_folder", "is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise refuse(None, "err_file_unreadable", "{detail}", detail="not a regular file")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_RATIONS_BYTES + 1)
+    except FileNotFoundError:
+        raise refuse(None, "err_file_missing", "no such file") from None
+    except IsADirectoryError:
+        raise refuse(None, "err_file_is_folder", "is a folder, not a file") from None
+    except PermissionError as err:
+        raise refuse(None, "err_file_permission", "{detail}", detail=err.strerror or str(err)) from None
+    except OSError as err:
+        raise refuse(None, "err_file_unreadable", "{detail}", detail=err.strerror or str(err)) from None
+    if len(data) > MAX_RATIONS_BYTES:
+        size = max(len(data), path.stat().st_size)
+        raise refuse(None, "err_rations_too_large", "is {size:,} bytes, more than the {limit:,} bytes a ration profile may hold", size=size, limit=MAX_RATIONS_BYTES)
+    try:
+        text = data.decode("utf-8-sig")  # spreadsheets write 'CSV UTF-8' with a byte-order mark
+    except UnicodeDecodeError as err:
+        raise refuse(data[: err.start].count(b"\n") + 1, "err_file_not_utf8", "is not UTF-8 text") from None
+    if "\x00" in text:
+        raise refuse(text[: text.index("\x00")].count("\n") + 1, "err_rations_binary", "holds binary data (a NUL byte), not CSV text")
+    return text
+
+
+def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
+    """(first line, stripped cells) of every non-blank CSV record; a record may span lines (a quoted newline)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            raise InputError([_coded(file, line, "file", "err_rations_csv", "not readable as CSV ({detail})", detail=str(err))]) from None
+        cells = [cell.strip() for cell in cells]
+        if any(cells):  # blank lines, and the ',,,,' rows spreadsheets leave, are skipped
+            records.append((line, cells))
+    return records
+
+
+def _check_header(header: list[str], file: str, line: int) -> None:
+    """Refuse a first line that is not a ration profile's header."""
+    if not any(column in header for column in REQUIRED_COLUMNS):
+        if len(header) == 1 and header[0].count(";") >= 2:
+            raise InputError([_coded(file, line, "header", "err_rations_semicolons", "columns are separated by ';'; save the profile as CSV with commas")])
+        raise InputError([_coded(file, line, "header", "err_rations_not_a_profile", "not a ration profile: the first line names none of the columns {columns}", columns=list(REQUIRED_COLUMNS))])
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InputError([_coded(file, line, "header", "err_rations_missing_columns", "missing column(s) {columns}", columns=missing)])
+    repeated = sorted({c for c in header if c and header.count(c) > 1})
+    if repeated:
+        raise InputError([_coded(file, line, "header", "err_rations_duplicate_columns", "column(s) {columns} appear more than once", columns=repeated)])
+
+
+def _row_length(file: str, line: int, count: int, columns: int) -> Problem:
+    if count < columns:
+        english = {"one": "has {count} field, fewer than the {columns} of the header", "other": "has {count} fields, fewer than the {columns} of the header"}
+        return _coded(file, line, "row", "err_rations_short_row", english, count=count, columns=columns)
+    return _coded(file, line, "row", "err_rations_long_row", "has {count} fields, more than the {columns} of the header; put double quotes around a text that holds a comma", count=count, columns=columns)
+
+
+def _ration(row: dict[str, str], file: str, line: int, problems: list[Problem]) -> Ration | None:
+    """The ration of one row, or None after adding its problems to ``problems``."""
+    item = row["item"]
+    before = len(problems)
+
+    def bad(field: str, code: str, english: str, **params) -> None:
+        name = f"{item or 'item'}.{field}" if field != "item" else "item"
+        problems.append(_coded(file, line, name, code, english, **params))
+
+    if item not in ITEM_UNITS:
+        bad("item", "err_rations_unknown_item", "unknown item {item!r}; known: {known}", item=item, known=list(ITEM_UNITS))
+        return None
+    unit = ITEM_UNITS[item]
+    amount = _number(row["quantity"], "quantity", bad)
+    if amount is not None and _unit_text_ok(row["unit"], "unit", bad):
+        try:
+            amount = float(parse_quantity(f"{row['quantity']} {row['unit']}", expected=unit).to(unit).magnitude)
+        except UnitError as err:
+            problems.append(Problem(file, line, f"{item}.unit", str(err), err.code, err.params))
+        else:
+            _check_quantity(amount, row, unit, bad)
+    for field, allowed in (("per", PER), ("group", GROUPS)):
+        if row[field] not in allowed:
+            bad(field, "err_rations_unknown_choice", "unknown {value!r}; expected one of {allowed}", value=row[field], allowed=list(allowed))
+    cost = _number(row["unit_cost_usd"], "unit_cost_usd", bad)
+    cost_unit = row.get("cost_unit") or f"USD/{unit}"
+    if cost is not None and _unit_text_ok(cost_unit, "cost_unit", bad):
+        try:
+            cost = float(parse_quantity(f"{row['unit_cost_usd']} {cost_unit}", expected=f"USD/{unit}").to(f"USD/{unit}").magnitude)
+        except UnitError as err:
+            problems.append(Problem(file, line, f"{item}.cost_unit", str(err), err.code, err.params))
+        else:
+            _check_cost(cost, row, unit, cost_unit, bad)
+    for field in ("source", "cost_source"):
+        if not row[field]:
+            bad(field, "err_rations_no_source", "empty; every number needs its source (or 'assumption: why')")
+    if len(problems) > before:
+        return None
+    return Ration(item, row.get("name_fr") or item, row.get("name_en") or item, amount, unit, row["per"], row["group"], row["source"], cost, row["cost_source"])
+
+
+def _number(text: str, field: str, bad) -> float | None:
+    """A cell as a finite number, or None after saying what is wrong with it."""
+    try:
+        value = float(text)
+    except ValueError:
+        if _DECIMAL_COMMA.fullmatch(text):
+            bad(field, "err_rations_decimal_comma", "{value!r}: write decimals with a point (0.6, not 0,6)", value=text)
+        else:
+            bad(field, "err_not_a_number", "not a number: {value!r}", value=text)
+        return None
+    if not math.isfinite(value):
+        bad(field, "err_rations_not_finite", "must be a finite number, got {value!r}", value=text)
+        return None
+    return value
+
+
+def _unit_text_ok(text: str, field: str, bad) -> bool:
+    """Whether a unit cell is empty (pint then says a unit is missing) or unit names only."""
+    if not text or _UNIT_TEXT.fullmatch(text):
+        return True
+    bad(field, "err_rations_not_a_unit", "{value!r} is not a unit: write a unit name such as L, kg or kit, joined by * or / and with powers such as **2", value=text)
+    return False
+
+
+def _check_quantity(amount: float, row: dict[str, str], unit: str, bad) -> None:
+    """A quantity in the item's unit is neither negative nor above :data:`MAX_QUANTITY`."""
+    if amount < 0:
+        bad("quantity", "err_not_negative", "must not be negative, got {value}", value=row["quantity"])
+        return
+    limit = MAX_QUANTITY[unit] * (DAYS_PER_MONTH if row["per"] == "person_month" else 1.0)
+    if amount > limit:
+        bad("quantity", "err_rations_too_much", "must be at most {limit:g} {unit} per {per}, got {value}", limit=limit, unit=unit, per=row["per"], value=f"{row['quantity']} {row['unit']}")
+
+
+
+def _check_cost(cost: float, row: dict[str, str], unit: str, cost_unit: str, bad) -> None:
+    """A cost in USD per the item's unit is neither negative nor above :data:`MAX_UNIT_COST_USD`."""
+    if cost < 0:
+        bad("unit_cost_usd", "err_not_negative", "must not be negative, got {value}", value=f"{cost:g}")
+    elif cost > MAX_UNIT_COST_USD:
+        bad("unit_cost_usd", "err_rations_cost_too_high", "must be at most {limit:,.0f} USD per {unit}, got {value}", limit=MAX_UNIT_COST_USD, unit=unit, value=f"{row['unit_cost_usd']} {cost_unit}")
 
 def needs(impact: xr.Dataset, rations: list[Ration], household_size: float) -> xr.Dataset:
     """Daily needs per item and cercle, and their cost.

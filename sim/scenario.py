@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -28,18 +29,19 @@ from typing import Annotated, Any, Literal
 
 import pint
 import pydantic
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, create_model, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, create_model, model_validator
 from pydantic_core import PydanticCustomError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from sim import facts
+from sim import facts, limits
 from sim.errors import BadInputError
 from sim.fileio import write_text_atomic
 from sim.messages import render
 from sim.units import UnitError, parse_quantity
+from sim.yamlio import refusal as yaml_refusal
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -54,11 +56,14 @@ def _invalid(code: str, english: str, field: str | None = None, **params: Any) -
     return PydanticCustomError(code, render(english, params, "en"), ctx)
 
 
-def Measure(unit: str, description: str, *, gt: float | None = None, ge: float | None = None, default: Any = ...):
+def Measure(unit: str, description: str, *, gt: float | None = None, ge: float | None = None, le: float | None = None, default: Any = ...):
     """A field holding a quantity string with the dimension of ``unit``.
 
-    The value is parsed with pint and kept as a :class:`pint.Quantity`; it is written back
-    to files as ``"<magnitude> <unit>"``. ``gt``/``ge`` bound its magnitude in ``unit``.
+    The value is parsed with pint, converted once to ``unit`` (the field's canonical unit:
+    ``"2 t"`` of cereal in kg is ``2000 kg``) and kept as a :class:`pint.Quantity` in it, so
+    that the model reads ``.magnitude`` in ``unit`` whatever the file wrote; it is written
+    back to files as ``"<magnitude> <unit>"``. It must be finite; ``gt``/``ge``/``le`` bound
+    its magnitude in ``unit`` (the upper bounds are in :mod:`sim.limits`).
     """
 
     def check(value: Any) -> pint.Quantity | None:
@@ -71,13 +76,18 @@ def Measure(unit: str, description: str, *, gt: float | None = None, ge: float |
                 quantity = parse_quantity(value, expected=unit)
             except UnitError as err:
                 raise PydanticCustomError(err.code, str(err), err.params) from None
-        magnitude = float(quantity.to(unit).magnitude)
+        quantity = quantity.to(unit)
+        magnitude = float(quantity.magnitude)
+        if not math.isfinite(magnitude):
+            raise _invalid("err_quantity_not_finite", "must be a finite number, got {value}", value=_written(value))
         if gt is not None and not magnitude > gt:
             raise _invalid("err_greater_than_unit", "must be greater than {gt:g} {unit}, got {value}", gt=gt, unit=unit, value=_written(value))
         if ge is not None and not magnitude >= ge:
             if ge == 0:
                 raise _invalid("err_not_negative", "must not be negative, got {value}", value=_written(value))
             raise _invalid("err_at_least_unit", "must be at least {ge:g} {unit}, got {value}", ge=ge, unit=unit, value=_written(value))
+        if le is not None and not magnitude <= le:
+            raise _invalid("err_at_most_unit", "must be at most {le:g} {unit}, got {value}", le=le, unit=unit, value=_written(value))
         return quantity
 
     def dump(quantity: pint.Quantity | None) -> str | None:
@@ -99,7 +109,17 @@ def _written(value: Any) -> Any:
 class Strict(BaseModel):
     """Base of every schema: unknown keys are errors, every field is described."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
+
+
+def _year_in_range(value: dt.date) -> dt.date:
+    if not limits.MIN_YEAR <= value.year <= limits.MAX_YEAR:
+        raise _invalid("err_date_year_range", "{date} is outside the years {low} to {high}", date=value.isoformat(), low=limits.MIN_YEAR, high=limits.MAX_YEAR)
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_year_in_range)]
+"""A date in the years :data:`sim.limits.MIN_YEAR` to :data:`sim.limits.MAX_YEAR`."""
 
 
 # --- scenario -------------------------------------------------------------------------------
@@ -128,9 +148,9 @@ class StormSettings(Strict):
     """A three-day storm over a town, on top of the season's rainfall."""
 
     place: str = Field(description="Settlement the storm is centred on (e.g. Mopti)")
-    date: dt.date = Field(description="First day of the storm")
-    total: Measure("mm", "Rain over the three days at the centre", gt=0.0, default=None)
-    return_period: Measure("year", "Return period of the three-day maximum, instead of a total", gt=1.0, default=None)
+    date: Date = Field(description="First day of the storm")
+    total: Measure("mm", "Rain over the three days at the centre", gt=0.0, le=limits.MAX_STORM_TOTAL_MM, default=None)
+    return_period: Measure("year", "Return period of the three-day maximum, instead of a total", gt=1.0, le=limits.MAX_RETURN_PERIOD_YEARS, default=None)
 
     @model_validator(mode="after")
     def _one_size(self, info: pydantic.ValidationInfo):
@@ -147,7 +167,7 @@ class RainfallSettings(Strict):
 
     source: Literal["generator", "layer"] = Field("generator", description="'generator' (stochastic, seeded) or 'layer' (a hazard-catalog layer)")
     season: Literal["dry", "normal", "wet"] | None = Field("normal", description="Kind of season asked of the generator; with a return period, 'dry' asks for a deficit and 'wet' or 'normal' for an excess")
-    return_period: Measure("year", "Return period of the seasonal total asked of the generator (a deficit when season is dry)", gt=1.0, default=None)
+    return_period: Measure("year", "Return period of the seasonal total asked of the generator (a deficit when season is dry)", gt=1.0, le=limits.MAX_RETURN_PERIOD_YEARS, default=None)
     layer: str | None = Field(None, description="Name of a rainfall layer in the hazard catalog (source: layer)")
     storm: StormSettings | None = Field(None, description="A three-day storm over a town")
 
@@ -178,10 +198,10 @@ class FloodSettings(Strict):
     """
 
     gauge: str = Field("Mopti", description="Gauge the peak is given at")
-    peak: Measure("cm", "Peak stage at the gauge", gt=0.0, default=None)
-    peak_spread: Measure("cm", "Standard deviation of the peak across ensemble members (0 to replay one season exactly)", ge=0.0, default=f"{PEAK_SPREAD_CM:g} cm")
-    peak_date: dt.date | None = Field(None, description="Date of the peak at the gauge")
-    return_period: Measure("year", "Return period of the peak, instead of a stage", gt=1.0, default=None)
+    peak: Measure("cm", "Peak stage at the gauge", gt=0.0, le=limits.MAX_STAGE_CM, default=None)
+    peak_spread: Measure("cm", "Standard deviation of the peak across ensemble members (0 to replay one season exactly)", ge=0.0, le=limits.MAX_PEAK_SPREAD_CM, default=f"{PEAK_SPREAD_CM:g} cm")
+    peak_date: Date | None = Field(None, description="Date of the peak at the gauge")
+    return_period: Measure("year", "Return period of the peak, instead of a stage", gt=1.0, le=limits.MAX_RETURN_PERIOD_YEARS, default=None)
     layer: str | None = Field(None, description="Name of a flood-depth or flood-extent layer in the hazard catalog, instead of the model")
 
     @model_validator(mode="after")
@@ -200,7 +220,7 @@ class ImpactParameters(Strict):
     displacement_damage: float = Field(0.55, ge=0.3, le=0.7, description="House damage ratio at which a house is destroyed and its people displaced (IDMC/ETH: 0.55, range 0.3-0.7)")
     hosted_share: float = Field(0.66, ge=0.0, le=1.0, description="Share of displaced people hosted by families rather than in sites (Shelter Cluster Mali, end 2021: 66 %)")
     banco_share: float = Field(0.85, ge=0.0, le=1.0, description="Share of houses built of earth (banco); assumption")
-    rebuild_time: Measure("day", "Time to rebuild a destroyed house once dry", gt=0.0, default="120 day")
+    rebuild_time: Measure("day", "Time to rebuild a destroyed house once dry", gt=0.0, le=limits.MAX_REBUILD_DAYS, default="120 day")
 
 
 class Scenario(Strict):
@@ -211,9 +231,9 @@ class Scenario(Strict):
     title: str = Field(min_length=1, description="Title shown in the app and reports")
     description: str = Field("", description="What the scenario represents and where its numbers come from")
     hazard: Literal["flood", "drought"] = Field(description="Main hazard of the season")
-    start_date: dt.date = Field(description="First simulated day")
+    start_date: Date = Field(description="First simulated day")
     days: int = Field(gt=0, le=730, description="Number of simulated days")
-    household_size: Measure("person/household", "Mean number of persons per household", gt=0.0)
+    household_size: Measure("person/household", "Mean number of persons per household", ge=limits.HOUSEHOLD_SIZE_RANGE[0], le=limits.HOUSEHOLD_SIZE_RANGE[1])
     domain: DomainSettings = Field(default_factory=DomainSettings, description="Grid and population settings")
     rainfall: RainfallSettings = Field(default_factory=RainfallSettings, description="Rainfall of the season")
     flood: FloodSettings | None = Field(None, description="Fluvial flood of the season (required when hazard is flood)")
@@ -228,6 +248,13 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _hazard_settings(self, info: pydantic.ValidationInfo):
+        end = self.end_date
+        if end.year > limits.MAX_YEAR:
+            raise _invalid("err_season_end_year", "the season ends on {date}, after {high}", field="days", date=end.isoformat(), high=limits.MAX_YEAR)
+        dated = [("flood.peak_date", self.flood.peak_date if self.flood else None), ("rainfall.storm.date", self.rainfall.storm.date if self.rainfall.storm else None)]
+        for field, day in dated:
+            if day is not None and not self.start_date <= day <= end:
+                raise _invalid("err_date_outside_season", "{date} is outside the simulated season ({start} to {end})", field=field, date=day.isoformat(), start=self.start_date.isoformat(), end=end.isoformat())
         if self.hazard == "flood" and self.flood is None:
             raise _invalid("err_flood_section_needed", "a flood scenario needs a 'flood' section", field="hazard")
         context = info.context or {}
@@ -264,7 +291,7 @@ def _stock_model() -> type[BaseModel]:
     """A model with one optional field per relief item of ``sim/data/items.csv``."""
     fields = {}
     for row in facts.read_table("items"):
-        fields[row["id"]] = (Measure(row["unit"], f"{row['name_en']} in stock", ge=0.0, default=None), None)
+        fields[row["id"]] = (Measure(row["unit"], f"{row['name_en']} in stock", ge=0.0, le=limits.MAX_STOCK_UNITS, default=None), None)
     return create_model("Stock", __base__=Strict, __doc__="Stock per relief item", **fields)
 
 
@@ -293,9 +320,9 @@ class Warehouse(Strict):
     """A warehouse at a logistics hub and what it holds at the start of the season."""
 
     hub: HubName = Field(description="Logistics hub where the warehouse stands")
-    capacity: Measure("m**3", "Storage capacity", gt=0.0)
+    capacity: Measure("m**3", "Storage capacity", gt=0.0, le=limits.MAX_WAREHOUSE_M3)
     stock: Stock = Field(default_factory=Stock, description="Stock per relief item at the start of the season")
-    storage_cost: Measure("USD/m**3/month", "Cost of storage", ge=0.0, default="3 USD/m**3/month")
+    storage_cost: Measure("USD/m**3/month", "Cost of storage", ge=0.0, le=limits.MAX_UNIT_COST_USD, default="3 USD/m**3/month")
 
     @model_validator(mode="after")
     def _fits(self):
@@ -309,9 +336,9 @@ class Warehouse(Strict):
 class LeadTime(Strict):
     """Days from order to delivery at the hub: a triangular law."""
 
-    min: Measure("day", "Shortest lead time", ge=0.0)
-    mode: Measure("day", "Most likely lead time", ge=0.0)
-    max: Measure("day", "Longest lead time", ge=0.0)
+    min: Measure("day", "Shortest lead time", ge=0.0, le=limits.MAX_LEAD_DAYS)
+    mode: Measure("day", "Most likely lead time", ge=0.0, le=limits.MAX_LEAD_DAYS)
+    max: Measure("day", "Longest lead time", ge=0.0, le=limits.MAX_LEAD_DAYS)
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -328,18 +355,18 @@ class Source(Strict):
     kind: Literal["local", "regional", "international"] = Field(description="Local market, regional (West Africa) or international")
     hub: HubName = Field(description="Hub the goods are delivered to")
     lead_time: LeadTime = Field(description="Days from order to delivery at the hub")
-    price_factor: float = Field(1.0, gt=0, description="Price relative to the ration profile's unit cost")
+    price_factor: float = Field(1.0, gt=0, le=limits.MAX_PRICE_FACTOR, description="Price relative to the ration profile's unit cost")
     items: list[ItemName] | None = Field(None, description="Items this source sells (all when absent)")
     capacity_per_month: Stock | None = Field(None, description="Most it can deliver per month, per item (unlimited when absent)")
-    minimum_order: Measure("USD", "Smallest order accepted", ge=0.0, default="0 USD")
+    minimum_order: Measure("USD", "Smallest order accepted", ge=0.0, le=limits.MAX_USD, default="0 USD")
 
 
 class Pledge(Strict):
     """Money promised for a date, which may or may not come."""
 
-    amount: Measure("USD", "Amount pledged", gt=0.0)
-    date: dt.date | None = Field(None, description="Date the money would arrive")
-    after: Measure("day", "Days after the start of the season the money would arrive, instead of a date", ge=0.0, default=None)
+    amount: Measure("USD", "Amount pledged", gt=0.0, le=limits.MAX_USD)
+    date: Date | None = Field(None, description="Date the money would arrive")
+    after: Measure("day", "Days after the start of the season the money would arrive, instead of a date", ge=0.0, le=limits.MAX_LEAD_DAYS, default=None)
     probability: float = Field(1.0, ge=0.0, le=1.0, description="Chance that it arrives at all")
 
     @model_validator(mode="after")
@@ -352,7 +379,7 @@ class Pledge(Strict):
 class Funding(Strict):
     """Money the plan can spend."""
 
-    available: Measure("USD", "Funds available on day 0", ge=0.0, default="0 USD")
+    available: Measure("USD", "Funds available on day 0", ge=0.0, le=limits.MAX_USD, default="0 USD")
     pledges: list[Pledge] = Field(default_factory=list, description="Money expected later, with its probability")
 
 
@@ -360,24 +387,24 @@ class Trucks(Strict):
     """Trucks based at a hub."""
 
     hub: HubName = Field(description="Hub where the trucks are based")
-    count: int = Field(ge=0, description="Number of trucks")
-    payload: Measure("t", "Payload of one truck", gt=0.0, default="30 t")
-    volume: Measure("m**3", "Load volume of one truck", gt=0.0, default="85 m**3")
-    speed: Measure("km/h", "Average speed on the road", gt=0.0, default="40 km/h")
+    count: int = Field(ge=0, le=limits.MAX_VEHICLES, description="Number of trucks")
+    payload: Measure("t", "Payload of one truck", gt=0.0, le=limits.MAX_PAYLOAD_T, default="30 t")
+    volume: Measure("m**3", "Load volume of one truck", gt=0.0, le=limits.MAX_VEHICLE_M3, default="85 m**3")
+    speed: Measure("km/h", "Average speed on the road", gt=0.0, le=limits.MAX_TRUCK_SPEED_KMH, default="40 km/h")
     hours_per_day: float = Field(8.0, gt=0, le=24, description="Hours driven per day")
-    cost_per_tonne_km: Measure("USD/t/km", "Transport cost", ge=0.0, default="0.15 USD/t/km")
+    cost_per_tonne_km: Measure("USD/t/km", "Transport cost", ge=0.0, le=limits.MAX_UNIT_COST_USD, default="0.15 USD/t/km")
 
 
 class Boats(Strict):
     """River boats (pinasses) based at a hub, running when the Niger is high enough."""
 
     hub: HubName = Field(description="Hub where the boats are based (Mopti/Sévaré)")
-    count: int = Field(ge=0, description="Number of boats")
-    payload: Measure("t", "Payload of one boat", gt=0.0, default="30 t")
-    volume: Measure("m**3", "Load volume of one boat", gt=0.0, default="90 m**3")
-    speed: Measure("km/day", "Distance covered per day", gt=0.0, default="160 km/day")
-    min_stage: Measure("cm", "Stage at Mopti below which boats cannot run", gt=0.0, default="300 cm")
-    cost_per_tonne_km: Measure("USD/t/km", "Transport cost", ge=0.0, default="0.08 USD/t/km")
+    count: int = Field(ge=0, le=limits.MAX_VEHICLES, description="Number of boats")
+    payload: Measure("t", "Payload of one boat", gt=0.0, le=limits.MAX_PAYLOAD_T, default="30 t")
+    volume: Measure("m**3", "Load volume of one boat", gt=0.0, le=limits.MAX_VEHICLE_M3, default="90 m**3")
+    speed: Measure("km/day", "Distance covered per day", gt=0.0, le=limits.MAX_BOAT_SPEED_KM_DAY, default="160 km/day")
+    min_stage: Measure("cm", "Stage at Mopti below which boats cannot run", gt=0.0, le=limits.MAX_STAGE_CM, default="300 cm")
+    cost_per_tonne_km: Measure("USD/t/km", "Transport cost", ge=0.0, le=limits.MAX_UNIT_COST_USD, default="0.08 USD/t/km")
 
 
 class Fleet(Strict):
@@ -390,8 +417,12 @@ class Fleet(Strict):
 class Distribution(Strict):
     """Teams handing relief out to households."""
 
-    teams: int = Field(ge=0, description="Distribution teams")
-    households_per_team_per_day: Measure("household/day", "Households one team serves in a day", gt=0.0, default="250 household/day")
+    teams: int = Field(ge=0, le=limits.MAX_TEAMS, description="Distribution teams")
+    households_per_team_per_day: Measure("household/day", "Households one team serves in a day", gt=0.0, le=limits.MAX_HOUSEHOLDS_PER_TEAM_DAY, default="250 household/day")
+
+
+THRESHOLD_RANGES = {"stage": (0.0, limits.MAX_STAGE_CM), "spi": limits.SPI_RANGE, "rainfall": (0.0, limits.MAX_DAILY_RAINFALL_MM)}
+"""Range of a trigger's threshold per indicator, in its unit (cm, -, mm); see :mod:`sim.limits`."""
 
 
 class Trigger(Strict):
@@ -402,13 +433,13 @@ class Trigger(Strict):
     gauge: str | None = Field(None, description="Gauge, for a stage indicator")
     place: str | None = Field(None, description="Settlement, for a rainfall indicator")
     threshold: float = Field(description="Threshold in the indicator's unit (cm, -, mm); SPI triggers fire at or below it, the others at or above")
-    lead: Measure("day", "Days of warning the trigger is expected to give", ge=0.0, default="0 day")
+    lead: Measure("day", "Days of warning the trigger is expected to give", ge=0.0, le=limits.MAX_LEAD_DAYS, default="0 day")
     action: Literal["preposition", "order", "release_funds", "start_distribution"] = Field(description="What the plan does when the trigger fires")
     item: ItemName | None = Field(None, description="Item moved or ordered")
-    quantity: float | None = Field(None, ge=0, description="Quantity moved or ordered, in the item's unit (kits, nets, kg …)")
+    quantity: float | None = Field(None, ge=0, le=limits.MAX_STOCK_UNITS, description="Quantity moved or ordered, in the item's unit (kits, nets, kg …)")
     from_hub: HubName | None = Field(None, description="Hub stock is moved from (preposition)")
     to_hub: HubName | None = Field(None, description="Hub stock is moved to (preposition) or delivered to (order)")
-    amount: Measure("USD", "Money released", ge=0.0, default=None)
+    amount: Measure("USD", "Money released", ge=0.0, le=limits.MAX_USD, default=None)
 
     @model_validator(mode="after")
     def _complete(self, info: pydantic.ValidationInfo):
@@ -425,6 +456,9 @@ class Trigger(Strict):
                 raise _invalid("err_trigger_needs_place", "a rainfall trigger needs a place", field="place")
             if places and self.place not in places:
                 raise _invalid("err_unknown_place", "unknown settlement {place!r}", field="place", place=self.place)
+        low, high = THRESHOLD_RANGES[self.indicator]
+        if not low <= self.threshold <= high:
+            raise _invalid("err_threshold_range", "a {indicator} threshold must be between {low:g} and {high:g}, got {value:g}", field="threshold", indicator=self.indicator, low=low, high=high, value=self.threshold)
         needs = {"preposition": ("item", "quantity", "from_hub", "to_hub"), "order": ("item", "quantity", "to_hub"), "release_funds": ("amount",), "start_distribution": ()}
         missing = [f for f in needs[self.action] if getattr(self, f) is None]
         if missing:
@@ -537,6 +571,10 @@ def read_mapping(text: str, file: str, what: str) -> CommentedMap:
     ------
     InputError
     """
+    refused = yaml_refusal(text)
+    if refused is not None:
+        line, code, english, params = refused
+        raise InputError([_coded(file, line, "yaml" if line else "file", code, english, **params)])
     yaml = YAML(typ="rt")
     yaml.Constructor = _DatesAsText
     try:
@@ -574,7 +612,6 @@ _YAML_CODES = (
     (r"could not find expected ':'", "err_yaml_expected_colon", "{problem}"),
     (r"found unexpected end of stream", "err_yaml_unclosed_quote", "{problem}"),
     (r"expected ',' or '(?P<bracket>[\]}])', but got .*", "err_yaml_unclosed_bracket", "{problem}{bracket:omit}"),
-    (r"found undefined alias '(?P<alias>.*)'", "err_yaml_undefined_alias", "{problem}{alias:omit}"),
 )
 """The YAML parser's own (English) problems the catalogs explain, with the parts they name."""
 

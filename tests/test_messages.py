@@ -22,7 +22,7 @@ from sim.messages import WORDS, local_number, message_lines, message_text, probl
 
 ROOT = Path(__file__).resolve().parents[1]
 
-MODULES = ["sim/scenario.py", "sim/units.py", "sim/needs.py", "sim/boundaries.py", "sim/messages.py", "sim/userdata.py", "hazards/catalog.py", "hazards/io.py"]
+MODULES = ["sim/scenario.py", "sim/yamlio.py", "sim/units.py", "sim/needs.py", "sim/boundaries.py", "sim/messages.py", "sim/userdata.py", "hazards/catalog.py", "hazards/io.py"]
 """The modules whose messages about bad input carry codes."""
 
 CODE = re.compile(r"(err|library)_[a-z0-9_]+")
@@ -121,7 +121,16 @@ def test_french_texts_hold_no_english():
 def _messages_catalog(lang: str) -> dict:
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe").load((ROOT / "sim" / "locales" / lang / "messages.yaml").read_text(encoding="utf-8"))
+    texts = {}
+    for name in MESSAGE_CATALOGS:
+        path = ROOT / "sim" / "locales" / lang / name
+        if path.exists():
+            texts.update(YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {})
+    return texts
+
+
+MESSAGE_CATALOGS = ("messages.yaml", "inputs.yaml", "files.yaml", "layers.yaml")
+"""The catalogs of messages about bad input (the others hold the pages' texts)."""
 
 
 # --- checking one message in both languages -------------------------------------------------
@@ -279,12 +288,12 @@ TEXTS = [
     ("colon-in-value", PLAN, "title: Test", "title: Test: the plan", "f.yaml:3: yaml: mapping values are not allowed here"),
     ("bad-character", PLAN, "title: Test", "title: @home", "f.yaml:3: yaml: found character '@' that cannot start any token"),
     ("unclosed-quote", PLAN, "title: Test", 'title: "Test', "f.yaml:33: yaml: found unexpected end of stream"),
-    ("undefined-alias", PLAN, "title: Test", "title: *test", "f.yaml:3: yaml: found undefined alias 'test'"),
+    ("alias", PLAN, "title: Test", "title: *test", "f.yaml:3: yaml: aliases (*test) are not allowed; write the value out"),
     ("kind-misspelt", PLAN, "kind: plan", "kind: plna", "f.yaml:1: kind: must be 'scenario' or 'plan' (got 'plna')"),
     ("kind-missing", PLAN, "kind: plan\n", "", "f.yaml:1: kind: must be 'scenario' or 'plan' (missing)"),
     ("empty", PLAN, PLAN, "", "f.yaml:1: file: is empty; expected a mapping with 'kind: scenario' or 'kind: plan'"),
     ("a-list", PLAN, PLAN, "- a\n- b\n", "f.yaml:1: file: expected a mapping of keys to values at the top level"),
-    ("household-negative", SCENARIO, "5.2 person/household", "-1 person/household", "f.yaml:7: household_size: must be greater than 0 person/household, got -1 person/household"),
+    ("household-negative", SCENARIO, "5.2 person/household", "-1 person/household", "f.yaml:7: household_size: must be at least 1 person/household, got -1 person/household"),
     ("household-in-kg", SCENARIO, "5.2 person/household", "15 kg/person/day", "f.yaml:7: household_size: '15 kg/person/day' has the wrong unit: expected person/household ([person]/[household]), got kg/person/day ([mass]/[person]/[time])"),
     ("month-13", SCENARIO, "2022-06-01", "2022-13-01", "f.yaml:5: start_date: Input should be a valid date or datetime, month value is outside expected range of 1-12"),
     ("february-30", SCENARIO, "2022-06-01", "2022-02-30", "f.yaml:5: start_date: Input should be a valid date or datetime, day value is outside expected range"),

@@ -91,7 +91,7 @@ def test_return_period_scenarios_get_expected_annual_impacts(tmp_path):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda t: t.replace("household_size: 5.2 person/household", "household_size: -5 person/household"), "household_size: must be greater than 0"),
+        (lambda t: t.replace("household_size: 5.2 person/household", "household_size: -5 person/household"), "household_size: must be at least 1 person/household"),
         (lambda t: t.replace("  source: generator\n  season: wet\n", "  source: layer\n  layer: nowhere\n"), "rainfall.layer: no layer 'nowhere' in the hazard catalog"),
         (lambda t: t + "rations: missing-rations.csv\n", "missing-rations.csv: file: no such file"),
     ],

@@ -87,7 +87,7 @@ flood:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("household_size: 5.2 person/household", "household_size: -1 person/household", "f.yaml:7: household_size: must be greater than 0"),
+        ("household_size: 5.2 person/household", "household_size: -1 person/household", "f.yaml:7: household_size: must be at least 1 person/household"),
         ("household_size: 5.2 person/household", "household_size: 15 kg/person/day", "f.yaml:7: household_size: '15 kg/person/day' has the wrong unit"),
         ("start_date: 2022-06-01", "start_date: 2022-13-01", "f.yaml:5: start_date:"),
         ("  peak: 671 cm", "  peak: 671 cm\n  gauge: Kayes", "f.yaml:10: flood.gauge: unknown gauge 'Kayes'"),

@@ -1,0 +1,1 @@
+"""Hostile inputs for issue 12: the case table (:mod:`tests.hostile.cases`) and its helpers."""
