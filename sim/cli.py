@@ -12,6 +12,9 @@ import os
 import sys
 from pathlib import Path
 
+import pydantic
+
+from sim import limits
 from sim.errors import BadInputError
 
 EXIT_OK = 0
@@ -100,31 +103,41 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args) -> int:
+    """Each file, and the files a scenario names (rations, boundaries), read as ``run`` reads them."""
     from hazards.catalog import layer_kinds
-    from sim.scenario import check_files, validation_context
+    from sim.run import named_file_problems
+    from sim.scenario import InputError, Scenario, load_file, validation_context
 
-    problems = check_files(args.files, context=validation_context(layers=layer_kinds()))
-    bad = {p.file for p in problems}
-    for problem in problems:
-        print(problem, file=sys.stderr)
+    context = validation_context(layers=layer_kinds())
+    failed = False
     for name in args.files:
-        if name not in bad:
+        try:
+            model = load_file(name, context=context)
+            problems = named_file_problems(model, Path(name).resolve().parent) if isinstance(model, Scenario) else []
+        except InputError as err:
+            problems = err.problems
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            failed = True
+        else:
             print(f"{name}: ok")
-    return EXIT_BAD_INPUT if problems else EXIT_OK
+    return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
 def _domain(args) -> int:
-    from sim.boundaries import BoundariesError
     from sim.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, load_delta
+    from sim.scenario import DomainSettings
 
+    resolution = DEFAULT_RESOLUTION if args.resolution is None else args.resolution
+    year = DEFAULT_YEAR if args.year is None else args.year
     try:
-        delta = load_delta(
-            resolution=args.resolution or DEFAULT_RESOLUTION,
-            year=args.year or DEFAULT_YEAR,
-            boundaries=args.boundaries,
-        )
-    except (BoundariesError, ValueError) as err:
-        raise UserError(str(err)) from None
+        DomainSettings(resolution=f"{resolution!r} degree", population_year=year)
+    except pydantic.ValidationError as err:
+        first = err.errors()[0]
+        option = "--year" if first["loc"] and first["loc"][0] == "population_year" else "--resolution"
+        raise UserError(f"{option}: {first['msg'].removeprefix('Value error, ')}") from None
+    delta = load_delta(resolution=resolution, year=year, boundaries=args.boundaries)
     sums = delta.cercle_population()
     rows = []
     for k, c in enumerate(delta.cercles):
@@ -154,21 +167,18 @@ def _domain(args) -> int:
 
 
 def _hazards_add(args) -> int:
-    from hazards.catalog import CatalogError, add_layer, catalog_folder
+    from hazards.catalog import add_layer, catalog_folder
 
-    try:
-        card = add_layer(
-            args.file,
-            args.name,
-            args.kind,
-            units=args.units,
-            crs=args.crs,
-            source=args.source,
-            licence=args.licence,
-            description=args.description,
-        )
-    except CatalogError as err:
-        raise UserError(str(err)) from None
+    card = add_layer(
+        args.file,
+        args.name,
+        args.kind,
+        units=args.units,
+        crs=args.crs,
+        source=args.source,
+        licence=args.licence,
+        description=args.description,
+    )
     coverage = f", {card.time_coverage.start} to {card.time_coverage.end} ({card.time_coverage.steps} maps)" if card.time_coverage else ""
     print(f"added {card.kind} layer {card.name!r} in {card.units}{coverage} to {catalog_folder()}")
     return EXIT_OK
@@ -190,52 +200,53 @@ def _hazards_list(args) -> int:
     return EXIT_BAD_INPUT if problems else EXIT_OK
 
 
-def _run(args) -> int:
-    from hazards.catalog import CatalogError, layer_kinds
-    from sim.results import summarize, write_outputs
-    from sim.ensemble import SchedulerError, run_ensemble
-    from sim.run import combine_members, scenario_delta
-    from sim.scenario import InputError, load_file, validation_context
-
-    if args.members < 1:
-        raise UserError(f"--members must be at least 1, got {args.members}")
-    if args.seed < 0:
-        raise UserError(f"--seed must be non-negative, got {args.seed}")
+def _check_run_options(args) -> None:
+    """Refuse options outside their range (:mod:`sim.limits`) before anything is read."""
+    if not 1 <= args.members <= limits.MAX_MEMBERS:
+        raise UserError(f"--members must be between 1 and {limits.MAX_MEMBERS}, got {args.members}")
+    if not 0 <= args.seed <= limits.MAX_SEED:
+        raise UserError(f"--seed must be between 0 and {limits.MAX_SEED}, got {args.seed}")
+    if args.workers is not None and not 1 <= args.workers <= limits.MAX_WORKERS:
+        raise UserError(f"--workers must be between 1 and {limits.MAX_WORKERS}, got {args.workers}")
     if args.out.exists() and not args.out.is_dir():
         raise UserError(f"{args.out}: exists and is not a folder")
-    try:
-        scenario = load_file(args.scenario, expect="scenario", context=validation_context(layers=layer_kinds()))
-        plans = [load_file(path, expect="plan") for path in args.plan]
-        names = [p.name for p in plans]
-        if len(set(names)) != len(names):
-            raise UserError(f"two plans share a name: {', '.join(names)}")
-        base = args.scenario.resolve().parent
-        delta = scenario_delta(scenario, base)
 
-        def progress(done: int, total: int) -> None:
-            width = 30
-            filled = int(width * done / total)
-            print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} members", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-        parts = run_ensemble(
-            args.scenario.read_text(encoding="utf-8"),
-            str(base),
-            args.members,
-            args.seed,
-            [path.read_text(encoding="utf-8") for path in args.plan],
-            scheduler=args.scheduler,
-            workers=args.workers,
-            progress=progress,
-        )
-        result = combine_members(parts)
-    except SchedulerError as err:
-        raise UserError(str(err)) from None
-    except InputError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (CatalogError, ValueError) as err:
-        raise UserError(str(err)) from None
+def _run(args) -> int:
+    from hazards.catalog import layer_kinds
+    from sim.ensemble import run_ensemble
+    from sim.results import summarize, write_outputs
+    from sim.run import combine_members, named_file_problems, scenario_delta
+    from sim.scenario import InputError, load_file, validation_context
+
+    _check_run_options(args)
+    scenario = load_file(args.scenario, expect="scenario", context=validation_context(layers=layer_kinds()))
+    plans = [load_file(path, expect="plan") for path in args.plan]
+    names = [p.name for p in plans]
+    if len(set(names)) != len(names):
+        raise UserError(f"two plans share a name: {', '.join(names)}")
+    base = args.scenario.resolve().parent
+    problems = named_file_problems(scenario, base)
+    if problems:
+        raise InputError(problems)
+    delta = scenario_delta(scenario, base)
+
+    def progress(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total)
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} members", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    parts = run_ensemble(
+        args.scenario.read_text(encoding="utf-8"),
+        str(base),
+        args.members,
+        args.seed,
+        [path.read_text(encoding="utf-8") for path in args.plan],
+        scheduler=args.scheduler,
+        workers=args.workers,
+        progress=progress,
+    )
+    result = combine_members(parts)
     summary = summarize(result, delta)
     if scenario.flood is not None and scenario.flood.return_period is not None:
         from sim.run import expected_annual_impacts

@@ -13,20 +13,53 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from sim import facts
+from sim.boundaries import BoundariesError, read_boundaries
 from sim.domain import Delta, load_delta
 from sim.impact import DISPLACEMENT_DAMAGE_RANGE, ImpactSettings, people_impact
 from sim.needs import DEFAULT_RATIONS, needs, read_rations
-from sim.scenario import Scenario
+from sim.scenario import InputError, Scenario
 from sim.seeds import streams
+
+
+def boundaries_path(scenario: Scenario, base: Path | None = None) -> Path | None:
+    """The official boundaries the scenario names, relative to its folder ``base``; None for the approximate ones."""
+    boundaries = scenario.domain.boundaries
+    if not boundaries:
+        return None
+    return Path(boundaries) if base is None or Path(boundaries).is_absolute() else base / boundaries
+
+
+def rations_path(scenario: Scenario, base: Path | None = None) -> Path:
+    """The ration profile the scenario names, relative to its folder ``base``; the Sphere-based default when none."""
+    if not scenario.rations:
+        return DEFAULT_RATIONS
+    return Path(scenario.rations) if base is None or Path(scenario.rations).is_absolute() else base / scenario.rations
+
+
+def named_file_problems(scenario: Scenario, base: Path | None = None) -> list:
+    """Every problem of the files a scenario names (its ration profile, its boundaries), as
+    :func:`run_members` would meet them: :class:`~sim.scenario.Problem` lines of the ration
+    profile, a :class:`~sim.boundaries.BoundariesError` for the boundaries; empty when both
+    can be used. ``python -m sim validate`` and ``run`` call it before any member."""
+    problems: list = []
+    try:
+        read_rations(rations_path(scenario, base))
+    except InputError as err:
+        problems.extend(err.problems)
+    boundaries = boundaries_path(scenario, base)
+    if boundaries is not None:
+        try:
+            read_boundaries(boundaries, [row["pcode"] for row in facts.read_table("cercles")])
+        except BoundariesError as err:
+            problems.append(err)
+    return problems
 
 
 def scenario_delta(scenario: Scenario, base: Path | None = None) -> Delta:
     """The built-in delta at the scenario's resolution, population year and boundaries."""
-    domain = scenario.domain
-    boundaries = domain.boundaries
-    if boundaries and base is not None and not Path(boundaries).is_absolute():
-        boundaries = str(base / boundaries)
-    return load_delta(float(domain.resolution.to("degree").magnitude), domain.population_year, boundaries)
+    boundaries = boundaries_path(scenario, base)
+    return load_delta(float(scenario.domain.resolution.to("degree").magnitude), scenario.domain.population_year, None if boundaries is None else str(boundaries))
 
 
 def impact_settings(scenario: Scenario) -> ImpactSettings:
@@ -92,19 +125,13 @@ def run_scenario(
     return combine_members(parts)
 
 
-def _rations_path(scenario: Scenario, base: Path | None) -> Path:
-    if not scenario.rations:
-        return DEFAULT_RATIONS
-    return Path(scenario.rations) if base is None or Path(scenario.rations).is_absolute() else base / scenario.rations
-
-
 def run_members(scenario: Scenario, member_ids: list[int], members: int, seed: int, base: Path | None = None, layers=None, plans: list | None = None) -> xr.Dataset:
     """Hazards, impact, needs (and plans) of the given members of an ensemble of ``members``."""
     from hazards.season import hazard_season
 
     delta = scenario_delta(scenario, base)
-    rations_path = _rations_path(scenario, base)
-    rations = read_rations(rations_path)
+    profile = rations_path(scenario, base)
+    rations = read_rations(profile)
     settings = impact_settings(scenario)
     outputs = []
     for member in member_ids:
@@ -126,7 +153,7 @@ def run_members(scenario: Scenario, member_ids: list[int], members: int, seed: i
         "seed": seed,
         "members": members,
         "household_size": settings.household_size,
-        "rations": rations_path.name,
+        "rations": profile.name,
     }
     return result
 

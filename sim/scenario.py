@@ -654,7 +654,7 @@ def parse_text(text: str, file: str, expect: str | None = None, context: dict | 
     """
     data = read_mapping(text, file, "a mapping with 'kind: scenario' or 'kind: plan'")
     kind = data.get("kind")
-    if kind not in SCHEMAS:
+    if not isinstance(kind, str) or kind not in SCHEMAS:
         if "kind" not in data:
             raise InputError([_coded(file, 1, "kind", "err_kind_missing", "must be 'scenario' or 'plan' (missing)")])
         line = data.lc.data["kind"][0] + 1

@@ -94,10 +94,10 @@ def play_plan(scenario: Scenario, plan: Plan, seed: int = 1, member: int = 0) ->
     from sim.logistics.kpis import plan_kpis
     from sim.logistics.model import PlanModel
     from sim.needs import needs, read_rations
-    from sim.run import _rations_path, impact_settings, scenario_delta
+    from sim.run import impact_settings, rations_path, scenario_delta
 
     delta = scenario_delta(scenario)
-    rations = read_rations(_rations_path(scenario, None))
+    rations = read_rations(rations_path(scenario, None))
     settings = impact_settings(scenario)
     hazards = hazard_season(scenario, delta, seed=seed, member=member)
     required = needs(people_impact(delta, hazards, settings), rations, settings.household_size)

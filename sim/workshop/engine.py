@@ -60,12 +60,12 @@ def load_season(scenario_text: str, scenario_base: str, seed: int, resolution: f
     from hazards.season import hazard_season
     from sim.impact import people_impact
     from sim.needs import needs, read_rations
-    from sim.run import _rations_path, impact_settings, scenario_delta
+    from sim.run import impact_settings, rations_path, scenario_delta
 
     base = Path(scenario_base)
     scenario = workshop_scenario(parse_text(scenario_text, "scenario.yaml", expect="scenario"), resolution)
     delta = scenario_delta(scenario, base)
-    rations = read_rations(_rations_path(scenario, base))
+    rations = read_rations(rations_path(scenario, base))
     settings = impact_settings(scenario)
     hazards = hazard_season(scenario, delta, seed=seed, member=0)
     impact = people_impact(delta, hazards, settings)
