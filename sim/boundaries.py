@@ -27,6 +27,9 @@ PCODE_FIELDS = ("admin2Pcod", "admin2Pcode", "ADM2_PCODE", "adm2_pcode", "pcode"
 """Field names tried, in order, for the cercle pcode in a boundaries file (OCHA COD-AB
 uses ``admin2Pcod`` in its 2015 Shapefiles and ``ADM2_PCODE`` in later releases)."""
 
+MAX_PCODE_EXAMPLES = 5
+"""Pcodes of a file shown when it holds none of the delta's cercles [pcode]."""
+
 
 class BoundariesError(CodedError):
     """A boundaries file that cannot be used; the message is one line naming the file.
@@ -167,16 +170,12 @@ def _read_boundaries(path: Path, file: str, pcodes: list[str], pcode_field: str 
     return shapes
 
 
-MAX_PCODE_EXAMPLES = 5
-"""Pcodes of a file shown when it holds none of the delta's cercles [pcode]."""
-
-
 def _polygons(path: Path, file: str):
     """Fields and geometries of a vector file (:func:`sim.vectorio.read_polygons`), every refusal a :class:`BoundariesError`."""
     try:
         return read_polygons(path)
     except VectorError as err:
-        if err.code:
+        if getattr(err, "code", ""):
             raise BoundariesError.from_error(err) from None
         if _not_utf8_json(path):
             raise BoundariesError("err_boundaries_not_utf8", "{file}: is not UTF-8 text; a GeoJSON file must be saved as UTF-8", file=file) from None

@@ -113,7 +113,7 @@ def _validate(args) -> int:
     for name in args.files:
         try:
             model = load_file(name, context=context)
-            problems = named_file_problems(model, Path(name).resolve().parent) if isinstance(model, Scenario) else []
+            problems = named_file_problems(model, Path(name).resolve().parent, name) if isinstance(model, Scenario) else []
         except InputError as err:
             problems = err.problems
         for problem in problems:
@@ -226,7 +226,7 @@ def _run(args) -> int:
     if len(set(names)) != len(names):
         raise UserError(f"two plans share a name: {', '.join(names)}")
     base = args.scenario.resolve().parent
-    problems = named_file_problems(scenario, base)
+    problems = named_file_problems(scenario, base, str(args.scenario))
     if problems:
         raise InputError(problems)
     delta = scenario_delta(scenario, base)

@@ -181,14 +181,15 @@ def read_rations(path: str | Path = DEFAULT_RATIONS) -> list[Ration]:
             problems.append(_row_length(file, line, len(cells), len(header)))
             continue
         row = dict(zip(header, cells))
+        item = row["item"]
+        if item in first_line:
+            problems.append(_coded(file, line, "item", "err_rations_duplicate_item", "{item!r} is already on line {first}; one line per item", item=item, first=first_line[item]))
+            continue
+        if item in ITEM_UNITS:
+            first_line[item] = line
         ration = _ration(row, file, line, problems)
-        if ration is None:
-            continue
-        if ration.item in first_line:
-            problems.append(_coded(file, line, "item", "err_rations_duplicate_item", "{item!r} is already on line {first}; one line per item", item=ration.item, first=first_line[ration.item]))
-            continue
-        first_line[ration.item] = line
-        rations.append(ration)
+        if ration is not None:
+            rations.append(ration)
     if problems:
         raise InputError(problems)
     return rations

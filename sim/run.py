@@ -14,11 +14,11 @@ import numpy as np
 import xarray as xr
 
 from sim import facts
-from sim.boundaries import BoundariesError, read_boundaries
+from sim.boundaries import check_boundaries
 from sim.domain import Delta, load_delta
 from sim.impact import DISPLACEMENT_DAMAGE_RANGE, ImpactSettings, people_impact
-from sim.needs import DEFAULT_RATIONS, needs, read_rations
-from sim.scenario import InputError, Scenario
+from sim.needs import DEFAULT_RATIONS, check_rations, needs, read_rations
+from sim.scenario import Problem, Scenario
 from sim.seeds import streams
 
 
@@ -37,22 +37,15 @@ def rations_path(scenario: Scenario, base: Path | None = None) -> Path:
     return Path(scenario.rations) if base is None or Path(scenario.rations).is_absolute() else base / scenario.rations
 
 
-def named_file_problems(scenario: Scenario, base: Path | None = None) -> list:
+def named_file_problems(scenario: Scenario, base: Path | None = None, file: str | None = None) -> list[Problem]:
     """Every problem of the files a scenario names (its ration profile, its boundaries), as
-    :func:`run_members` would meet them: :class:`~sim.scenario.Problem` lines of the ration
-    profile, a :class:`~sim.boundaries.BoundariesError` for the boundaries; empty when both
-    can be used. ``python -m sim validate`` and ``run`` call it before any member."""
-    problems: list = []
-    try:
-        read_rations(rations_path(scenario, base))
-    except InputError as err:
-        problems.extend(err.problems)
+    :func:`run_members` would meet them; empty when both can be used. ``file`` is the
+    scenario's own file, named before a boundaries problem. ``python -m sim validate`` and
+    ``run`` call it before any member."""
+    problems = check_rations(rations_path(scenario, base))
     boundaries = boundaries_path(scenario, base)
     if boundaries is not None:
-        try:
-            read_boundaries(boundaries, [row["pcode"] for row in facts.read_table("cercles")])
-        except BoundariesError as err:
-            problems.append(err)
+        problems += check_boundaries(boundaries, [row["pcode"] for row in facts.read_table("cercles")], named_in=file)
     return problems
 
 

@@ -658,7 +658,7 @@ def parse_text(text: str, file: str, expect: str | None = None, context: dict | 
         if "kind" not in data:
             raise InputError([_coded(file, 1, "kind", "err_kind_missing", "must be 'scenario' or 'plan' (missing)")])
         line = data.lc.data["kind"][0] + 1
-        raise InputError([_coded(file, line, "kind", "err_kind_unknown", "must be 'scenario' or 'plan' (got {kind!r})", kind=kind)])
+        raise InputError([_coded(file, line, "kind", "err_kind_unknown", "must be 'scenario' or 'plan' (got {kind!r})", kind=kind if isinstance(kind, str) else str(_plain(kind)))])
     if expect and kind != expect:
         code = "err_kind_expected_scenario" if expect == "scenario" else "err_kind_expected_plan"
         raise InputError([_coded(file, data.lc.data["kind"][0] + 1, "kind", code, f"expected a {expect}, this file is a {kind}")])

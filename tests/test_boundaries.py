@@ -1,16 +1,19 @@
 """sim.boundaries: approximate cercles, and official ones from OCHA COD-AB files —
 GeoJSON as published, and Shapefile, zipped Shapefile and GeoPackage made by ogr2ogr."""
 
+import json
 import subprocess
 import zipfile
 
 import numpy as np
-import shapely
 import pytest
+import shapely
 
 from sim import facts
-from sim.boundaries import BoundariesError, read_boundaries
+from sim.boundaries import BoundariesError, check_boundaries, read_boundaries
 from sim.domain import build_delta
+from sim.i18n import catalog
+from sim.messages import message_text
 
 PCODES = [r["pcode"] for r in facts.read_table("cercles")]
 
@@ -96,9 +99,10 @@ def test_shapefile_without_crs_is_refused(cercles_geojson, gdal_tools, tmp_path)
 
 @pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\nnot really", b""])
 def test_not_a_vector_file(tmp_path, content):
+    # sim.vectorio looks at the first bytes before GDAL does: a GeoJSON starts with '{'
     bad = tmp_path / "cercles.geojson"
     bad.write_bytes(content)
-    with pytest.raises(BoundariesError, match="not a readable vector file"):
+    with pytest.raises(BoundariesError, match="not a GeoJSON file"):
         read_boundaries(bad, PCODES)
 
 
@@ -112,3 +116,168 @@ def test_population_follows_the_official_polygons(cercles_geojson):
     official = build_delta(resolution=0.02, boundaries=cercles_geojson)
     assert not np.array_equal(approx.cercle_index, official.cercle_index)
     assert approx.population.sum() == official.population.sum()
+
+
+# --- refused files: only BoundariesError comes out, one coded line that names the file --------
+
+SQUARE = [[-4.5, 14.0], [-4.0, 14.0], [-4.0, 14.5], [-4.5, 14.5], [-4.5, 14.0]]
+"""A closed ring of 0.5° × 0.5° near Mopti (lon, lat) [deg]."""
+
+
+def _geojson(tmp_path, geometry, properties=None, name="cercles.geojson"):
+    path = tmp_path / name
+    feature = {"type": "Feature", "properties": {"ADM2_PCODE": "ML0501"} if properties is None else properties, "geometry": geometry}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    return path
+
+
+def _refusal(path, pcodes=("ML0501",), **options) -> BoundariesError:
+    with pytest.raises(BoundariesError) as info:
+        read_boundaries(path, list(pcodes), **options)
+    err = info.value
+    assert err.code, f"no code: {err}"
+    assert "\n" not in str(err) and str(err).startswith(f"{path}: ")
+    return err
+
+
+def _in_both_catalogs(err) -> str:
+    """The French line of a refusal whose code this module's catalogs hold (sim/locales/*/files.yaml)."""
+    assert err.code in catalog("fr") and err.code in catalog("en")
+    french = message_text(err, "fr")
+    assert french != str(err) and french.startswith(f"{err.params['file']} : ") and "\n" not in french
+    return french
+
+
+def test_a_folder_is_refused(tmp_path):
+    folder = tmp_path / "cercles.geojson"
+    folder.mkdir()
+    err = _refusal(folder)
+    assert str(err) == f"{folder}: is a folder; give the .geojson, .gpkg, .shp or .zip file itself"
+    assert _in_both_catalogs(err) == f"{folder} : est un dossier ; indiquez le fichier .geojson, .gpkg, .shp ou .zip lui-même"
+
+
+def test_a_missing_file_is_refused(tmp_path):
+    err = _refusal(tmp_path / "none.geojson")
+    assert (err.code, str(err)) == ("err_no_such_file", f"{tmp_path / 'none.geojson'}: no such file")
+
+
+def test_an_empty_feature_collection(tmp_path):
+    # no feature at all: said as such, not as "no pcode field; fields are: " (an empty list)
+    path = tmp_path / "empty.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    err = _refusal(path)
+    assert (err.code, str(err)) == ("err_boundaries_no_features", f"{path}: holds no features")
+    _in_both_catalogs(err)
+
+
+def test_a_latin1_geojson_is_not_utf8(tmp_path):
+    # "Djenné" saved as Latin-1 (é = 0xE9): RFC 7946 GeoJSON is UTF-8; GDAL only says it cannot decode
+    path = tmp_path / "latin1.geojson"
+    text = json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"ADM2_PCODE": "ML0505", "nom": "Djenné"}, "geometry": {"type": "Polygon", "coordinates": [SQUARE]}}]}, ensure_ascii=False)
+    path.write_bytes(text.encode("latin-1"))
+    err = _refusal(path, ["ML0505"])
+    assert (err.code, str(err)) == ("err_boundaries_not_utf8", f"{path}: is not UTF-8 text; a GeoJSON file must be saved as UTF-8")
+    _in_both_catalogs(err)
+
+
+@pytest.mark.parametrize("content", [b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), b"root:x:0:0:root:/root:/bin/bash\n"], ids=["binary", "passwd"])
+def test_a_binary_or_text_file_named_geojson(tmp_path, content):
+    # an executable and /etc/passwd under a .geojson name: sim.vectorio refuses them by their first byte
+    path = tmp_path / "cercles.geojson"
+    path.write_bytes(content)
+    err = _refusal(path)
+    assert err.code == "err_vector_not_json"
+    assert str(err) == f"{path}: not a GeoJSON file (it does not start with '{{')"
+
+
+def test_an_unclosed_ring(tmp_path):
+    # the last point does not repeat the first: GEOS cannot build the ring (the GEOSException used to escape)
+    err = _refusal(_geojson(tmp_path, {"type": "Polygon", "coordinates": [SQUARE[:-1]]}))
+    assert err.code == "err_vector_unclosed_ring"
+    assert str(err).startswith(f"{tmp_path / 'cercles.geojson'}: feature 1: a polygon ring is not closed")
+
+
+def test_a_latitude_of_400(tmp_path):
+    ring = [[-4.5, 14.0], [-4.0, 14.0], [-4.0, 400.0], [-4.5, 14.0]]
+    err = _refusal(_geojson(tmp_path, {"type": "Polygon", "coordinates": [ring]}))
+    assert err.code == "err_vector_out_of_range"
+    assert "(longitude -4, latitude 400)" in str(err)  # the first point off the globe, as written
+
+
+def test_a_self_intersecting_polygon_is_repaired(tmp_path):
+    # a bow tie (the square with two corners swapped) crosses itself at (-4.25, 14.25);
+    # make_valid keeps its two triangles, each 0.5° high and 0.25° deep: 2 × 0.5 × 0.5 × 0.25 = 0.125 deg²
+    bow_tie = [[-4.5, 14.0], [-4.0, 14.5], [-4.0, 14.0], [-4.5, 14.5], [-4.5, 14.0]]
+    shape = read_boundaries(_geojson(tmp_path, {"type": "Polygon", "coordinates": [bow_tie]}), ["ML0501"])["ML0501"]
+    assert shape.geometry.is_valid and shape.geometry.geom_type == "MultiPolygon"
+    assert shape.geometry.area == pytest.approx(0.125)
+
+
+@pytest.mark.parametrize(
+    ("geometry", "kind"),
+    [({"type": "Point", "coordinates": [-4.2, 14.5]}, "Point"), ({"type": "LineString", "coordinates": SQUARE[:2]}, "LineString")],
+    ids=["point", "line"],
+)
+def test_a_point_or_a_line_instead_of_a_polygon(tmp_path, geometry, kind):
+    # a cercle that is a point would cover no cell of the grid, and its population nowhere
+    path = _geojson(tmp_path, geometry)
+    err = _refusal(path)
+    assert (err.code, str(err)) == ("err_boundaries_not_polygon", f"{path}: cercle ML0501 is a {kind}, not a polygon")
+    assert _in_both_catalogs(err) == f"{path} : le cercle ML0501 est de type {kind}, pas un polygone"
+
+
+def test_a_cercle_without_geometry_or_area(tmp_path):
+    path = _geojson(tmp_path, None)
+    err = _refusal(path)
+    assert (err.code, str(err)) == ("err_boundaries_no_geometry", f"{path}: cercle ML0501 has no geometry")
+    _in_both_catalogs(err)
+    # three points on one line: a ring with no inside, which make_valid turns into a line
+    flat = _geojson(tmp_path, {"type": "Polygon", "coordinates": [[[-4.5, 14.0], [-4.0, 14.5], [-3.5, 15.0], [-4.5, 14.0]]]}, name="flat.geojson")
+    err = _refusal(flat)
+    assert (err.code, str(err)) == ("err_boundaries_empty_geometry", f"{flat}: cercle ML0501 has an empty polygon (no area)")
+    _in_both_catalogs(err)
+
+
+def test_the_pcode_field_with_other_pcodes(tmp_path):
+    path = _geojson(tmp_path, {"type": "Polygon", "coordinates": [SQUARE]}, {"ADM2_PCODE": "XX9999"})
+    err = _refusal(path, ["ML0501", "ML0502"])
+    assert err.code == "err_boundaries_none_of_the_cercles"
+    assert str(err) == f"{path}: field ADM2_PCODE lacks the cercles ML0501, ML0502; it holds other pcodes, such as XX9999"
+    assert _in_both_catalogs(err) == f"{path} : il manque au champ ADM2_PCODE les cercles ML0501, ML0502 ; il contient d'autres codes P, par exemple XX9999"
+
+
+def test_the_official_file_read_by_the_region_pcodes(cercles_geojson):
+    # the OCHA cercles file holds the region pcodes too (admin1Pcod, ML01 … ML09): none is a cercle's;
+    # the first five, sorted, are shown
+    err = _refusal(cercles_geojson, PCODES, pcode_field="admin1Pcod")
+    assert err.code == "err_boundaries_none_of_the_cercles"
+    assert str(err).endswith("; it holds other pcodes, such as ML01, ML02, ML03, ML04, ML05")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [shapely.errors.GEOSException("IllegalArgumentException: CGAlgorithmsDD::orientationIndex encountered NaN/Inf numbers"), OverflowError("math range error"), KeyError("geometry")],
+    ids=["geos", "overflow", "key"],
+)
+def test_no_other_exception_gets_out(tmp_path, monkeypatch, error):
+    # whatever the libraries raise on a file (here as if read_polygons raised it) comes out as one coded line
+    def broken(path, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("sim.boundaries.read_polygons", broken)
+    path = _geojson(tmp_path, {"type": "Polygon", "coordinates": [SQUARE]})
+    err = _refusal(path)
+    assert err.code == "err_boundaries_unusable"
+    assert str(err) == f"{path}: cannot be used as boundaries ({str(error).strip()})"
+    assert _in_both_catalogs(err) == f"{path} : inutilisable comme limites des cercles"
+
+
+def test_check_boundaries(cercles_geojson, tmp_path):
+    assert check_boundaries(cercles_geojson, PCODES) == []
+    # named by a scenario: its file, the line of domain.boundaries, then the boundaries file's own problem
+    missing = tmp_path / "none.geojson"
+    (problem,) = check_boundaries(missing, PCODES, named_in="flood-2022.yaml", line=9)
+    assert str(problem) == f"flood-2022.yaml:9: domain.boundaries: {missing}: no such file"
+    assert message_text(problem, "fr") == f"flood-2022.yaml:9 : domain.boundaries : {missing} : ce fichier n'existe pas"
+    (problem,) = check_boundaries(_geojson(tmp_path, {"type": "Point", "coordinates": [-4.2, 14.5]}), ["ML0501"])
+    assert problem.code == "err_boundaries_not_polygon" and problem.line is None

@@ -22,7 +22,7 @@ from sim.messages import WORDS, local_number, message_lines, message_text, probl
 
 ROOT = Path(__file__).resolve().parents[1]
 
-MODULES = ["sim/scenario.py", "sim/yamlio.py", "sim/units.py", "sim/needs.py", "sim/boundaries.py", "sim/messages.py", "sim/userdata.py", "hazards/catalog.py", "hazards/io.py"]
+MODULES = ["sim/scenario.py", "sim/yamlio.py", "sim/vectorio.py", "sim/units.py", "sim/needs.py", "sim/boundaries.py", "sim/messages.py", "sim/userdata.py", "hazards/catalog.py", "hazards/io.py"]
 """The modules whose messages about bad input carry codes."""
 
 CODE = re.compile(r"(err|library)_[a-z0-9_]+")
