@@ -7,24 +7,36 @@ zipped Shapefile) in a catalog folder. The user's layers are in ``$SIM_DATA_DIR/
 ``hazards/layers/``, are read-only and listed beside them.
 
 Adding a layer reads it completely onto the domain grid first — the same checks as
-:func:`open_layer` — and writes nothing until everything passed; then the data file and,
-last, the card are written atomically. A refused layer leaves the folder byte-identical.
+:func:`open_layer` — and writes nothing until everything passed. A file larger than
+:data:`MAX_LAYER_BYTES`, a URL or a GDAL virtual file system is refused before it is read.
+A VRT is not kept as it is: once every source it names is checked to be a local GeoTIFF in
+its folder (:func:`hazards.io.check_vrt`), its pixels are written into a self-contained
+GeoTIFF, which is the layer's file. A refused layer leaves the folder byte-identical.
+
+A layer exists if and only if its card exists. :func:`add_layer` writes the data file and the
+card under temporary names (``.adding-<pid>-…``) in the catalog folder, renames the data file
+into place, and renames the card last. A process killed on the way leaves temporary files,
+which the next call of :func:`list_layers`, :func:`layer_entries` or :func:`add_layer` removes
+once their process is gone, and maybe a data file without a card, which is ignored: its name
+is free, and the next layer of that name replaces it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Literal
 
 import xarray as xr
 from pydantic import Field
 
-from hazards.io import LAYER_KINDS, RasterError, read_layer
+from hazards.io import LAYER_KINDS, VRT_SUFFIXES, RasterError, check_local, check_vrt, materialise_vrt, read_layer
 from sim.fileio import write_text_atomic
 from sim.grid import Grid
 from sim.messages import CodedError
@@ -35,7 +47,27 @@ DEFAULT_FOLDER = shipped_folder("layers")
 """The catalog shipped with the project (read-only)."""
 
 ACCEPTED_SUFFIXES = {".tif", ".tiff", ".nc", ".nc4", ".geojson", ".json", ".gpkg", ".zip", ".vrt"}
-"""File endings a layer may have (a Shapefile must come zipped with its .shx, .dbf and .prj)."""
+"""File endings a layer may have (a Shapefile must come zipped with its .shx, .dbf and .prj;
+a VRT is stored as the GeoTIFF made from it)."""
+
+MAX_LAYER_BYTES = 50 * 1024 * 1024
+"""Largest file accepted as a layer (a VRT: with its sources), on the command line and in the app. [byte]
+
+Notes
+-----
+50 MiB holds the delta many times over: a year of daily CHIRPS rainfall (0.05°) cropped to
+the delta's 3.7° × 3.7° is 365 × 74 × 74 float32 values, about 8 MB, and a flood-depth map
+at 30 m about 15 MB. A larger file is almost always a continental or global product that
+should be cropped first (``gdal_translate -projwin -6.6 16.9 -2.9 13.2``), and refusing it
+keeps an upload from filling the server's memory and disk. The app's uploader has the same
+limit (``maxUploadSize = 50`` in ``.streamlit/config.toml``, in MiB).
+"""
+
+TEMP_PREFIX = ".adding-"
+"""Start of the names :func:`add_layer` writes before renaming them (``.adding-<pid>-…``)."""
+
+STALE_SECONDS = 24 * 3600
+"""Age after which a temporary file is removed even if its process id is in use again. [s]"""
 
 
 class CatalogError(CodedError):
@@ -85,8 +117,11 @@ def catalog_folders(folder: str | Path | None = None) -> list[Path]:
 def layer_entries(folder: str | Path | None = None) -> tuple[list[tuple[LayerCard, Path, bool]], list[Problem]]:
     """(card, folder, shipped) of every layer sorted by name, and the problems of cards that do not read.
 
-    A shipped layer hides a user's layer of the same name (it cannot be added that way).
+    A shipped layer hides a user's layer of the same name (it cannot be added that way). Data
+    files without a card (left by an add that was killed) are ignored, and the temporary files
+    of such an add removed (:func:`clean_leftovers`).
     """
+    clean_leftovers(folder)
     found: dict[str, tuple[LayerCard, Path, bool]] = {}
     problems: list[Problem] = []
     for root in reversed(catalog_folders(folder)):  # shipped first: it wins a clash of names
@@ -136,10 +171,15 @@ def prepare_layer(
     Raises
     ------
     CatalogError
-        One line: a bad name or kind, a name already taken, an unsupported file, or any
-        problem reading it (:class:`hazards.io.RasterError`).
+        One line: a URL or a GDAL virtual file system, a bad name or kind, a name already
+        taken, an unsupported file, a file larger than :data:`MAX_LAYER_BYTES`, a VRT with a
+        source that is not a local GeoTIFF in its folder, or any problem reading it
+        (:class:`hazards.io.RasterError`).
     """
-    path = Path(path)
+    try:
+        path = check_local(path)
+    except RasterError as err:
+        raise CatalogError.from_error(err) from None
     if not re.fullmatch(NAME_PATTERN, name or ""):
         raise CatalogError("err_catalog_bad_name", "layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)", name=name)
     if kind not in LAYER_KINDS:
@@ -153,9 +193,12 @@ def prepare_layer(
             raise CatalogError("err_catalog_no_suffix", "{file}: unsupported file type (none); expected one of {accepted}", file=path.name, accepted=accepted)
         raise CatalogError("err_catalog_unsupported_type", "{file}: unsupported file type {suffix}; expected one of {accepted}", file=path.name, suffix=suffix, accepted=accepted)
     for root in catalog_folders(folder):
-        if (root / f"{name}.yaml").exists() or any(root.glob(f"{name}.*")):
+        if (root / f"{name}.yaml").exists():  # the card is the layer: a data file alone does not take the name
             raise CatalogError("err_catalog_name_taken", "layer {name!r} already exists in {folder}; choose another --name", name=name, folder=str(root))
     try:
+        if path.is_file():
+            sources = check_vrt(path) if suffix in VRT_SUFFIXES else []
+            check_size(path.name, path.stat().st_size + sum(source.stat().st_size for source in sources))
         data = read_layer(path, kind, grid=grid, crs=crs, units=units)
     except RasterError as err:
         raise CatalogError.from_error(err) from None
@@ -166,7 +209,7 @@ def prepare_layer(
     card_data = {
         "name": name,
         "kind": kind,
-        "file": f"{name}{suffix}",
+        "file": f"{name}{'.tif' if suffix in VRT_SUFFIXES else suffix}",
         "units": data.attrs["units"],
         "source_units": data.attrs.get("source_units", units or "1"),
         "original_crs": crs or data.attrs.get("source_crs", "unknown"),
@@ -188,24 +231,140 @@ def prepare_layer(
 def add_layer(path: str | Path, name: str, kind: str, folder: str | Path | None = None, **options) -> LayerCard:
     """Validate a file and register it in the catalog (see :func:`prepare_layer`).
 
-    The data file is copied in atomically, then the card is written atomically, last.
+    The data file (a VRT: the GeoTIFF made from it) and the card are written under
+    temporary names in the catalog folder, then the data file is renamed into place and the
+    card, last: the layer exists from that rename on, whole, and not before. A data file of
+    the same name without a card (left by a killed add) is replaced.
     """
     root = catalog_folder(folder)
+    clean_leftovers(folder)
     card, _ = prepare_layer(path, name, kind, folder=folder, **options)
     root.mkdir(parents=True, exist_ok=True)
-    target = root / card.file
-    handle, tmp = tempfile.mkstemp(dir=root, prefix=f".{card.file}.", suffix=".tmp")
-    os.close(handle)
+    path = Path(path)
+    data_tmp = _temporary(root, card.file)
+    card_tmp = _temporary(root, f"{card.name}.yaml.tmp")
     try:
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
-        write_text_atomic(root / f"{card.name}.yaml", card_text(card))
+        if path.suffix.lower() in VRT_SUFFIXES:
+            try:
+                materialise_vrt(path, data_tmp)
+            except RasterError as err:
+                raise CatalogError.from_error(err) from None
+        else:
+            shutil.copyfile(path, data_tmp)
+        _sync(data_tmp)
+        card_tmp.write_text(card_text(card), encoding="utf-8")
+        _sync(card_tmp)
+        os.replace(data_tmp, root / card.file)
+        os.replace(card_tmp, root / f"{card.name}.yaml")  # the layer exists from here on
+        _sync(root)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        if not (root / f"{card.name}.yaml").exists():
-            target.unlink(missing_ok=True)
+        data_tmp.unlink(missing_ok=True)
+        card_tmp.unlink(missing_ok=True)
         raise
+    _remove_orphans(root, card.name, keep=card.file)
     return card
+
+
+def check_size(file: str, size: int) -> None:
+    """Refuse a layer file of more than :data:`MAX_LAYER_BYTES` (the app checks uploads with it).
+
+    Parameters
+    ----------
+    file : str
+        The file's name, for the message.
+    size : int
+        Its size (a VRT: with its sources). [byte]
+
+    Raises
+    ------
+    CatalogError
+        One line with the size and the limit in MB (MiB, as Streamlit counts them).
+    """
+    if size > MAX_LAYER_BYTES:
+        mib = 1024 * 1024
+        raise CatalogError(
+            "err_catalog_too_large",
+            "{file}: {size:.1f} MB is more than the limit of {limit} MB for a layer; crop it to the delta first (gdal_translate -projwin -6.6 16.9 -2.9 13.2)",
+            file=file, size=math.ceil(size / mib * 10) / 10, limit=MAX_LAYER_BYTES // mib,  # rounded up: never shown as the limit itself
+        )
+
+
+def clean_leftovers(folder: str | Path | None = None) -> list[Path]:
+    """Remove the temporary files of adds whose process is gone; returns the files removed.
+
+    Only the folder layers are added to (:func:`catalog_folder`) is cleaned, never the shipped
+    one. A temporary file of a running add (its process id alive, younger than
+    :data:`STALE_SECONDS`) is left alone; so are data files without a card, which every
+    reader ignores and the next add of their name replaces.
+    """
+    root = catalog_folder(folder)
+    if not root.is_dir() or root.resolve() == DEFAULT_FOLDER.resolve():
+        return []
+    removed = []
+    now = time.time()
+    for path in root.iterdir():
+        if not path.name.startswith("."):
+            continue
+        match = re.match(rf"^{re.escape(TEMP_PREFIX)}(\d+)-", path.name)
+        try:
+            stale = now - path.stat().st_mtime > STALE_SECONDS
+            if match:
+                gone = stale or not _process_alive(int(match[1]))
+            else:  # the temporary files of sim.fileio's atomic writes (a rename killed half-way)
+                gone = path.name.endswith(".tmp") and now - path.stat().st_mtime > 3600
+            if gone and path.is_file():
+                path.unlink()
+                removed.append(path)
+        except OSError:  # gone already, or not ours to remove
+            continue
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process of this id runs on this machine (ours, or another user's)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _temporary(root: Path, ending: str) -> Path:
+    """A new empty file ``.adding-<pid>-<random>-<ending>`` in ``root``."""
+    handle, name = tempfile.mkstemp(dir=root, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{ending}")
+    os.close(handle)
+    return Path(name)
+
+
+def _sync(path: Path) -> None:
+    """Flush a file's (or a folder's) content to the disk, so that a rename after it is durable."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:  # some file systems cannot sync a folder
+        pass
+    finally:
+        os.close(handle)
+
+
+def _remove_orphans(root: Path, name: str, keep: str | None = None) -> None:
+    """Remove the data files named ``name.<ending>`` that no card holds (but ``keep``)."""
+    if (root / f"{name}.yaml").is_file():
+        try:
+            keep = _read_card(root / f"{name}.yaml").file
+        except InputError:
+            return
+    for suffix in ACCEPTED_SUFFIXES:
+        orphan = root / f"{name}{suffix}"
+        if orphan.name != keep and orphan.is_file():
+            orphan.unlink(missing_ok=True)
 
 
 def open_layer(name: str, folder: str | Path | None = None, grid: Grid | None = None) -> xr.DataArray:
@@ -246,7 +405,7 @@ def rename_layer(name: str, new_name: str, folder: str | Path | None = None) -> 
     if not re.fullmatch(NAME_PATTERN, new_name or ""):
         raise CatalogError("err_catalog_bad_name", "layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)", name=new_name)
     for other in catalog_folders(folder):
-        if (other / f"{new_name}.yaml").exists() or any(other.glob(f"{new_name}.*")):
+        if (other / f"{new_name}.yaml").exists():
             raise CatalogError("err_catalog_new_name_taken", "layer {name!r} already exists in {folder}; choose another name", name=new_name, folder=str(other))
     card = _read_card(root / f"{name}.yaml")
     suffix = Path(card.file).suffix
@@ -256,6 +415,7 @@ def rename_layer(name: str, new_name: str, folder: str | Path | None = None) -> 
     os.replace(root / card.file, root / renamed.file)
     write_text_atomic(root / f"{new_name}.yaml", card_text(renamed))
     (root / f"{name}.yaml").unlink()
+    _remove_orphans(root, new_name)
     return renamed
 
 

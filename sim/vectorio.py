@@ -131,7 +131,7 @@ def read_polygons(path: str | Path, max_features: int = DEFAULT_MAX_FEATURES, cr
     import pyogrio  # imported here: only this module reads vector files
 
     if remote_name(path):
-        raise VectorError("err_vector_remote", "{file}: not a local file (a URL or a GDAL virtual file system); download it and give its local path", file=str(path))
+        raise VectorError("err_vector_remote", "{file}: not a local file (a URL, a GDAL virtual file system or a connection string); download it and give its local path", file=str(path))
     path = Path(path)
     if not path.exists():
         raise VectorError(f"{path}: no such file")

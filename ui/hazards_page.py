@@ -3,11 +3,18 @@
 The season of a scenario and seed is computed once per server (a cached function that draws
 nothing); the day slider lives in a fragment, so moving it redraws only the day's maps, which
 are pasted into a pre-drawn frame (:func:`ui.maps.raster_map_png`) in milliseconds.
+
+An uploaded layer is written to a temporary folder only while it is checked or saved, and
+the folder is deleted right after (:func:`_upload_copy`); an upload larger than
+:data:`hazards.catalog.MAX_LAYER_BYTES` is refused before it is written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +22,7 @@ import pandas as pd
 import streamlit as st
 from matplotlib.colors import BoundaryNorm, LogNorm, Normalize, TwoSlopeNorm
 
-from hazards.catalog import CatalogError, add_layer, catalog_folder, delete_layer, layer_entries, prepare_layer, rename_layer
+from hazards.catalog import CatalogError, add_layer, catalog_folder, check_size, delete_layer, layer_entries, prepare_layer, rename_layer
 from hazards.flood import banco_collapse_fraction, ponding_depth
 from hazards.io import LAYER_KINDS
 from sim.scenario import InputError
@@ -77,6 +84,29 @@ def _layer_items() -> list[Item]:
     return [Item(card.name, shipped, folder / card.file, f"{t('kind_' + card.kind, lang)} · {card.units}") for card, folder, shipped in entries]
 
 
+@contextlib.contextmanager
+def _upload_copy(upload) -> Iterator[Path]:
+    """A copy of an upload in a temporary folder (``layer-upload-*``), deleted when done.
+
+    Raises
+    ------
+    CatalogError
+        If the upload is larger than :data:`hazards.catalog.MAX_LAYER_BYTES` (nothing written).
+    """
+    name = re.split(r"[\\/]", upload.name)[-1].strip()
+    name = name if name not in ("", ".", "..") else "upload"
+    check_size(name, upload.size)
+    with tempfile.TemporaryDirectory(prefix="layer-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(upload.getvalue())
+        yield path
+
+
+def _fingerprint(upload) -> tuple:
+    """What tells an upload from another: its id, name and size. [byte]"""
+    return (getattr(upload, "file_id", None), upload.name, upload.size)
+
+
 def _add_tab() -> None:
     st.write(t("add_intro", lang))
     with st.form("layer_form"):
@@ -93,28 +123,31 @@ def _add_tab() -> None:
         if upload is None:
             st.error(t("need_file", lang))
         else:
-            folder = Path(tempfile.mkdtemp(prefix="layer-upload-"))
-            path = folder / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
             options = dict(units=units or None, crs=crs or None, source=source or "unspecified", licence=licence or "unspecified")
             try:
-                card, data = prepare_layer(path, name.strip(), kind, **options)
+                with _upload_copy(upload) as path:
+                    card, data = prepare_layer(path, name.strip(), kind, **options)
             except CatalogError as err:
                 show_error(err, lang)
             else:
-                st.session_state[Key.LAYER_READY] = (str(path), name.strip(), kind, options)
+                st.session_state[Key.LAYER_READY] = (_fingerprint(upload), name.strip(), kind, options)
                 field = data.isel(time=0).values if "time" in data.dims else data.values
                 st.image(raster_map_png(cached_delta(), np.where(np.isfinite(field), field, np.nan), lang, card.units, cmap="viridis", title=t("preview", lang, name=card.name, kind=t("kind_" + kind, lang), units=card.units)), width=700)
     ready = st.session_state.get(Key.LAYER_READY)
     if ready and st.button(t("save", lang), key=Key.LAYER_SAVE):
-        path, name, kind, options = ready
-        try:
-            card = add_layer(path, name, kind, **options)
-        except CatalogError as err:
-            show_error(err, lang)
-        else:
+        fingerprint, name, kind, options = ready
+        if upload is None or _fingerprint(upload) != fingerprint:
             st.session_state.pop(Key.LAYER_READY, None)
-            st.success(t("saved", lang, name=card.name, folder=catalog_folder()))
+            st.error(t("upload_changed", lang))
+        else:
+            try:
+                with _upload_copy(upload) as path:
+                    card = add_layer(path, name, kind, **options)
+            except CatalogError as err:
+                show_error(err, lang)
+            else:
+                st.session_state.pop(Key.LAYER_READY, None)
+                st.success(t("saved", lang, name=card.name, folder=catalog_folder()))
     st.subheader(t("catalog_table", lang))
     _, problems = layer_entries()
     for problem in problems:
