@@ -9,6 +9,7 @@ boundaries (OCHA COD-AB, GeoJSON or Shapefile with pcodes) loads them with
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +83,6 @@ def read_boundaries(path: str | Path, pcodes: list[str], pcode_field: str | None
     -------
     dict
         pcode → :class:`CercleShape`, the union of the file's polygons with that pcode.
-        A self-intersecting polygon is repaired (``shapely.make_valid``: a bow tie becomes
-        its two triangles), as published boundaries often hold small such faults.
 
     Raises
     ------
@@ -91,7 +90,7 @@ def read_boundaries(path: str | Path, pcodes: list[str], pcode_field: str | None
         The only exception it lets out, one line naming the file: a missing file or a
         folder, a file that is not a readable vector file (or a GeoJSON not in UTF-8), an
         unclosed ring or a coordinate outside -180..180 / -90..90 (both found by
-        :func:`sim.vectorio.read_polygons`), no features, no pcode field, none or only some
+        :func:`sim.vectorio.read_polygons`), an invalid polygon (a ring that crosses itself), no features, no pcode field, none or only some
         of the cercles, a cercle without a geometry, not a polygon, or with no area;
         anything else the libraries raise on a bad file (GEOS, PROJ, GDAL) as "cannot be
         used".
@@ -187,12 +186,25 @@ def _polygons(path: Path, file: str):
 
 
 def _polygon(geom: BaseGeometry, pcode: str, file: str) -> BaseGeometry:
-    """A cercle's polygon, refused when it is not polygonal, repaired (``make_valid``) when it is invalid."""
+    """A cercle's polygon, refused when it is not polygonal or not valid (a ring that crosses
+    itself, a hole outside its shell): a silent repair would change which cells, and so which
+    people, the cercle holds; ``ogr2ogr -makevalid`` repairs a file knowingly."""
     if not isinstance(geom, (Polygon, MultiPolygon)):
         raise BoundariesError("err_boundaries_not_polygon", "{file}: cercle {pcode} is a {kind}, not a polygon", file=file, pcode=pcode, kind=geom.geom_type)
-    repaired = shapely.make_valid(geom)
-    parts = [part for part in shapely.get_parts(repaired) if isinstance(part, (Polygon, MultiPolygon))]
-    return shapely.union_all(parts) if parts else Polygon()
+    if not shapely.is_valid(geom):
+        reason = shapely.is_valid_reason(geom)
+        where = re.search(r"\[(-?[\d.e+-]+) (-?[\d.e+-]+)\]", reason)
+        lon, lat = (float(where.group(1)), float(where.group(2))) if where else (float("nan"), float("nan"))
+        raise BoundariesError(
+            "err_boundaries_invalid_polygon",
+            "{file}: cercle {pcode} is not a valid polygon near longitude {lon:g}, latitude {lat:g} ({reason}); repair it, e.g. with ogr2ogr -makevalid",
+            file=file,
+            pcode=pcode,
+            lon=lon,
+            lat=lat,
+            reason=reason,
+        )
+    return geom
 
 
 def _not_utf8_json(path: Path) -> bool:

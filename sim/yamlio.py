@@ -14,13 +14,17 @@ Notes: the limits are module constants; the largest shipped file (``scenarios/``
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 
-__all__ = ["MAX_YAML_BYTES", "MAX_YAML_DEPTH", "MAX_YAML_NODES", "refusal"]
+__all__ = ["MAX_YAML_BYTES", "MAX_YAML_DEPTH", "MAX_YAML_NODES", "MAX_NUMBER_CHARS", "refusal"]
+
+NUMBER = re.compile(r"[-+]?[0-9_.,eE+-]+")
+"""What a plain scalar that YAML reads as a number looks like (loosely: any run of digits)."""
 
 MAX_YAML_BYTES = 1_000_000
 """Largest scenario, plan or layer-card file read [byte]. Notes: a hundred times the largest
@@ -29,6 +33,10 @@ shipped file; a plan of 500 warehouses with every item is about 200 kB."""
 MAX_YAML_DEPTH = 20
 """Deepest nesting of mappings and lists read [level]. Notes: the schemas are at most 5 levels
 deep (plan → procurement → source → lead_time → min)."""
+
+MAX_NUMBER_CHARS = 100
+"""Longest number written without quotes [character]. Notes: a double has 17 significant
+digits; Python refuses to read integers of more than 4,300 digits, and would need seconds to."""
 
 MAX_YAML_NODES = 100_000
 """Most values (scalars, lists and mappings) in one file [node]. Notes: the size limit allows
@@ -60,6 +68,8 @@ def refusal(text: str) -> tuple[int | None, str, str, dict[str, Any]] | None:
                 tag = getattr(event, "tag", None)
                 if tag is not None:
                     return line, "err_yaml_tag", "tags ({tag}) are not allowed", {"tag": str(tag)}
+                if isinstance(event, ScalarEvent) and event.style is None and len(event.value) > MAX_NUMBER_CHARS and NUMBER.fullmatch(event.value):
+                    return line, "err_yaml_long_number", "a number of {length:,} characters; at most {limit} are read", {"length": len(event.value), "limit": MAX_NUMBER_CHARS}
                 nodes += 1
                 if nodes > MAX_YAML_NODES:
                     return line, "err_yaml_too_many_nodes", "holds more than {limit:,} values", {"limit": MAX_YAML_NODES}

@@ -204,13 +204,14 @@ def test_a_latitude_of_400(tmp_path):
     assert "(longitude -4, latitude 400)" in str(err)  # the first point off the globe, as written
 
 
-def test_a_self_intersecting_polygon_is_repaired(tmp_path):
-    # a bow tie (the square with two corners swapped) crosses itself at (-4.25, 14.25);
-    # make_valid keeps its two triangles, each 0.5° high and 0.25° deep: 2 × 0.5 × 0.5 × 0.25 = 0.125 deg²
+def test_a_self_intersecting_polygon_is_refused_with_where_it_crosses(tmp_path):
+    # a bow tie (the square with two corners swapped) crosses itself at (-4.25, 14.25), half-way
+    # along both diagonals; a silent repair would change the cercle's cells, so it is refused
     bow_tie = [[-4.5, 14.0], [-4.0, 14.5], [-4.0, 14.0], [-4.5, 14.5], [-4.5, 14.0]]
-    shape = read_boundaries(_geojson(tmp_path, {"type": "Polygon", "coordinates": [bow_tie]}), ["ML0501"])["ML0501"]
-    assert shape.geometry.is_valid and shape.geometry.geom_type == "MultiPolygon"
-    assert shape.geometry.area == pytest.approx(0.125)
+    path = _geojson(tmp_path, {"type": "Polygon", "coordinates": [bow_tie]})
+    err = _refusal(path)
+    assert err.code == "err_boundaries_invalid_polygon"
+    assert str(err) == f"{path}: cercle ML0501 is not a valid polygon near longitude -4.25, latitude 14.25 (Self-intersection[-4.25 14.25]); repair it, e.g. with ogr2ogr -makevalid"
 
 
 @pytest.mark.parametrize(
@@ -231,10 +232,15 @@ def test_a_cercle_without_geometry_or_area(tmp_path):
     err = _refusal(path)
     assert (err.code, str(err)) == ("err_boundaries_no_geometry", f"{path}: cercle ML0501 has no geometry")
     _in_both_catalogs(err)
-    # three points on one line: a ring with no inside, which make_valid turns into a line
+    # a polygon without coordinates: valid, and of no area
+    empty = _geojson(tmp_path, {"type": "Polygon", "coordinates": []}, name="empty.geojson")
+    err = _refusal(empty)
+    assert (err.code, str(err)) == ("err_boundaries_empty_geometry", f"{empty}: cercle ML0501 has an empty polygon (no area)")
+    _in_both_catalogs(err)
+    # three points on one line: a ring with no inside, that touches itself at (-4, 14.5)
     flat = _geojson(tmp_path, {"type": "Polygon", "coordinates": [[[-4.5, 14.0], [-4.0, 14.5], [-3.5, 15.0], [-4.5, 14.0]]]}, name="flat.geojson")
     err = _refusal(flat)
-    assert (err.code, str(err)) == ("err_boundaries_empty_geometry", f"{flat}: cercle ML0501 has an empty polygon (no area)")
+    assert err.code == "err_boundaries_invalid_polygon" and "near longitude -4, latitude 14.5" in str(err)
     _in_both_catalogs(err)
 
 
