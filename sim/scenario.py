@@ -166,7 +166,7 @@ class RainfallSettings(Strict):
     """Where the season's rainfall comes from: the stochastic generator or a catalog layer."""
 
     source: Literal["generator", "layer"] = Field("generator", description="'generator' (stochastic, seeded) or 'layer' (a hazard-catalog layer)")
-    season: Literal["dry", "normal", "wet"] | None = Field("normal", description="Kind of season asked of the generator; with a return period, 'dry' asks for a deficit and 'wet' or 'normal' for an excess")
+    season: Literal["dry", "normal", "wet"] = Field("normal", description="Kind of season asked of the generator; with a return period, 'dry' asks for a deficit and 'wet' or 'normal' for an excess")
     return_period: Measure("year", "Return period of the seasonal total asked of the generator (a deficit when season is dry)", gt=1.0, le=limits.MAX_RETURN_PERIOD_YEARS, default=None)
     layer: str | None = Field(None, description="Name of a rainfall layer in the hazard catalog (source: layer)")
     storm: StormSettings | None = Field(None, description="A three-day storm over a town")

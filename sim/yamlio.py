@@ -26,9 +26,10 @@ __all__ = ["MAX_YAML_BYTES", "MAX_YAML_DEPTH", "MAX_YAML_NODES", "MAX_NUMBER_CHA
 NUMBER = re.compile(r"[-+]?[0-9_.,eE+-]+")
 """What a plain scalar that YAML reads as a number looks like (loosely: any run of digits)."""
 
-MAX_YAML_BYTES = 1_000_000
-"""Largest scenario, plan or layer-card file read [byte]. Notes: a hundred times the largest
-shipped file; a plan of 500 warehouses with every item is about 200 kB."""
+MAX_YAML_BYTES = 512_000
+"""Largest scenario, plan or layer-card file read [byte]. Notes: fifty times the largest
+shipped file; a plan with a warehouse at every hub, every item in stock and ten sources is
+about 10 kB."""
 
 MAX_YAML_DEPTH = 20
 """Deepest nesting of mappings and lists read [level]. Notes: the schemas are at most 5 levels
@@ -38,9 +39,10 @@ MAX_NUMBER_CHARS = 100
 """Longest number written without quotes [character]. Notes: a double has 17 significant
 digits; Python refuses to read integers of more than 4,300 digits, and would need seconds to."""
 
-MAX_YAML_NODES = 100_000
-"""Most values (scalars, lists and mappings) in one file [node]. Notes: the size limit allows
-about this many short values."""
+MAX_YAML_NODES = 10_000
+"""Most values (scalars, lists and mappings) in one file [node]. Notes: a plan with a warehouse
+at every hub and every item in stock holds about 300; the parser takes some 60 µs per value,
+so a file at the limit is refused in under a second."""
 
 
 def refusal(text: str) -> tuple[int | None, str, str, dict[str, Any]] | None:
