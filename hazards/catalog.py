@@ -13,12 +13,12 @@ A VRT is not kept as it is: once every source it names is checked to be a local 
 its folder (:func:`hazards.io.check_vrt`), its pixels are written into a self-contained
 GeoTIFF, which is the layer's file. A refused layer leaves the folder byte-identical.
 
-A layer exists if and only if its card exists. :func:`add_layer` writes the data file and the
-card under temporary names (``.adding-<pid>-…``) in the catalog folder, renames the data file
-into place, and renames the card last. A process killed on the way leaves temporary files,
-which the next call of :func:`list_layers`, :func:`layer_entries` or :func:`add_layer` removes
-once their process is gone, and maybe a data file without a card, which is ignored: its name
-is free, and the next layer of that name replaces it.
+A layer exists if and only if its card exists. :func:`add_layer` writes the data file and
+the card under temporary names (``.adding-<pid>@<host>~…``) in the catalog folder, renames
+the data file into place, and renames the card last. A process killed on the way leaves
+temporary files, which the next call of :func:`list_layers`, :func:`layer_entries` or
+:func:`add_layer` removes once their process is gone, and maybe a data file without a card,
+which is ignored: its name is free, and the next layer of that name replaces it.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import math
 import os
 import re
 import shutil
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -36,12 +37,12 @@ from typing import Literal
 import xarray as xr
 from pydantic import Field
 
-from hazards.io import LAYER_KINDS, VRT_SUFFIXES, RasterError, check_local, check_vrt, materialise_vrt, read_layer
+from hazards.io import LAYER_KINDS, TIFF_SUFFIXES, VRT_SUFFIXES, RasterError, check_local, check_vrt, materialise_vrt, read_layer, write_band_dates
 from sim.fileio import write_text_atomic
 from sim.grid import Grid
 from sim.messages import CodedError
-from sim.userdata import shipped_folder, user_folder
 from sim.scenario import NAME_PATTERN, PYDANTIC_CODES, InputError, Problem, Strict, read_mapping, validate_mapping
+from sim.userdata import shipped_folder, user_folder
 
 DEFAULT_FOLDER = shipped_folder("layers")
 """The catalog shipped with the project (read-only)."""
@@ -64,10 +65,15 @@ limit (``maxUploadSize = 50`` in ``.streamlit/config.toml``, in MiB).
 """
 
 TEMP_PREFIX = ".adding-"
-"""Start of the names :func:`add_layer` writes before renaming them (``.adding-<pid>-…``)."""
+"""Start of the names :func:`add_layer` writes before renaming them (``.adding-<pid>@<host>~…``)."""
 
 STALE_SECONDS = 24 * 3600
-"""Age after which a temporary file is removed even if its process id is in use again. [s]"""
+"""Age after which a temporary file of :func:`add_layer` is removed even if its process id is
+in use again, or it was written by another machine. [s]"""
+
+ATOMIC_STALE_SECONDS = 3600
+"""Age after which a temporary file of :mod:`sim.fileio` (``.<name>.<random>.tmp``, left by a
+rename that was killed) is removed; no write of a card lasts that long. [s]"""
 
 
 class CatalogError(CodedError):
@@ -231,30 +237,35 @@ def prepare_layer(
 def add_layer(path: str | Path, name: str, kind: str, folder: str | Path | None = None, **options) -> LayerCard:
     """Validate a file and register it in the catalog (see :func:`prepare_layer`).
 
-    The data file (a VRT: the GeoTIFF made from it) and the card are written under
+    The data file (a VRT: the GeoTIFF made from it; a GeoTIFF's copy gets the dates found
+    when it was read as band descriptions) and the card are written under
     temporary names in the catalog folder, then the data file is renamed into place and the
     card, last: the layer exists from that rename on, whole, and not before. A data file of
     the same name without a card (left by a killed add) is replaced.
     """
     root = catalog_folder(folder)
     clean_leftovers(folder)
-    card, _ = prepare_layer(path, name, kind, folder=folder, **options)
+    card, data = prepare_layer(path, name, kind, folder=folder, **options)
     root.mkdir(parents=True, exist_ok=True)
     path = Path(path)
+    suffix = path.suffix.lower()
     data_tmp = _temporary(root, card.file)
     card_tmp = _temporary(root, f"{card.name}.yaml.tmp")
     try:
-        if path.suffix.lower() in VRT_SUFFIXES:
-            try:
+        try:
+            if suffix in VRT_SUFFIXES:
                 materialise_vrt(path, data_tmp)
-            except RasterError as err:
-                raise CatalogError.from_error(err) from None
-        else:
-            shutil.copyfile(path, data_tmp)
+            else:
+                shutil.copyfile(path, data_tmp)
+            if (suffix in VRT_SUFFIXES or suffix in TIFF_SUFFIXES) and "time" in data.dims:
+                write_band_dates(data_tmp, data["time"].values)  # a date from the file's name stays with the copy
+        except RasterError as err:
+            raise CatalogError.from_error(err) from None
         _sync(data_tmp)
         card_tmp.write_text(card_text(card), encoding="utf-8")
         _sync(card_tmp)
         os.replace(data_tmp, root / card.file)
+        _sync(root)  # the data file's rename is on the disk before the card's
         os.replace(card_tmp, root / f"{card.name}.yaml")  # the layer exists from here on
         _sync(root)
     except BaseException:
@@ -293,9 +304,9 @@ def clean_leftovers(folder: str | Path | None = None) -> list[Path]:
     """Remove the temporary files of adds whose process is gone; returns the files removed.
 
     Only the folder layers are added to (:func:`catalog_folder`) is cleaned, never the shipped
-    one. A temporary file of a running add (its process id alive, younger than
-    :data:`STALE_SECONDS`) is left alone; so are data files without a card, which every
-    reader ignores and the next add of their name replaces.
+    one. A temporary file of a running add (its process alive on this machine, or written by
+    another machine, and younger than :data:`STALE_SECONDS`) is left alone; so are data files
+    without a card, which every reader ignores and the next add of their name replaces.
     """
     root = catalog_folder(folder)
     if not root.is_dir() or root.resolve() == DEFAULT_FOLDER.resolve():
@@ -305,13 +316,13 @@ def clean_leftovers(folder: str | Path | None = None) -> list[Path]:
     for path in root.iterdir():
         if not path.name.startswith("."):
             continue
-        match = re.match(rf"^{re.escape(TEMP_PREFIX)}(\d+)-", path.name)
+        match = re.match(rf"^{re.escape(TEMP_PREFIX)}(\d+)@([^~]*)~", path.name)
         try:
             stale = now - path.stat().st_mtime > STALE_SECONDS
-            if match:
-                gone = stale or not _process_alive(int(match[1]))
+            if match:  # a process of another machine (a shared folder) is not ours to judge until stale
+                gone = stale or (match[2] == _host() and not _process_alive(int(match[1])))
             else:  # the temporary files of sim.fileio's atomic writes (a rename killed half-way)
-                gone = path.name.endswith(".tmp") and now - path.stat().st_mtime > 3600
+                gone = path.name.endswith(".tmp") and now - path.stat().st_mtime > ATOMIC_STALE_SECONDS
             if gone and path.is_file():
                 path.unlink()
                 removed.append(path)
@@ -333,9 +344,14 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def _host() -> str:
+    """This machine's name as written in temporary names (letters, digits, dots and dashes)."""
+    return re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname())[:64]
+
+
 def _temporary(root: Path, ending: str) -> Path:
-    """A new empty file ``.adding-<pid>-<random>-<ending>`` in ``root``."""
-    handle, name = tempfile.mkstemp(dir=root, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f"-{ending}")
+    """A new empty file ``.adding-<pid>@<host>~<random>-<ending>`` in ``root``."""
+    handle, name = tempfile.mkstemp(dir=root, prefix=f"{TEMP_PREFIX}{os.getpid()}@{_host()}~", suffix=f"-{ending}")
     os.close(handle)
     return Path(name)
 

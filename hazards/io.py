@@ -33,14 +33,13 @@ if that matters.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import tempfile
 import warnings
-import xml.etree.ElementTree as ElementTree
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -76,6 +75,7 @@ __all__ = [
     "check_local",
     "check_vrt",
     "materialise_vrt",
+    "write_band_dates",
     "MAX_DAILY_RAINFALL",
     "MAX_MONTHLY_RAINFALL",
     "MAX_FLOOD_DEPTH",
@@ -107,9 +107,9 @@ MAX_MONTHLY_RAINFALL = 10_000.0
 
 Notes
 -----
-The greatest calendar-month total on record is 9300 mm, at Cherrapunji, India, in July 1861
-(the record WMO and the India Meteorological Department cite); the delta itself receives
-at most about 250 mm in its wettest month (August).
+The greatest calendar-month total on record is 9300 mm, at Cherrapunji (Meghalaya, India),
+in July 1861, the figure usually cited for the world's wettest month; the delta itself
+rarely receives more than 250 mm in its wettest month (August).
 """
 
 MAX_FLOOD_DEPTH = 50.0
@@ -118,32 +118,44 @@ MAX_FLOOD_DEPTH = 50.0
 Notes
 -----
 Water on the inland Niger delta's floodplain is a few metres deep at the peak of the flood
-(the Niger at Mopti rises about 6–7 m from low to high water, OPIDIN gauge records), and its
-deepest river channels are some 10–20 m deep. No flood on the delta reaches 50 m, while the
-usual mistakes in a depth file go far beyond it: ground elevations instead of depths (the
-delta lies 260–300 m above sea level), centimetres read as metres (150 for 1.5 m), or an
-undeclared nodata value (9999, 3.4e38). A negative depth is refused too: it is not water.
+(the Mopti gauge reads 6–7 m at the peak of a flood year, OPIDIN), and even the river
+channels at high water are far shallower than 50 m. No flood on the delta reaches 50 m,
+while the usual mistakes in a depth file go far beyond it: ground elevations instead of
+depths (the delta lies 260–300 m above sea level), centimetres read as metres (150 for
+1.5 m), or an undeclared nodata value (9999, 3.4e38). A negative depth is refused too: it is not water
+(beyond the rounding noise of :data:`NEGATIVE_TOLERANCE`).
+"""
+
+NEGATIVE_TOLERANCE = {"rainfall": 0.1, "flood-depth": 0.001}
+"""Negative values let through as rounding noise, in mm/day (or mm/month) and m.
+
+Notes
+-----
+Packed reanalysis rainfall (ERA5 in GRIB or NetCDF with ``scale_factor``) holds small
+negative values, and depth models write ``-0.0001`` for dry cells; anything more negative is
+an undeclared nodata value (``-9999``) or a difference of surfaces, and is refused. Negative
+depths within the tolerance are read as 0 (dry).
 """
 
 MAX_VRT_BYTES = 1_000_000
 """Largest VRT (XML) file read; a VRT of even thousands of sources is far smaller. [byte]"""
 
-VRT_ELEMENTS = frozenset(
-    """VRTDataset SRS GeoTransform Metadata MDI VRTRasterBand NoDataValue HideNoDataValue
-    ColorInterp Description UnitType Offset Scale CategoryNames Category ColorTable Entry
-    GCPList GCP SimpleSource ComplexSource AveragedSource KernelFilteredSource Kernel Size
-    Coefs SourceFilename SourceBand SourceProperties SrcRect DstRect NODATA UseMaskBand
-    ScaleOffset ScaleRatio Exponent SrcMin SrcMax DstMin DstMax LUT ColorTableComponent
-    OverviewList Overview MaskBand Histograms HistItem HistMin HistMax BucketCount
-    IncludeOutOfRange Approximate HistCounts BlockXSize BlockYSize""".split()
-)
+VRT_ELEMENTS = frozenset({
+    "VRTDataset", "SRS", "GeoTransform", "Metadata", "MDI", "VRTRasterBand", "NoDataValue", "HideNoDataValue",
+    "ColorInterp", "Description", "UnitType", "Offset", "Scale", "CategoryNames", "Category", "ColorTable", "Entry",
+    "GCPList", "GCP", "SimpleSource", "ComplexSource", "AveragedSource", "KernelFilteredSource", "Kernel", "Size",
+    "Coefs", "SourceFilename", "SourceBand", "SourceProperties", "SrcRect", "DstRect", "NODATA", "UseMaskBand",
+    "ScaleOffset", "ScaleRatio", "Exponent", "SrcMin", "SrcMax", "DstMin", "DstMax", "LUT", "ColorTableComponent",
+    "OverviewList", "Overview", "MaskBand", "Histograms", "HistItem", "HistMin", "HistMax", "BucketCount",
+    "IncludeOutOfRange", "Approximate", "HistCounts", "BlockXSize", "BlockYSize",
+})
 """Elements of a VRT that describe bands of local files; anything else (a warped, derived,
 pansharpened or processed VRT, pixel functions) is refused: translate it to a GeoTIFF first."""
 
 TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 """First four bytes of a TIFF or BigTIFF file (little- and big-endian)."""
 
-IDENTIFY_DRIVERS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "JP2OpenJPEG", "HFA", "AAIGrid", "EHdr", "ENVI", "netCDF", "HDF5", "GRIB", "XYZ", "GTiff")
+IDENTIFY_DRIVERS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "JP2OpenJPEG", "HFA", "AAIGrid", "EHdr", "ENVI", "XYZ", "GTiff")
 """Drivers that read pixels held in the file itself: the only ones GDAL may try on a raster
 whose ending is neither a GeoTIFF's nor a VRT's, and the ones that name the format of a file
 that is not what its ending says."""
@@ -357,13 +369,17 @@ def check_vrt(path: str | os.PathLike, root: str | os.PathLike | None = None) ->
     path = check_local(path)
     folder = Path(os.path.abspath(root if root is not None else path.parent))
     found: list[Path] = []
-    _walk_vrt(Path(os.path.abspath(path)), path.name, folder, found, set())
+    _walk_vrt(Path(os.path.abspath(path)), path.name, folder, found, frozenset(), set())
     return found
 
 
-def _walk_vrt(path: Path, name: str, folder: Path, found: list[Path], seen: set[Path]) -> None:
-    """Check one VRT (named ``name`` in messages) and collect its GeoTIFF sources in ``found``."""
-    seen.add(path.resolve())
+def _walk_vrt(path: Path, name: str, folder: Path, found: list[Path], above: frozenset[Path], done: set[Path]) -> None:
+    """Check one VRT (named ``name`` in messages) and collect its GeoTIFF sources in ``found``.
+
+    ``above`` holds the VRTs that lead to this one (a loop if it comes back), ``done`` the
+    VRTs already checked (a stack reading one VRT once per band reads it once here).
+    """
+    above = above | {path.resolve()}
     try:
         size = path.stat().st_size
     except OSError:
@@ -404,9 +420,11 @@ def _walk_vrt(path: Path, name: str, folder: Path, found: list[Path], seen: set[
             if real not in found:
                 found.append(real)
         elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<VRTDataset"):
-            if real in seen:
+            if real in above:
                 raise RasterError("err_raster_vrt_loop", "{file}: source {source!r} leads back to a VRT already read", file=name, source=shown)
-            _walk_vrt(candidate, name, folder, found, seen)
+            if real not in done:
+                _walk_vrt(candidate, name, folder, found, above, done)
+                done.add(real)
         else:
             raise RasterError("err_raster_vrt_source_type", "{file}: source {source!r} is neither a GeoTIFF nor a VRT", file=name, source=shown)
 
@@ -448,6 +466,20 @@ def materialise_vrt(path: str | os.PathLike, destination: str | os.PathLike) -> 
             detail = _first_line(err.__cause__ or err).replace(str(path), path.name)
             raise RasterError("err_raster_corrupt", "{file}: cannot read pixels, truncated or corrupt ({detail})", file=path.name, detail=detail) from None
     return destination
+
+
+def write_band_dates(path: str | os.PathLike, dates) -> None:
+    """Write one date per band (``YYYY-MM-DD``) into a GeoTIFF's band descriptions, in place.
+
+    The catalog does it to the copy it keeps, so that a date found in the name of the file
+    added (``chirps_20240815.tif``) or in a VRT is not lost with that name. Nothing is
+    written if the number of dates is not the number of bands.
+    """
+    stamps = [pd.Timestamp(d).strftime("%Y-%m-%d") for d in np.atleast_1d(dates)]
+    with _local_gdal(), rasterio.open(path, "r+") as dst:
+        if dst.count == len(stamps):
+            for band, stamp in enumerate(stamps, start=1):
+                dst.set_band_description(band, stamp)
 
 
 # --------------------------------------------------------------------------- GDAL rasters
@@ -973,18 +1005,6 @@ def read_layer(
         _check_depth(path.name, values)
         values = np.where(values < 0, np.float32(0.0), values)  # only -1 mm < depth < 0 is left: rounding
     return _wrap(path, grid, values, times, kind, unit_text, src_crs.to_string())
-
-
-NEGATIVE_TOLERANCE = {"rainfall": 0.1, "flood-depth": 0.001}
-"""Negative values let through as rounding noise, in mm/day (or mm/month) and m.
-
-Notes
------
-Packed reanalysis rainfall (ERA5 in GRIB or NetCDF with ``scale_factor``) holds small
-negative values, and depth models write ``-0.0001`` for dry cells; anything more negative is
-an undeclared nodata value (``-9999``) or a difference of surfaces, and is refused. Negative
-depths within the tolerance are read as 0 (dry).
-"""
 
 
 def _check_rainfall(name: str, rain: xr.DataArray) -> None:

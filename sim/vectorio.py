@@ -62,8 +62,30 @@ REMOTE_PATTERN = re.compile(r"^\s*(/vsi[a-z0-9_]+/|[A-Za-z][A-Za-z0-9+.\-_]+:)",
 or a connection string (``WMS:``, ``NETCDF:``, ``vrt://`` …): anything but a local path.
 One letter and a colon (``C:``) is a Windows drive, which is local."""
 
+MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+"""Largest total size of the files in a zipped Shapefile once unzipped. [byte]
+
+Notes
+-----
+Mali's 701 communes (OCHA COD-AB, admin level 3, as in ``../shared/reference``) take under
+1 MB as GeoJSON; 1 GiB leaves room for flood extents a thousand times finer while refusing a
+"zip bomb", a small archive that unzips to many gigabytes and would fill the disk or the
+memory of whoever reads it.
+"""
+
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml", ".txt", ".pdf", ".qml", ".qmd", ".sld", ".cst")
 """Endings of the files a zipped Shapefile may hold: its parts, its metadata and read-me files."""
+
+ROUND_TRIP_TOLERANCE = 1.0
+"""Largest gap between a point and its conversion to EPSG:4326 and back, in the file's units
+(a metre or a foot for a projected CRS). [CRS unit]
+
+Notes
+-----
+PROJ's transverse Mercator converts an absurd northing (``9e12`` m) to a plausible latitude
+(−72.8°) without an error; the way back does not return the point, which tells such a
+coordinate from a real one (a round trip is exact to well below a millimetre inside a
+projection's domain)."""
 
 _OGR_LOCK = threading.Lock()
 """Held while GDAL's process-wide configuration of pyogrio is set to :data:`GDAL_OFFLINE`."""
@@ -167,16 +189,21 @@ def _check_content(path: Path) -> None:
     if suffix in (".geojson", ".json"):
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if text[:1] != b"{":
-            raise VectorError("err_vector_not_json", "{file}: not a GeoJSON file (it does not start with '{{')", file=str(path))
+            raise VectorError("err_vector_unreadable", "{file}: not a readable vector file ({detail})", file=str(path), detail="not a GeoJSON file: it does not start with '{'")
     elif suffix == ".gpkg":
         if not head.startswith(b"SQLite format 3\x00") or head[68:72] not in (b"GPKG", b"GP10", b"GP11"):
             raise VectorError("err_vector_not_geopackage", "{file}: not a GeoPackage (no GeoPackage header)", file=str(path))
     elif suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:
-                members = [m.filename for m in archive.infolist() if not m.is_dir()]
+                infos = [m for m in archive.infolist() if not m.is_dir()]
         except (zipfile.BadZipFile, OSError):
             raise VectorError("err_vector_bad_zip", "{file}: not a readable zip file", file=str(path)) from None
+        members = [m.filename for m in infos]
+        unzipped = sum(m.file_size for m in infos)
+        if unzipped > MAX_UNZIPPED_BYTES:
+            mib = 1024 * 1024
+            raise VectorError("err_vector_zip_too_large", "{file}: unzips to {size:,.0f} MB, more than the limit of {limit:,.0f} MB", file=str(path), size=unzipped / mib, limit=MAX_UNZIPPED_BYTES / mib)
         for member in members:
             if not member.lower().endswith(SHAPEFILE_PARTS) or member.startswith("/") or ".." in Path(member).parts:
                 raise VectorError("err_vector_zip_member", "{file}: holds {member}, which is not part of a Shapefile; zip only the .shp, .shx, .dbf and .prj", file=str(path), member=member)
@@ -187,13 +214,13 @@ def _check_content(path: Path) -> None:
 def _decode(geometry, path: Path) -> np.ndarray:
     """Shapely geometries from WKB; a geometry GEOS cannot build (an unclosed ring) is refused."""
     geoms = shapely.from_wkb(geometry, on_invalid="ignore")
-    broken = [k for k, (raw, geom) in enumerate(zip(geometry, geoms)) if raw is not None and geom is None]
+    broken = [k for k, (raw, geom) in enumerate(zip(geometry, geoms, strict=True)) if raw is not None and geom is None]
     if broken:
         feature = broken[0] + 1
         try:
             shapely.from_wkb(geometry[broken[0]])
             detail = "unknown"
-        except Exception as err:  # shapely.errors.GEOSException
+        except shapely.errors.GEOSException as err:
             detail = _first_line(err)
         if "closed linestring" in detail or "LinearRing" in detail:
             raise VectorError("err_vector_unclosed_ring", "{file}: feature {feature}: a polygon ring is not closed (its last point must repeat the first) or has fewer than 4 points", file=str(path), feature=feature)
@@ -241,6 +268,7 @@ def _check_valid(geoms: np.ndarray, path: Path) -> None:
 
 
 def _to_wgs84(geoms, crs: str, path: Path):
+    """Geometries in EPSG:4326; a point the CRS cannot hold (its conversion does not come back) is refused."""
     from pyproj import CRS, Transformer
 
     try:
@@ -249,8 +277,22 @@ def _to_wgs84(geoms, crs: str, path: Path):
         raise VectorError(f"{path}: unknown CRS {crs!r} ({_first_line(err)})") from None
     if source.equals(CRS.from_epsg(4326), ignore_axis_order=True):
         return geoms
-    transformer = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
-    return shapely.transform(geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+    forward = Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+    backward = Transformer.from_crs("EPSG:4326", source, always_xy=True)
+    xy, index = shapely.get_coordinates(geoms, return_index=True)
+    lonlat = np.column_stack(forward.transform(xy[:, 0], xy[:, 1]))
+    with np.errstate(invalid="ignore"):
+        again = np.column_stack(backward.transform(lonlat[:, 0], lonlat[:, 1]))
+        lost = ~(np.abs(again - xy) <= ROUND_TRIP_TOLERANCE + 1e-7 * np.abs(xy)).all(axis=1)
+    lost &= np.isfinite(xy).all(axis=1)
+    if lost.any():
+        k = int(np.argmax(lost))
+        raise VectorError(
+            "err_vector_outside_crs",
+            "{file}: feature {feature}: coordinates ({x:g}, {y:g}) are outside what {crs} can hold; is the CRS right?",
+            file=str(path), feature=int(index[k]) + 1, x=float(xy[k, 0]), y=float(xy[k, 1]), crs=str(crs)[:60],
+        )
+    return shapely.set_coordinates(np.array(geoms, dtype=object, copy=True), lonlat)
 
 
 def _first_line(err: Exception) -> str:

@@ -186,8 +186,8 @@ def test_a_binary_or_text_file_named_geojson(tmp_path, content):
     path = tmp_path / "cercles.geojson"
     path.write_bytes(content)
     err = _refusal(path)
-    assert err.code == "err_vector_not_json"
-    assert str(err) == f"{path}: not a GeoJSON file (it does not start with '{{')"
+    assert err.code == "err_vector_unreadable"
+    assert str(err) == f"{path}: not a readable vector file (not a GeoJSON file: it does not start with '{{')"
 
 
 def test_an_unclosed_ring(tmp_path):
