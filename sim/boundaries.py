@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sim.grid import Grid
 from sim.messages import CodedError, vector_error
-from sim.scenario import Problem
+from sim.loader import Problem
 from sim.vectorio import VectorError, read_polygons
 
 PCODE_FIELDS = ("admin2Pcod", "admin2Pcode", "ADM2_PCODE", "adm2_pcode", "pcode", "PCODE")

@@ -106,7 +106,8 @@ def _validate(args) -> int:
     """Each file, and the files a scenario names (rations, boundaries), read as ``run`` reads them."""
     from hazards.catalog import layer_kinds
     from sim.run import named_file_problems
-    from sim.scenario import InputError, Scenario, load_file, validation_context
+    from sim.loader import InputError
+    from sim.scenario import load_file, Scenario, validation_context
 
     context = validation_context(layers=layer_kinds())
     failed = False
@@ -217,7 +218,8 @@ def _run(args) -> int:
     from sim.ensemble import run_ensemble
     from sim.results import summarize, write_outputs
     from sim.run import combine_members, named_file_problems, scenario_delta
-    from sim.scenario import InputError, load_file, validation_context
+    from sim.loader import InputError
+    from sim.scenario import load_file, validation_context
 
     _check_run_options(args)
     scenario = load_file(args.scenario, expect="scenario", context=validation_context(layers=layer_kinds()))

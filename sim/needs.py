@@ -37,7 +37,7 @@ import numpy as np
 import xarray as xr
 
 from sim.messages import render
-from sim.scenario import InputError, Problem
+from sim.loader import InputError, Problem
 from sim.units import UnitError, parse_quantity
 
 DEFAULT_RATIONS = Path(__file__).resolve().parent / "data" / "rations.csv"

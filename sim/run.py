@@ -18,7 +18,8 @@ from sim.boundaries import check_boundaries
 from sim.domain import Delta, load_delta
 from sim.impact import DISPLACEMENT_DAMAGE_RANGE, ImpactSettings, people_impact
 from sim.needs import DEFAULT_RATIONS, check_rations, needs, read_rations
-from sim.scenario import Problem, Scenario
+from sim.loader import Problem
+from sim.scenario import Scenario
 from sim.seeds import streams
 
 

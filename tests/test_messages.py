@@ -22,7 +22,7 @@ from sim.messages import WORDS, local_number, message_lines, message_text, probl
 
 ROOT = Path(__file__).resolve().parents[1]
 
-MODULES = ["sim/scenario.py", "sim/yamlio.py", "sim/vectorio.py", "sim/units.py", "sim/needs.py", "sim/boundaries.py", "sim/messages.py", "sim/userdata.py", "hazards/catalog.py", "hazards/io.py"]
+MODULES = ["sim/scenario.py", "sim/loader.py", "sim/fields.py", "sim/plan.py", "sim/yamlio.py", "sim/vectorio.py", "sim/units.py", "sim/needs.py", "sim/boundaries.py", "sim/messages.py", "sim/userdata.py", "hazards/catalog.py", "hazards/io.py"]
 """The modules whose messages about bad input carry codes."""
 
 CODE = re.compile(r"(err|library)_[a-z0-9_]+")
@@ -184,7 +184,8 @@ def check_both_languages(obj, english: str | None = None) -> str:
 
 
 def _problems(text: str, file: str = "f.yaml", **options):
-    from sim.scenario import InputError, parse_text
+    from sim.loader import InputError
+    from sim.scenario import parse_text
 
     with pytest.raises(InputError) as info:
         parse_text(text, file, **options)
@@ -333,7 +334,7 @@ def test_bad_scenarios_and_plans(base, old, new, english):
 
 
 def _input_error(problems):
-    from sim.scenario import InputError
+    from sim.loader import InputError
 
     return InputError(problems)
 
@@ -407,7 +408,7 @@ GOOD_ROW = "water,Eau,Water,15,L,person_day,wash,Sphere,0.01,USD/L,assumption"
 )
 def test_bad_ration_profiles(tmp_path, row, english):
     from sim.needs import read_rations
-    from sim.scenario import InputError
+    from sim.loader import InputError
 
     path = tmp_path / "rations.csv"
     path.write_text(RATIONS_HEADER + row + "\n", encoding="utf-8")
@@ -418,7 +419,7 @@ def test_bad_ration_profiles(tmp_path, row, english):
 
 def test_ration_profile_header_and_missing_file(tmp_path):
     from sim.needs import read_rations
-    from sim.scenario import InputError
+    from sim.loader import InputError
 
     path = tmp_path / "rations.csv"
     path.write_text("item,quantity,unit\nwater,15,L\n", encoding="utf-8")
@@ -703,7 +704,7 @@ def test_lists_and_nested_messages():
 
 def test_errors_survive_pickling_between_processes():
     from hazards.catalog import CatalogError
-    from sim.scenario import InputError
+    from sim.loader import InputError
 
     problem = _problems(PLAN.replace("min: 3 day", "min: -3 day"))[0]
     again = pickle.loads(pickle.dumps(InputError([problem])))

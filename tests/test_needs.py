@@ -17,7 +17,7 @@ from sim.needs import (
     needs,
     read_rations,
 )
-from sim.scenario import InputError
+from sim.loader import InputError
 
 
 def test_default_profile_holds_the_sphere_numbers():

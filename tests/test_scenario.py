@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import InputError, Plan, Scenario, check_files, load_file, parse_text, save_file
+from sim.loader import InputError
+from sim.plan import Plan
+from sim.scenario import check_files, load_file, parse_text, save_file, Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "scenarios").rglob("*.yaml"))

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from sim.scenario import InputError, dump_text, parse_text
+from sim.loader import InputError
+from sim.scenario import dump_text, parse_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = [ROOT / "scenarios" / "flood-2022.yaml", ROOT / "scenarios" / "plans" / "early-action.yaml"]

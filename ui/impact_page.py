@@ -19,7 +19,8 @@ from sim.needs import DEFAULT_RATIONS, read_rations
 from sim.report import csv_bytes, workbook_bytes
 from sim.results import summarize
 from sim.run import run_scenario, scenario_delta
-from sim.scenario import InputError, dump_yaml, load_file, parse_text, save_file, validation_context
+from sim.loader import dump_yaml, InputError
+from sim.scenario import load_file, parse_text, save_file, validation_context
 from ui.charts import time_chart
 from ui.common import Key, choice, scenario_picker, show_error
 from ui.cercle_map import cercle_map, show_cercle_map

@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from sim import facts
-from sim.scenario import Plan, Problem
+from sim.loader import Problem
+from sim.plan import Plan
 
 ITEM_UNITS: dict[str, str] = {row["id"]: row["unit"] for row in facts.read_table("items")}
 """Unit of each relief item (``sim/data/items.csv``)."""

@@ -17,7 +17,9 @@ from sim import facts, userdata
 from sim.ensemble import warm_pool
 from sim.labels import item_name, unit_name
 from sim.messages import problem_message
-from sim.scenario import InputError, Plan, dump_text, dump_yaml, load_file, parse_text, save_file, validation_context
+from sim.loader import dump_yaml, InputError
+from sim.plan import Plan
+from sim.scenario import dump_text, load_file, parse_text, save_file, validation_context
 from ui.common import Key, choice, file_label, keep_choice, plan_files, remember_choice, scenario_picker, shared_choice, show_error
 from ui.i18n import t
 from ui.library import file_items, library_panel

@@ -12,7 +12,7 @@ from sim.domain import Delta
 from sim.logistics.model import SeasonInputs
 from sim.needs import Ration
 from sim.network import cut_days
-from sim.scenario import ITEM_SIZES
+from sim.plan import ITEM_SIZES
 from sim.seeds import streams
 
 

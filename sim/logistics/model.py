@@ -34,7 +34,7 @@ import simpy
 
 from sim.domain import Delta
 from sim.network import shortest_route
-from sim.scenario import ITEM_SIZES, Plan
+from sim.plan import ITEM_SIZES, Plan
 
 REVIEW_DAYS = 14
 """Horizon of the procurement controller: it orders to cover the backlog and this many days

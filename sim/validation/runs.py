@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sim.scenario import Plan, Scenario
+from sim.plan import Plan
+from sim.scenario import Scenario
 from sim.units import ureg
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.scenario import InputError, dump_yaml, load_file, parse_text, validation_context
+from sim.loader import dump_yaml, InputError
+from sim.scenario import load_file, parse_text, validation_context
 from ui.plan_editor import COLUMNS, TABLES, plan_data, plan_tables, where
 
 PLANS = Path(__file__).resolve().parents[2] / "scenarios" / "plans"
