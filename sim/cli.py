@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 import pydantic
 
-from sim import limits
+from sim import limits, settings
 from sim.errors import BadInputError
 
 EXIT_OK = 0
@@ -44,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # never a traceback for a user, unless asked
-        if os.environ.get("SIM_DEBUG"):
+        if settings.debug():
             raise
         print(f"internal error: {type(err).__name__}: {err} (set SIM_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_INTERNAL
@@ -105,9 +104,9 @@ def _parser() -> argparse.ArgumentParser:
 def _validate(args) -> int:
     """Each file, and the files a scenario names (rations, boundaries), read as ``run`` reads them."""
     from hazards.catalog import layer_kinds
-    from sim.run import named_file_problems
     from sim.loader import InputError
-    from sim.scenario import load_file, Scenario, validation_context
+    from sim.run import named_file_problems
+    from sim.scenario import Scenario, load_file, validation_context
 
     context = validation_context(layers=layer_kinds())
     failed = False
@@ -216,9 +215,9 @@ def _check_run_options(args) -> None:
 def _run(args) -> int:
     from hazards.catalog import layer_kinds
     from sim.ensemble import run_ensemble
+    from sim.loader import InputError
     from sim.results import summarize, write_outputs
     from sim.run import combine_members, named_file_problems, scenario_delta
-    from sim.loader import InputError
     from sim.scenario import load_file, validation_context
 
     _check_run_options(args)

@@ -32,7 +32,13 @@ from sim import facts
 from sim.boundaries import approximate_cercles, rasterize_cercles, read_boundaries
 from sim.fileio import NETCDF_LOCK
 from sim.grid import CRS, Grid
-from sim.population import CENSUS_YEAR, population_raster, project_population, village_weights
+from sim.population import (
+    CENSUS_YEAR,
+    population_raster,
+    project_population,
+    village_weights,
+)
+from sim.settings import cache_dir
 from sim.terrain import River, Terrain, build_terrain, rivers_from_rows
 
 DEFAULT_RESOLUTION = 0.01
@@ -212,15 +218,6 @@ class Delta:
             "floodplain_half_width_scale": self.terrain.half_width_scale,
         }
         return xr.Dataset(data, coords=coords, attrs=attrs)
-
-
-def cache_dir() -> Path:
-    """Folder of the on-disk cache: ``$SIM_CACHE_DIR``, else the user's cache folder."""
-    explicit = os.environ.get("SIM_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "niger-delta-sim"
 
 
 def cached_array(name: str, key: str, compute) -> np.ndarray:

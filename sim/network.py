@@ -8,7 +8,8 @@ the sources call seasonal (an earth track across the floodplain) is cut when the
 :data:`SEASONAL_ROAD_CUT_DEPTH_M` above its dry-season level at any point sampled along it;
 any other road when the water rises :data:`ROAD_CUT_DEPTH_M` above a median year's flood.
 Points within :data:`BRIDGE_KM` of a channel are bridges or ferries and never cut a road.
-River legs are open only when the stage at Mopti is high enough (:data:`NAVIGATION_STAGE_CM`).
+River legs are open only when the stage at Mopti is at least the plan's boats' ``min_stage``
+(:data:`sim.plan.NAVIGATION_STAGE_CM` by default).
 """
 
 from __future__ import annotations
@@ -32,11 +33,6 @@ SEASONAL_ROAD_CUT_DEPTH_M = 0.1
 """Flood depth that cuts a road the sources say is impassable in the rainy season [m]. Notes:
 assumption (earth tracks across the floodplain, e.g. Macina–Diafarabé, around Youwarou)."""
 
-NAVIGATION_STAGE_CM = 300.0
-"""Stage at Mopti above which boats run to the north [cm]. Notes: assumption; no published
-stage was found; COMANAV boats run from the end of July to January (WFP Logistics Capacity
-Assessment, https://dlca.logcluster.org/pages/viewpage.action?pageId=851981), when Mopti is
-above about 3 m in a typical year."""
 
 BRIDGE_KM = 3.0
 """Distance from a channel within which a road crosses by bridge, ferry or causeway [km]."""
@@ -174,11 +170,6 @@ def _dry_season_depth(delta: Delta) -> np.ndarray:
 
     dates = pd.date_range("2001-03-01", periods=30, freq="D")
     return flood.fluvial_depth(delta, dates, flood.MOPTI_DRY_SEASON_CM, dates[15].date()).max("time").values
-
-
-def navigable_days(mopti_stage_cm: np.ndarray) -> np.ndarray:
-    """Days on which river legs are open (bool per day)."""
-    return np.asarray(mopti_stage_cm) >= NAVIGATION_STAGE_CM
 
 
 def _straight_km(delta: Delta, link) -> float:

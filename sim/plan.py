@@ -17,7 +17,6 @@ from sim import facts, limits
 from sim.fields import NAME_PATTERN, Date, Measure, Strict, invalid
 
 
-
 def _stock_model() -> type[BaseModel]:
     """A model with one optional field per relief item of ``sim/data/items.csv``."""
     fields = {}
@@ -126,6 +125,13 @@ class Trucks(Strict):
     cost_per_tonne_km: Measure("USD/t/km", "Transport cost", ge=0.0, le=limits.MAX_UNIT_COST_USD, default="0.15 USD/t/km")
 
 
+NAVIGATION_STAGE_CM = 300.0
+"""Stage at Mopti above which boats run to the north [cm]. Notes: assumption; no published
+stage was found; COMANAV boats run from the end of July to January (WFP Logistics Capacity
+Assessment, https://dlca.logcluster.org/pages/viewpage.action?pageId=851981), when Mopti is
+above about 3 m in a typical year."""
+
+
 class Boats(Strict):
     """River boats (pinasses) based at a hub, running when the Niger is high enough."""
 
@@ -134,7 +140,7 @@ class Boats(Strict):
     payload: Measure("t", "Payload of one boat", gt=0.0, le=limits.MAX_PAYLOAD_T, default="30 t")
     volume: Measure("m**3", "Load volume of one boat", gt=0.0, le=limits.MAX_VEHICLE_M3, default="90 m**3")
     speed: Measure("km/day", "Distance covered per day", gt=0.0, le=limits.MAX_BOAT_SPEED_KM_DAY, default="160 km/day")
-    min_stage: Measure("cm", "Stage at Mopti below which boats cannot run", gt=0.0, le=limits.MAX_STAGE_CM, default="300 cm")
+    min_stage: Measure("cm", "Stage at Mopti below which boats cannot run", gt=0.0, le=limits.MAX_STAGE_CM, default=f"{NAVIGATION_STAGE_CM:g} cm")
     cost_per_tonne_km: Measure("USD/t/km", "Transport cost", ge=0.0, le=limits.MAX_UNIT_COST_USD, default="0.08 USD/t/km")
 
 

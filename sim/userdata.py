@@ -23,15 +23,10 @@ from pathlib import Path
 
 from sim.errors import BadInputError
 from sim.fileio import write_text_atomic
+from sim.settings import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 """The product's folder."""
-
-DATA_DIR_VARIABLE = "SIM_DATA_DIR"
-"""Environment variable naming the user's data folder."""
-
-DEFAULT_DATA_DIR = Path("~/.local/share/delta-sim")
-"""The data folder when ``$SIM_DATA_DIR`` is not set (the XDG data home of Linux)."""
 
 KINDS = ("scenarios", "plans", "layers")
 """The kinds of files a user keeps."""
@@ -63,12 +58,6 @@ class Entry:
     name: str
     path: Path
     shipped: bool
-
-
-def data_dir() -> Path:
-    """The user's data folder: ``$SIM_DATA_DIR``, else ``~/.local/share/delta-sim``."""
-    folder = os.environ.get(DATA_DIR_VARIABLE)
-    return Path(folder).expanduser() if folder else DEFAULT_DATA_DIR.expanduser()
 
 
 def user_folder(kind: str) -> Path:

@@ -2,13 +2,12 @@
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from hazards.flood import fluvial_depth
 from sim.domain import load_delta
-from sim.network import cut_days, navigable_days, shortest_route
+from sim.network import cut_days, shortest_route
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +54,3 @@ def test_seasonal_tracks_are_cut_by_a_normal_flood_main_roads_only_by_a_big_one(
     assert not cut_days(delta, main, normal).any()
     assert not cut_days(delta, main, big).any()  # far upstream of the delta
     assert cut_days(delta, _links(delta, "Mopti", "Ténenkou"), big).sum() >= cut_days(delta, _links(delta, "Mopti", "Ténenkou"), normal).sum()
-
-
-def test_navigation_needs_water_at_mopti():
-    assert navigable_days(np.array([100.0, 299.0, 300.0, 650.0])).tolist() == [False, False, True, True]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 
 import streamlit as st
 
-from sim import userdata
+from sim import settings, userdata
 from sim.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, Delta, load_delta
 from sim.messages import message_text
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -186,7 +185,7 @@ def show_error(err, lang: str) -> None:
 
 def boundaries_path() -> str | None:
     """Official cercle boundaries set with ``SIM_BOUNDARIES``, or None for the approximate ones."""
-    return os.environ.get("SIM_BOUNDARIES") or None
+    return settings.boundaries_file()
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)

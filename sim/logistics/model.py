@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from sim import facts
 from sim.domain import Delta
 from sim.network import shortest_route
 from sim.plan import ITEM_SIZES, Plan
@@ -48,9 +49,18 @@ MOBILIZATION_DAYS = 7
 early-action trigger that mobilizes them before [day]. Notes: assumption; pre-positioning
 aims at a 48-72 h response, which a plan reaches only with triggers and stock in place."""
 
-LOCAL_SERVICE_ITEMS = frozenset({"water"})
+LOCAL_SERVICE_ITEMS = frozenset(row["id"] for row in facts.read_table("items") if row["local_service"] == "1")
 """Items supplied where the people are (water trucking from local boreholes): bought from a
-local source and delivered straight to the cercles, not through the warehouses."""
+local source and delivered straight to the cercles, not through the warehouses
+(``local_service`` in ``sim/data/items.csv``)."""
+
+PER_HOUSEHOLD_ITEMS = frozenset(row["id"] for row in facts.read_table("items") if row["per_household"] == "1")
+"""Items handed out household by household, within the distribution teams' capacity (one kit a
+household; ``per_household`` in ``sim/data/items.csv``)."""
+
+SUPPLY_ORDER = tuple(row["name"] for row in sorted(facts.read_table("hubs"), key=lambda row: int(row["supply_rank"])))
+"""Hubs in the order warehouses are drawn on, the one nearest the delta first
+(``supply_rank`` in ``sim/data/hubs.csv``)."""
 
 
 class MassBalanceError(AssertionError):
@@ -507,8 +517,7 @@ class PlanModel:
 
     def hubs_by_distance(self) -> list[str]:
         """Warehouses, the one nearest the delta (Mopti/Sévaré) first."""
-        order = {"Mopti/Sévaré": 0, "Tombouctou": 1, "Ségou": 2, "Gao": 3, "Bamako": 4}
-        return sorted(self.hubs, key=lambda h: order.get(h, 9))
+        return sorted(self.hubs, key=SUPPLY_ORDER.index)
 
     def distribute(self, day: int) -> None:
         """Hand out what has reached the cercles' depots, within the teams' capacity for kits."""
@@ -519,7 +528,7 @@ class PlanModel:
             ready = np.minimum(self.depot[i], self.undistributed[i])
             if ready.sum() <= 1e-9:
                 continue
-            if ITEM_UNIT_COUNTED.get(item):
+            if item in PER_HOUSEHOLD_ITEMS:
                 ready = self.shares(ready, capacity_households)
             self.depot[i] -= ready
             self.undistributed[i] -= ready
@@ -553,10 +562,6 @@ class PlanModel:
         unmet = r.demand - r.distributed
         if (unmet < -1e-6 * np.maximum(r.demand, 1.0)).any():
             raise MassBalanceError("more distributed than demanded")
-
-
-ITEM_UNIT_COUNTED = {"nfi_kit": True, "shelter_kit": True, "dignity_kit": True, "hygiene_kit": True}
-"""Items handed out household by household, within the distribution teams' capacity (one kit a household)."""
 
 
 def simulate_plan(delta: Delta, plan: Plan, inputs: SeasonInputs) -> Records:

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
 
+from sim import settings
 from sim.fileio import write_bytes_atomic, write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 
-DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference"
-"""Shared reference data (``../shared/reference``); ``SIM_REFERENCE_DIR`` overrides it."""
-
 
 def reference_folder() -> Path | None:
     """The reference data folder, or None when it is missing."""
-    folder = Path(os.environ.get("SIM_REFERENCE_DIR", DEFAULT_REFERENCE))
+    folder = settings.reference_dir()
     return folder if folder.is_dir() else None
 
 
@@ -27,7 +24,16 @@ def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
     """Every check, in report order (one to two minutes on two cores with the defaults)."""
     from sim.run import run_scenario
     from sim.scenario import load_file
-    from sim.validation import arithmetic, drought_cost, flood, queue, runs, seasons, spi, spread
+    from sim.validation import (
+        arithmetic,
+        drought_cost,
+        flood,
+        queue,
+        runs,
+        seasons,
+        spi,
+        spread,
+    )
 
     sections = []
 

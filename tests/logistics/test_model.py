@@ -1,5 +1,7 @@
 """sim.logistics: the SimPy plan model on small hand-made seasons, and on flood-2022."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -199,3 +201,22 @@ def test_stock_is_not_sent_down_a_cut_road(delta):
     assert records.distributed[0, -1].tolist() == pytest.approx([100, 50])
     assert records.in_transit[0, 10] == 0
     assert np.argmax(records.distributed[0, :, 1] > 0) >= 20
+
+
+
+def test_boats_run_only_when_mopti_is_above_their_minimum_stage(delta):
+    # the second cercle's capital is Youwarou, whose road from Mopti is cut all season and
+    # which the river reaches (links.csv): only boats bring its 100 kits, and only while Mopti
+    # stands at or above the boats' min_stage (300 cm by default, sim.plan.NAVIGATION_STAGE_CM)
+    boats = parse_text(PLAN.format(stock=1000, funds=0, trucks=2, allocation="proportional").replace("fleet:\n", "fleet:\n  boats:\n    - hub: Mopti/Sévaré\n      count: 2\n"), "toy.yaml")
+    assert boats.fleet.boats[0].min_stage.magnitude == 300
+
+    def season(stage: float) -> SeasonInputs:
+        base = inputs(stage=stage)
+        return replace(base, capitals=["Mopti", "Youwarou"], road_cut={("Mopti", "Youwarou"): np.ones(len(base.dates), bool)})
+
+    high = simulate_plan(delta, boats, season(500.0))
+    low = simulate_plan(delta, boats, season(250.0))
+    assert high.distributed[0, -1, 1] == pytest.approx(100)
+    assert low.distributed[0, -1, 1] == 0
+    assert high.distributed[0, -1, 0] == low.distributed[0, -1, 0] == pytest.approx(300)  # Mopti itself either way
