@@ -7,6 +7,16 @@ refused action changes nothing.
 
 The trainer's passcode is kept as a salted scrypt hash, never in clear. Team codes are six
 characters of an alphabet without look-alikes (no 0/O, 1/I/L).
+
+Guessing is slowed here, in the database, so that a restart does not reset it: every try of
+a team code or a passcode is counted in "buckets" — the client's address, the workshop (for
+its passcode) and all team codes together — *before* it is checked (so that tries sent at
+the same moment are all counted), and given back if it was right (:func:`begin_try`,
+:func:`try_succeeded`). After a few free failures a bucket makes everyone wait, with a delay
+that doubles at each new failure (:data:`THROTTLE`); a try refused while waiting is not
+checked at all, so the wait tells nothing about the code. A client
+that has already opened a workshop or a team is not held up by the shared buckets for that
+same workshop or team (it knows the secret already), only by its own.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import sqlite3
 import time
@@ -29,8 +40,24 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 """Characters of a code: 31**6, about 900 million codes [-]. Notes: assumption, short enough to read aloud."""
 
-MIN_PASSCODE = 4
-"""Shortest trainer passcode [character]. Notes: assumption, a room-scale secret, not an account."""
+MIN_PASSCODE = 8
+"""Shortest trainer passcode [character]. References: NIST SP 800-63B (2017), section 5.1.1.1:
+memorized secrets of at least 8 characters, with the number of failed attempts limited
+(here by :data:`THROTTLE`)."""
+
+THROTTLE = {"client": (5, 15.0), "workshop": (5, 15.0), "teams": (30, 5.0)}
+"""Bucket kind → (free failures, first delay [s]): after the free failures, each new failure
+makes the bucket wait the delay, doubled at every further failure, up to :data:`MAX_WAIT_S`.
+``client``: one address (team codes and passcodes alike); ``workshop``: its passcode, from any
+address; ``teams``: every wrong team code, from any address. Notes: assumption; a team that
+mistypes its code a few times is not held up, a guesser gets a few tries a minute at first,
+then one every five minutes."""
+
+MAX_WAIT_S = 300.0
+"""Longest wait a bucket imposes [s]. Notes: assumption, short enough for a room to recover."""
+
+FORGET_S = 3600.0
+"""A bucket's failures are forgotten after this long without a new one [s]. Notes: assumption."""
 
 MAX_TEAMS = 12
 """Most teams in a workshop [-]. Notes: assumption, what one room and one laptop serve."""
@@ -69,6 +96,23 @@ CREATE TABLE IF NOT EXISTS decision (
     cost REAL NOT NULL,
     submitted_at REAL NOT NULL,
     PRIMARY KEY (team, round)
+);
+CREATE TABLE IF NOT EXISTS attempt (
+    bucket TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_at REAL NOT NULL,
+    blocked_until REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trusted (
+    bucket TEXT NOT NULL,
+    client TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (bucket, client)
+);
+CREATE TABLE IF NOT EXISTS session (
+    token_hash BLOB PRIMARY KEY,
+    team TEXT NOT NULL REFERENCES team(code),
+    issued_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS result (
     team TEXT NOT NULL REFERENCES team(code),
@@ -191,14 +235,83 @@ def team_row(conn: sqlite3.Connection, team_code: str) -> dict:
     return dict(row)
 
 
-def join_team(conn: sqlite3.Connection, team_code: str) -> tuple[dict, str]:
-    """Open the team on this device: a new session token; an older tab becomes read-only."""
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(str(token).encode("utf-8")).digest()
+
+
+def join_team(conn: sqlite3.Connection, team_code: str, now: float | None = None) -> tuple[dict, str]:
+    """Open the team on this device: a new session token; an older tab becomes read-only.
+
+    Not throttled: callers go through :func:`sim.workshop.service.join`."""
     token = secrets.token_urlsafe(16)
     with transaction(conn):
         team = team_row(conn, team_code)
         conn.execute("UPDATE team SET token = ? WHERE code = ?", (token, team["code"]))
+        conn.execute("INSERT INTO session (token_hash, team, issued_at) VALUES (?, ?, ?)", (token_hash(token), team["code"], now or time.time()))
     team["token"] = token
     return team, token
+
+
+def check_token(conn: sqlite3.Connection, team_code: str, token: str | None) -> dict:
+    """The team, if ``token`` was issued to it by a join (the current tab or an older one)."""
+    row = conn.execute("SELECT team FROM session WHERE token_hash = ?", (token_hash(token or ""),)).fetchone()
+    if not token or row is None or row["team"] != normal_code(team_code):
+        raise WorkshopError("ws_err_session")
+    return team_row(conn, team_code)
+
+
+# --- slowing down guesses -------------------------------------------------------------------
+
+
+def _delay(kind: str, failures: int) -> float:
+    free, first = THROTTLE[kind]
+    return 0.0 if failures <= free else min(first * 2.0 ** (failures - free - 1), MAX_WAIT_S)
+
+
+def begin_try(conn: sqlite3.Connection, buckets: list[str], client: str, trusted_for: str | None, now: float) -> list[str]:
+    """Count one try in every bucket (``kind:key``), or refuse it if one of them is waiting;
+    returns the buckets counted (for :func:`try_succeeded`).
+
+    A bucket other than the client's own is skipped for a client already trusted for
+    ``trusted_for`` (it opened that workshop or team before). Raises
+    ``WorkshopError("ws_err_wait", seconds=…)`` with nothing counted when a bucket is waiting.
+    """
+    with transaction(conn):
+        trusted = trusted_for is not None and conn.execute("SELECT 1 FROM trusted WHERE bucket = ? AND client = ?", (trusted_for, client)).fetchone() is not None
+        counted = [b for b in buckets if not (trusted and not b.startswith("client:"))]
+        rows = {b: _attempt(conn, b, now) for b in counted}
+        wait = max((r["blocked_until"] - now for r in rows.values()), default=0.0)
+        if wait > 0:
+            raise WorkshopError("ws_err_wait", seconds=math.ceil(wait))
+        for bucket, row in rows.items():
+            failures = row["failures"] + 1
+            conn.execute(
+                "INSERT INTO attempt (bucket, failures, last_at, blocked_until) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (bucket) DO UPDATE SET failures = excluded.failures, last_at = excluded.last_at, blocked_until = excluded.blocked_until",
+                (bucket, failures, now, now + _delay(bucket.split(":", 1)[0], failures)),
+            )
+    return counted
+
+
+def _attempt(conn: sqlite3.Connection, bucket: str, now: float) -> dict:
+    row = conn.execute("SELECT failures, last_at, blocked_until FROM attempt WHERE bucket = ?", (bucket,)).fetchone()
+    if row is None or now - row["last_at"] > FORGET_S:
+        return {"failures": 0, "last_at": now, "blocked_until": 0.0}
+    return dict(row)
+
+
+def try_succeeded(conn: sqlite3.Connection, counted: list[str], client: str, trust: str, now: float) -> None:
+    """Give back the try :func:`begin_try` counted in the buckets ``counted`` (earlier failures
+    stay counted: a right code does not buy more guesses); the client is trusted for
+    ``trust`` from now on."""
+    with transaction(conn):
+        for bucket in counted:
+            row = conn.execute("SELECT failures FROM attempt WHERE bucket = ?", (bucket,)).fetchone()
+            if row is not None:
+                failures = max(row["failures"] - 1, 0)
+                kind = bucket.split(":", 1)[0]
+                conn.execute("UPDATE attempt SET failures = ?, blocked_until = MIN(blocked_until, last_at + ?) WHERE bucket = ?", (failures, _delay(kind, failures), bucket))
+        conn.execute("INSERT INTO trusted (bucket, client, at) VALUES (?, ?, ?) ON CONFLICT (bucket, client) DO UPDATE SET at = excluded.at", (trust, client, now))
 
 
 def set_state(conn: sqlite3.Connection, code: str, expect: tuple[str, ...], expect_round: int | None = None, **values) -> dict:

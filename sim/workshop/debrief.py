@@ -16,13 +16,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from sim.report import FONT, png_bytes  # noqa: E402
-from sim.workshop.rules import Settings, round_bounds  # noqa: E402
-from sim.workshop.scoring import Score  # noqa: E402
+from sim import i18n
+from sim.report import FONT, png_bytes
+from sim.workshop.rules import Settings, round_bounds
+from sim.workshop.scoring import Score
 
 TEAM_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6")
 """Colour-blind-safe qualitative colours (ColorBrewer Dark2, then Paired) for up to 12 teams."""
@@ -30,23 +31,24 @@ TEAM_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"
 Text = Callable[..., str]
 
 
-def scoreboard_png(scores: list[Score], text: Text, width_in: float = 9.0, dpi: int = 100) -> bytes:
+def scoreboard_png(scores: list[Score], text: Text, lang: str, width_in: float = 9.0, dpi: int = 100) -> bytes:
     """Five bar charts, one bar per team in its colour: big numbers for low-literacy groups."""
     teams = [s.team for s in scores]
     colours = {team: TEAM_COLOURS[k % len(TEAM_COLOURS)] for k, team in enumerate(sorted(teams))}
+    count = lambda v: i18n.number(v, lang)
     panels = (
-        (text("ws_score_crises_avoided"), [s.crises_avoided for s in scores], "{:.0f}"),
-        (text("ws_score_fill"), [100 * (s.fill_rate or 0.0) for s in scores], "{:.0f} %"),
-        (text("ws_score_shelter"), [s.without_shelter for s in scores], "{:,.0f}"),
-        (text("ws_score_water"), [s.without_water for s in scores], "{:,.0f}"),
-        (text("ws_score_spent"), [s.spent / 1000 for s in scores], "{:,.0f} k USD"),
+        (text("ws_score_crises_avoided"), [s.crises_avoided for s in scores], count),
+        (text("ws_score_fill"), [s.fill_rate or 0.0 for s in scores], lambda v: i18n.percent(v, lang)),
+        (text("ws_score_shelter"), [s.without_shelter for s in scores], count),
+        (text("ws_score_water"), [s.without_water for s in scores], count),
+        (text("ws_score_spent"), [s.spent for s in scores], lambda v: i18n.usd(v, lang)),
     )
     fig, axes = plt.subplots(1, len(panels), figsize=(width_in, 0.55 * len(scores) + 1.6), dpi=dpi)
     for ax, (title, values, fmt) in zip(axes, panels):
         ax.barh(range(len(scores)), values, color=[colours[t] for t in teams])
         top = max(max(values, default=0), 1e-9)
         for y, value in enumerate(values):
-            ax.annotate(fmt.format(value).replace(",", "\u202f"), (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9, fontweight="bold")
+            ax.annotate(fmt(value), (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9, fontweight="bold")
         ax.set_xlim(0, top * 1.45)
         ax.set_yticks(range(len(scores)), [f"{s.rank}. {s.team}" for s in scores] if ax is axes[0] else [""] * len(scores))
         ax.invert_yaxis()
@@ -121,8 +123,8 @@ def timeline_png(season, settings: Settings, decisions: dict[str, dict[int, dict
     return png_bytes(fig)
 
 
-def pdf_bytes(title: str, settings: Settings, scores: list[Score], stories_text: list[str], decisions_text: dict[str, list[str]], scoreboard_image: bytes, timeline_image: bytes, text: Text, cercle_name: Callable[[str], str]) -> bytes:
-    """The debrief as a PDF: scoreboard, timeline, stories, and each team's decisions."""
+def pdf_bytes(title: str, settings: Settings, scores: list[Score], sentences: list[str], stories_text: list[str], decisions_text: dict[str, list[str]], scoreboard_image: bytes, timeline_image: bytes, text: Text, lang: str, cercle_name: Callable[[str], str]) -> bytes:
+    """The debrief as a PDF: scoreboard and one sentence per team, timeline, stories, and each team's decisions."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -133,7 +135,7 @@ def pdf_bytes(title: str, settings: Settings, scores: list[Score], stories_text:
     pdf.set_font("DejaVu", size=16)
     pdf.multi_cell(0, 9, text("ws_pdf_title", title=title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", size=9)
-    pdf.multi_cell(0, 5, text("ws_pdf_intro", rounds=settings.rounds, days=settings.round_days, budget=f"{settings.budget_usd:,.0f}", seed=settings.seed), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, text("ws_pdf_intro", rounds=settings.rounds, days=settings.round_days, budget=i18n.usd(settings.budget_usd, lang), seed=settings.seed), new_x="LMARGIN", new_y="NEXT")
     _heading(pdf, text("ws_scoreboard"))
     pdf.image(io.BytesIO(scoreboard_image), w=185)
     header = [text("ws_col_rank"), text("ws_col_team"), text("ws_score_crises_avoided"), text("ws_score_fill"), text("ws_score_shelter"), text("ws_score_water"), text("ws_score_worst"), text("ws_score_spent")]
@@ -141,8 +143,13 @@ def pdf_bytes(title: str, settings: Settings, scores: list[Score], stories_text:
     with pdf.table(col_widths=(8, 22, 14, 14, 16, 18, 24, 16), line_height=4, headings_style=FontFace(emphasis=None, fill_color=(235, 235, 235))) as table:
         table.row(header)
         for s in scores:
-            worst = f"{cercle_name(s.worst_cercle)} {100 * s.worst_fill:.0f} %" if s.worst_cercle else "—"
-            table.row((str(s.rank), s.team, f"{s.crises_avoided} / {s.crises_avoided + s.crises}", f"{100 * (s.fill_rate or 0):.0f} %", f"{s.without_shelter:,.0f}".replace(",", " "), f"{s.without_water:,.0f}".replace(",", " "), worst, f"{s.spent:,.0f}".replace(",", " ")))
+            worst = f"{cercle_name(s.worst_cercle)} {i18n.percent(s.worst_fill, lang)}" if s.worst_cercle else "—"
+            table.row((str(s.rank), s.team, f"{s.crises_avoided} / {s.crises_avoided + s.crises}", i18n.percent(s.fill_rate or 0.0, lang), i18n.number(s.without_shelter, lang), i18n.number(s.without_water, lang), worst, i18n.usd(s.spent, lang)))
+    pdf.set_font("DejaVu", size=9)
+    pdf.ln(2)
+    for sentence in sentences:
+        pdf.multi_cell(0, 5, sentence, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
     pdf.set_font("DejaVu", size=8)
     pdf.multi_cell(0, 4, text("ws_score_rule"), new_x="LMARGIN", new_y="NEXT")
     _heading(pdf, text("ws_timeline"))

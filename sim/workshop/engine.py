@@ -26,9 +26,18 @@ import xarray as xr
 from sim.logistics.inputs import season_inputs
 from sim.logistics.kpis import COVERAGE, SPHERE_WATER_L
 from sim.logistics.model import MassBalanceError, PlanModel, Records, SeasonInputs
-from sim.scenario import Funding, Plan, Scenario, parse_text
+from sim.plan import Plan
+from sim.scenario import Scenario, parse_text
 from sim.units import ureg
-from sim.workshop.rules import FORECAST_HORIZON_DAYS, FORECAST_SPREAD, Inject, Settings, round_bounds
+from sim.workshop.rules import (
+    FORECAST_ERROR_CM,
+    FORECAST_HORIZON_DAYS,
+    Inject,
+    Settings,
+    lead_days,
+    round_bounds,
+    supply_month,
+)
 
 
 @dataclass
@@ -78,9 +87,56 @@ def season_of(settings: Settings) -> Season:
     return load_season(settings.scenario_text, settings.scenario_base, settings.seed, settings.resolution)
 
 
+def peak_day(season: Season) -> int:
+    """The crisis's peak [day of the season]: the Mopti stage's for a flood, else the day most
+    people are in need."""
+    if season.scenario.hazard == "flood":
+        return int(np.argmax(season.inputs.mopti_stage))
+    return int(np.argmax(season.impact["people"].sel(count="in_need").sum("cercle").values))
+
+
+@functools.lru_cache(maxsize=4)
+def displaced_range(scenario_text: str, scenario_base: str, seed: int, resolution: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """People displaced each day (all cercles) if the flood peaked :data:`~sim.workshop.rules.FORECAST_ERROR_CM`
+    lower and higher than in the workshop's season [person]; None when the season has no modelled flood peak."""
+    from hazards.season import hazard_season
+    from sim.impact import people_impact
+    from sim.run import impact_settings
+
+    season = load_season(scenario_text, scenario_base, seed, resolution)
+    flood = season.scenario.flood
+    if season.scenario.hazard != "flood" or flood is None or flood.layer or "mopti_peak_cm" not in season.hazards.attrs:
+        return None
+    peak = float(season.hazards.attrs["mopti_peak_cm"])
+    out = []
+    for shift in (-FORECAST_ERROR_CM, FORECAST_ERROR_CM):
+        changed = flood.model_copy(update={"peak": ureg.Quantity(max(peak + shift, 1.0), "cm"), "return_period": None})
+        scenario = season.scenario.model_copy(update={"flood": changed})
+        hazards = hazard_season(scenario, season.delta, seed=seed, member=0)
+        impact = people_impact(season.delta, hazards, impact_settings(scenario))
+        out.append(impact["people"].sel(count="displaced").sum("cercle").values)
+    return out[0], out[1]
+
+
+def team_lead_time(seed: int, day: int, source, item: str) -> float:
+    """Lead time of a team's order [day]: a triangular draw from a stream fixed by (seed, day,
+    supplier, item), so two teams ordering the same thing on the same day wait equally long."""
+    low, mode, high = lead_days(source)
+    rng = np.random.default_rng([seed, day, zlib.crc32(source.name.encode()), zlib.crc32(item.encode())])
+    return float(rng.triangular(low, mode, high)) if high > low else low
+
+
+def arrival_day(settings: Settings, plan: Plan, number: int, order: dict) -> int:
+    """Day a team's order of round ``number`` reaches its warehouse [day of the season]."""
+    source = next(s for s in plan.procurement if s.name == order["source"])
+    day = round_bounds(settings, number)[0]
+    return day + int(np.ceil(team_lead_time(settings.seed, day, source, order["item"])))
+
+
 def workshop_plan(plan: Plan) -> Plan:
     """The starting plan without its triggers, pledges and funds: the teams decide instead."""
-    return plan.model_copy(update={"triggers": [], "funding": Funding(available="0 USD", pledges=[])})
+    funding = plan.funding.model_copy(update={"available": ureg.Quantity(0.0, "USD"), "pledges": []})
+    return plan.model_copy(update={"triggers": [], "funding": funding})
 
 
 def injected_inputs(inputs: SeasonInputs, injects: tuple[Inject, ...]) -> SeasonInputs:
@@ -170,7 +226,7 @@ class WorkshopModel(PlanModel):
             self.log.append((day, "ws_ev_move", dict(move)))
         if decision.get("allocation"):
             self.allocation = decision["allocation"]
-        if decision.get("priority") is not None:
+        if decision.get("priority") is not None:  # None: unchanged
             self.priority = [self.inputs.cercles.index(p) for p in decision["priority"] if p in self.inputs.cercles]
         if decision.get("mobilize"):
             self.teams_from = min(self.teams_from, day)
@@ -182,9 +238,9 @@ class WorkshopModel(PlanModel):
         self.records.costs["procurement"] += price
         self.records.bought[source.kind] += price
         self.on_order[i] += quantity
-        low, mode, high = self.lead_days[source.name]
-        rng = np.random.default_rng([self.seed, day, zlib.crc32(source.name.encode()), zlib.crc32(item.encode())])
-        lead = float(rng.triangular(low, mode, high)) if high > low else low
+        key = (source.name, item, supply_month(day))
+        self.bought_this_month[key] = self.bought_this_month.get(key, 0.0) + quantity
+        lead = team_lead_time(self.seed, day, source, item)
         self.env.process(self.team_delivery(item, quantity, source, lead))
         self.log.append((day, "ws_ev_order", {"item": item, "quantity": quantity, "source": source.name, "arrival": day + int(np.ceil(lead))}))
 
@@ -317,24 +373,42 @@ def snapshot(model: WorkshopModel, season: Season, since: int = 0) -> dict:
     }
 
 
-def forecast(season: Season, day: int) -> dict:
+def forecast(season: Season, day: int, displaced: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
     """What the bought forecast tells on ``day``: the coming month's Mopti stage and displacement.
+
+    Parameters
+    ----------
+    displaced : tuple of np.ndarray, optional
+        People displaced each day with the flood peak lower and higher by the forecast's error
+        (:func:`displaced_range`); without it the range is the season's own figure.
+
+    Returns
+    -------
+    dict with the window (``from``, ``to``: day after its last) [day]; the highest stage in it
+    ± :data:`~sim.workshop.rules.FORECAST_ERROR_CM` [cm]; ``stage_peak_day``, the day it
+    culminates, or None when the river is still rising at the window's end (the peak is
+    later); the most people displaced in the window, low and high [person].
 
     Notes
     -----
-    The forecast is the simulated future itself, shown as a range of ±
-    :data:`~sim.workshop.rules.FORECAST_SPREAD` (assumption: a skilful but uncertain outlook).
+    The stage is the simulated one with OPIDIN's published September error (25 cm,
+    :data:`sim.scenario.PEAK_SPREAD_CM`); the displaced people are the model's for a peak
+    that much lower and higher.
     """
     end = min(day + FORECAST_HORIZON_DAYS, season.days)
     stage = season.inputs.mopti_stage[day:end]
-    displaced = season.impact["people"].sel(count="displaced").isel(day=slice(day, end)).sum("cercle").values
-    peak_day = day + int(np.argmax(stage)) if len(stage) else day
-    peak = float(stage.max()) if len(stage) else float("nan")
-    top = float(displaced.max()) if len(displaced) else 0.0
+    own = season.impact["people"].sel(count="displaced").sum("cercle").values
+    if not len(stage):
+        return {"from": day, "to": end, "stage_peak_cm": (float("nan"), float("nan")), "stage_peak_day": None, "displaced_peak": (0.0, 0.0), "error_cm": FORECAST_ERROR_CM}
+    top = int(np.argmax(stage))
+    rising = top == len(stage) - 1 and end < season.days and season.inputs.mopti_stage[end] > stage[-1]
+    peak = float(stage[top])
+    low, high = displaced if displaced is not None else (own, own)
     return {
         "from": day,
         "to": end,
-        "stage_peak_cm": (peak * (1 - FORECAST_SPREAD), peak * (1 + FORECAST_SPREAD)),
-        "stage_peak_day": peak_day,
-        "displaced_peak": (top * (1 - FORECAST_SPREAD), top * (1 + FORECAST_SPREAD)),
+        "stage_peak_cm": (peak - FORECAST_ERROR_CM, peak + FORECAST_ERROR_CM),
+        "stage_peak_day": None if rising else day + top,
+        "displaced_peak": (float(np.max(low[day:end])), float(np.max(high[day:end]))),
+        "error_cm": FORECAST_ERROR_CM,
     }

@@ -37,7 +37,10 @@ class Score:
     worst_fill : float or None
         Its fill rate [-].
     spent : float
-        Purchases, transport, storage and the forecast [USD].
+        Purchases, the forecast, transport and storage from round 1 on: the ledger's
+        (:class:`sim.workshop.rules.Ledger`) at the end of the last round played [USD].
+    budget : float
+        The budget arrived by then [USD].
     crises_avoided, crises : int
         Cercle-rounds covered / not covered [-].
     """
@@ -50,6 +53,7 @@ class Score:
     worst_cercle: str | None
     worst_fill: float | None
     spent: float
+    budget: float
     crises_avoided: int
     crises: int
     rank: int = 0
@@ -83,7 +87,8 @@ def team_score(team: str, results: dict[int, dict]) -> Score:
         water_person_days=float(last["water_person_days"]),
         worst_cercle=worst,
         worst_fill=worst_fill,
-        spent=float(sum(last["costs"].values())),
+        spent=float(last["ledger"]["spent"]),
+        budget=float(last["ledger"]["budget"]),
         crises_avoided=avoided,
         crises=failed,
     )

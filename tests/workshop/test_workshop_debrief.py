@@ -7,29 +7,29 @@ import pandas as pd
 
 from sim.workshop import db, service
 from sim.workshop.debrief import pdf_bytes, scoreboard_png, timeline_png
-from sim.workshop.narrate import story_text
+from sim.workshop.narrate import score_sentence, story_text
 from sim.workshop.scoring import scoreboard
 from sim.workshop.stories import household_stories
 from ui.i18n import t
 
 ORDER = {"orders": [{"item": "shelter_kit", "source": "Régional", "quantity": 500}], "mobilize": True}
+PASS = "debrief-pass"
 
 
 def _played(workshop_db, settings):
     conn = db.connect(workshop_db)
-    code, teams = service.create_workshop(conn, settings, ["Équipe A", "Équipe B"], "pass")
-    service.start(conn, code)
-    _, token = db.join_team(conn, teams["Équipe A"])
+    code, teams = service.create_workshop(conn, settings, ["Équipe A", "Équipe B"], PASS)
+    service.start(conn, code, PASS)
+    _, token = service.join(conn, teams["Équipe A"])
     service.submit(conn, teams["Équipe A"], token, 1, ORDER)
     for _ in range(settings.rounds):
-        service.advance(conn, code)
+        service.advance(conn, code, PASS)
     return conn, code
 
 
 def test_workshop_story_days_follow_the_shelter_kits_first_come_first_served(workshop_db, workshop_flood):
     conn, code = _played(workshop_db, workshop_flood)
-    view = service.trainer_view(conn, code)
-    _, models = service.final_models(view["workshop"], view["teams"], view["decisions"])
+    _, _, models = service.debrief(conn, code, PASS)
     stories = household_stories(models)
     assert stories
     for story in stories:
@@ -47,17 +47,17 @@ def test_workshop_story_days_follow_the_shelter_kits_first_come_first_served(wor
 
 def test_workshop_debrief_pdf_in_both_languages(workshop_db, workshop_flood):
     conn, code = _played(workshop_db, workshop_flood)
-    view = service.trainer_view(conn, code)
+    view, season, models = service.debrief(conn, code, PASS)
     names = {team["code"]: team["name"] for team in view["teams"]}
-    scores = scoreboard({names[k]: v for k, v in view["results"].items()})
-    season, models = service.final_models(view["workshop"], view["teams"], view["decisions"])
+    scores = scoreboard(service.results_by_team(conn, code, PASS))
     dates = pd.DatetimeIndex(season.inputs.dates)
     for lang in ("fr", "en"):
         text = lambda key, **values: t(key, lang, **values)  # noqa: E731
-        board = scoreboard_png(scores, text)
+        board = scoreboard_png(scores, text, lang)
         line = timeline_png(season, workshop_flood, {names[k]: v for k, v in view["decisions"].items()}, text, played=workshop_flood.rounds)
         assert board.startswith(b"\x89PNG") and line.startswith(b"\x89PNG")
-        stories = [story_text(s, dates, text, str) for s in household_stories(models)]
-        pdf = pdf_bytes(workshop_flood.title, workshop_flood, scores, stories, {"Équipe A": ["x"], "Équipe B": []}, board, line, text, str)
+        stories = [story_text(s, dates, text, lang, str) for s in household_stories(models)]
+        sentences = [score_sentence(s, text, lang, str) for s in scores]
+        pdf = pdf_bytes(workshop_flood.title, workshop_flood, scores, sentences, stories, {"Équipe A": ["x"], "Équipe B": []}, board, line, text, lang, str)
         assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
     assert np.isfinite([s.spent for s in scores]).all()

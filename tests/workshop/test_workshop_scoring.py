@@ -17,6 +17,7 @@ def snap(fill, covered, spent, shelter=(0.0, 0.0), water=(0.0, 0.0)):
         "without_water": list(water),
         "water_person_days": 0.0,
         "costs": {"procurement": spent, "transport": 0.0, "storage": 0.0, "forecast": 0.0},
+        "ledger": {"budget": 400_000.0, "spent": spent},
     }
 
 
