@@ -12,6 +12,7 @@ from pathlib import Path
 
 from benchmarks.timing import best_of
 from hazards import flood, rainfall, season
+from hazards.drought_indices import drought_indices
 from sim.domain import load_delta
 from sim.scenario import load_file
 
@@ -29,7 +30,7 @@ def main() -> None:
     first = time.perf_counter() - start
     rain_t = best_of(lambda: rainfall.generate(delta.grid, dates[0].date(), len(dates), 1, season="wet"))[0]
     flood_t = best_of(lambda: flood.fluvial_depth(delta, dates, 671.0, scenario.flood.peak_date))[0]
-    drought_t = best_of(lambda: season.drought_indices(ds.rainfall, delta.grid))[0]
+    drought_t = best_of(lambda: drought_indices(ds.rainfall, delta.grid))[0]
     total_t = best_of(lambda: season.hazard_season(scenario, delta, seed=1), repeat=2)[0]
     print(
         f"hazards, flood-2022 on {delta.grid.shape[0]}×{delta.grid.shape[1]} cells × {len(dates)} days = {cell_days / 1e6:.1f} M cell-days: "

@@ -1,4 +1,4 @@
-"""Benchmark: ``hazards.drought.spi`` on a whole grid against climate-indices cell by cell.
+"""Benchmark: ``hazards.spi.spi`` on a whole grid against climate-indices cell by cell.
 
 Run from the project root with ``.venv/bin/python -m benchmarks.bench_spi``. Builds a
 seeded synthetic monthly precipitation grid (40 years x 60 x 60 cells), times our
@@ -20,7 +20,7 @@ import pandas as pd
 import xarray as xr
 
 from benchmarks.timing import best_of
-from hazards.drought import spi
+from hazards.spi import spi
 
 YEARS, NY, NX = 40, 60, 60
 START_YEAR = 1981

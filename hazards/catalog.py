@@ -10,7 +10,7 @@ Adding a layer reads it completely onto the domain grid first — the same check
 :func:`open_layer` — and writes nothing until everything passed. A file larger than
 :data:`MAX_LAYER_BYTES`, a URL or a GDAL virtual file system is refused before it is read.
 A VRT is not kept as it is: once every source it names is checked to be a local GeoTIFF in
-its folder (:func:`hazards.io.check_vrt`), its pixels are written into a self-contained
+its folder (:func:`hazards.io.vrt.check_vrt`), its pixels are written into a self-contained
 GeoTIFF, which is the layer's file. A refused layer leaves the folder byte-identical.
 
 A layer exists if and only if its card exists. :func:`add_layer` writes the data file and
@@ -37,11 +37,23 @@ from typing import Literal
 import xarray as xr
 from pydantic import Field
 
-from hazards.io import LAYER_KINDS, TIFF_SUFFIXES, VRT_SUFFIXES, RasterError, check_local, check_vrt, materialise_vrt, read_layer, write_band_dates
+from hazards.io.errors import RasterError
+from hazards.io.geotiff import write_band_dates
+from hazards.io.layers import LAYER_KINDS, read_layer
+from hazards.io.offline import TIFF_SUFFIXES, VRT_SUFFIXES, check_local
+from hazards.io.vrt import check_vrt, materialise_vrt
+from sim.fields import NAME_PATTERN, Strict
 from sim.fileio import write_text_atomic
 from sim.grid import Grid
+from sim.loader import (
+    PYDANTIC_CODES,
+    InputError,
+    Problem,
+    dump_yaml,
+    read_mapping,
+    validate_mapping,
+)
 from sim.messages import CodedError
-from sim.scenario import NAME_PATTERN, PYDANTIC_CODES, InputError, Problem, Strict, read_mapping, validate_mapping
 from sim.userdata import shipped_folder, user_folder
 
 DEFAULT_FOLDER = shipped_folder("layers")
@@ -180,7 +192,7 @@ def prepare_layer(
         One line: a URL or a GDAL virtual file system, a bad name or kind, a name already
         taken, an unsupported file, a file larger than :data:`MAX_LAYER_BYTES`, a VRT with a
         source that is not a local GeoTIFF in its folder, or any problem reading it
-        (:class:`hazards.io.RasterError`).
+        (:class:`hazards.io.errors.RasterError`).
     """
     try:
         path = check_local(path)
@@ -465,8 +477,6 @@ def _card_code(error: dict) -> tuple[str, dict]:
 
 def card_text(card: LayerCard) -> str:
     """The card as YAML text."""
-    from sim.scenario import dump_yaml
-
     return dump_yaml(card.model_dump(mode="python", exclude_none=True))
 
 

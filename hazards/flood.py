@@ -195,13 +195,10 @@ def stage_hydrograph(dates: pd.DatetimeIndex, peak_cm: float, peak_date: dt.date
     return base + amplitude * np.exp(-0.5 * (days / sigma) ** 2)
 
 
-def reach_gauges(delta: Delta) -> np.ndarray:
-    """Index into ``list(GAUGE_RELATIONS)`` of the gauge each cell's reach follows."""
-    return _reach_gauges(delta).copy()
-
-
 @lru_cache(maxsize=8)
 def _reach_gauges(delta: Delta) -> np.ndarray:
+    """Index into ``list(GAUGE_RELATIONS)`` of the gauge each cell's reach follows (cached:
+    not to be written to)."""
     names = list(GAUGE_RELATIONS)
     gauges = {g.name: g for g in delta.gauges}
     grid = delta.grid

@@ -255,11 +255,11 @@ def normal_flood_depth(delta: Delta, year: int = 2001) -> np.ndarray:
 
 @lru_cache(maxsize=4)
 def _normal_flood_depth(delta: Delta, year: int) -> np.ndarray:
-    from hazards import flood, season
+    from hazards import flood, return_periods
 
     dates = pd.date_range(f"{year}-06-01", periods=240, freq="D")
-    peak = season.mopti_peak_for_return_period(NORMAL_FLOOD_RETURN_PERIOD)
-    depth = flood.fluvial_depth(delta, dates, peak, pd.Timestamp(year, *season.TYPICAL_PEAK_DATE).date())
+    peak = return_periods.mopti_peak_for_return_period(NORMAL_FLOOD_RETURN_PERIOD)
+    depth = flood.fluvial_depth(delta, dates, peak, pd.Timestamp(year, *return_periods.TYPICAL_PEAK_DATE).date())
     return depth.max("time").values
 
 

@@ -21,7 +21,7 @@ import pint
 from sim.messages import CodedError
 from sim.registry import Quantity, ureg
 
-__all__ = ["ureg", "Quantity", "UnitError", "parse_quantity", "to_usd", "CANONICAL"]
+__all__ = ["ureg", "Quantity", "UnitError", "parse_quantity", "parse_units", "to_usd", "CANONICAL"]
 
 # the registry lives in sim.registry, below sim.messages (which names units in French)
 
@@ -112,6 +112,49 @@ def magnitude_in(text: str | int | float, unit: str) -> float:
         If the quantity cannot be read or has another dimension than ``unit``.
     """
     return float(parse_quantity(text, expected=unit).to(unit).magnitude)
+
+
+def parse_units(text: str):
+    """Units as a data file writes them, parsed by the project's registry.
+
+    Pint's syntax (``"mm/day"``, ``"kg/m**2/s"``) and CF/UDUNITS products with exponents
+    (``"kg m-2 s-1"``, ``"m^2"``) are both read.
+
+    Parameters
+    ----------
+    text : str
+        The units, e.g. a NetCDF ``units`` attribute or a GeoTIFF ``units`` tag.
+
+    Returns
+    -------
+    pint.Quantity or number
+        One of the units (``Quantity(1, "kg/m**2/s")``); a bare number for text without
+        a unit (``"10"``), which the caller refuses or accepts.
+
+    Raises
+    ------
+    pint.errors.UndefinedUnitError
+        For a name the registry does not know.
+    Exception
+        Pint's tokenizer and parser errors for text that is no unit expression.
+
+    References
+    ----------
+    CF Conventions, section 3.1 (units in the UDUNITS syntax), https://cfconventions.org
+    """
+    return ureg.parse_expression(_cf_to_pint(text))
+
+
+def _cf_to_pint(text: str) -> str:
+    """Rewrite CF/UDUNITS products such as ``"kg m-2 s-1"`` as ``"kg*m**-2*s**-1"``."""
+    tokens = str(text).strip().split()
+    if len(tokens) < 2:
+        return _CF_POWER.sub(r"\1**\2", str(text).strip())
+    return "*".join(_CF_POWER.sub(r"\1**\2", t) for t in tokens)
+
+
+_CF_POWER = re.compile(r"^([A-Za-z]+)\^?(-?\d+)$")
+"""A CF/UDUNITS unit with its exponent (``m-2``, ``m^2``, ``s2``)."""
 
 
 def to_usd(amount: pint.Quantity, xof_per_usd: float) -> pint.Quantity:

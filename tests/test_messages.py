@@ -22,7 +22,7 @@ from sim.messages import WORDS, local_number, message_lines, message_text, probl
 
 ROOT = Path(__file__).resolve().parents[1]
 
-MODULES = ["sim/scenario.py", "sim/loader.py", "sim/fields.py", "sim/plan.py", "sim/yamlio.py", "sim/vectorio.py", "sim/units.py", "sim/needs.py", "sim/boundaries.py", "sim/messages.py", "sim/userdata.py", "hazards/catalog.py", "hazards/io.py"]
+MODULES = ["sim/scenario.py", "sim/loader.py", "sim/fields.py", "sim/plan.py", "sim/yamlio.py", "sim/vectorio.py", "sim/units.py", "sim/needs.py", "sim/boundaries.py", "sim/messages.py", "sim/userdata.py", "hazards/catalog.py", "hazards/io/errors.py", "hazards/io/metadata.py", "hazards/io/offline.py", "hazards/io/vrt.py", "hazards/io/regrid.py", "hazards/io/geotiff.py", "hazards/io/netcdf.py", "hazards/io/rainfall.py", "hazards/io/extents.py", "hazards/io/layers.py"]
 """The modules whose messages about bad input carry codes."""
 
 CODE = re.compile(r"(err|library)_[a-z0-9_]+")
@@ -473,7 +473,7 @@ def _grid():
 
 
 def _depth_tif(path: Path, value=1.5, units="m") -> Path:
-    from hazards.io import write_geotiff
+    from hazards.io.geotiff import write_geotiff
 
     grid = _grid()
     field = xr.DataArray(np.full(grid.shape, value, np.float32), dims=("y", "x"), coords={"y": grid.y, "x": grid.x}, attrs={"units": units})
@@ -483,7 +483,8 @@ def _depth_tif(path: Path, value=1.5, units="m") -> Path:
 def _layer_cases(tmp: Path, gdal: dict[str, str]):
     """(description, action, English line) of layers refused by the catalog; ``{dir}`` is ``tmp``."""
     from hazards.catalog import add_layer, open_layer
-    from hazards.io import read_rainfall, write_geotiff
+    from hazards.io.geotiff import write_geotiff
+    from hazards.io.rainfall import read_rainfall
 
     png = tmp / "carte.tif"
     png.write_bytes((ROOT / "ui" / "static" / "icon.png").read_bytes())
@@ -539,7 +540,7 @@ def _layer_cases(tmp: Path, gdal: dict[str, str]):
 
 def test_refused_layers(tmp_path, data_dir, gdal_tools):
     from hazards.catalog import CatalogError, add_layer
-    from hazards.io import RasterError
+    from hazards.io.errors import RasterError
 
     (data_dir / "layers").mkdir(parents=True)
     add_layer(_depth_tif(tmp_path / "first.tif"), "first", "flood-depth")
@@ -716,7 +717,7 @@ def test_errors_survive_pickling_between_processes():
 
 
 def test_plain_errors_stay_english():
-    from hazards.io import RasterError
+    from hazards.io.errors import RasterError
 
     assert message_text(ValueError("something odd"), "fr") == "something odd"
     plain = RasterError("a message without code")

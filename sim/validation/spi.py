@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from hazards import drought
+from hazards.spi import spi
 from sim.validation.verdict import Rule, Section, compare, not_run
 
 SOURCE = "climate-indices (Adams 2017), https://github.com/monocongo/climate_indices"
@@ -54,7 +54,7 @@ def check_fixtures(folder: Path | None) -> Section:
     title = "SPI against the climate-indices test fixtures"
     intro = (
         "The precipitation series of climate-indices' own tests (1895–2017, monthly) is given to "
-        "`hazards.drought.spi`; the result is compared value by value with the SPI the package "
+        "`hazards.spi.spi`; the result is compared value by value with the SPI the package "
         "stored next to it. The difference shown is the largest over all 1,476 months."
     )
     if folder is None or not (folder / "precips_mm_monthly.npy").exists():
@@ -65,7 +65,7 @@ def check_fixtures(folder: Path | None) -> Section:
     series = {}
     for fixture, scale, calibration, distribution, tolerance in FIXTURE_CASES:
         expected = np.load(folder / f"{fixture}.npy")
-        ours = drought.spi(precip, scale, calibration=calibration, distribution=distribution).values
+        ours = spi(precip, scale, calibration=calibration, distribution=distribution).values
         series[fixture] = (expected, ours)
         records.append(
             compare(
@@ -125,7 +125,7 @@ def check_random(series: int = 12, years: int = 40, seed: int = 20261129) -> Sec
         ours_all, theirs_all = [], []
         for k in range(series):
             values = random_climate(years, seed + k)
-            ours = drought.spi(monthly(values, f"{start}-01-01"), 3, calibration, distribution).values
+            ours = spi(monthly(values, f"{start}-01-01"), 3, calibration, distribution).values
             with warnings.catch_warnings():  # its goodness-of-fit warnings concern the random data, not the comparison
                 warnings.simplefilter("ignore")
                 theirs = indices.spi(values, 3, kind, start, calibration[0], calibration[1], compute.Periodicity.monthly)

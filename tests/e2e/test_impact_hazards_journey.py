@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 import xarray as xr
 
-from hazards.io import write_geotiff
+from hazards.io.geotiff import write_geotiff
 from sim.grid import Grid
 from tests.e2e.steps import choose, git_status, no_exception, non_local, open_page, settle
 

@@ -12,8 +12,15 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hazards.catalog import CatalogError, add_layer, layer_kinds, list_layers, open_layer, prepare_layer
-from hazards.io import write_geotiff
+from hazards.catalog import (
+    CatalogError,
+    add_layer,
+    layer_kinds,
+    list_layers,
+    open_layer,
+    prepare_layer,
+)
+from hazards.io.geotiff import write_geotiff
 from sim.grid import Grid
 from sim.scenario import check_files, validation_context
 from tests.conftest import sim_cli as cli

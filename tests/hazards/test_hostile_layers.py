@@ -33,9 +33,25 @@ import xarray as xr
 from rasterio.transform import from_origin
 from ruamel.yaml import YAML
 
-from hazards import io as hio
-from hazards.catalog import MAX_LAYER_BYTES, CatalogError, _host, add_layer, check_size, clean_leftovers, delete_layer, layer_entries, list_layers, open_layer, prepare_layer
-from hazards.io import GDAL_LOCAL_READ, MAX_DAILY_RAINFALL, MAX_FLOOD_DEPTH, RasterError, check_vrt, read_layer, read_rainfall, write_geotiff
+from hazards.catalog import (
+    MAX_LAYER_BYTES,
+    CatalogError,
+    _host,
+    add_layer,
+    check_size,
+    clean_leftovers,
+    delete_layer,
+    layer_entries,
+    list_layers,
+    open_layer,
+    prepare_layer,
+)
+from hazards.io.errors import RasterError
+from hazards.io.geotiff import write_geotiff
+from hazards.io.layers import MAX_DAILY_RAINFALL, MAX_FLOOD_DEPTH, read_layer
+from hazards.io.offline import GDAL_LOCAL_READ, local_gdal
+from hazards.io.rainfall import read_rainfall
+from hazards.io.vrt import check_vrt
 from sim.errors import BadInputError
 from sim.grid import Grid
 from sim.i18n import catalog
@@ -239,13 +255,13 @@ def test_the_offline_configuration_alone_keeps_gdal_off_the_network(server, tmp_
     """Even past the checks (a VRT opened raw, a URL given to pyogrio), GDAL makes no request."""
     vrt = tmp_path / "remote.vrt"
     vrt.write_text(vrt_xml(("0", f"/vsicurl/{server.url()}")))
-    with hio._local_gdal():
+    with local_gdal():
         with rasterio.open(vrt, driver="VRT") as src, pytest.raises(rasterio.errors.RasterioIOError):
             src.read()
         with pytest.raises(rasterio.errors.RasterioIOError):
             rasterio.open(f"/vsicurl/{server.url()}")
     attacker = {"AWS_S3_ENDPOINT": f"127.0.0.1:{server.port}", "AWS_HTTPS": "NO", "AWS_VIRTUAL_HOSTING": "FALSE"}
-    with rasterio.Env(**attacker), hio._local_gdal(), pytest.raises(rasterio.errors.RasterioIOError):
+    with rasterio.Env(**attacker), local_gdal(), pytest.raises(rasterio.errors.RasterioIOError):
         rasterio.open("/vsis3/bucket/x.tif")
     with offline_ogr(), pytest.raises(pyogrio.errors.DataSourceError):
         pyogrio.read_info(f"/vsicurl/{server.url('flood.geojson')}")
@@ -723,7 +739,7 @@ def test_every_new_code_is_in_layers_yaml_with_its_english_text():
     texts = {lang: YAML(typ="safe").load((ROOT / "sim" / "locales" / lang / "layers.yaml").read_text(encoding="utf-8")) for lang in ("fr", "en")}
     assert set(texts["fr"]) == set(texts["en"])
     raised = {}
-    for module in ("sim/vectorio.py", "hazards/io.py", "hazards/catalog.py"):
+    for module in ("sim/vectorio.py", *(f"hazards/io/{p.name}" for p in sorted((ROOT / "hazards" / "io").glob("*.py"))), "hazards/catalog.py"):
         for node in ast.walk(ast.parse((ROOT / module).read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and len(node.args) >= 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2]) and CODE.fullmatch(node.args[0].value):
                 raised[node.args[0].value] = node.args[1].value

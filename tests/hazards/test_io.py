@@ -1,4 +1,4 @@
-"""hazards.io: rainfall files onto the domain grid, on real files made by xarray and GDAL.
+"""hazards.io (rainfall, geotiff, netcdf, regrid, metadata): rainfall files onto the domain grid, on real files made by xarray and GDAL.
 
 The test fields are linear in longitude and latitude, which bilinear resampling reproduces
 exactly away from the edges, so expected values are hand sums at a cell centre.
@@ -17,7 +17,10 @@ import pytest
 import rasterio
 import xarray as xr
 
-from hazards.io import DEFAULT_MAX_CELLS, RasterError, read_rainfall, write_geotiff
+from hazards.io.errors import RasterError
+from hazards.io.geotiff import write_geotiff
+from hazards.io.rainfall import read_rainfall
+from hazards.io.regrid import DEFAULT_MAX_CELLS
 from sim.grid import Grid
 
 GRID = Grid()

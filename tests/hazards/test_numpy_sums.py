@@ -1,0 +1,37 @@
+"""hazards.numpy_sums: monthly sums and block means with the bits of xarray."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from hazards.drought_indices import _to_coarse
+from hazards.numpy_sums import sums_by
+from sim.grid import Grid
+
+
+def random_rain(grid, days, seed=0):
+    """Daily rain [mm/day] on ``grid`` from 25 June 2022: 40 % wet cells, one dry day."""
+    rng = np.random.default_rng(seed)
+    values = (rng.gamma(0.7, 12.0, (days, *grid.shape)) * (rng.random((days, *grid.shape)) < 0.4)).astype(np.float32)
+    values[3] = 0.0  # a dry day
+    dates = pd.date_range("2022-06-25", periods=days, freq="D")
+    return xr.DataArray(values, dims=("time", "y", "x"), coords={"time": dates, "y": grid.y, "x": grid.x})
+
+
+@pytest.mark.parametrize("resolution", [0.05, 0.02, 0.01])
+def test_coarse_means_have_the_bits_of_xarray(resolution):
+    rain = random_rain(Grid(resolution=resolution), 6)
+    factor = int(round(0.1 / resolution))
+    expected = rain.coarsen(y=factor, x=factor, boundary="trim").mean()
+    got = _to_coarse(rain, Grid(resolution=0.1))
+    np.testing.assert_array_equal(got.values.view(np.uint32), expected.values.view(np.uint32))
+
+
+def test_monthly_sums_have_the_bits_of_xarray():
+    rain = random_rain(Grid(resolution=0.1), 120, seed=1)
+    times = pd.DatetimeIndex(rain.time.values)
+    monthly = rain.resample(time="MS").sum()
+    keys = np.asarray(times.year * 12 + times.month - 1)
+    wanted = np.asarray(pd.DatetimeIndex(monthly.time.values).year * 12 + pd.DatetimeIndex(monthly.time.values).month - 1)
+    np.testing.assert_array_equal(sums_by(rain.values, keys, wanted), monthly.values)
