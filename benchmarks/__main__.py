@@ -33,7 +33,7 @@ import time
 
 def delta_cache() -> None:
     from benchmarks.timing import best_of
-    from sim import domain
+    from sim.delta import domain
 
     previous = os.environ.get("SIM_CACHE_DIR")
     with tempfile.TemporaryDirectory() as cache:

@@ -13,7 +13,7 @@ from pathlib import Path
 from benchmarks.timing import best_of
 from hazards import flood, rainfall, season
 from hazards.drought_indices import drought_indices
-from sim.domain import load_delta
+from sim.delta.domain import load_delta
 from sim.scenario import load_file
 
 ROOT = Path(__file__).resolve().parents[1]

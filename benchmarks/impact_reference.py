@@ -20,7 +20,7 @@ import xarray as xr
 
 from hazards.flood import BANCO_COLLAPSE_MAX, BANCO_COLLAPSE_RAIN_MM
 from sim import impact
-from sim.domain import Delta
+from sim.delta.domain import Delta
 
 COUNTS = impact.COUNTS
 

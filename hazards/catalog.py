@@ -3,7 +3,7 @@
 A layer is ``<name>.yaml`` (the card: name, kind, units, source, licence, time coverage,
 original CRS) and ``<name>.<ext>`` (the data: GeoTIFF, NetCDF, GeoJSON, GeoPackage or a
 zipped Shapefile) in a catalog folder. The user's layers are in ``$SIM_DATA_DIR/layers``
-(:mod:`sim.userdata`; new layers go there); the layers shipped with the product, in
+(:mod:`sim.core.userdata`; new layers go there); the layers shipped with the product, in
 ``hazards/layers/``, are read-only and listed beside them.
 
 Adding a layer reads it completely onto the domain grid first — the same checks as
@@ -42,10 +42,10 @@ from hazards.io.geotiff import write_band_dates
 from hazards.io.layers import LAYER_KINDS, read_layer
 from hazards.io.offline import TIFF_SUFFIXES, VRT_SUFFIXES, check_local
 from hazards.io.vrt import check_vrt, materialise_vrt
-from sim.fields import NAME_PATTERN, Strict
-from sim.fileio import write_text_atomic
-from sim.grid import Grid
-from sim.loader import (
+from sim.core.fields import NAME_PATTERN, Strict
+from sim.core.fileio import write_text_atomic
+from sim.core.grid import Grid
+from sim.core.loader import (
     PYDANTIC_CODES,
     InputError,
     Problem,
@@ -53,8 +53,8 @@ from sim.loader import (
     read_mapping,
     validate_mapping,
 )
-from sim.messages import CodedError
-from sim.userdata import shipped_folder, user_folder
+from sim.core.messages import CodedError
+from sim.core.userdata import shipped_folder, user_folder
 
 DEFAULT_FOLDER = shipped_folder("layers")
 """The catalog shipped with the project (read-only)."""
@@ -84,14 +84,14 @@ STALE_SECONDS = 24 * 3600
 in use again, or it was written by another machine. [s]"""
 
 ATOMIC_STALE_SECONDS = 3600
-"""Age after which a temporary file of :mod:`sim.fileio` (``.<name>.<random>.tmp``, left by a
+"""Age after which a temporary file of :mod:`sim.core.fileio` (``.<name>.<random>.tmp``, left by a
 rename that was killed) is removed; no write of a card lasts that long. [s]"""
 
 
 class CatalogError(CodedError):
     """A layer that cannot be added or opened; one line naming the file or the layer.
 
-    ``CatalogError(code, english, **params)``: see :class:`sim.messages.CodedError`.
+    ``CatalogError(code, english, **params)``: see :class:`sim.core.messages.CodedError`.
     """
 
 
@@ -333,7 +333,7 @@ def clean_leftovers(folder: str | Path | None = None) -> list[Path]:
             stale = now - path.stat().st_mtime > STALE_SECONDS
             if match:  # a process of another machine (a shared folder) is not ours to judge until stale
                 gone = stale or (match[2] == _host() and not _process_alive(int(match[1])))
-            else:  # the temporary files of sim.fileio's atomic writes (a rename killed half-way)
+            else:  # the temporary files of sim.core.fileio's atomic writes (a rename killed half-way)
                 gone = path.name.endswith(".tmp") and now - path.stat().st_mtime > ATOMIC_STALE_SECONDS
             if gone and path.is_file():
                 path.unlink()

@@ -24,9 +24,9 @@ from hazards.dekads import dekad_totals
 from hazards.numpy_sums import block_means, sums_by
 from hazards.spi import spi_of_month
 from hazards.start_of_season import season_wrsi
-from sim import climate
-from sim.domain import cached_array
-from sim.grid import Grid
+from sim.core import climate
+from sim.delta.domain import cached_array
+from sim.core.grid import Grid
 
 __all__ = ["CLIMATOLOGY_SEED", "CLIMATOLOGY_YEARS", "DROUGHT_RESOLUTION", "drought_indices"]
 
@@ -144,7 +144,7 @@ def _nearest_indices(y: tuple, x: tuple, grid: Grid) -> tuple[np.ndarray, np.nda
 def _climatology_months(coarse: Grid) -> xr.DataArray:
     """Monthly totals of :data:`CLIMATOLOGY_YEARS` normal years of generated rain [mm/month].
 
-    Kept on disk (:func:`sim.domain.cached_array`), keyed on the grid, the seed, the code
+    Kept on disk (:func:`sim.delta.domain.cached_array`), keyed on the grid, the seed, the code
     of the generator and the versions of NumPy and SciPy, so a new process reads them
     instead of generating 30 years again.
     """

@@ -50,8 +50,8 @@ import pandas as pd
 import xarray as xr
 from scipy.spatial import cKDTree
 
-from sim.domain import Delta
-from sim.terrain import TOPOGRAPHIC_MAX_FLOOD_KM2, sample_rivers
+from sim.delta.domain import Delta
+from sim.delta.terrain import TOPOGRAPHIC_MAX_FLOOD_KM2, sample_rivers
 
 DRY_PERIOD_FLOOD_KM2 = 3_840.0
 """Area under water in the dry period [km²]. References: ONISDIN [1]_."""

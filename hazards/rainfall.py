@@ -5,7 +5,7 @@ on nodes at most :data:`FIELD_SPACING_KM` apart and read at every cell by interp
 turned into rain where it exceeds the day's dry probability, and into amounts through the
 gamma distribution of wet-day rain, so that wet areas are patches, not speckle. The monthly
 means follow the wet season (June–October, peak in August) and the north–south gradient of
-:mod:`sim.climate`. A season is asked for as dry, normal or wet, or by the return period of
+:mod:`sim.core.climate`. A season is asked for as dry, normal or wet, or by the return period of
 its total; a storm can be placed over a town (e.g. 120 mm in a day).
 
 References
@@ -29,8 +29,8 @@ import scipy.fft
 import xarray as xr
 from scipy import special, stats
 
-from sim.climate import mean_annual_rainfall_mm
-from sim.grid import Grid
+from sim.core.climate import mean_annual_rainfall_mm
+from sim.core.grid import Grid
 
 MONTHLY_SHARE = np.array([0.0, 0.0, 0.0, 0.005, 0.03, 0.10, 0.24, 0.33, 0.22, 0.065, 0.01, 0.0])
 """Share of the annual total falling in each month, January to December [-]. Notes:

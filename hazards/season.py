@@ -10,27 +10,38 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from hazards import flood, rainfall
-from hazards.catalog import open_layer
+from hazards.catalog import CatalogError, open_layer
 from hazards.drought_indices import drought_indices
 from hazards.return_periods import (
     TYPICAL_PEAK_DATE,
     mopti_peak_for_return_period,
     storm_total_for_return_period,
 )
-from sim.domain import Delta
-from sim.scenario import Scenario
-from sim.seeds import streams
+from hazards.settings import FloodSettings, RainfallSettings
+from sim.core.seeds import streams
+from sim.delta.domain import Delta
 
 __all__ = ["STORM_DAY_SHARES", "hazard_season", "season_dates"]
 
 STORM_DAY_SHARES = (0.6, 0.25, 0.15)
 """Share of a 3-day storm falling on each day [-]. Notes: assumption."""
+
+
+class Scenario(Protocol):
+    """What :func:`hazard_season` reads of a scenario (:class:`sim.scenario.Scenario` is one)."""
+
+    name: str
+    start_date: dt.date
+    days: int
+    rainfall: RainfallSettings
+    flood: FloodSettings | None
 
 
 def season_dates(scenario: Scenario) -> pd.DatetimeIndex:
@@ -118,11 +129,19 @@ def _rainfall(scenario: Scenario, delta: Delta, dates: pd.DatetimeIndex, seed, l
 
 def _daily_layer(layer: xr.DataArray, dates: pd.DatetimeIndex, name: str) -> xr.DataArray:
     if layer.attrs.get("frequency") != "daily":
-        raise ValueError(f"rainfall layer {name!r} is {layer.attrs.get('frequency', 'undated')}; a season needs daily rainfall")
+        raise CatalogError("err_layer_not_daily", "rainfall layer {name!r} is {frequency}; a season needs daily rainfall", name=name, frequency=layer.attrs.get("frequency", "undated"))
     missing = dates.difference(pd.DatetimeIndex(layer["time"].values))
     if len(missing):
-        covered = f"{str(layer.time.values[0])[:10]} to {str(layer.time.values[-1])[:10]}"
-        raise ValueError(f"rainfall layer {name!r} covers {covered}; the scenario needs {dates[0].date()} to {dates[-1].date()} ({len(missing)} days missing)")
+        raise CatalogError(
+            "err_layer_season_not_covered",
+            "rainfall layer {name!r} covers {first} to {last}; the scenario needs {start} to {end} ({count} days missing)",
+            name=name,
+            first=str(layer.time.values[0])[:10],
+            last=str(layer.time.values[-1])[:10],
+            start=str(dates[0].date()),
+            end=str(dates[-1].date()),
+            count=len(missing),
+        )
     return layer.sel(time=dates).fillna(0.0)
 
 

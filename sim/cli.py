@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pydantic
 
-from sim import limits, settings
-from sim.errors import BadInputError
+from sim.core import limits, settings
+from sim.core.errors import BadInputError
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 def _validate(args) -> int:
     """Each file, and the files a scenario names (rations, boundaries), read as ``run`` reads them."""
     from hazards.catalog import layer_kinds
-    from sim.loader import InputError
+    from sim.core.loader import InputError
     from sim.run import named_file_problems
     from sim.scenario import Scenario, load_file, validation_context
 
@@ -126,7 +126,7 @@ def _validate(args) -> int:
 
 
 def _domain(args) -> int:
-    from sim.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, load_delta
+    from sim.delta.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, load_delta
     from sim.scenario import DomainSettings
 
     resolution = DEFAULT_RESOLUTION if args.resolution is None else args.resolution
@@ -201,7 +201,7 @@ def _hazards_list(args) -> int:
 
 
 def _check_run_options(args) -> None:
-    """Refuse options outside their range (:mod:`sim.limits`) before anything is read."""
+    """Refuse options outside their range (:mod:`sim.core.limits`) before anything is read."""
     if not 1 <= args.members <= limits.MAX_MEMBERS:
         raise UserError(f"--members must be between 1 and {limits.MAX_MEMBERS}, got {args.members}")
     if not 0 <= args.seed <= limits.MAX_SEED:
@@ -215,7 +215,7 @@ def _check_run_options(args) -> None:
 def _run(args) -> int:
     from hazards.catalog import layer_kinds
     from sim.ensemble import run_ensemble
-    from sim.loader import InputError
+    from sim.core.loader import InputError
     from sim.results import summarize, write_outputs
     from sim.run import combine_members, named_file_problems, scenario_delta
     from sim.scenario import load_file, validation_context

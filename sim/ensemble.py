@@ -1,7 +1,7 @@
 """Ensemble members spread over local processes or an existing Dask cluster.
 
 Members are independent: each is hazards → impact → needs (→ plans) for its own seed
-streams (:mod:`sim.seeds`). They run in local processes by default, or on a Dask distributed
+streams (:mod:`sim.core.seeds`). They run in local processes by default, or on a Dask distributed
 cluster given its scheduler address; either way the results are gathered in member order,
 so the same seed gives the same ``summary.json`` byte for byte.
 
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from sim.errors import BadInputError
+from sim.core.errors import BadInputError
 
 ROOT = Path(__file__).resolve().parents[1]
 

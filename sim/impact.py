@@ -39,7 +39,7 @@ import pandas as pd
 import xarray as xr
 from scipy import special
 
-from sim.domain import Delta
+from sim.delta.domain import Delta
 
 JRC_AFRICA_RESIDENTIAL = (
     (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0),

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from sim import facts
-from sim.i18n import has, language_of, number, percent, t, usd
+from sim.core import facts
+from sim.core.i18n import has, language_of, number, percent, t, usd
 from sim.needs import read_rations
 
 UNIT_KEYS = {"m**3": "m3", "m**2": "m2", "m³": "m3", "m²": "m2", "USD": "usd", "US$": "usd"}

@@ -36,9 +36,9 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from sim.messages import render
-from sim.loader import InputError, Problem
-from sim.units import UnitError, parse_quantity
+from sim.core.messages import render
+from sim.core.loader import InputError, Problem
+from sim.core.units import UnitError, parse_quantity
 
 DEFAULT_RATIONS = Path(__file__).resolve().parent / "data" / "rations.csv"
 

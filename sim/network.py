@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from sim.domain import Delta, Link
+from sim.delta.domain import Delta, Link
 from sim.impact import HOUSE_FREEBOARD_M, normal_flood_depth
 
 ROAD_CUT_DEPTH_M = HOUSE_FREEBOARD_M

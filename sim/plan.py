@@ -13,8 +13,8 @@ from typing import Literal
 import pydantic
 from pydantic import BaseModel, Field, create_model, model_validator
 
-from sim import facts, limits
-from sim.fields import NAME_PATTERN, Date, Measure, Strict, invalid
+from sim.core import facts, limits
+from sim.core.fields import NAME_PATTERN, Date, Measure, Strict, invalid
 
 
 def _stock_model() -> type[BaseModel]:
@@ -159,7 +159,7 @@ class Distribution(Strict):
 
 
 THRESHOLD_RANGES = {"stage": (0.0, limits.MAX_STAGE_CM), "spi": limits.SPI_RANGE, "rainfall": (0.0, limits.MAX_DAILY_RAINFALL_MM)}
-"""Range of a trigger's threshold per indicator, in its unit (cm, -, mm); see :mod:`sim.limits`."""
+"""Range of a trigger's threshold per indicator, in its unit (cm, -, mm); see :mod:`sim.core.limits`."""
 
 
 class Trigger(Strict):

@@ -33,8 +33,8 @@ import xarray as xr  # noqa: E402
 from babel.numbers import format_decimal  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from sim.fileio import NETCDF_LOCK, write_bytes_atomic  # noqa: E402
-from sim.i18n import DEFAULT_LANGUAGE, language_of, month_names, number, percent, t, tn  # noqa: E402
+from sim.core.fileio import NETCDF_LOCK, write_bytes_atomic  # noqa: E402
+from sim.core.i18n import DEFAULT_LANGUAGE, language_of, month_names, number, percent, t, tn  # noqa: E402
 from sim.labels import count_name, item_name, kpi_kind, kpi_name, kpi_number, kpi_unit, kpi_value, unit_name  # noqa: E402
 from sim.verdict import verdict_sentence  # noqa: E402
 

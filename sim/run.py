@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from sim import facts
-from sim.boundaries import check_boundaries
-from sim.domain import Delta, load_delta
+from sim.core import facts
+from sim.delta.boundaries import check_boundaries
+from sim.delta.domain import Delta, load_delta
 from sim.impact import DISPLACEMENT_DAMAGE_RANGE, ImpactSettings, people_impact
 from sim.needs import DEFAULT_RATIONS, check_rations, needs, read_rations
-from sim.loader import Problem
+from sim.core.loader import Problem
 from sim.scenario import Scenario
-from sim.seeds import streams
+from sim.core.seeds import streams
 
 
 def boundaries_path(scenario: Scenario, base: Path | None = None) -> Path | None:
@@ -175,7 +175,7 @@ def expected_annual_impacts(scenario: Scenario, members: int = 1, seed: int = 0,
     in the result.
     """
     from sim.impact import STANDARD_RETURN_PERIODS, expected_annual
-    from sim.units import ureg
+    from sim.core.units import ureg
 
     own = float(scenario.flood.return_period.to("year").magnitude)
     periods = sorted(set(STANDARD_RETURN_PERIODS) | {own})

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import string
 
-from sim.i18n import number, percent, t, tn, usd
+from sim.core.i18n import number, percent, t, tn, usd
 
 RELIABLE_MEMBERS = 20
 """Fewest simulated seasons for which the p10–p90 range of a paired difference is worth

@@ -16,7 +16,7 @@ from hazards.season import hazard_season
 from sim.impact import people_impact
 from sim.run import impact_settings, scenario_delta
 from sim.scenario import load_file
-from sim.units import ureg
+from sim.core.units import ureg
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""sim.boundaries: approximate cercles, and official ones from OCHA COD-AB files —
+"""sim.delta.boundaries: approximate cercles, and official ones from OCHA COD-AB files —
 GeoJSON as published, and Shapefile, zipped Shapefile and GeoPackage made by ogr2ogr."""
 
 import json
@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import shapely
 
-from sim import facts
-from sim.boundaries import BoundariesError, check_boundaries, read_boundaries
-from sim.domain import build_delta
-from sim.i18n import catalog
-from sim.messages import message_text
+from sim.core import facts
+from sim.delta.boundaries import BoundariesError, check_boundaries, read_boundaries
+from sim.delta.domain import build_delta
+from sim.core.i18n import catalog
+from sim.core.messages import message_text
 
 PCODES = [r["pcode"] for r in facts.read_table("cercles")]
 
@@ -99,7 +99,7 @@ def test_shapefile_without_crs_is_refused(cercles_geojson, gdal_tools, tmp_path)
 
 @pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\nnot really", b""])
 def test_not_a_vector_file(tmp_path, content):
-    # sim.vectorio looks at the first bytes before GDAL does: a GeoJSON starts with '{'
+    # sim.core.vectorio looks at the first bytes before GDAL does: a GeoJSON starts with '{'
     bad = tmp_path / "cercles.geojson"
     bad.write_bytes(content)
     with pytest.raises(BoundariesError, match="not a GeoJSON file"):
@@ -182,7 +182,7 @@ def test_a_latin1_geojson_is_not_utf8(tmp_path):
 
 @pytest.mark.parametrize("content", [b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), b"root:x:0:0:root:/root:/bin/bash\n"], ids=["binary", "passwd"])
 def test_a_binary_or_text_file_named_geojson(tmp_path, content):
-    # an executable and /etc/passwd under a .geojson name: sim.vectorio refuses them by their first byte
+    # an executable and /etc/passwd under a .geojson name: sim.core.vectorio refuses them by their first byte
     path = tmp_path / "cercles.geojson"
     path.write_bytes(content)
     err = _refusal(path)
@@ -270,7 +270,7 @@ def test_no_other_exception_gets_out(tmp_path, monkeypatch, error):
     def broken(path, *args, **kwargs):
         raise error
 
-    monkeypatch.setattr("sim.boundaries.read_polygons", broken)
+    monkeypatch.setattr("sim.delta.boundaries.read_polygons", broken)
     path = _geojson(tmp_path, {"type": "Polygon", "coordinates": [SQUARE]})
     err = _refusal(path)
     assert err.code == "err_boundaries_unusable"

@@ -1,11 +1,11 @@
-"""sim.domain: the built-in delta — exact populations, determinism, the cache."""
+"""sim.delta.domain: the built-in delta — exact populations, determinism, the cache."""
 
 import numpy as np
 import pytest
 import xarray as xr
 
-from sim import domain
-from sim.domain import build_delta, load_delta
+from sim.delta import domain
+from sim.delta.domain import build_delta, load_delta
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,11 @@
-"""sim.facts and sim/data: every row has a source; the tables agree with each other and
+"""sim.core.facts and sim/data: every row has a source; the tables agree with each other and
 with the published reference figures in ../shared/reference."""
 
 import csv
 
 import pytest
 
-from sim import facts
+from sim.core import facts
 
 
 @pytest.mark.parametrize("name", facts.TABLES)

@@ -1,9 +1,9 @@
-"""sim.grid: the domain grid's shape, coordinates and cell areas."""
+"""sim.core.grid: the domain grid's shape, coordinates and cell areas."""
 
 import numpy as np
 import pytest
 
-from sim.grid import Grid
+from sim.core.grid import Grid
 
 
 def test_default_grid_is_the_delta_at_one_hundredth_degree():

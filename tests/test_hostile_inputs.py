@@ -323,7 +323,7 @@ def test_controls_are_accepted(case: Case, tmp_path, capsys):
 
 def test_the_boundaries_and_rations_written_here_are_good(tmp_path):
     """The spoilt boundaries and ration files are copies of good ones: they are refused for the spoiling."""
-    from sim.boundaries import read_boundaries
+    from sim.delta.boundaries import read_boundaries
     from sim.needs import read_rations
     from tests.hostile.cases import geojson, rations_csv
 

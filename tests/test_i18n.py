@@ -1,4 +1,4 @@
-"""sim.i18n: both catalogs define the same keys with the same placeholders; numbers and dates
+"""sim.core.i18n: both catalogs define the same keys with the same placeholders; numbers and dates
 are written for the reader's language (expected strings from CLDR via Babel, checked by hand)."""
 
 import ast
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.i18n import LANGUAGES, catalog, date_long, month_names, number, percent, points, t, usd
+from sim.core.i18n import LANGUAGES, catalog, date_long, month_names, number, percent, points, t, usd
 
 ROOT = Path(__file__).resolve().parents[1]
 

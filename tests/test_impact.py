@@ -161,7 +161,7 @@ def test_people_impact_sums_the_cell_rules_bit_for_bit(name):
     from pathlib import Path
 
     from hazards.season import hazard_season
-    from sim.domain import load_delta
+    from sim.delta.domain import load_delta
     from sim.impact import people_impact
     from sim.scenario import parse_text
 

@@ -1,4 +1,4 @@
-"""sim.messages: every message about bad input has a code and a text in both catalogs; it reads in
+"""sim.core.messages: every message about bad input has a code and a text in both catalogs; it reads in
 French without English words, and in English exactly as the command line prints it (the expected
 lines below are what ``python -m sim`` printed before messages had codes)."""
 
@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from sim.i18n import catalog
-from sim.messages import WORDS, local_number, message_lines, message_text, problem_message, quantity_text, render, unit_text
+from sim.core.i18n import catalog
+from sim.core.messages import WORDS, local_number, message_lines, message_text, problem_message, quantity_text, render, unit_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
-MODULES = ["sim/scenario.py", "sim/loader.py", "sim/fields.py", "sim/plan.py", "sim/yamlio.py", "sim/vectorio.py", "sim/units.py", "sim/needs.py", "sim/boundaries.py", "sim/messages.py", "sim/userdata.py", "hazards/catalog.py", "hazards/io/errors.py", "hazards/io/metadata.py", "hazards/io/offline.py", "hazards/io/vrt.py", "hazards/io/regrid.py", "hazards/io/geotiff.py", "hazards/io/netcdf.py", "hazards/io/rainfall.py", "hazards/io/extents.py", "hazards/io/layers.py"]
+MODULES = ["sim/scenario.py", "sim/core/loader.py", "sim/core/fields.py", "sim/plan.py", "sim/core/yamlio.py", "sim/core/vectorio.py", "sim/core/units.py", "sim/needs.py", "sim/delta/boundaries.py", "sim/core/messages.py", "sim/core/userdata.py", "hazards/catalog.py", "hazards/season.py", "hazards/settings.py", "hazards/io/errors.py", "hazards/io/metadata.py", "hazards/io/offline.py", "hazards/io/vrt.py", "hazards/io/regrid.py", "hazards/io/geotiff.py", "hazards/io/netcdf.py", "hazards/io/rainfall.py", "hazards/io/extents.py", "hazards/io/layers.py"]
 """The modules whose messages about bad input carry codes."""
 
 CODE = re.compile(r"(err|library)_[a-z0-9_]+")
@@ -184,7 +184,7 @@ def check_both_languages(obj, english: str | None = None) -> str:
 
 
 def _problems(text: str, file: str = "f.yaml", **options):
-    from sim.loader import InputError
+    from sim.core.loader import InputError
     from sim.scenario import parse_text
 
     with pytest.raises(InputError) as info:
@@ -334,7 +334,7 @@ def test_bad_scenarios_and_plans(base, old, new, english):
 
 
 def _input_error(problems):
-    from sim.loader import InputError
+    from sim.core.loader import InputError
 
     return InputError(problems)
 
@@ -408,7 +408,7 @@ GOOD_ROW = "water,Eau,Water,15,L,person_day,wash,Sphere,0.01,USD/L,assumption"
 )
 def test_bad_ration_profiles(tmp_path, row, english):
     from sim.needs import read_rations
-    from sim.loader import InputError
+    from sim.core.loader import InputError
 
     path = tmp_path / "rations.csv"
     path.write_text(RATIONS_HEADER + row + "\n", encoding="utf-8")
@@ -419,7 +419,7 @@ def test_bad_ration_profiles(tmp_path, row, english):
 
 def test_ration_profile_header_and_missing_file(tmp_path):
     from sim.needs import read_rations
-    from sim.loader import InputError
+    from sim.core.loader import InputError
 
     path = tmp_path / "rations.csv"
     path.write_text("item,quantity,unit\nwater,15,L\n", encoding="utf-8")
@@ -447,7 +447,7 @@ def test_ration_profile_header_and_missing_file(tmp_path):
     ],
 )
 def test_bad_quantities(text, unit, english):
-    from sim.units import UnitError, parse_quantity
+    from sim.core.units import UnitError, parse_quantity
 
     with pytest.raises(UnitError) as info:
         parse_quantity(text, expected=unit)
@@ -455,7 +455,7 @@ def test_bad_quantities(text, unit, english):
 
 
 def test_exchange_rate():
-    from sim.units import UnitError, parse_quantity, to_usd
+    from sim.core.units import UnitError, parse_quantity, to_usd
 
     with pytest.raises(UnitError) as info:
         to_usd(parse_quantity("1 XOF"), 0)
@@ -467,7 +467,7 @@ def test_exchange_rate():
 
 
 def _grid():
-    from sim.grid import Grid
+    from sim.core.grid import Grid
 
     return Grid(resolution=0.05)
 
@@ -605,7 +605,7 @@ def test_scenarios_naming_missing_layers(tmp_path, data_dir):
 
 
 def test_refused_boundaries(tmp_path):
-    from sim.boundaries import BoundariesError, read_boundaries
+    from sim.delta.boundaries import BoundariesError, read_boundaries
 
     square = {"type": "Polygon", "coordinates": [[[-4.5, 14.0], [-4.0, 14.0], [-4.0, 14.5], [-4.5, 14.0]]]}
     named = tmp_path / "noms.geojson"
@@ -638,7 +638,7 @@ def test_refused_boundaries(tmp_path):
     ids=["shipped-name", "bad-name", "read-only", "absent"],
 )
 def test_refused_library_actions(action, english, french):
-    from sim import userdata
+    from sim.core import userdata
 
     with pytest.raises(userdata.LibraryError) as info:
         action(userdata)
@@ -705,7 +705,7 @@ def test_lists_and_nested_messages():
 
 def test_errors_survive_pickling_between_processes():
     from hazards.catalog import CatalogError
-    from sim.loader import InputError
+    from sim.core.loader import InputError
 
     problem = _problems(PLAN.replace("min: 3 day", "min: -3 day"))[0]
     again = pickle.loads(pickle.dumps(InputError([problem])))

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from sim.i18n import catalog
-from sim.messages import message_text
+from sim.core.i18n import catalog
+from sim.core.messages import message_text
 from sim.needs import (
     DAYS_PER_MONTH,
     DEFAULT_RATIONS,
@@ -17,7 +17,7 @@ from sim.needs import (
     needs,
     read_rations,
 )
-from sim.loader import InputError
+from sim.core.loader import InputError
 
 
 def test_default_profile_holds_the_sphere_numbers():

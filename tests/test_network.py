@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from hazards.flood import fluvial_depth
-from sim.domain import load_delta
+from sim.delta.domain import load_delta
 from sim.network import cut_days, shortest_route
 
 

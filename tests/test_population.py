@@ -1,9 +1,9 @@
-"""sim.population: projection and whole-person allocation."""
+"""sim.delta.population: projection and whole-person allocation."""
 
 import numpy as np
 import pytest
 
-from sim.population import allocate_integers, project_population
+from sim.delta.population import allocate_integers, project_population
 
 
 def test_projection_hand_sum():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.loader import InputError
+from sim.core.loader import InputError
 from sim.plan import Plan
 from sim.scenario import check_files, load_file, parse_text, save_file, Scenario
 

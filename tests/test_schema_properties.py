@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from sim.loader import InputError
+from sim.core.loader import InputError
 from sim.scenario import dump_text, parse_text
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,11 +1,11 @@
-"""sim.terrain: rivers through their towns, the floodplain and HAND."""
+"""sim.delta.terrain: rivers through their towns, the floodplain and HAND."""
 
 import numpy as np
 import pytest
 
-from sim import facts
-from sim.domain import load_delta
-from sim.terrain import TOPOGRAPHIC_MAX_FLOOD_KM2, floodplain_area_km2
+from sim.core import facts
+from sim.delta.domain import load_delta
+from sim.delta.terrain import TOPOGRAPHIC_MAX_FLOOD_KM2, floodplain_area_km2
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
-"""sim.units: the registry, quantity parsing and explicit currency conversion."""
+"""sim.core.units: the registry, quantity parsing and explicit currency conversion."""
 
 import pytest
 
-from sim.units import UnitError, magnitude_in, parse_quantity, to_usd, ureg
+from sim.core.units import UnitError, magnitude_in, parse_quantity, to_usd, ureg
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,9 @@
-"""sim.userdata: the user's files go to their data folder; the shipped ones are listed and read-only."""
+"""sim.core.userdata: the user's files go to their data folder; the shipped ones are listed and read-only."""
 
 import pytest
 
-from sim import userdata
-from sim.userdata import LibraryError
+from sim.core import userdata
+from sim.core.userdata import LibraryError
 
 
 def test_default_folder_is_the_xdg_data_home(monkeypatch, tmp_path):

@@ -13,7 +13,7 @@ import streamlit as st
 from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.polygon import orient
 
-from sim.domain import Delta
+from sim.delta.domain import Delta
 from ui.charts import number_expression
 from ui.i18n import t
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sim.boundaries import BoundariesError
-from sim.domain import DEFAULT_YEAR, Delta
+from sim.delta.boundaries import BoundariesError
+from sim.delta.domain import DEFAULT_YEAR, Delta
 from sim.labels import hub_role
 from ui.common import RESOLUTIONS, Key, boundaries_path, cached_delta
 from ui.cercle_map import cercle_map, show_cercle_map

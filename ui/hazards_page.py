@@ -25,7 +25,7 @@ from matplotlib.colors import BoundaryNorm, LogNorm, Normalize, TwoSlopeNorm
 from hazards.catalog import CatalogError, add_layer, catalog_folder, check_size, delete_layer, layer_entries, prepare_layer, rename_layer
 from hazards.flood import banco_collapse_fraction, ponding_depth
 from hazards.io.layers import LAYER_KINDS
-from sim.loader import InputError
+from sim.core.loader import InputError
 from ui.common import Key, cached_delta, choice, scenario_picker, show_error
 from ui.i18n import date_long, number, percent, t
 from ui.library import Item, library_panel

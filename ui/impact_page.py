@@ -1,7 +1,7 @@
 """Page "Impact & besoins / Impact & needs": edit a scenario, run it, see who is displaced and what they need.
 
 The run's results live in session state (:data:`RESULT`); downloads and other reruns redraw
-them from there. Saved scenarios go to the user's data folder (:mod:`sim.userdata`).
+them from there. Saved scenarios go to the user's data folder (:mod:`sim.core.userdata`).
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from hazards.catalog import CatalogError, layer_kinds
-from sim import userdata
+from sim.core import userdata
 from sim.labels import item_name, unit_name
 from sim.needs import DEFAULT_RATIONS, read_rations
 from sim.report import csv_bytes, workbook_bytes
 from sim.results import summarize
 from sim.run import run_scenario, scenario_delta
-from sim.loader import dump_yaml, InputError
+from sim.core.loader import dump_yaml, InputError
 from sim.scenario import load_file, parse_text, save_file, validation_context
 from ui.charts import time_chart
 from ui.common import Key, choice, scenario_picker, show_error

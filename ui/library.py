@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from sim import userdata
+from sim.core import userdata
 from ui.common import show_error
 from ui.i18n import t
 

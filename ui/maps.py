@@ -24,7 +24,7 @@ from matplotlib.patches import Polygon as Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
-from sim.domain import Delta  # noqa: E402
+from sim.delta.domain import Delta  # noqa: E402
 from sim.report import FONT, png_bytes  # noqa: E402
 from ui.i18n import month_names, t  # noqa: E402
 

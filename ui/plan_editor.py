@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim import facts
-from sim.loader import Problem
+from sim.core import facts
+from sim.core.loader import Problem
 from sim.plan import Plan
 
 ITEM_UNITS: dict[str, str] = {row["id"]: row["unit"] for row in facts.read_table("items")}

@@ -3,7 +3,7 @@
 Everything the page computes lives in session state, never in a cached function that draws:
 the run's results (:data:`ui.common.Key.PLAN_RESULT`), the tables being edited (drafts that
 survive a visit to another page), the chosen scenario and plans. Saved plans go to the user's
-data folder (:mod:`sim.userdata`); the shipped ones are read-only.
+data folder (:mod:`sim.core.userdata`); the shipped ones are read-only.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from sim import facts, userdata
+from sim.core import facts, userdata
 from sim.ensemble import warm_pool
 from sim.labels import item_name, unit_name
-from sim.messages import problem_message
-from sim.loader import dump_yaml, InputError
+from sim.core.messages import problem_message
+from sim.core.loader import dump_yaml, InputError
 from sim.plan import Plan
 from sim.scenario import dump_text, load_file, parse_text, save_file, validation_context
 from ui.common import Key, choice, file_label, keep_choice, plan_files, remember_choice, scenario_picker, shared_choice, show_error

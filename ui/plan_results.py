@@ -18,7 +18,7 @@ from sim.labels import item_name, kpi_name, kpi_value, unit_name
 from sim.report import build_frames, csv_bytes, pdf_bytes, workbook_bytes
 from sim.results import summarize
 from sim.run import combine_members, scenario_delta
-from sim.loader import InputError
+from sim.core.loader import InputError
 from sim.scenario import parse_text
 from sim.verdict import RELIABLE_MEMBERS, verdict_sentence
 from ui.charts import time_chart

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from hazards.season import hazard_season
-from sim import userdata
+from sim.core import userdata
 from sim.ensemble import warm_pool
 from sim.run import scenario_delta
 from sim.scenario import load_file

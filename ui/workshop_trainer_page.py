@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from sim.loader import InputError
+from sim.core.loader import InputError
 from sim.scenario import load_file
 from sim.workshop import db, service
 from sim.workshop.narrate import (

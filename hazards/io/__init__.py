@@ -11,13 +11,13 @@ Two kinds of file are read:
 and flood extents drawn as polygons (:mod:`hazards.io.extents`).
 
 Whatever the source, :func:`hazards.io.rainfall.read_rainfall` returns a ``(time, y, x)``
-DataArray on the domain :class:`~sim.grid.Grid` in ``mm/day`` (daily data) or ``mm/month``
+DataArray on the domain :class:`~sim.core.grid.Grid` in ``mm/day`` (daily data) or ``mm/month``
 (monthly series), with NaN where the source has no data; :func:`hazards.io.layers.read_layer`
 reads a layer of any kind in its canonical units.
 
 Every problem with a file is a :class:`hazards.io.errors.RasterError` whose one-line message
 starts with the file's name; its ``code`` and ``params`` name the message in the catalogs
-(:mod:`sim.messages`), so that the app says it in the reader's language. Size and overlap
+(:mod:`sim.core.messages`), so that the app says it in the reader's language. Size and overlap
 with the delta are checked from the header, before any pixel is read, and only the window
 of the source that covers the delta is read (:mod:`hazards.io.regrid`).
 
@@ -25,7 +25,7 @@ GDAL stays on the local file system (:mod:`hazards.io.offline`): a URL, a GDAL v
 system (``/vsicurl/`` …) or a connection string is refused before GDAL sees it; a file is
 opened with the one driver its ending names (GeoTIFF: ``GTiff``, ``.vrt``: ``VRT``); a VRT is
 read only if every source it names is a local GeoTIFF or VRT in its folder or below
-(:mod:`hazards.io.vrt`); and every read runs with :data:`sim.vectorio.GDAL_OFFLINE`, which
+(:mod:`hazards.io.vrt`); and every read runs with :data:`sim.core.vectorio.GDAL_OFFLINE`, which
 forbids GDAL's network access. Values that no rainfall or flood can have are refused
 (:mod:`hazards.io.layers`).
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.messages import CodedError
+from sim.core.messages import CodedError
 
 __all__ = ["RasterError", "first_line"]
 
@@ -10,7 +10,7 @@ __all__ = ["RasterError", "first_line"]
 class RasterError(CodedError):
     """A raster file that cannot be used; the one-line message names the file.
 
-    ``RasterError(code, english, **params)``: see :class:`sim.messages.CodedError`.
+    ``RasterError(code, english, **params)``: see :class:`sim.core.messages.CodedError`.
     """
 
 

@@ -1,6 +1,6 @@
 """Flood extents drawn as polygons (GeoJSON, GeoPackage, zipped Shapefile), rasterized onto the grid.
 
-The polygons are read and checked by :func:`sim.vectorio.read_polygons` (valid rings,
+The polygons are read and checked by :func:`sim.core.vectorio.read_polygons` (valid rings,
 coordinates on the globe, in EPSG:4326); a cell is flooded when its centre is inside one.
 """
 
@@ -16,9 +16,9 @@ from rasterio import features
 from hazards.io.errors import RasterError
 from hazards.io.metadata import date_from_filename, date_index
 from hazards.io.regrid import check_overlap
-from sim.grid import Grid
-from sim.messages import vector_error
-from sim.vectorio import VectorError, read_polygons
+from sim.core.grid import Grid
+from sim.core.messages import vector_error
+from sim.core.vectorio import VectorError, read_polygons
 
 __all__ = ["read_extent_polygons"]
 
@@ -29,7 +29,7 @@ def read_extent_polygons(path: Path, grid: Grid, crs: str | None) -> tuple[np.nd
     Parameters
     ----------
     path : pathlib.Path
-        GeoJSON, GeoPackage or zipped Shapefile (:data:`sim.vectorio.VECTOR_SUFFIXES`).
+        GeoJSON, GeoPackage or zipped Shapefile (:data:`sim.core.vectorio.VECTOR_SUFFIXES`).
     grid : Grid
         The domain grid.
     crs : str, optional
@@ -47,16 +47,16 @@ def read_extent_polygons(path: Path, grid: Grid, crs: str | None) -> tuple[np.nd
     Raises
     ------
     RasterError
-        For a file :func:`sim.vectorio.read_polygons` refuses (the same message, naming the
+        For a file :func:`sim.core.vectorio.read_polygons` refuses (the same message, naming the
         file alone), no polygons, or polygons that miss the grid.
     """
     try:
         _, geoms, source_crs = read_polygons(path, crs=crs, with_crs=True, require_valid=True)
     except VectorError as err:
-        if err.code:  # a coded message of sim.vectorio: the same, naming the file alone
+        if err.code:  # a coded message of sim.core.vectorio: the same, naming the file alone
             raise RasterError(err.code, err.template, **{**err.params, "file": path.name}) from None
         coded = vector_error(err, path, path.name)
-        if coded is None:  # a message sim.vectorio does not usually give: English only
+        if coded is None:  # a message sim.core.vectorio does not usually give: English only
             english = str(err).replace(str(path), path.name)
             raise RasterError(english) from None
         code, english, params = coded

@@ -46,9 +46,9 @@ from hazards.io.regrid import (
     window_over_grid,
 )
 from hazards.io.vrt import check_vrt
-from sim.fileio import atomic_path
-from sim.grid import CRS as GRID_CRS
-from sim.grid import Grid
+from sim.core.fileio import atomic_path
+from sim.core.grid import CRS as GRID_CRS
+from sim.core.grid import Grid
 
 __all__ = ["band_dates", "band_units", "open_gdal", "read_gdal", "write_band_dates", "write_geotiff"]
 
@@ -196,7 +196,7 @@ def band_units(src) -> str | None:
 def write_geotiff(da: xr.DataArray, path: str | os.PathLike, crs: str = GRID_CRS) -> Path:
     """Write a ``(y, x)`` or ``(time, y, x)`` DataArray on a regular grid as a GeoTIFF.
 
-    The write is atomic (:func:`sim.fileio.atomic_path`): a temporary file in the same
+    The write is atomic (:func:`sim.core.fileio.atomic_path`): a temporary file in the same
     folder, then a rename.
     NaN is written as NaN with nodata NaN; each band's description is its date
     (``YYYY-MM-DD``) and ``attrs["units"]`` goes to the ``units`` tag.

@@ -23,10 +23,10 @@ from hazards.io.netcdf import read_netcdf
 from hazards.io.offline import NETCDF_SUFFIXES, check_local
 from hazards.io.rainfall import read_rainfall
 from hazards.io.regrid import DEFAULT_MAX_CELLS
-from sim.grid import CRS as GRID_CRS
-from sim.grid import Grid
-from sim.units import ureg
-from sim.vectorio import VECTOR_SUFFIXES
+from sim.core.grid import CRS as GRID_CRS
+from sim.core.grid import Grid
+from sim.core.units import ureg
+from sim.core.vectorio import VECTOR_SUFFIXES
 
 __all__ = [
     "CANONICAL_UNITS",
@@ -44,7 +44,7 @@ LAYER_KINDS = ("rainfall", "flood-depth", "flood-extent", "drought-index")
 
 CANONICAL_UNITS = {"rainfall": "mm/day", "flood-depth": "m", "flood-extent": "1", "drought-index": "1"}
 """Units a layer of each kind is returned in (monthly rainfall series: mm/month). Notes: the
-canonical units of the model (:mod:`sim.units`)."""
+canonical units of the model (:mod:`sim.core.units`)."""
 
 LAYER_READ = {
     "flood-depth": ReadOptions(dates_required=False, units_hint="m"),

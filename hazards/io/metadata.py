@@ -16,7 +16,7 @@ import pandas as pd
 import pint
 
 from hazards.io.errors import RasterError
-from sim.units import parse_units
+from sim.core.units import parse_units
 
 __all__ = ["RAINFALL_READ", "ReadOptions", "date_from_filename", "date_index", "parse_date", "source_units"]
 
@@ -84,7 +84,7 @@ def date_from_filename(stem: str) -> date | None:
 def source_units(unit_text: str, name: str) -> pint.Quantity:
     """The units a file's values are in, as a quantity of one of them.
 
-    Read by :func:`sim.units.parse_units` (pint's syntax or CF exponents: ``kg m-2 s-1``).
+    Read by :func:`sim.core.units.parse_units` (pint's syntax or CF exponents: ``kg m-2 s-1``).
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """NetCDF in the CHIRPS layout (a ``precip`` variable on ``time/latitude/longitude``), read onto the grid.
 
 Opened with xarray's ``netcdf4`` engine (never through GDAL), under
-:data:`sim.fileio.NETCDF_LOCK`.
+:data:`sim.core.fileio.NETCDF_LOCK`.
 """
 
 from __future__ import annotations
@@ -32,14 +32,14 @@ from hazards.io.regrid import (
     transform_from_centres,
     window_over_grid,
 )
-from sim.fileio import NETCDF_LOCK
-from sim.grid import Grid
+from sim.core.fileio import NETCDF_LOCK
+from sim.core.grid import Grid
 
 __all__ = ["read_netcdf"]
 
 
 def read_netcdf(path: Path, grid: Grid, crs: str | None, units: str | None, max_cells: int, options: ReadOptions = RAINFALL_READ) -> tuple:
-    """A NetCDF variable on the grid, holding :data:`sim.fileio.NETCDF_LOCK`.
+    """A NetCDF variable on the grid, holding :data:`sim.core.fileio.NETCDF_LOCK`.
 
     The ``precip`` variable, or the only gridded one, on ``latitude/longitude``,
     ``lat/lon`` or ``y/x``, with a ``time`` axis or one date (a ``date`` attribute or the

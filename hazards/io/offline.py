@@ -17,7 +17,7 @@ import rasterio
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
 from hazards.io.errors import RasterError
-from sim.vectorio import GDAL_OFFLINE, remote_name
+from sim.core.vectorio import GDAL_OFFLINE, remote_name
 
 __all__ = [
     "GDAL_LOCAL_READ",
@@ -52,7 +52,7 @@ that is not what its ending says."""
 
 
 GDAL_LOCAL_READ = {**GDAL_OFFLINE, "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR"}
-"""Configuration of every raster read: :data:`sim.vectorio.GDAL_OFFLINE`, and no side files.
+"""Configuration of every raster read: :data:`sim.core.vectorio.GDAL_OFFLINE`, and no side files.
 
 Notes
 -----

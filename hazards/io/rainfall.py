@@ -20,9 +20,9 @@ from hazards.io.metadata import RAINFALL_READ, source_units
 from hazards.io.netcdf import read_netcdf
 from hazards.io.offline import NETCDF_SUFFIXES, check_local
 from hazards.io.regrid import DEFAULT_MAX_CELLS, RESAMPLING
-from sim.grid import CRS as GRID_CRS
-from sim.grid import Grid
-from sim.units import ureg
+from sim.core.grid import CRS as GRID_CRS
+from sim.core.grid import Grid
+from sim.core.units import ureg
 
 __all__ = ["rainfall_factor", "read_rainfall"]
 

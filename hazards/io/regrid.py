@@ -23,8 +23,8 @@ from rasterio.warp import reproject, transform_bounds
 from rasterio.windows import Window, from_bounds
 
 from hazards.io.errors import RasterError, first_line
-from sim.grid import CRS as GRID_CRS
-from sim.grid import Grid
+from sim.core.grid import CRS as GRID_CRS
+from sim.core.grid import Grid
 
 __all__ = [
     "DEFAULT_MAX_CELLS",

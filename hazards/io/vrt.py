@@ -18,7 +18,7 @@ from rasterio.errors import RasterioIOError
 
 from hazards.io.errors import RasterError, first_line
 from hazards.io.offline import TIFF_MAGIC, check_local, local_gdal, open_with, read_head
-from sim.vectorio import remote_name
+from sim.core.vectorio import remote_name
 
 __all__ = ["MAX_VRT_BYTES", "VRT_ELEMENTS", "check_vrt", "materialise_vrt"]
 

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from sim import facts
-from sim.domain import Delta
+from sim.core import facts
+from sim.delta.domain import Delta
 from sim.network import shortest_route
 from sim.plan import ITEM_SIZES, Plan
 

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from hazards import flood
-from sim.terrain import TOPOGRAPHIC_MAX_FLOOD_KM2
+from sim.delta.terrain import TOPOGRAPHIC_MAX_FLOOD_KM2
 from sim.validation.verdict import Rule, Section, compare
 
 AREA_RULE = Rule(agree=0.05, within=0.15, relative=True)

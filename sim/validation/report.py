@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from sim import settings
-from sim.fileio import write_bytes_atomic, write_text_atomic
+from sim.core import settings
+from sim.core.fileio import write_bytes_atomic, write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 

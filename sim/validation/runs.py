@@ -15,7 +15,7 @@ import xarray as xr
 
 from sim.plan import Plan
 from sim.scenario import Scenario
-from sim.units import ureg
+from sim.core.units import ureg
 
 
 def at_resolution(scenario: Scenario, degrees: float) -> Scenario:

@@ -31,7 +31,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from sim.userdata import data_dir
+from sim.core.userdata import data_dir
 from sim.workshop.rules import Settings, WorkshopError
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -28,7 +28,7 @@ from sim.logistics.kpis import COVERAGE, SPHERE_WATER_L
 from sim.logistics.model import MassBalanceError, PlanModel, Records, SeasonInputs
 from sim.plan import Plan
 from sim.scenario import Scenario, parse_text
-from sim.units import ureg
+from sim.core.units import ureg
 from sim.workshop.rules import (
     FORECAST_ERROR_CM,
     FORECAST_HORIZON_DAYS,
@@ -392,7 +392,7 @@ def forecast(season: Season, day: int, displaced: tuple[np.ndarray, np.ndarray] 
     Notes
     -----
     The stage is the simulated one with OPIDIN's published September error (25 cm,
-    :data:`sim.scenario.PEAK_SPREAD_CM`); the displaced people are the model's for a peak
+    :data:`hazards.settings.PEAK_SPREAD_CM`); the displaced people are the model's for a peak
     that much lower and higher.
     """
     end = min(day + FORECAST_HORIZON_DAYS, season.days)

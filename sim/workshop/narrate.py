@@ -2,7 +2,7 @@
 
 The words come from the caller's ``text(key, **values)`` (French or English), the names of
 items and cercles from ``item_name`` and ``cercle_name``; dates from the season's calendar;
-numbers, money and dates are written for ``lang`` by :mod:`sim.i18n`.
+numbers, money and dates are written for ``lang`` by :mod:`sim.core.i18n`.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def score_sentence(score: Score, text: Text, lang: str, cercle_name: Callable[[s
 
 def item_namer(lang: str) -> Callable[[str], str]:
     """item id → its name in ``lang`` (``sim/data/items.csv``)."""
-    from sim import facts
+    from sim.core import facts
 
     names = {row["id"]: row["name_en" if lang == "en" else "name_fr"] for row in facts.read_table("items")}
     return lambda item: names.get(item, item)

@@ -21,8 +21,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from sim.errors import BadInputError
-from sim.scenario import PEAK_SPREAD_CM
+from hazards.settings import PEAK_SPREAD_CM
+from sim.core.errors import BadInputError
 
 INJECT_KINDS = ("road_cut", "warehouse_flooded", "funding_late", "boats_stop", "access_closure")
 """Surprises a trainer can script: a road cut by the flood, a flooded warehouse, a funding
@@ -41,7 +41,7 @@ as the PRESASS/OPIDIN bulletins."""
 FORECAST_ERROR_CM = PEAK_SPREAD_CM
 """Error of the bought forecast of the Mopti stage [cm]: the range shown is the simulated
 stage ± this much. References: OPIDIN's own forecast errors in September, 25 cm, as for the
-ensemble's spread of the peak (:data:`sim.scenario.PEAK_SPREAD_CM`, its sources there). The
+ensemble's spread of the peak (:data:`hazards.settings.PEAK_SPREAD_CM`, its sources there). The
 range of displaced people is the model's for a peak this much lower and higher."""
 
 DEFAULT_ROUNDS = 3

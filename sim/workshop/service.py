@@ -29,7 +29,7 @@ import sqlite3
 import time
 from dataclasses import replace
 
-from sim.loader import InputError
+from sim.core.loader import InputError
 from sim.plan import Plan
 from sim.scenario import parse_text
 from sim.workshop import db

@@ -18,7 +18,7 @@ import pytest
 import xarray as xr
 
 from hazards.io.geotiff import write_geotiff
-from sim.grid import Grid
+from sim.core.grid import Grid
 from tests.e2e.steps import choose, git_status, no_exception, non_local, open_page, settle
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,7 @@ from hazards.catalog import (
     prepare_layer,
 )
 from hazards.io.geotiff import write_geotiff
-from sim.grid import Grid
+from sim.core.grid import Grid
 from sim.scenario import check_files, validation_context
 from tests.conftest import sim_cli as cli
 

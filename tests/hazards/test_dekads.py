@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from hazards.dekads import DEKADS_PER_YEAR, dekad_totals
-from sim.grid import Grid
+from sim.core.grid import Grid
 from tests.hazards.test_numpy_sums import random_rain
 
 

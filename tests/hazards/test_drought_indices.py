@@ -4,7 +4,7 @@ import pytest
 import xarray as xr
 
 from hazards import drought_indices
-from sim.grid import Grid
+from sim.core.grid import Grid
 
 
 def test_climatology_read_from_disk_is_the_generated_one(tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ from hazards.flood import (
     ponding_depth,
     stage_hydrograph,
 )
-from sim.domain import load_delta
+from sim.delta.domain import load_delta
 
 
 def test_flooded_area_matches_the_published_opidin_points():

@@ -52,11 +52,11 @@ from hazards.io.layers import MAX_DAILY_RAINFALL, MAX_FLOOD_DEPTH, read_layer
 from hazards.io.offline import GDAL_LOCAL_READ, local_gdal
 from hazards.io.rainfall import read_rainfall
 from hazards.io.vrt import check_vrt
-from sim.errors import BadInputError
-from sim.grid import Grid
-from sim.i18n import catalog
-from sim.messages import message_text
-from sim.vectorio import GDAL_OFFLINE, VectorError, offline_ogr, read_polygons
+from sim.core.errors import BadInputError
+from sim.core.grid import Grid
+from sim.core.i18n import catalog
+from sim.core.messages import message_text
+from sim.core.vectorio import GDAL_OFFLINE, VectorError, offline_ogr, read_polygons
 from tests.conftest import ROOT, sim_cli
 
 GRID = Grid(resolution=0.05)
@@ -562,7 +562,7 @@ def _uploads() -> set[str]:
 def test_uploads_are_checked_saved_and_cleaned_up_on_the_page(catalog_dir, tmp_path, lang):
     from streamlit.testing.v1 import AppTest
 
-    from sim.i18n import t
+    from sim.core.i18n import t
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.session_state["language"] = lang
@@ -594,7 +594,7 @@ def test_uploads_are_checked_saved_and_cleaned_up_on_the_page(catalog_dir, tmp_p
 
 
 def test_a_zip_that_unzips_to_too_much_is_refused_before_gdal_reads_it(catalog_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr("sim.vectorio.MAX_UNZIPPED_BYTES", 10_000)
+    monkeypatch.setattr("sim.core.vectorio.MAX_UNZIPPED_BYTES", 10_000)
     bomb = tmp_path / "extent.zip"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("extent.shp", b"\0" * 20_000)
@@ -656,7 +656,7 @@ def test_out_of_range_after_reprojection_is_refused(tmp_path):
 
 
 def test_a_boundaries_reader_may_still_take_invalid_polygons(tmp_path):
-    """Validity is asked for by flood extents; boundaries repair theirs (sim.boundaries)."""
+    """Validity is asked for by flood extents; boundaries repair theirs (sim.delta.boundaries)."""
     path = _polygon_file(tmp_path / "bow.geojson", BAD_POLYGONS[2][1])
     _, geoms = read_polygons(path)
     assert len(geoms) == 2
@@ -735,11 +735,11 @@ def test_french_of_the_new_refusals(tmp_path):
 
 
 def test_every_new_code_is_in_layers_yaml_with_its_english_text():
-    """The codes of sim/vectorio.py (which tests/test_messages.py does not scan) and of the new refusals."""
+    """The codes of sim/core/vectorio.py (which tests/test_messages.py does not scan) and of the new refusals."""
     texts = {lang: YAML(typ="safe").load((ROOT / "sim" / "locales" / lang / "layers.yaml").read_text(encoding="utf-8")) for lang in ("fr", "en")}
     assert set(texts["fr"]) == set(texts["en"])
     raised = {}
-    for module in ("sim/vectorio.py", *(f"hazards/io/{p.name}" for p in sorted((ROOT / "hazards" / "io").glob("*.py"))), "hazards/catalog.py"):
+    for module in ("sim/core/vectorio.py", *(f"hazards/io/{p.name}" for p in sorted((ROOT / "hazards" / "io").glob("*.py"))), "hazards/catalog.py"):
         for node in ast.walk(ast.parse((ROOT / module).read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and len(node.args) >= 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2]) and CODE.fullmatch(node.args[0].value):
                 raised[node.args[0].value] = node.args[1].value

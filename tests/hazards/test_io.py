@@ -21,7 +21,7 @@ from hazards.io.errors import RasterError
 from hazards.io.geotiff import write_geotiff
 from hazards.io.rainfall import read_rainfall
 from hazards.io.regrid import DEFAULT_MAX_CELLS
-from sim.grid import Grid
+from sim.core.grid import Grid
 
 GRID = Grid()
 

@@ -7,7 +7,7 @@ import xarray as xr
 
 from hazards.drought_indices import _to_coarse
 from hazards.numpy_sums import sums_by
-from sim.grid import Grid
+from sim.core.grid import Grid
 
 
 def random_rain(grid, days, seed=0):

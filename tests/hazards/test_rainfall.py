@@ -23,8 +23,8 @@ from hazards.rainfall import (
     season_means,
     wet_probability,
 )
-from sim.climate import mean_annual_rainfall_mm
-from sim.grid import Grid
+from sim.core.climate import mean_annual_rainfall_mm
+from sim.core.grid import Grid
 
 GRID = Grid(resolution=0.05)
 

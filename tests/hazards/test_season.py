@@ -9,9 +9,9 @@ import xarray as xr
 from hazards import season
 from hazards.return_periods import mopti_peak_for_return_period
 from hazards.season import hazard_season
-from sim.domain import load_delta
+from sim.delta.domain import load_delta
 from sim.scenario import parse_text
-from sim.seeds import streams
+from sim.core.seeds import streams
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOOD_2022 = (ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8").replace("resolution: 0.01 degree", "resolution: 0.05 degree")

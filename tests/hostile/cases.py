@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from sim.yamlio import MAX_YAML_NODES
+from sim.core.yamlio import MAX_YAML_NODES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "flood-2022.yaml"
@@ -208,9 +208,9 @@ def cercle_features() -> tuple[dict, ...]:
     """GeoJSON features of every cercle: the approximate (Voronoi) polygons, in EPSG:4326."""
     from shapely.geometry import mapping
 
-    from sim import facts
-    from sim.boundaries import approximate_cercles
-    from sim.grid import Grid
+    from sim.core import facts
+    from sim.delta.boundaries import approximate_cercles
+    from sim.core.grid import Grid
 
     settlements = facts.read_table("settlements")
     capitals = {}

@@ -3,7 +3,7 @@
 import numpy as np
 import xarray as xr
 
-from sim.grid import Grid
+from sim.core.grid import Grid
 from sim.logistics.inputs import _nearest_cells
 
 

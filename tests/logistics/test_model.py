@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.domain import load_delta
+from sim.delta.domain import load_delta
 from sim.logistics.kpis import plan_kpis
 from sim.logistics.model import PlanModel, SeasonInputs, simulate_plan
 from sim.scenario import parse_text

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.loader import dump_yaml, InputError
+from sim.core.loader import dump_yaml, InputError
 from sim.scenario import load_file, parse_text, validation_context
 from ui.plan_editor import COLUMNS, TABLES, plan_data, plan_tables, where
 

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from sim.i18n import t
-from sim.scenario import PEAK_SPREAD_CM
+from hazards.settings import PEAK_SPREAD_CM
+from sim.core.i18n import t
 from sim.workshop import db, service
 from sim.workshop.engine import peak_day, play, season_of
 from sim.workshop.narrate import score_sentence

@@ -21,7 +21,7 @@ from pathlib import Path
 
 __all__ = ["ROOT", "data_dir", "cache_dir", "boundaries_file", "reference_dir", "debug"]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 """The product's folder."""
 
 DEFAULT_DATA_DIR = Path("~/.local/share/delta-sim")

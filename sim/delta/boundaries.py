@@ -19,10 +19,10 @@ from rasterio import features
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-from sim.grid import Grid
-from sim.messages import CodedError, vector_error
-from sim.loader import Problem
-from sim.vectorio import VectorError, read_polygons
+from sim.core.grid import Grid
+from sim.core.messages import CodedError, vector_error
+from sim.core.loader import Problem
+from sim.core.vectorio import VectorError, read_polygons
 
 PCODE_FIELDS = ("admin2Pcod", "admin2Pcode", "ADM2_PCODE", "adm2_pcode", "pcode", "PCODE")
 """Field names tried, in order, for the cercle pcode in a boundaries file (OCHA COD-AB
@@ -35,7 +35,7 @@ MAX_PCODE_EXAMPLES = 5
 class BoundariesError(CodedError):
     """A boundaries file that cannot be used; the message is one line naming the file.
 
-    ``BoundariesError(code, english, **params)``: see :class:`sim.messages.CodedError`.
+    ``BoundariesError(code, english, **params)``: see :class:`sim.core.messages.CodedError`.
     """
 
 
@@ -90,7 +90,7 @@ def read_boundaries(path: str | Path, pcodes: list[str], pcode_field: str | None
         The only exception it lets out, one line naming the file: a missing file or a
         folder, a file that is not a readable vector file (or a GeoJSON not in UTF-8), an
         unclosed ring or a coordinate outside -180..180 / -90..90 (both found by
-        :func:`sim.vectorio.read_polygons`), an invalid polygon (a ring that crosses itself), no features, no pcode field, none or only some
+        :func:`sim.core.vectorio.read_polygons`), an invalid polygon (a ring that crosses itself), no features, no pcode field, none or only some
         of the cercles, a cercle without a geometry, not a polygon, or with no area;
         anything else the libraries raise on a bad file (GEOS, PROJ, GDAL) as "cannot be
         used".
@@ -170,7 +170,7 @@ def _read_boundaries(path: Path, file: str, pcodes: list[str], pcode_field: str 
 
 
 def _polygons(path: Path, file: str):
-    """Fields and geometries of a vector file (:func:`sim.vectorio.read_polygons`), every refusal a :class:`BoundariesError`."""
+    """Fields and geometries of a vector file (:func:`sim.core.vectorio.read_polygons`), every refusal a :class:`BoundariesError`."""
     try:
         return read_polygons(path)
     except VectorError as err:

@@ -18,12 +18,12 @@ import re
 
 import pint
 
-from sim.messages import CodedError
-from sim.registry import Quantity, ureg
+from sim.core.messages import CodedError
+from sim.core.registry import Quantity, ureg
 
 __all__ = ["ureg", "Quantity", "UnitError", "parse_quantity", "parse_units", "to_usd", "CANONICAL"]
 
-# the registry lives in sim.registry, below sim.messages (which names units in French)
+# the registry lives in sim.core.registry, below sim.core.messages (which names units in French)
 
 CANONICAL = {
     "rainfall_rate": "mm/day",
@@ -42,7 +42,7 @@ CANONICAL = {
 class UnitError(CodedError):
     """A quantity string that cannot be read, or that has the wrong dimension.
 
-    ``code`` and ``params`` name the message (:mod:`sim.messages`); ``str()`` is the English text.
+    ``code`` and ``params`` name the message (:mod:`sim.core.messages`); ``str()`` is the English text.
     """
 
 

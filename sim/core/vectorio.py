@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from sim.messages import CodedError
+from sim.core.messages import CodedError
 
 VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip"}
 """File endings read as vector data (``.zip``: a zipped Shapefile)."""
@@ -94,7 +94,7 @@ _OGR_LOCK = threading.Lock()
 class VectorError(CodedError):
     """A vector file that cannot be used; the one-line message names the file.
 
-    ``VectorError(code, english, **params)`` (see :class:`sim.messages.CodedError`), whose
+    ``VectorError(code, english, **params)`` (see :class:`sim.core.messages.CodedError`), whose
     ``file`` parameter is the path as given; ``VectorError(text)`` for a message without code.
     """
 

@@ -11,7 +11,7 @@ What a user saves goes to their data folder, ``$SIM_DATA_DIR`` (default
 The files shipped with the product (``scenarios/``, ``scenarios/plans/``, ``hazards/layers/``)
 are listed beside the user's and marked as shipped; they are never written, renamed or
 deleted, and a user's file may not take a shipped file's name. Every write is atomic
-(:mod:`sim.fileio`).
+(:mod:`sim.core.fileio`).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.errors import BadInputError
-from sim.fileio import write_text_atomic
-from sim.settings import data_dir
+from sim.core.errors import BadInputError
+from sim.core.fileio import write_text_atomic
+from sim.core.settings import data_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 """The product's folder."""
 
 KINDS = ("scenarios", "plans", "layers")

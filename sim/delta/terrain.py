@@ -29,7 +29,7 @@ import numpy as np
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
-from sim.grid import Grid
+from sim.core.grid import Grid
 
 TOPOGRAPHIC_MAX_FLOOD_KM2 = 36_470.0
 """Largest area the delta can flood [km²]. References: ONISDIN flood dynamics [1]_."""

@@ -12,7 +12,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 TABLES = ("cercles", "growth", "settlements", "gauges", "links", "rivers", "lakes", "hubs", "items")
 

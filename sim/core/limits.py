@@ -25,7 +25,7 @@ be extrapolated far past the delta's topographic maximum."""
 
 MAX_PEAK_SPREAD_CM = 200.0
 """Largest standard deviation of the ensemble's flood peak [cm]. Notes: eight times OPIDIN's
-September forecast error (25 cm, :data:`sim.scenario.PEAK_SPREAD_CM`)."""
+September forecast error (25 cm, :data:`hazards.settings.PEAK_SPREAD_CM`)."""
 
 MAX_RETURN_PERIOD_YEARS = 10_000.0
 """Longest return period asked of a flood, a season or a storm [year]. Notes: beyond the

@@ -4,7 +4,7 @@ Everything is generated deterministically from the facts in ``sim/data/`` and th
 here, on first use, and cached (in memory, and on disk under :func:`cache_dir`). Nothing
 happens at import.
 
->>> from sim.domain import load_delta
+>>> from sim.delta.domain import load_delta
 >>> delta = load_delta()                      # 0.01°, population of DEFAULT_YEAR
 >>> delta.cercle_population()["ML0501"]       # Mopti cercle, persons, exact
 
@@ -28,18 +28,18 @@ import numpy as np
 import xarray as xr
 from shapely.geometry.base import BaseGeometry
 
-from sim import facts
-from sim.boundaries import approximate_cercles, rasterize_cercles, read_boundaries
-from sim.fileio import NETCDF_LOCK
-from sim.grid import CRS, Grid
-from sim.population import (
+from sim.core import facts
+from sim.delta.boundaries import approximate_cercles, rasterize_cercles, read_boundaries
+from sim.core.fileio import NETCDF_LOCK
+from sim.core.grid import CRS, Grid
+from sim.delta.population import (
     CENSUS_YEAR,
     population_raster,
     project_population,
     village_weights,
 )
-from sim.settings import cache_dir
-from sim.terrain import River, Terrain, build_terrain, rivers_from_rows
+from sim.core.settings import cache_dir
+from sim.delta.terrain import River, Terrain, build_terrain, rivers_from_rows
 
 DEFAULT_RESOLUTION = 0.01
 """Default cell size [deg] (about 1.1 km)."""
@@ -263,7 +263,7 @@ def load_delta(
     year : int
         Year the census populations are projected to.
     boundaries : path, optional
-        Official cercle boundaries (see :func:`sim.boundaries.read_boundaries`); by default
+        Official cercle boundaries (see :func:`sim.delta.boundaries.read_boundaries`); by default
         approximate polygons generated from the capitals.
     """
     key = (round(float(resolution), 6), int(year), str(Path(boundaries).resolve()) if boundaries else None, use_disk_cache)

@@ -2,7 +2,7 @@
 
 :class:`Strict` refuses unknown keys and non-finite floats; :func:`Measure` is a field
 holding a quantity converted once, at load, to the field's unit; :data:`Date` a date within
-the years of :mod:`sim.limits`. The validators raise pydantic's own
+the years of :mod:`sim.core.limits`. The validators raise pydantic's own
 ``PydanticCustomError(code, english, ctx)`` (:func:`invalid`); a check about another field
 than the one it sits on names it in ``ctx["field"]`` (``flood.gauge``).
 """
@@ -17,9 +17,9 @@ import pint
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
-from sim import limits
-from sim.messages import render
-from sim.units import UnitError, parse_quantity
+from sim.core import limits
+from sim.core.messages import render
+from sim.core.units import UnitError, parse_quantity
 
 __all__ = ["NAME_PATTERN", "Strict", "Measure", "Date", "invalid"]
 
@@ -43,7 +43,7 @@ def Measure(unit: str, description: str, *, gt: float | None = None, ge: float |
     ``"2 t"`` of cereal in kg is ``2000 kg``) and kept as a :class:`pint.Quantity` in it, so
     that the model reads ``.magnitude`` in ``unit`` whatever the file wrote; it is written
     back to files as ``"<magnitude> <unit>"``. It must be finite; ``gt``/``ge``/``le`` bound
-    its magnitude in ``unit`` (the upper bounds are in :mod:`sim.limits`).
+    its magnitude in ``unit`` (the upper bounds are in :mod:`sim.core.limits`).
     """
 
     def check(value: Any) -> pint.Quantity | None:
@@ -99,4 +99,4 @@ def _year_in_range(value: dt.date) -> dt.date:
 
 
 Date = Annotated[dt.date, AfterValidator(_year_in_range)]
-"""A date in the years :data:`sim.limits.MIN_YEAR` to :data:`sim.limits.MAX_YEAR`."""
+"""A date in the years :data:`sim.core.limits.MIN_YEAR` to :data:`sim.core.limits.MAX_YEAR`."""

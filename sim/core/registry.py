@@ -1,8 +1,8 @@
 """The project's one pint unit registry, with its counted units and currencies.
 
-Kept apart from :mod:`sim.units` (parsing quantities from files) so that every module that
-names or converts units — :mod:`sim.messages` included, which :mod:`sim.units` itself uses
-for its error messages — imports it from below, without a loop. See :mod:`sim.units` for
+Kept apart from :mod:`sim.core.units` (parsing quantities from files) so that every module that
+names or converts units — :mod:`sim.core.messages` included, which :mod:`sim.core.units` itself uses
+for its error messages — imports it from below, without a loop. See :mod:`sim.core.units` for
 why counts and currencies are dimensions of their own.
 """
 

@@ -2,9 +2,9 @@
 
 Every refusal of a file or a value carries a *message code* and its *parameters*:
 :class:`sim.scenario.Problem` (``code``, ``params``), and the exceptions built on
-:class:`CodedError` (:class:`sim.units.UnitError`, :class:`hazards.io.RasterError`,
-:class:`hazards.catalog.CatalogError`, :class:`sim.boundaries.BoundariesError`) as well as
-:class:`sim.userdata.LibraryError`. The English text is written where the error is raised —
+:class:`CodedError` (:class:`sim.core.units.UnitError`, :class:`hazards.io.RasterError`,
+:class:`hazards.catalog.CatalogError`, :class:`sim.delta.boundaries.BoundariesError`) as well as
+:class:`sim.core.userdata.LibraryError`. The English text is written where the error is raised —
 it is what the command line prints, and ``str(err)`` is that text — and the texts for the app
 are in ``sim/locales/<lang>/messages.yaml`` under the code, with the same placeholders.
 
@@ -43,9 +43,9 @@ import pint
 from babel import Locale
 from babel.numbers import format_decimal
 
-from sim.errors import BadInputError
-from sim.i18n import catalog, language_of
-from sim.registry import ureg
+from sim.core.errors import BadInputError
+from sim.core.i18n import catalog, language_of
+from sim.core.registry import ureg
 
 __all__ = ["CodedError", "render", "message_text", "problem_message", "message_lines", "vector_error"]
 
@@ -414,11 +414,11 @@ _VECTOR_MESSAGES = (
     (r"no CRS; give the file a \.prj or convert it to EPSG:4326", "err_vector_no_crs", "{file}: no CRS; give the file a .prj or convert it to EPSG:4326"),
     (r"unknown CRS (?P<crs>'.*'|\".*\") \((?P<detail>.*)\)", "err_vector_unknown_crs", "{file}: unknown CRS {crs!r} ({detail})"),
 )
-"""The one-line messages of :class:`sim.vectorio.VectorError`, read back into codes."""
+"""The one-line messages of :class:`sim.core.vectorio.VectorError`, read back into codes."""
 
 
 def vector_error(err: Exception, path: Any, file: str) -> tuple[str, str, dict] | None:
-    """Code, English template and parameters of a :class:`sim.vectorio.VectorError` about ``path``.
+    """Code, English template and parameters of a :class:`sim.core.vectorio.VectorError` about ``path``.
 
     The file is named ``file`` in the message (its name, or its whole path). None for a
     message this module does not know (it is then shown as it is, in English).

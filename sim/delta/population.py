@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from sim.climate import RAINFALL_SOUTH_MM, mean_annual_rainfall_mm
-from sim.grid import Grid
+from sim.core.climate import RAINFALL_SOUTH_MM, mean_annual_rainfall_mm
+from sim.core.grid import Grid
 
 CENSUS_YEAR = 2009
 """Year of the census the cercle populations come from. References: RGPH 2009 [1]_."""
@@ -33,7 +33,7 @@ villages live from fishing, rice and flood-recession farming and sit near channe
 
 EDGE_HAND_M = 6.5
 """HAND at which villages concentrate, just above the usual flood [m]. Notes: assumption
-tied to :data:`sim.terrain.FLOODPLAIN_RELIEF_M`: the floodplain edge."""
+tied to :data:`sim.delta.terrain.FLOODPLAIN_RELIEF_M`: the floodplain edge."""
 
 EDGE_WIDTH_M = 1.5
 """Spread of the floodplain-edge preference in HAND [m]. Notes: assumption."""

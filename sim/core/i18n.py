@@ -30,7 +30,7 @@ LANGUAGES = {"fr": "Français", "en": "English"}
 
 DEFAULT_LANGUAGE = "fr"
 
-LOCALES = Path(__file__).resolve().parent / "locales"
+LOCALES = Path(__file__).resolve().parents[1] / "locales"
 """Folder of the catalogs: one sub-folder per language, one YAML file per part."""
 
 

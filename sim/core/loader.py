@@ -1,10 +1,10 @@
 """Reading YAML files into pydantic models, with ``FILE:LINE: field: problem`` for every error.
 
 The generic half of the scenario and plan files (:mod:`sim.scenario`, :mod:`sim.plan`), also
-used by the hazard catalog's layer cards: YAML read safely (:mod:`sim.yamlio`) into a mapping
+used by the hazard catalog's layer cards: YAML read safely (:mod:`sim.core.yamlio`) into a mapping
 that remembers its line numbers, validated against a schema, every pydantic error mapped back
 to its line and given a message code and parameters (:class:`Problem`) so that the app can
-say it in the reader's language (:func:`sim.messages.message_text`).
+say it in the reader's language (:func:`sim.core.messages.message_text`).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from sim.errors import BadInputError
-from sim.messages import render
-from sim.yamlio import refusal as yaml_refusal
+from sim.core.errors import BadInputError
+from sim.core.messages import render
+from sim.core.yamlio import refusal as yaml_refusal
 
 __all__ = ["Problem", "InputError", "coded_problem", "read_text", "read_mapping", "validate_mapping", "dump_yaml", "plain"]
 
@@ -35,7 +35,7 @@ class Problem:
     """One thing wrong with an input file.
 
     ``message`` is the English text (what ``python -m sim validate`` prints); ``code`` and
-    ``params`` name the same message in the catalogs, for :func:`sim.messages.message_text`
+    ``params`` name the same message in the catalogs, for :func:`sim.core.messages.message_text`
     (an empty ``code``: English only).
     """
 
