@@ -25,8 +25,8 @@ from hazards.numpy_sums import block_means, sums_by
 from hazards.spi import spi_of_month
 from hazards.start_of_season import season_wrsi
 from sim.core import climate
-from sim.delta.domain import cached_array
 from sim.core.grid import Grid
+from sim.delta.domain import cached_array
 
 __all__ = ["CLIMATOLOGY_SEED", "CLIMATOLOGY_YEARS", "DROUGHT_RESOLUTION", "drought_indices"]
 

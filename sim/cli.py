@@ -13,8 +13,21 @@ from pathlib import Path
 
 import pydantic
 
+from hazards.catalog import add_layer, catalog_folder, layer_kinds, list_layers
 from sim.core import limits, settings
 from sim.core.errors import BadInputError
+from sim.core.loader import InputError
+from sim.delta.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, load_delta
+from sim.ensemble import run_ensemble
+from sim.report import write_report
+from sim.results import summarize, write_outputs
+from sim.run import (
+    combine_members,
+    expected_annual_impacts,
+    named_file_problems,
+    scenario_delta,
+)
+from sim.scenario import DomainSettings, Scenario, load_file, validation_context
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -103,10 +116,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _validate(args) -> int:
     """Each file, and the files a scenario names (rations, boundaries), read as ``run`` reads them."""
-    from hazards.catalog import layer_kinds
-    from sim.core.loader import InputError
-    from sim.run import named_file_problems
-    from sim.scenario import Scenario, load_file, validation_context
 
     context = validation_context(layers=layer_kinds())
     failed = False
@@ -126,8 +135,6 @@ def _validate(args) -> int:
 
 
 def _domain(args) -> int:
-    from sim.delta.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, load_delta
-    from sim.scenario import DomainSettings
 
     resolution = DEFAULT_RESOLUTION if args.resolution is None else args.resolution
     year = DEFAULT_YEAR if args.year is None else args.year
@@ -167,7 +174,6 @@ def _domain(args) -> int:
 
 
 def _hazards_add(args) -> int:
-    from hazards.catalog import add_layer, catalog_folder
 
     card = add_layer(
         args.file,
@@ -185,7 +191,6 @@ def _hazards_add(args) -> int:
 
 
 def _hazards_list(args) -> int:
-    from hazards.catalog import catalog_folder, list_layers
 
     cards, problems = list_layers()
     for problem in problems:
@@ -213,12 +218,6 @@ def _check_run_options(args) -> None:
 
 
 def _run(args) -> int:
-    from hazards.catalog import layer_kinds
-    from sim.ensemble import run_ensemble
-    from sim.core.loader import InputError
-    from sim.results import summarize, write_outputs
-    from sim.run import combine_members, named_file_problems, scenario_delta
-    from sim.scenario import load_file, validation_context
 
     _check_run_options(args)
     scenario = load_file(args.scenario, expect="scenario", context=validation_context(layers=layer_kinds()))
@@ -250,7 +249,6 @@ def _run(args) -> int:
     result = combine_members(parts)
     summary = summarize(result, delta)
     if scenario.flood is not None and scenario.flood.return_period is not None:
-        from sim.run import expected_annual_impacts
 
         print("expected annual impact: running the standard return periods…", file=sys.stderr)
         summary["expected_annual"] = expected_annual_impacts(scenario, members=args.members, seed=args.seed, base=base)
@@ -299,7 +297,6 @@ def _compare(args) -> int:
 
 
 def _report(args) -> int:
-    from sim.report import write_report
 
     for name in ("summary.json", "results.nc"):
         if not (args.dir / name).is_file():

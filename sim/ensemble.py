@@ -31,7 +31,10 @@ from pathlib import Path
 
 import xarray as xr
 
+from hazards.catalog import layer_kinds
 from sim.core.errors import BadInputError
+from sim.run import run_members
+from sim.scenario import parse_text, validation_context
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,8 +52,6 @@ class SchedulerError(BadInputError):
 
 def run_member(scenario_text: str, base: str | None, seed: int, member: int, members: int, plan_texts: list[str]) -> xr.Dataset:
     """One member from the scenario's and plans' YAML text (picklable arguments only)."""
-    from hazards.catalog import layer_kinds
-    from sim.run import run_members
 
     scenario = _parsed(scenario_text, "scenario", tuple(sorted(layer_kinds().items())))
     plans = [_parsed(text, "plan", ()) for text in plan_texts]
@@ -61,7 +62,6 @@ def run_member(scenario_text: str, base: str | None, seed: int, member: int, mem
 def _parsed(text: str, kind: str, layers: tuple[tuple[str, str], ...]):
     """A scenario or plan checked once per process for the same text and catalog: the members
     of a run share it (the models are frozen), and a warm worker skips the YAML of later runs."""
-    from sim.scenario import parse_text, validation_context
 
     context = validation_context(layers=dict(layers)) if kind == "scenario" else None
     return parse_text(text, f"{kind}.yaml", expect=kind, context=context)
@@ -332,7 +332,8 @@ def run_ensemble(
     results: dict[int, xr.Dataset] = {}
     if scheduler:
         try:
-            from distributed import Client, as_completed as dask_completed
+            from distributed import Client
+            from distributed import as_completed as dask_completed
         except ImportError:
             raise SchedulerError("the Dask client is not installed: pip install -e '.[dist]'") from None
         try:

@@ -39,6 +39,8 @@ import pandas as pd
 import xarray as xr
 from scipy import special
 
+from hazards import flood, return_periods
+from hazards.flood import BANCO_COLLAPSE_MAX, BANCO_COLLAPSE_RAIN_MM
 from sim.delta.domain import Delta
 
 JRC_AFRICA_RESIDENTIAL = (
@@ -255,7 +257,6 @@ def normal_flood_depth(delta: Delta, year: int = 2001) -> np.ndarray:
 
 @lru_cache(maxsize=4)
 def _normal_flood_depth(delta: Delta, year: int) -> np.ndarray:
-    from hazards import flood, return_periods
 
     dates = pd.date_range(f"{year}-06-01", periods=240, freq="D")
     peak = return_periods.mopti_peak_for_return_period(NORMAL_FLOOD_RETURN_PERIOD)
@@ -337,7 +338,6 @@ def flood_totals(delta: Delta, rain: np.ndarray, depth: np.ndarray, settings: Im
     cells of a cercle in grid order give, bit for bit (same float32 roundings, same order
     of additions).
     """
-    from hazards.flood import BANCO_COLLAPSE_MAX, BANCO_COLLAPSE_RAIN_MM
 
     normal = normal_flood_depth(delta).ravel()
     people, cercle = _cells(delta)

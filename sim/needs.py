@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from sim.core.messages import render
 from sim.core.loader import InputError, Problem
+from sim.core.messages import render
 from sim.core.units import UnitError, parse_quantity
 
 DEFAULT_RATIONS = Path(__file__).resolve().parent / "data" / "rations.csv"

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from hazards import flood
 from sim.delta.domain import Delta, Link
 from sim.impact import HOUSE_FREEBOARD_M, normal_flood_depth
 
@@ -166,7 +167,6 @@ def _baselines(delta: Delta) -> tuple[np.ndarray, np.ndarray]:
 def _dry_season_depth(delta: Delta) -> np.ndarray:
     import pandas as pd
 
-    from hazards import flood
 
     dates = pd.date_range("2001-03-01", periods=30, freq="D")
     return flood.fluvial_depth(delta, dates, flood.MOPTI_DRY_SEASON_CM, dates[15].date()).max("time").values

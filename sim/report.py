@@ -33,9 +33,29 @@ import xarray as xr  # noqa: E402
 from babel.numbers import format_decimal  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from hazards import flood
+from sim import impact
 from sim.core.fileio import NETCDF_LOCK, write_bytes_atomic  # noqa: E402
-from sim.core.i18n import DEFAULT_LANGUAGE, language_of, month_names, number, percent, t, tn  # noqa: E402
-from sim.labels import count_name, item_name, kpi_kind, kpi_name, kpi_number, kpi_unit, kpi_value, unit_name  # noqa: E402
+from sim.core.i18n import (  # noqa: E402
+    DEFAULT_LANGUAGE,
+    language_of,
+    month_names,
+    number,
+    percent,
+    t,
+    tn,
+)
+from sim.labels import (  # noqa: E402
+    count_name,
+    item_name,
+    kpi_kind,
+    kpi_name,
+    kpi_number,
+    kpi_unit,
+    kpi_value,
+    unit_name,
+)
+from sim.needs import DEFAULT_RATIONS, ITEM_UNITS, read_rations
 from sim.verdict import verdict_sentence  # noqa: E402
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
@@ -159,7 +179,6 @@ def _item_unit(summary: dict, results: xr.Dataset, item: str) -> str:
         return summary["needs"][item]["unit"]
     if "unit" in results and item in results["item"].values:
         return str(results["unit"].sel(item=item).values)
-    from sim.needs import ITEM_UNITS
 
     return ITEM_UNITS.get(item, "")
 
@@ -185,8 +204,6 @@ def assumptions(summary: dict, lang: str, results: xr.Dataset | None = None) -> 
     :mod:`hazards.flood`, the default ration profile, and — from ``results`` — the
     displacement thresholds the members actually drew.
     """
-    from hazards import flood
-    from sim import impact
 
     lang = language_of(lang)
     rows = [
@@ -228,7 +245,6 @@ def assumptions(summary: dict, lang: str, results: xr.Dataset | None = None) -> 
 
 def _default_rations(name: str) -> dict[str, float] | None:
     """Water, cereal and covered space per person of the shipped profile, if the run used it."""
-    from sim.needs import DEFAULT_RATIONS, read_rations
 
     if name != DEFAULT_RATIONS.name:
         return None

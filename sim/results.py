@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from sim.delta.domain import Delta
 from sim.core.fileio import NETCDF_LOCK
+from sim.delta.domain import Delta
 
 QUANTILES = (0.1, 0.5, 0.9)
 

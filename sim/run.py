@@ -13,14 +13,25 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from hazards.season import hazard_season
 from sim.core import facts
+from sim.core.loader import Problem
+from sim.core.seeds import streams
+from sim.core.units import ureg
 from sim.delta.boundaries import check_boundaries
 from sim.delta.domain import Delta, load_delta
-from sim.impact import DISPLACEMENT_DAMAGE_RANGE, ImpactSettings, people_impact
+from sim.impact import (
+    DISPLACEMENT_DAMAGE_RANGE,
+    STANDARD_RETURN_PERIODS,
+    ImpactSettings,
+    expected_annual,
+    people_impact,
+)
+from sim.logistics.inputs import season_inputs
+from sim.logistics.kpis import plan_kpis
+from sim.logistics.model import PlanModel
 from sim.needs import DEFAULT_RATIONS, check_rations, needs, read_rations
-from sim.core.loader import Problem
 from sim.scenario import Scenario
-from sim.core.seeds import streams
 
 
 def boundaries_path(scenario: Scenario, base: Path | None = None) -> Path | None:
@@ -121,7 +132,6 @@ def run_scenario(
 
 def run_members(scenario: Scenario, member_ids: list[int], members: int, seed: int, base: Path | None = None, layers=None, plans: list | None = None) -> xr.Dataset:
     """Hazards, impact, needs (and plans) of the given members of an ensemble of ``members``."""
-    from hazards.season import hazard_season
 
     delta = scenario_delta(scenario, base)
     profile = rations_path(scenario, base)
@@ -174,8 +184,6 @@ def expected_annual_impacts(scenario: Scenario, members: int = 1, seed: int = 0,
     :func:`sim.impact.expected_annual`, whose tail assumptions are stated there and repeated
     in the result.
     """
-    from sim.impact import STANDARD_RETURN_PERIODS, expected_annual
-    from sim.core.units import ureg
 
     own = float(scenario.flood.return_period.to("year").magnitude)
     periods = sorted(set(STANDARD_RETURN_PERIODS) | {own})
@@ -199,9 +207,6 @@ def expected_annual_impacts(scenario: Scenario, members: int = 1, seed: int = 0,
 
 def play_plans(delta, plans: list, hazards: xr.Dataset, required: xr.Dataset, rations, seed: int, member: int, closure_probability: float = 0.0) -> xr.Dataset:
     """Every plan against one member: the logistics records and KPIs over a ``plan`` dimension."""
-    from sim.logistics.inputs import season_inputs
-    from sim.logistics.kpis import plan_kpis
-    from sim.logistics.model import PlanModel
 
     daily = {r.item: r.quantity for r in rations if r.per == "person_day"}
     frames = []

@@ -8,8 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from sim.core import settings, userdata
-from sim.delta.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, Delta, load_delta
 from sim.core.messages import message_text
+from sim.delta.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, Delta, load_delta
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 

@@ -8,8 +8,8 @@ import streamlit as st
 from sim.delta.boundaries import BoundariesError
 from sim.delta.domain import DEFAULT_YEAR, Delta
 from sim.labels import hub_role
-from ui.common import RESOLUTIONS, Key, boundaries_path, cached_delta
 from ui.cercle_map import cercle_map, show_cercle_map
+from ui.common import RESOLUTIONS, Key, boundaries_path, cached_delta
 from ui.i18n import number, t
 from ui.maps import delta_map_png
 

@@ -22,7 +22,16 @@ import pandas as pd
 import streamlit as st
 from matplotlib.colors import BoundaryNorm, LogNorm, Normalize, TwoSlopeNorm
 
-from hazards.catalog import CatalogError, add_layer, catalog_folder, check_size, delete_layer, layer_entries, prepare_layer, rename_layer
+from hazards.catalog import (
+    CatalogError,
+    add_layer,
+    catalog_folder,
+    check_size,
+    delete_layer,
+    layer_entries,
+    prepare_layer,
+    rename_layer,
+)
 from hazards.flood import banco_collapse_fraction, ponding_depth
 from hazards.io.layers import LAYER_KINDS
 from sim.core.loader import InputError

@@ -14,16 +14,16 @@ import streamlit as st
 
 from hazards.catalog import CatalogError, layer_kinds
 from sim.core import userdata
+from sim.core.loader import InputError, dump_yaml
 from sim.labels import item_name, unit_name
 from sim.needs import DEFAULT_RATIONS, read_rations
 from sim.report import csv_bytes, workbook_bytes
 from sim.results import summarize
 from sim.run import run_scenario, scenario_delta
-from sim.core.loader import dump_yaml, InputError
 from sim.scenario import load_file, parse_text, save_file, validation_context
+from ui.cercle_map import cercle_map, show_cercle_map
 from ui.charts import time_chart
 from ui.common import Key, choice, scenario_picker, show_error
-from ui.cercle_map import cercle_map, show_cercle_map
 from ui.i18n import has, number, t, usd
 from ui.library import file_items, library_panel
 

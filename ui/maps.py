@@ -6,7 +6,6 @@ bundled fonts, and the app shows the picture.
 
 from __future__ import annotations
 
-
 import io
 import threading
 

@@ -14,13 +14,23 @@ import pandas as pd
 import streamlit as st
 
 from sim.core import facts, userdata
+from sim.core.loader import InputError, dump_yaml
+from sim.core.messages import problem_message
 from sim.ensemble import warm_pool
 from sim.labels import item_name, unit_name
-from sim.core.messages import problem_message
-from sim.core.loader import dump_yaml, InputError
 from sim.plan import Plan
 from sim.scenario import dump_text, load_file, parse_text, save_file, validation_context
-from ui.common import Key, choice, file_label, keep_choice, plan_files, remember_choice, scenario_picker, shared_choice, show_error
+from ui.common import (
+    Key,
+    choice,
+    file_label,
+    keep_choice,
+    plan_files,
+    remember_choice,
+    scenario_picker,
+    shared_choice,
+    show_error,
+)
 from ui.i18n import t
 from ui.library import file_items, library_panel
 from ui.plan_editor import COLUMNS, ITEM_UNITS, column_of, plan_data, plan_tables, where

@@ -13,17 +13,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from sim.core.loader import InputError
 from sim.ensemble import run_ensemble, shared_pool
 from sim.labels import item_name, kpi_name, kpi_value, unit_name
 from sim.report import build_frames, csv_bytes, pdf_bytes, workbook_bytes
 from sim.results import summarize
 from sim.run import combine_members, scenario_delta
-from sim.core.loader import InputError
 from sim.scenario import parse_text
 from sim.verdict import RELIABLE_MEMBERS, verdict_sentence
+from ui.cercle_map import cercle_map, show_cercle_map
 from ui.charts import time_chart
 from ui.common import Key, choice, show_error
-from ui.cercle_map import cercle_map, show_cercle_map
 from ui.i18n import number, percent, t
 
 CARDS = ("fill_rate", "fill_rate_worst_cercle", "days_to_first_distribution", "person_days_below_sphere_water", "cost_total_usd")

@@ -15,6 +15,7 @@ import streamlit as st
 from sim.core.loader import InputError
 from sim.scenario import load_file
 from sim.workshop import db, service
+from sim.workshop.debrief import pdf_bytes, scoreboard_png, timeline_png
 from sim.workshop.narrate import (
     day_label,
     decision_lines,
@@ -38,6 +39,8 @@ from sim.workshop.rules import (
     default_start_day,
     round_bounds,
 )
+from sim.workshop.scoring import scoreboard
+from sim.workshop.stories import household_stories
 from ui.common import Key, cached_delta, plan_files, scenario_files
 from ui.common import show_error as show_input_error
 from ui.i18n import percent, t
@@ -377,9 +380,6 @@ if played < 1:
 def debrief(code: str, state: str, number_: int, lang: str, _passcode: str, _client: str):
     """Scoreboard, sentences, timeline, stories and PDF of the rounds played (once per round and
     language; the page has checked the passcode in this run, and the service checks it again)."""
-    from sim.workshop.debrief import pdf_bytes, scoreboard_png, timeline_png
-    from sim.workshop.scoring import scoreboard
-    from sim.workshop.stories import household_stories
 
     say = lambda key, **values: t(key, lang, **values)
     own = db.connect()

@@ -20,8 +20,8 @@ from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from sim.core.grid import Grid
-from sim.core.messages import CodedError, vector_error
 from sim.core.loader import Problem
+from sim.core.messages import CodedError, vector_error
 from sim.core.vectorio import VectorError, read_polygons
 
 PCODE_FIELDS = ("admin2Pcod", "admin2Pcode", "ADM2_PCODE", "adm2_pcode", "pcode", "PCODE")

@@ -29,16 +29,16 @@ import xarray as xr
 from shapely.geometry.base import BaseGeometry
 
 from sim.core import facts
-from sim.delta.boundaries import approximate_cercles, rasterize_cercles, read_boundaries
 from sim.core.fileio import NETCDF_LOCK
 from sim.core.grid import CRS, Grid
+from sim.core.settings import cache_dir
+from sim.delta.boundaries import approximate_cercles, rasterize_cercles, read_boundaries
 from sim.delta.population import (
     CENSUS_YEAR,
     population_raster,
     project_population,
     village_weights,
 )
-from sim.core.settings import cache_dir
 from sim.delta.terrain import River, Terrain, build_terrain, rivers_from_rows
 
 DEFAULT_RESOLUTION = 0.01

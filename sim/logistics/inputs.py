@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sim.core.seeds import streams
 from sim.delta.domain import Delta
 from sim.logistics.model import SeasonInputs
 from sim.needs import Ration
 from sim.network import cut_days
 from sim.plan import ITEM_SIZES
-from sim.core.seeds import streams
 
 
 @lru_cache(maxsize=8)

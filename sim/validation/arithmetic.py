@@ -22,7 +22,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sim.impact import AFFECTED_DAMAGE, DISPLACEMENT_DAMAGE, damage_ratio, depth_for_damage
+from sim.impact import (
+    AFFECTED_DAMAGE,
+    DISPLACEMENT_DAMAGE,
+    damage_ratio,
+    depth_for_damage,
+)
 from sim.needs import DAYS_PER_MONTH, needs, read_rations
 from sim.validation.verdict import Rule, Section, compare
 

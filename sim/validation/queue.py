@@ -19,8 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.logistics.distribution_point import erlang_c_queue_length, erlang_c_wait, simulate_site, utilisation
-from sim.validation.verdict import Record, Section, judge, Rule
+from sim.logistics.distribution_point import (
+    erlang_c_queue_length,
+    erlang_c_wait,
+    simulate_site,
+    utilisation,
+)
+from sim.validation.verdict import Record, Rule, Section, judge
 
 SOURCE = "Erlang C, Gross et al. 2008, Fundamentals of Queueing Theory, §2.3 [1]"
 

@@ -10,6 +10,20 @@ from pathlib import Path
 
 from sim.core import settings
 from sim.core.fileio import write_bytes_atomic, write_text_atomic
+from sim.run import run_scenario
+from sim.scenario import load_file
+from sim.validation import (
+    arithmetic,
+    drought_cost,
+    flood,
+    markdown,
+    plots,
+    queue,
+    runs,
+    seasons,
+    spi,
+    spread,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,18 +36,6 @@ def reference_folder() -> Path | None:
 
 def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
     """Every check, in report order (one to two minutes on two cores with the defaults)."""
-    from sim.run import run_scenario
-    from sim.scenario import load_file
-    from sim.validation import (
-        arithmetic,
-        drought_cost,
-        flood,
-        queue,
-        runs,
-        seasons,
-        spi,
-        spread,
-    )
 
     sections = []
 
@@ -133,7 +135,6 @@ def preamble(members: int, coarse: float, seed: int) -> str:
 
 def write_report(sections: list, out: Path, members: int, coarse: float, seed: int) -> Path:
     """Write ``out/validation.md`` and ``out/validation/<key>.png`` atomically."""
-    from sim.validation import markdown, plots
 
     figures = {}
     for section in sections:

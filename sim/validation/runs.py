@@ -13,9 +13,17 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sim.plan import Plan
-from sim.scenario import Scenario
+from hazards import flood
+from hazards.season import hazard_season
 from sim.core.units import ureg
+from sim.impact import people_impact
+from sim.logistics.inputs import season_inputs
+from sim.logistics.kpis import plan_kpis
+from sim.logistics.model import PlanModel
+from sim.needs import needs, read_rations
+from sim.plan import Plan
+from sim.run import impact_settings, rations_path, scenario_delta
+from sim.scenario import Scenario
 
 
 def at_resolution(scenario: Scenario, degrees: float) -> Scenario:
@@ -67,8 +75,6 @@ def with_fixed_lead_times(plan: Plan, which: str) -> Plan:
 
 def grid_flooded_area(scenario: Scenario, peak_cm: float, peak_date: dt.date) -> float:
     """Largest daily area with water on the scenario's grid for a Mopti peak [km²]."""
-    from hazards import flood
-    from sim.run import scenario_delta
 
     delta = scenario_delta(scenario)
     dates = pd.date_range(pd.Timestamp(peak_date) - pd.Timedelta(days=60), periods=150, freq="D")
@@ -89,13 +95,6 @@ class PlanPlay:
 
 def play_plan(scenario: Scenario, plan: Plan, seed: int = 1, member: int = 0) -> PlanPlay:
     """Hazards, impact, needs and one plan for one member, keeping the plan's event log."""
-    from hazards.season import hazard_season
-    from sim.impact import people_impact
-    from sim.logistics.inputs import season_inputs
-    from sim.logistics.kpis import plan_kpis
-    from sim.logistics.model import PlanModel
-    from sim.needs import needs, read_rations
-    from sim.run import impact_settings, rations_path, scenario_delta
 
     delta = scenario_delta(scenario)
     rations = read_rations(rations_path(scenario, None))
@@ -127,9 +126,6 @@ def season_totals(result: xr.Dataset) -> dict[str, np.ndarray]:
 def without_rain(scenario: Scenario, seed: int = 1, member: int = 0) -> dict[str, float]:
     """Displaced (peak) and affected (season) of one member with and without its rain [person]:
     how much of the impact comes from storms (banco collapse) rather than the river."""
-    from hazards.season import hazard_season
-    from sim.impact import people_impact
-    from sim.run import impact_settings, scenario_delta
 
     delta = scenario_delta(scenario)
     settings = impact_settings(scenario)

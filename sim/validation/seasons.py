@@ -23,7 +23,6 @@ import pandas as pd
 import xarray as xr
 
 from sim.impact import HOUSE_FLOOR_SPREAD_M, HOUSE_FREEBOARD_M
-
 from sim.validation.verdict import Rule, Section, compare, info
 
 AFFECTED_RULE = Rule(agree=0.15, within=0.5, relative=True)

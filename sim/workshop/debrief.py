@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim import i18n
+from sim.core import i18n
 from sim.report import FONT, png_bytes
 from sim.workshop.rules import Settings, round_bounds
 from sim.workshop.scoring import Score

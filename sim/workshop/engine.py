@@ -23,12 +23,16 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from hazards.season import hazard_season
+from sim.core.units import ureg
+from sim.impact import people_impact
 from sim.logistics.inputs import season_inputs
 from sim.logistics.kpis import COVERAGE, SPHERE_WATER_L
 from sim.logistics.model import MassBalanceError, PlanModel, Records, SeasonInputs
+from sim.needs import needs, read_rations
 from sim.plan import Plan
+from sim.run import impact_settings, rations_path, scenario_delta
 from sim.scenario import Scenario, parse_text
-from sim.core.units import ureg
 from sim.workshop.rules import (
     FORECAST_ERROR_CM,
     FORECAST_HORIZON_DAYS,
@@ -66,10 +70,6 @@ def workshop_scenario(scenario: Scenario, resolution: float) -> Scenario:
 @functools.lru_cache(maxsize=4)
 def load_season(scenario_text: str, scenario_base: str, seed: int, resolution: float) -> Season:
     """Hazards, impact and needs of member 0 of the scenario, on the workshop's grid."""
-    from hazards.season import hazard_season
-    from sim.impact import people_impact
-    from sim.needs import needs, read_rations
-    from sim.run import impact_settings, rations_path, scenario_delta
 
     base = Path(scenario_base)
     scenario = workshop_scenario(parse_text(scenario_text, "scenario.yaml", expect="scenario"), resolution)
@@ -99,9 +99,6 @@ def peak_day(season: Season) -> int:
 def displaced_range(scenario_text: str, scenario_base: str, seed: int, resolution: float) -> tuple[np.ndarray, np.ndarray] | None:
     """People displaced each day (all cercles) if the flood peaked :data:`~sim.workshop.rules.FORECAST_ERROR_CM`
     lower and higher than in the workshop's season [person]; None when the season has no modelled flood peak."""
-    from hazards.season import hazard_season
-    from sim.impact import people_impact
-    from sim.run import impact_settings
 
     season = load_season(scenario_text, scenario_base, seed, resolution)
     flood = season.scenario.flood

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from sim import i18n
+from sim.core import facts, i18n
 from sim.workshop.scoring import Score
 from sim.workshop.stories import Story
 
@@ -126,7 +126,6 @@ def score_sentence(score: Score, text: Text, lang: str, cercle_name: Callable[[s
 
 def item_namer(lang: str) -> Callable[[str], str]:
     """item id → its name in ``lang`` (``sim/data/items.csv``)."""
-    from sim.core import facts
 
     names = {row["id"]: row["name_en" if lang == "en" else "name_fr"] for row in facts.read_table("items")}
     return lambda item: names.get(item, item)

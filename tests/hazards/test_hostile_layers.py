@@ -739,7 +739,7 @@ def test_every_new_code_is_in_layers_yaml_with_its_english_text():
     texts = {lang: YAML(typ="safe").load((ROOT / "sim" / "locales" / lang / "layers.yaml").read_text(encoding="utf-8")) for lang in ("fr", "en")}
     assert set(texts["fr"]) == set(texts["en"])
     raised = {}
-    for module in ("sim/core/vectorio.py", *(f"hazards/io/{p.name}" for p in sorted((ROOT / "hazards" / "io").glob("*.py"))), "hazards/catalog.py"):
+    for module in ("sim/core/vectorio.py", *(f"hazards/io/{p.name}" for p in sorted((ROOT / "hazards" / "io").glob("*.py"))), "hazards/catalog.py", "hazards/season.py"):
         for node in ast.walk(ast.parse((ROOT / module).read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and len(node.args) >= 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2]) and CODE.fullmatch(node.args[0].value):
                 raised[node.args[0].value] = node.args[1].value
