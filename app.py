@@ -12,7 +12,9 @@ def main() -> None:
     start_warm_up()  # once per server: the hazards season, the map frame and the ensemble's workers, in the background
     lang = language()
     page_style(lang)
-    team_page = st.Page("ui/workshop_team_page.py", title=t("ws_page_team", lang), icon=":material/groups_3:", url_path="atelier-equipe")
+    team_page = st.Page(
+        "ui/workshop_team_page.py", title=t("ws_page_team", lang), icon=":material/groups_3:", url_path="atelier-equipe"
+    )
     if Key.WS_TEAM in st.session_state:
         # a workshop team's device (its page sets the key on its first run): that page only, nothing else linked
         st.navigation([team_page]).run()
@@ -22,7 +24,12 @@ def main() -> None:
         st.Page("ui/hazards_page.py", title=t("page_hazards", lang), icon=":material/flood:", url_path="hazards"),
         st.Page("ui/impact_page.py", title=t("page_impact", lang), icon=":material/groups:", url_path="impact"),
         st.Page("ui/plan_page.py", title=t("page_plan", lang), icon=":material/local_shipping:", url_path="plan"),
-        st.Page("ui/workshop_trainer_page.py", title=t("ws_page_trainer", lang), icon=":material/school:", url_path="atelier-formateur"),
+        st.Page(
+            "ui/workshop_trainer_page.py",
+            title=t("ws_page_trainer", lang),
+            icon=":material/school:",
+            url_path="atelier-formateur",
+        ),
         team_page,
     ]
     st.navigation(pages).run()

@@ -47,7 +47,9 @@ def delta_cache() -> None:
                 os.environ.pop("SIM_CACHE_DIR", None)
             else:
                 os.environ["SIM_CACHE_DIR"] = previous
-    print(f"built-in delta, 0.01° (370×370): generate {build:.3f} s, from disk cache {cached:.3f} s, ratio {build / cached:.1f}×")
+    print(
+        f"built-in delta, 0.01° (370×370): generate {build:.3f} s, from disk cache {cached:.3f} s, ratio {build / cached:.1f}×"
+    )
 
 
 def _benchmarks() -> dict:
@@ -79,7 +81,9 @@ def main(argv: list[str]) -> int:
         print(f"benchmarks: unknown {', '.join(unknown)}; known: {', '.join(known)}", file=sys.stderr)
         return 2
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, load average {load:.1f} at the start; ratios are within this run")
+    print(
+        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, load average {load:.1f} at the start; ratios are within this run"
+    )
     start = time.perf_counter()
     for name in wanted:
         began = time.perf_counter()

@@ -63,7 +63,11 @@ def _hazards(browser, url: str) -> dict[str, float | list[float]]:
         slider.focus()
         start = time.monotonic()
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("src => { const i = document.querySelector(\"[data-testid='stImage'] img\"); return i && i.src !== src; }", arg=before, timeout=60_000)
+        page.wait_for_function(
+            "src => { const i = document.querySelector(\"[data-testid='stImage'] img\"); return i && i.src !== src; }",
+            arg=before,
+            timeout=60_000,
+        )
         moves.append(time.monotonic() - start)
         settle(page)
     out["moves"] = moves
@@ -150,7 +154,9 @@ def main() -> None:
         f"hazards page, first draw on a fresh server: {first:.1f} s straight to it, {after_home:.1f} s after {READING_S} s on the home page "
         f"(trial {TRIAL['hazards_first_s']:g} s, {TRIAL['hazards_first_s'] / first:.1f}x and {TRIAL['hazards_first_s'] / after_home:.1f}x faster; aim < {AIMS['hazards_first_s']:g} s); second visit {again:.1f} s"
     )
-    print(f"day slider, one move to the new map: median {slider:.2f} s of {len(moves)} (max {max(moves):.2f} s; trial {low:g}-{high:g} s, {low / slider:.0f}-{high / slider:.0f}x faster; aim < {AIMS['slider_s']:g} s)")
+    print(
+        f"day slider, one move to the new map: median {slider:.2f} s of {len(moves)} (max {max(moves):.2f} s; trial {low:g}-{high:g} s, {low / slider:.0f}-{high / slider:.0f}x faster; aim < {AIMS['slider_s']:g} s)"
+    )
     print(
         f"10 members x 2 plans on flood-2022, click to cards: {cold_cards:.1f} s right after the page opens, {warm_cards:.1f} s with the workers warm "
         f"(trial {TRIAL['compare_s']:g} s, {TRIAL['compare_s'] / warm_cards:.1f}x faster; aim < {AIMS['compare_s']:g} s); "

@@ -85,8 +85,13 @@ def main() -> None:
     )
     curve_depths, curve_ratios = impact.JRC_AFRICA_RESIDENTIAL
     function = ImpactFunc(
-        haz_type="FL", id=1, intensity=np.array(curve_depths), mdd=np.array(curve_ratios), paa=np.ones(len(curve_depths)),
-        intensity_unit="m", name="JRC Africa residential (Huizinga et al. 2017)",
+        haz_type="FL",
+        id=1,
+        intensity=np.array(curve_depths),
+        mdd=np.array(curve_ratios),
+        paa=np.ones(len(curve_depths)),
+        intensity_unit="m",
+        name="JRC Africa residential (Huizinga et al. 2017)",
     )
     exposures = Exposures(lat=lat.ravel()[exposed], lon=lon.ravel()[exposed], value=people, value_unit="person")
     exposures.gdf["impf_FL"] = 1
@@ -98,7 +103,10 @@ def main() -> None:
     calc = ImpactCalc(exposures, ImpactFuncSet([function]), hazard)
     climada_t, result = best_of(lambda: calc.impact(save_mat=True, assign_centroids=False), repeat=3, warmup=1)
 
-    membership = sparse.csr_matrix((np.ones(exposed.size), (np.arange(exposed.size), delta.cercle_index.ravel()[exposed])), shape=(exposed.size, len(delta.cercles)))
+    membership = sparse.csr_matrix(
+        (np.ones(exposed.size), (np.arange(exposed.size), delta.cercle_index.ravel()[exposed])),
+        shape=(exposed.size, len(delta.cercles)),
+    )
 
     def numpy_damage() -> np.ndarray:
         return np.asarray((impact.damage_ratio(depth[:, exposed]) * people) @ membership)
@@ -107,7 +115,9 @@ def main() -> None:
     theirs = (result.imp_mat @ membership).toarray()
     diff = float(np.abs(theirs - ours_damage).max() / max(np.abs(ours_damage).max(), 1.0))
     if diff > AGREEMENT:
-        raise SystemExit(f"CLIMADA benchmark: CLIMADA's damage and ours differ by {diff:.1e} (relative); fix before timing")
+        raise SystemExit(
+            f"CLIMADA benchmark: CLIMADA's damage and ours differ by {diff:.1e} (relative); fix before timing"
+        )
     print(
         f"CLIMADA {version('climada')} ImpactCalc, flood-2022 member on the default grid ({days} daily events × {exposed.size:,} exposure points, "
         f"{hazard.intensity.nnz:,} wet cell-days; JRC Africa residential curve on the depth on the ground): ImpactCalc.impact {climada_t:.2f} s "

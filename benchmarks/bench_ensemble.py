@@ -68,7 +68,9 @@ def coarse_scenario() -> str:
     text = (ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8")
     coarse = text.replace("resolution: 0.01 degree", f"resolution: {RESOLUTION} degree")
     if coarse == text:
-        raise SystemExit("ensemble benchmark: flood-2022.yaml no longer says 'resolution: 0.01 degree'; update benchmarks/bench_ensemble.py")
+        raise SystemExit(
+            "ensemble benchmark: flood-2022.yaml no longer says 'resolution: 0.01 degree'; update benchmarks/bench_ensemble.py"
+        )
     return coarse
 
 
@@ -144,7 +146,10 @@ class PeakMemory:
             self._thread.join()
             self.peak = max(self.peak, self._total())
         else:
-            self.peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024
+            self.peak = (
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            ) * 1024
 
 
 class _Progress:
@@ -170,13 +175,19 @@ def local(members: int = LOCAL_MEMBERS) -> None:
         with PeakMemory() as peak:
             start, cpu = time.perf_counter(), cpu_seconds()
             progress = _Progress(f"{workers} local worker(s)")
-            results = run_ensemble(scenario, str(ROOT / "scenarios"), members, SEED, plan, workers=workers, progress=progress)
+            results = run_ensemble(
+                scenario, str(ROOT / "scenarios"), members, SEED, plan, workers=workers, progress=progress
+            )
             timings[workers] = time.perf_counter() - start
         first[workers] = progress.first
         cores[workers] = (cpu_seconds() - cpu) / timings[workers]
         memory[workers] = peak
         del results
-    how = "sum over this process and its workers, sampled every 0.1 s" if memory[2].sampled else "getrusage: this process plus its largest child, a lower bound (psutil missing)"
+    how = (
+        "sum over this process and its workers, sampled every 0.1 s"
+        if memory[2].sampled
+        else "getrusage: this process plus its largest child, a lower bound (psutil missing)"
+    )
     print(
         f"{members} members of flood-2022 + baseline on a {RESOLUTION}° grid, local processes: 1 worker (this process) {timings[1]:.0f} s "
         f"({timings[1] / members:.2f} s a member), 2 worker processes {timings[2]:.0f} s (starting them included), speed-up {timings[1] / timings[2]:.2f}× "
@@ -212,16 +223,30 @@ def dask(members: int = DASK_MEMBERS, rounds: int = DASK_ROUNDS) -> None:
     with contextlib.ExitStack() as stack:
         clusters = {}
         for workers in (1, 2):
-            clusters[workers] = stack.enter_context(LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
-            ))
+            clusters[workers] = stack.enter_context(
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address="127.0.0.1:0",
+                    silence_logs=logging.ERROR,
+                )
+            )
             with Client(clusters[workers]) as client:  # one member on every worker first: all runs start warm
                 client.run(run_member, scenario, base, SEED + 1, 0, 1, plan)
         for round_ in range(rounds):
             for workers, cluster in clusters.items():
                 start, cpu = time.perf_counter(), cpu_seconds()
-                run_ensemble(scenario, base, members, SEED, plan, scheduler=cluster.scheduler_address, progress=_Progress(f"Dask round {round_ + 1}, {workers} worker(s)"))
+                run_ensemble(
+                    scenario,
+                    base,
+                    members,
+                    SEED,
+                    plan,
+                    scheduler=cluster.scheduler_address,
+                    progress=_Progress(f"Dask round {round_ + 1}, {workers} worker(s)"),
+                )
                 timings[workers].append(time.perf_counter() - start)
                 cores[workers].append((cpu_seconds() - cpu) / timings[workers][-1])
     best = {workers: min(times) for workers, times in timings.items()}
@@ -240,7 +265,10 @@ def app(members: int = APP_MEMBERS, workers: int = APP_WORKERS, rounds: int = AP
     (created, warmed in the background, then used); the best of ``rounds`` runs each,
     alternating."""
     text = (ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8")
-    plans = [(ROOT / "scenarios" / "plans" / f"{name}.yaml").read_text(encoding="utf-8") for name in ("baseline", "early-action")]
+    plans = [
+        (ROOT / "scenarios" / "plans" / f"{name}.yaml").read_text(encoding="utf-8")
+        for name in ("baseline", "early-action")
+    ]
     base = str(ROOT / "scenarios")
     delta = scenario_delta(parse_text(text, "flood-2022.yaml", expect="scenario"), ROOT / "scenarios")
     load = os.getloadavg()[0]

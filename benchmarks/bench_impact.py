@@ -22,10 +22,10 @@ import numpy as np
 from benchmarks import impact_reference as reference
 from benchmarks.timing import best_of
 from hazards.season import hazard_season
+from sim.core.units import ureg
 from sim.impact import people_impact
 from sim.run import impact_settings, scenario_delta
 from sim.scenario import load_file
-from sim.core.units import ureg
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIMADA_VENV = ROOT / ".venv-climada"
@@ -57,7 +57,9 @@ def agreement(resolution_degree: float) -> tuple[float, float, str, float, float
     outputs = reference.as_loop_outputs(ours)
     name, used = reference.allowance_used(outputs, loop, delta)
     if used > 1.0:
-        raise SystemExit(f"impact benchmark: the per-cell loop and people_impact disagree on {name} at {resolution_degree}° ({used:.1f} times the float32 rounding allowance); fix before timing")
+        raise SystemExit(
+            f"impact benchmark: the per-cell loop and people_impact disagree on {name} at {resolution_degree}° ({used:.1f} times the float32 rounding allowance); fix before timing"
+        )
     _, diff = reference.largest_difference(outputs, loop)
     return ours_t, loop_t, name, diff, used, len(reference.people_cells(delta)), delta.grid.shape
 
@@ -78,9 +80,17 @@ def main() -> None:
     days = hazards.sizes["time"]
     ours_t, _ = best_of(lambda: people_impact(delta, hazards, settings), repeat=3, warmup=1)
     cells = reference.people_cells(delta)
-    sample = np.sort(np.random.default_rng(SEED).choice(cells, size=max(1, int(SAMPLE_SHARE * cells.size)), replace=False))
-    spi_t, spi_means = best_of(lambda: reference.cercle_spi_means(delta, hazards["spi3"].values), repeat=1) if "spi3" in hazards else (0.0, None)
-    sample_t, _ = best_of(lambda: reference.loop_people_impact(delta, hazards, settings, cells=sample, spi_means=spi_means), repeat=1)
+    sample = np.sort(
+        np.random.default_rng(SEED).choice(cells, size=max(1, int(SAMPLE_SHARE * cells.size)), replace=False)
+    )
+    spi_t, spi_means = (
+        best_of(lambda: reference.cercle_spi_means(delta, hazards["spi3"].values), repeat=1)
+        if "spi3" in hazards
+        else (0.0, None)
+    )
+    sample_t, _ = best_of(
+        lambda: reference.loop_people_impact(delta, hazards, settings, cells=sample, spi_means=spi_means), repeat=1
+    )
     loop_t = spi_t + sample_t * cells.size / sample.size
     print(
         f"impact step, flood-2022 member on the default grid ({delta.grid.shape[0]}×{delta.grid.shape[1]} cells × {days} days): "
@@ -94,12 +104,16 @@ def climada() -> None:
     """The CLIMADA comparison, run in its own venv, or how to get it."""
     python = CLIMADA_VENV / "bin" / "python"
     if not (CLIMADA_VENV / ".installed").exists():
-        print("CLIMADA ImpactCalc: not installed here; `make bench-climada` builds .venv-climada (needs Debian's libgdal-dev) and runs it, and `make bench` then includes it")
+        print(
+            "CLIMADA ImpactCalc: not installed here; `make bench-climada` builds .venv-climada (needs Debian's libgdal-dev) and runs it, and `make bench` then includes it"
+        )
         return
     sys.stdout.flush()
     done = subprocess.run([str(python), "-m", "benchmarks.bench_climada"], cwd=ROOT, check=False)
     if done.returncode:
-        print(f"CLIMADA ImpactCalc: the benchmark in .venv-climada failed (exit code {done.returncode}; its error is above)")
+        print(
+            f"CLIMADA ImpactCalc: the benchmark in .venv-climada failed (exit code {done.returncode}; its error is above)"
+        )
 
 
 if __name__ == "__main__":

@@ -45,11 +45,21 @@ def main() -> None:
     settings = impact_settings(scenario)
     rations = read_rations()
     stages = {}
-    stages["hazards"], hazards = best_of(lambda: hazard_season(scenario, delta, seed=SEED, member=MEMBER), repeat=REPEAT)
-    rain_t, _ = best_of(lambda: rainfall.generate(delta.grid, scenario.start_date, scenario.days, SEED, season=scenario.rainfall.season), repeat=REPEAT)
+    stages["hazards"], hazards = best_of(
+        lambda: hazard_season(scenario, delta, seed=SEED, member=MEMBER), repeat=REPEAT
+    )
+    rain_t, _ = best_of(
+        lambda: rainfall.generate(
+            delta.grid, scenario.start_date, scenario.days, SEED, season=scenario.rainfall.season
+        ),
+        repeat=REPEAT,
+    )
     stages["impact"], impact = best_of(lambda: people_impact(delta, hazards, settings), repeat=REPEAT)
     stages["needs"], required = best_of(lambda: needs(impact, rations, settings.household_size), repeat=REPEAT)
-    stages["logistics inputs"], inputs = best_of(lambda: season_inputs(delta, hazards, required, rations, SEED, MEMBER, scenario.access_closure_probability), repeat=REPEAT)
+    stages["logistics inputs"], inputs = best_of(
+        lambda: season_inputs(delta, hazards, required, rations, SEED, MEMBER, scenario.access_closure_probability),
+        repeat=REPEAT,
+    )
 
     def play():
         model = PlanModel(delta, plan, inputs)
@@ -57,7 +67,10 @@ def main() -> None:
 
     stages["SimPy model"], _ = best_of(play, repeat=REPEAT)
     other = max(total_t - sum(stages.values()), 0.0)
-    parts = ", ".join(f"{name} {seconds:.2f} s" + (f" (rain generator {rain_t:.2f} s)" if name == "hazards" else "") for name, seconds in stages.items())
+    parts = ", ".join(
+        f"{name} {seconds:.2f} s" + (f" (rain generator {rain_t:.2f} s)" if name == "hazards" else "")
+        for name, seconds in stages.items()
+    )
     verdict = "under" if total_t < AIM_S else "over"
     earlier = ", ".join(f"{seconds:g} s in {when}" for when, seconds in EARLIER.items())
     print(

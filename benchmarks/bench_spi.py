@@ -14,7 +14,6 @@ runs on 720 cells (a fifth of the grid, ~0.5 s a run), best of 2.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -67,7 +66,11 @@ def main() -> None:
             warnings.simplefilter("ignore")
             for k, cell in enumerate(picked):
                 out[:, k] = indices.spi(
-                    flat[:, cell], SCALE, indices.Distribution.gamma, START_YEAR, *CALIBRATION,
+                    flat[:, cell],
+                    SCALE,
+                    indices.Distribution.gamma,
+                    START_YEAR,
+                    *CALIBRATION,
                     compute.Periodicity.monthly,
                 )
         return out

@@ -56,7 +56,9 @@ def people_cells(delta: Delta) -> np.ndarray:
     return np.flatnonzero((delta.population.ravel() > 0) & (delta.cercle_index.ravel() >= 0))
 
 
-def loop_people_impact(delta: Delta, hazards: xr.Dataset, settings: impact.ImpactSettings, cells=None, spi_means: list[float] | None = None) -> dict[str, np.ndarray]:
+def loop_people_impact(
+    delta: Delta, hazards: xr.Dataset, settings: impact.ImpactSettings, cells=None, spi_means: list[float] | None = None
+) -> dict[str, np.ndarray]:
     """The outputs of :func:`sim.impact.people_impact`, summed over ``cells`` (default: every
     cell with people in a cercle), cell by cell and day by day.
 
@@ -88,7 +90,9 @@ def loop_people_impact(delta: Delta, hazards: xr.Dataset, settings: impact.Impac
     spread = impact.HOUSE_FLOOR_SPREAD_M
     start, full = BANCO_COLLAPSE_RAIN_MM
 
-    totals = {name: [[0.0] * n_cercles for _ in range(n_days)] for name in (*COUNTS, "destroyed", "food", "drought_displaced")}
+    totals = {
+        name: [[0.0] * n_cercles for _ in range(n_days)] for name in (*COUNTS, "destroyed", "food", "drought_displaced")
+    }
     for cell in np.asarray(cells).tolist():
         c = int(cercle_of[cell])
         people = float(np.float32(population[cell]))  # people_impact counts people in float32
@@ -180,7 +184,10 @@ def rounding_allowance(delta: Delta) -> np.ndarray:
 def allowance_used(ours: dict[str, np.ndarray], loop: dict[str, np.ndarray], delta: Delta) -> tuple[str, float]:
     """The output nearest its :func:`rounding_allowance`, and the share of it used [-] (above 1: disagreement)."""
     allowance = rounding_allowance(delta)[None, :]
-    used = {name: float((np.abs(np.asarray(ours[name], float) - reference) / np.maximum(allowance, 1e-12)).max()) for name, reference in loop.items()}
+    used = {
+        name: float((np.abs(np.asarray(ours[name], float) - reference) / np.maximum(allowance, 1e-12)).max())
+        for name, reference in loop.items()
+    }
     name = max(used, key=used.get)
     return name, used[name]
 

@@ -106,7 +106,9 @@ class TimeCoverage(Strict):
 class LayerCard(Strict):
     """What the catalog knows of a layer."""
 
-    name: str = Field(pattern=NAME_PATTERN, description="Name scenarios use for the layer: lower case, digits and dashes")
+    name: str = Field(
+        pattern=NAME_PATTERN, description="Name scenarios use for the layer: lower case, digits and dashes"
+    )
     kind: Literal[LAYER_KINDS] = Field(description="rainfall, flood-depth, flood-extent or drought-index")
     file: str = Field(pattern=r"^[^/\\]+$", description="Data file, next to the card")
     units: str = Field(description="Units the layer is returned in (mm/day, mm/month, m or 1)")
@@ -153,7 +155,16 @@ def layer_entries(folder: str | Path | None = None) -> tuple[list[tuple[LayerCar
                 problems.extend(err.problems)
                 continue
             if not (root / card.file).is_file():
-                problems.append(Problem(str(path), None, "file", f"data file {card.file} is missing", "err_catalog_data_missing", {"data": card.file}))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        "file",
+                        f"data file {card.file} is missing",
+                        "err_catalog_data_missing",
+                        {"data": card.file},
+                    )
+                )
                 continue
             found.setdefault(card.name, (card, root, shipped))
     return [found[name] for name in sorted(found)], problems
@@ -199,20 +210,49 @@ def prepare_layer(
     except RasterError as err:
         raise CatalogError.from_error(err) from None
     if not re.fullmatch(NAME_PATTERN, name or ""):
-        raise CatalogError("err_catalog_bad_name", "layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)", name=name)
+        raise CatalogError(
+            "err_catalog_bad_name",
+            "layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)",
+            name=name,
+        )
     if kind not in LAYER_KINDS:
-        raise CatalogError("err_catalog_unknown_kind", "unknown kind {kind!r}; expected one of {kinds}", kind=kind, kinds=list(LAYER_KINDS))
+        raise CatalogError(
+            "err_catalog_unknown_kind",
+            "unknown kind {kind!r}; expected one of {kinds}",
+            kind=kind,
+            kinds=list(LAYER_KINDS),
+        )
     suffix = path.suffix.lower()
     if suffix == ".shp":
-        raise CatalogError("err_catalog_shapefile_not_zipped", "{file}: a Shapefile must be zipped with its .shx, .dbf and .prj; add the .zip", file=path.name)
+        raise CatalogError(
+            "err_catalog_shapefile_not_zipped",
+            "{file}: a Shapefile must be zipped with its .shx, .dbf and .prj; add the .zip",
+            file=path.name,
+        )
     if suffix not in ACCEPTED_SUFFIXES:
         accepted = sorted(ACCEPTED_SUFFIXES)
         if not suffix:
-            raise CatalogError("err_catalog_no_suffix", "{file}: unsupported file type (none); expected one of {accepted}", file=path.name, accepted=accepted)
-        raise CatalogError("err_catalog_unsupported_type", "{file}: unsupported file type {suffix}; expected one of {accepted}", file=path.name, suffix=suffix, accepted=accepted)
+            raise CatalogError(
+                "err_catalog_no_suffix",
+                "{file}: unsupported file type (none); expected one of {accepted}",
+                file=path.name,
+                accepted=accepted,
+            )
+        raise CatalogError(
+            "err_catalog_unsupported_type",
+            "{file}: unsupported file type {suffix}; expected one of {accepted}",
+            file=path.name,
+            suffix=suffix,
+            accepted=accepted,
+        )
     for root in catalog_folders(folder):
         if (root / f"{name}.yaml").exists():  # the card is the layer: a data file alone does not take the name
-            raise CatalogError("err_catalog_name_taken", "layer {name!r} already exists in {folder}; choose another --name", name=name, folder=str(root))
+            raise CatalogError(
+                "err_catalog_name_taken",
+                "layer {name!r} already exists in {folder}; choose another --name",
+                name=name,
+                folder=str(root),
+            )
     try:
         if path.is_file():
             sources = check_vrt(path) if suffix in VRT_SUFFIXES else []
@@ -242,7 +282,9 @@ def prepare_layer(
         first = err.errors()[0] if hasattr(err, "errors") else {"loc": ("card",), "msg": str(err), "type": ""}
         field = ".".join(str(p) for p in first["loc"])
         code, params = _card_code(first)
-        raise CatalogError("err_catalog_card", "{problem}", problem=Problem(path.name, None, field, first["msg"], code, params)) from None
+        raise CatalogError(
+            "err_catalog_card", "{problem}", problem=Problem(path.name, None, field, first["msg"], code, params)
+        ) from None
     return card, data
 
 
@@ -308,7 +350,9 @@ def check_size(file: str, size: int) -> None:
         raise CatalogError(
             "err_catalog_too_large",
             "{file}: {size:.1f} MB is more than the limit of {limit} MB for a layer; crop it to the delta first (gdal_translate -projwin -6.6 16.9 -2.9 13.2)",
-            file=file, size=math.ceil(size / mib * 10) / 10, limit=MAX_LAYER_BYTES // mib,  # rounded up: never shown as the limit itself
+            file=file,
+            size=math.ceil(size / mib * 10) / 10,
+            limit=MAX_LAYER_BYTES // mib,  # rounded up: never shown as the limit itself
         )
 
 
@@ -407,8 +451,12 @@ def open_layer(name: str, folder: str | Path | None = None, grid: Grid | None = 
     if not roots:
         known = [c.name for c in list_layers(folder)[0]]
         if not known:
-            raise CatalogError("err_catalog_no_layer_none", "no layer {name!r} in the hazard catalog; layers: none", name=name)
-        raise CatalogError("err_catalog_no_layer", "no layer {name!r} in the hazard catalog; layers: {known}", name=name, known=known)
+            raise CatalogError(
+                "err_catalog_no_layer_none", "no layer {name!r} in the hazard catalog; layers: none", name=name
+            )
+        raise CatalogError(
+            "err_catalog_no_layer", "no layer {name!r} in the hazard catalog; layers: {known}", name=name, known=known
+        )
     root = roots[-1]  # the shipped layer when both have the name, as layer_entries lists it
     card_path = root / f"{name}.yaml"
     try:
@@ -431,10 +479,19 @@ def rename_layer(name: str, new_name: str, folder: str | Path | None = None) -> 
     """
     root = _own_layer(name, folder)
     if not re.fullmatch(NAME_PATTERN, new_name or ""):
-        raise CatalogError("err_catalog_bad_name", "layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)", name=new_name)
+        raise CatalogError(
+            "err_catalog_bad_name",
+            "layer name {name!r} must be lower case letters, digits and dashes (e.g. chirps-2022)",
+            name=new_name,
+        )
     for other in catalog_folders(folder):
         if (other / f"{new_name}.yaml").exists():
-            raise CatalogError("err_catalog_new_name_taken", "layer {name!r} already exists in {folder}; choose another name", name=new_name, folder=str(other))
+            raise CatalogError(
+                "err_catalog_new_name_taken",
+                "layer {name!r} already exists in {folder}; choose another name",
+                name=new_name,
+                folder=str(other),
+            )
     card = _read_card(root / f"{name}.yaml")
     suffix = Path(card.file).suffix
     renamed = card.model_copy(update={"name": new_name, "file": f"{new_name}{suffix}"})
@@ -457,10 +514,14 @@ def delete_layer(name: str, folder: str | Path | None = None) -> None:
 
 def _own_layer(name: str, folder: str | Path | None) -> Path:
     if folder is None and (DEFAULT_FOLDER / f"{name}.yaml").is_file():
-        raise CatalogError("err_catalog_shipped", "layer {name!r} is shipped with the product: it is read-only", name=name)
+        raise CatalogError(
+            "err_catalog_shipped", "layer {name!r} is shipped with the product: it is read-only", name=name
+        )
     root = catalog_folder(folder)
     if not re.fullmatch(NAME_PATTERN, name or "") or not (root / f"{name}.yaml").is_file():
-        raise CatalogError("err_catalog_not_yours", "no layer {name!r} among yours in {folder}", name=name, folder=str(root))
+        raise CatalogError(
+            "err_catalog_not_yours", "no layer {name!r} among yours in {folder}", name=name, folder=str(root)
+        )
     return root
 
 

@@ -76,7 +76,12 @@ def drought_indices(rain: xr.DataArray, grid: Grid) -> dict[str, xr.DataArray] |
     first = int(pd.Timestamp(normals.time.values[0]).year)
     after = first + CLIMATOLOGY_YEARS
     months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
-    this_year = sums_by(values, np.asarray(times.year * 12 + times.month - 1), np.asarray(months.year * 12 + months.month - 1), missing=np.nan)
+    this_year = sums_by(
+        values,
+        np.asarray(times.year * 12 + times.month - 1),
+        np.asarray(months.year * 12 + months.month - 1),
+        missing=np.nan,
+    )
     series = np.concatenate([normals.transpose("time", "y", "x").values, this_year])
     series_times = pd.DatetimeIndex(normals.time.values).append(pd.date_range(f"{after}-01-01", periods=12, freq="MS"))
     spi = xr.DataArray(
@@ -112,7 +117,12 @@ def _to_coarse(rain: xr.DataArray, coarse: Grid) -> xr.DataArray:
         means = block_means(values, factor)
         if not np.isnan(means).any():  # NaN in, NaN out: xarray leaves NaN out of the mean instead
             ny, nx = means.shape[1:]
-            return xr.DataArray(means, dims=("time", "y", "x"), coords={"time": rain["time"].values, "y": coarse.y[:ny], "x": coarse.x[:nx]}, attrs=rain.attrs)
+            return xr.DataArray(
+                means,
+                dims=("time", "y", "x"),
+                coords={"time": rain["time"].values, "y": coarse.y[:ny], "x": coarse.x[:nx]},
+                attrs=rain.attrs,
+            )
     out = rain.coarsen(y=factor, x=factor, boundary="trim").mean()
     return out.assign_coords(y=coarse.y[: out.sizes["y"]], x=coarse.x[: out.sizes["x"]])
 
@@ -152,7 +162,9 @@ def _climatology_months(coarse: Grid) -> xr.DataArray:
     code = b"".join(Path(module.__file__).read_bytes() for module in (rainfall, climate, sys.modules[__name__]))
     key = f"{coarse!r}|{CLIMATOLOGY_SEED}|{CLIMATOLOGY_YEARS}|numpy {np.__version__}|scipy {scipy.__version__}|{hashlib.sha256(code).hexdigest()}"
     values = cached_array("climatology", key, lambda: _generate_climatology(coarse, months))
-    return xr.DataArray(values, dims=("time", "y", "x"), coords={"time": months, "y": coarse.y, "x": coarse.x}, name="rainfall")
+    return xr.DataArray(
+        values, dims=("time", "y", "x"), coords={"time": months, "y": coarse.y, "x": coarse.x}, name="rainfall"
+    )
 
 
 def _generate_climatology(coarse: Grid, months: pd.DatetimeIndex) -> np.ndarray:

@@ -113,14 +113,16 @@ GAUGE_RELATIONS = {
     "Mopti": GaugeRelation(1.0, 0.0, "reference gauge"),
     "Sofara": GaugeRelation(672.0 / 671.0, -16.0, "2022: Sofara 672 cm ~23 Sep, Mopti 671 cm 9 Oct [5]_"),
     "Akka": GaugeRelation(
-        0.76, 24.0,
+        0.76,
+        24.0,
         "peak ratio: mean of 1984 (336/440) and 2006 (462/597) observed [6]_ and 2014 (442/596) [2]_; "
         "lag: least-squares line through (Mopti peak, days to Akka) = (440, 11), (597, 18), (596, 18), "
         "(640, 25), (657, 40), (716, 35) for 1984, 2006, 2014, 2019, 2016, 2024 [4]_ [6]_ [7]_",
         lag_per_cm=0.099,
     ),
     "Diré": GaugeRelation(
-        0.787, 34.0,
+        0.787,
+        34.0,
         "peak ratio: 2014 469/596 [2]_ and 2016 517/657 [4]_; lag: Akka's plus 10 days, the median of "
         "9, 10 and 14 days between the Akka and Diré windows in 2014, 2019 and 2016 [4]_ [7]_",
         lag_per_cm=0.099,

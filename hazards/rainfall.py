@@ -155,7 +155,9 @@ def _axis_filter(nodes: int, spacing_km: float, length_km: float) -> np.ndarray:
     return np.exp(-2.0 * (np.pi * length_km) ** 2 * np.fft.fftfreq(nodes, d=spacing_km) ** 2)
 
 
-def node_fields(rng: np.random.Generator, days: int, shape: tuple[int, int], cell_km: float, length_km: float = CORRELATION_KM) -> np.ndarray:
+def node_fields(
+    rng: np.random.Generator, days: int, shape: tuple[int, int], cell_km: float, length_km: float = CORRELATION_KM
+) -> np.ndarray:
     """``days`` zero-mean, unit-variance Gaussian fields on the nodes of a grid of ``shape``
     cells of ``cell_km`` [km] (see :func:`field_nodes`), with a Gaussian correlation of
     ``length_km`` [km], shape (day, node row, node column).
@@ -173,7 +175,9 @@ def node_fields(rng: np.random.Generator, days: int, shape: tuple[int, int], cel
     return np.fft.irfft2(np.fft.rfft2(noise) * kernel, s=(ny, nx)) / norm
 
 
-def gaussian_field(rng: np.random.Generator, shape: tuple[int, int], cell_km: float, length_km: float = CORRELATION_KM) -> np.ndarray:
+def gaussian_field(
+    rng: np.random.Generator, shape: tuple[int, int], cell_km: float, length_km: float = CORRELATION_KM
+) -> np.ndarray:
     """A zero-mean, unit-variance Gaussian random field on a grid of ``shape`` cells of
     ``cell_km`` [km] with a Gaussian correlation of ``length_km`` [km]: :func:`node_fields`
     interpolated bilinearly, as :func:`generate` reads it (written out on whole arrays)."""
@@ -202,7 +206,11 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
     d = w**2
     small = d < np.log(2.0)
     with np.errstate(divide="ignore"):
-        values = np.where(small, special.gammaincinv(WET_DAY_GAMMA_SHAPE, -np.expm1(-d)), special.gammainccinv(WET_DAY_GAMMA_SHAPE, np.exp(-d)))
+        values = np.where(
+            small,
+            special.gammaincinv(WET_DAY_GAMMA_SHAPE, -np.expm1(-d)),
+            special.gammainccinv(WET_DAY_GAMMA_SHAPE, np.exp(-d)),
+        )
     values[0] = 0.0
     return tail, np.concatenate([[0.0, w[1] - w[0]], values])
 
@@ -331,7 +339,9 @@ def generate(
         tables = _tables()
 
         def part(days_: np.ndarray) -> None:
-            _rain_days(days_, nodes, rows, row_weights, cols, col_weights, threshold, log_p, scale, *tables, MAX_DAILY_MM, rain)
+            _rain_days(
+                days_, nodes, rows, row_weights, cols, col_weights, threshold, log_p, scale, *tables, MAX_DAILY_MM, rain
+            )
 
         # every other day to each thread: the wet months are shared out evenly
         threads = max(1, min(RAIN_THREADS, os.cpu_count() or 1, count))
@@ -345,12 +355,19 @@ def generate(
         rain,
         dims=("time", "y", "x"),
         coords={"time": dates, "y": grid.y, "x": grid.x},
-        attrs={"units": "mm/day", "long_name": "daily rainfall (stochastic generator)", "seed": _seed_label(seed), "season_factor": factor},
+        attrs={
+            "units": "mm/day",
+            "long_name": "daily rainfall (stochastic generator)",
+            "seed": _seed_label(seed),
+            "season_factor": factor,
+        },
         name="rainfall",
     )
 
 
-def add_storm(rain: xr.DataArray, date, lon: float, lat: float, peak_mm: float, radius_km: float = 15.0) -> xr.DataArray:
+def add_storm(
+    rain: xr.DataArray, date, lon: float, lat: float, peak_mm: float, radius_km: float = 15.0
+) -> xr.DataArray:
     """A copy of ``rain`` with a storm of ``peak_mm`` at its centre added on ``date`` [mm/day].
 
     The storm is a Gaussian cell of e-folding radius ``radius_km``.

@@ -27,7 +27,17 @@ __all__ = [
     "storm_total_for_return_period",
 ]
 
-MOPTI_ANNUAL_PEAKS_CM = {2014: 596, 2015: 604, 2016: 657, 2017: 552, 2018: 670, 2019: 640, 2022: 671, 2024: 716, 2025: 642}
+MOPTI_ANNUAL_PEAKS_CM = {
+    2014: 596,
+    2015: 604,
+    2016: 657,
+    2017: 552,
+    2018: 670,
+    2019: 640,
+    2022: 671,
+    2024: 716,
+    2025: 642,
+}
 """Annual flood peaks at Mopti [cm], the record the return periods are fitted on. References: [1]_."""
 
 TYPICAL_PEAK_DATE = (10, 14)

@@ -87,13 +87,23 @@ def hazard_season(scenario: Scenario, delta: Delta, seed: int = 0, member: int =
         coords={"gauge": list(flood.GAUGE_RELATIONS), "time": dates},
         attrs={"units": "cm", "long_name": "stage at the gauge"},
     )
-    data = {"rainfall": rain, "flood_depth": depth if depth.dtype == np.float32 else depth.astype(np.float32), "stage": stage}
+    data = {
+        "rainfall": rain,
+        "flood_depth": depth if depth.dtype == np.float32 else depth.astype(np.float32),
+        "stage": stage,
+    }
     indices = drought_indices(rain, delta.grid)
     if indices is not None:
         data.update(indices)
     return xr.Dataset(
         data,
-        attrs={"scenario": scenario.name, "seed": seed, "member": member, "mopti_peak_cm": round(peak_cm, 1), "mopti_peak_date": str(peak_date)},
+        attrs={
+            "scenario": scenario.name,
+            "seed": seed,
+            "member": member,
+            "mopti_peak_cm": round(peak_cm, 1),
+            "mopti_peak_date": str(peak_date),
+        },
     )
 
 
@@ -115,10 +125,16 @@ def _rainfall(scenario: Scenario, delta: Delta, dates: pd.DatetimeIndex, seed, l
     else:
         period = float(settings.return_period.to("year").magnitude) if settings.return_period is not None else None
         tail = "dry" if settings.season == "dry" else "wet"
-        rain = rainfall.generate(delta.grid, dates[0].date(), len(dates), seed, season=settings.season, return_period=period, tail=tail)
+        rain = rainfall.generate(
+            delta.grid, dates[0].date(), len(dates), seed, season=settings.season, return_period=period, tail=tail
+        )
     if settings.storm is not None:
         storm = settings.storm
-        total = float(storm.total.to("mm").magnitude) if storm.total is not None else storm_total_for_return_period(float(storm.return_period.to("year").magnitude))
+        total = (
+            float(storm.total.to("mm").magnitude)
+            if storm.total is not None
+            else storm_total_for_return_period(float(storm.return_period.to("year").magnitude))
+        )
         place = delta.place(storm.place)
         for offset, share in enumerate(STORM_DAY_SHARES):
             day = pd.Timestamp(storm.date) + pd.Timedelta(days=offset)
@@ -129,7 +145,12 @@ def _rainfall(scenario: Scenario, delta: Delta, dates: pd.DatetimeIndex, seed, l
 
 def _daily_layer(layer: xr.DataArray, dates: pd.DatetimeIndex, name: str) -> xr.DataArray:
     if layer.attrs.get("frequency") != "daily":
-        raise CatalogError("err_layer_not_daily", "rainfall layer {name!r} is {frequency}; a season needs daily rainfall", name=name, frequency=layer.attrs.get("frequency", "undated"))
+        raise CatalogError(
+            "err_layer_not_daily",
+            "rainfall layer {name!r} is {frequency}; a season needs daily rainfall",
+            name=name,
+            frequency=layer.attrs.get("frequency", "undated"),
+        )
     missing = dates.difference(pd.DatetimeIndex(layer["time"].values))
     if len(missing):
         raise CatalogError(

@@ -24,7 +24,13 @@ class StormSettings(Strict):
     place: str = Field(description="Settlement the storm is centred on (e.g. Mopti)")
     date: Date = Field(description="First day of the storm")
     total: Measure("mm", "Rain over the three days at the centre", gt=0.0, le=limits.MAX_STORM_TOTAL_MM, default=None)
-    return_period: Measure("year", "Return period of the three-day maximum, instead of a total", gt=1.0, le=limits.MAX_RETURN_PERIOD_YEARS, default=None)
+    return_period: Measure(
+        "year",
+        "Return period of the three-day maximum, instead of a total",
+        gt=1.0,
+        le=limits.MAX_RETURN_PERIOD_YEARS,
+        default=None,
+    )
 
     @model_validator(mode="after")
     def _one_size(self, info: pydantic.ValidationInfo):
@@ -32,16 +38,33 @@ class StormSettings(Strict):
             raise invalid("err_storm_total_or_return_period", "give exactly one of total or return_period")
         places = (info.context or {}).get("places")
         if places and self.place not in places:
-            raise invalid("err_unknown_place_known", "unknown settlement {place!r}; known: {known}", field="place", place=self.place, known=sorted(places))
+            raise invalid(
+                "err_unknown_place_known",
+                "unknown settlement {place!r}; known: {known}",
+                field="place",
+                place=self.place,
+                known=sorted(places),
+            )
         return self
 
 
 class RainfallSettings(Strict):
     """Where the season's rainfall comes from: the stochastic generator or a catalog layer."""
 
-    source: Literal["generator", "layer"] = Field("generator", description="'generator' (stochastic, seeded) or 'layer' (a hazard-catalog layer)")
-    season: Literal["dry", "normal", "wet"] = Field("normal", description="Kind of season asked of the generator; with a return period, 'dry' asks for a deficit and 'wet' or 'normal' for an excess")
-    return_period: Measure("year", "Return period of the seasonal total asked of the generator (a deficit when season is dry)", gt=1.0, le=limits.MAX_RETURN_PERIOD_YEARS, default=None)
+    source: Literal["generator", "layer"] = Field(
+        "generator", description="'generator' (stochastic, seeded) or 'layer' (a hazard-catalog layer)"
+    )
+    season: Literal["dry", "normal", "wet"] = Field(
+        "normal",
+        description="Kind of season asked of the generator; with a return period, 'dry' asks for a deficit and 'wet' or 'normal' for an excess",
+    )
+    return_period: Measure(
+        "year",
+        "Return period of the seasonal total asked of the generator (a deficit when season is dry)",
+        gt=1.0,
+        le=limits.MAX_RETURN_PERIOD_YEARS,
+        default=None,
+    )
     layer: str | None = Field(None, description="Name of a rainfall layer in the hazard catalog (source: layer)")
     storm: StormSettings | None = Field(None, description="A three-day storm over a town")
 
@@ -73,10 +96,20 @@ class FloodSettings(Strict):
 
     gauge: str = Field("Mopti", description="Gauge the peak is given at")
     peak: Measure("cm", "Peak stage at the gauge", gt=0.0, le=limits.MAX_STAGE_CM, default=None)
-    peak_spread: Measure("cm", "Standard deviation of the peak across ensemble members (0 to replay one season exactly)", ge=0.0, le=limits.MAX_PEAK_SPREAD_CM, default=f"{PEAK_SPREAD_CM:g} cm")
+    peak_spread: Measure(
+        "cm",
+        "Standard deviation of the peak across ensemble members (0 to replay one season exactly)",
+        ge=0.0,
+        le=limits.MAX_PEAK_SPREAD_CM,
+        default=f"{PEAK_SPREAD_CM:g} cm",
+    )
     peak_date: Date | None = Field(None, description="Date of the peak at the gauge")
-    return_period: Measure("year", "Return period of the peak, instead of a stage", gt=1.0, le=limits.MAX_RETURN_PERIOD_YEARS, default=None)
-    layer: str | None = Field(None, description="Name of a flood-depth or flood-extent layer in the hazard catalog, instead of the model")
+    return_period: Measure(
+        "year", "Return period of the peak, instead of a stage", gt=1.0, le=limits.MAX_RETURN_PERIOD_YEARS, default=None
+    )
+    layer: str | None = Field(
+        None, description="Name of a flood-depth or flood-extent layer in the hazard catalog, instead of the model"
+    )
 
     @model_validator(mode="after")
     def _one_way(self):
@@ -84,5 +117,7 @@ class FloodSettings(Strict):
         if not given:
             raise invalid("err_flood_one_way_none", "give exactly one of peak, return_period or layer (got none)")
         if len(given) != 1:
-            raise invalid("err_flood_one_way", "give exactly one of peak, return_period or layer (got {given})", given=given)
+            raise invalid(
+                "err_flood_one_way", "give exactly one of peak, return_period or layer (got {given})", given=given
+            )
         return self

@@ -90,6 +90,7 @@ _PELPE3_D = (0.36067, -0.59567, 0.25361, -2.78861, 2.56096, -0.77045)
 """(d1 .. d6) of the rational function giving the Pearson III shape alpha from the
 L-skewness t3 for |t3| >= 1/3 [-]. References: Hosking (1996), routine PELPE3."""
 
+
 def rolling_sum(values: np.ndarray, scale: int) -> np.ndarray:
     """Sum each value with the ``scale - 1`` values before it along axis 0.
 
@@ -175,9 +176,7 @@ def fit_gamma(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return alpha, beta
 
 
-def gamma_probability(
-    values: np.ndarray, alpha: np.ndarray, beta: np.ndarray, p_zero: np.ndarray
-) -> np.ndarray:
+def gamma_probability(values: np.ndarray, alpha: np.ndarray, beta: np.ndarray, p_zero: np.ndarray) -> np.ndarray:
     """Zero-inflated gamma cumulative probability ``p0 + (1 - p0) G(x; alpha, beta)``.
 
     Parameters
@@ -497,9 +496,9 @@ def spi(
     if distribution == "pearson3" and valid and lost / valid > 0.5:
         index, _ = standardize("gamma")
 
-    result = xr.DataArray(
-        index.reshape(ordered.shape), dims=ordered.dims, coords=ordered.coords, name="spi"
-    ).transpose(*precip.dims)
+    result = xr.DataArray(index.reshape(ordered.shape), dims=ordered.dims, coords=ordered.coords, name="spi").transpose(
+        *precip.dims
+    )
     result.attrs = {
         "units": "1",
         "long_name": f"Standardized Precipitation Index, {scale}-month, {distribution}",
@@ -509,7 +508,9 @@ def spi(
     return result
 
 
-def spi_of_month(series: np.ndarray, times: pd.DatetimeIndex, scale: int, calibration: tuple[int, int], year: int, month: int) -> np.ndarray:
+def spi_of_month(
+    series: np.ndarray, times: pd.DatetimeIndex, scale: int, calibration: tuple[int, int], year: int, month: int
+) -> np.ndarray:
     """Gamma SPI (y, x) [-] of one month of monthly rain (time, y, x) [mm/month] at ``times``.
 
     The value :func:`spi` gives at that month, computed for that calendar month only: the
@@ -582,7 +583,9 @@ def severity(spi_values):
     classes[np.isnan(values)] = -1
     if isinstance(spi_values, xr.DataArray):
         return spi_values.copy(data=classes).assign_attrs(
-            units="1", long_name="drought severity class (McKee et al., 1993)", flag_values=[-1, 0, 1, 2, 3],
+            units="1",
+            long_name="drought severity class (McKee et al., 1993)",
+            flag_values=[-1, 0, 1, 2, 3],
             flag_meanings="missing " + " ".join(name.replace(" ", "_") for name in SEVERITY_CLASSES),
         )
     return classes

@@ -15,7 +15,15 @@ import numpy as np
 from hazards.dekads import DEKADS_PER_YEAR
 from hazards.wrsi import CROPS, wrsi
 
-__all__ = ["EARLIEST_START_DEKAD", "LATEST_START_DEKAD", "PET_MM_PER_DAY", "SOS_FIRST_DEKAD_MM", "SOS_NEXT_TWO_DEKADS_MM", "season_wrsi", "start_dekad"]
+__all__ = [
+    "EARLIEST_START_DEKAD",
+    "LATEST_START_DEKAD",
+    "PET_MM_PER_DAY",
+    "SOS_FIRST_DEKAD_MM",
+    "SOS_NEXT_TWO_DEKADS_MM",
+    "season_wrsi",
+    "start_dekad",
+]
 
 PET_MM_PER_DAY = 6.5
 """Potential evapotranspiration during the rainy season [mm/day]. References: FAO-56 [1]_."""
@@ -69,5 +77,10 @@ def season_wrsi(rain_dekads: np.ndarray) -> np.ndarray:
     """
     has_start, sos = start_dekad(rain_dekads)
     pet = np.full(rain_dekads.shape[0], PET_MM_PER_DAY * 10.0)
-    index = wrsi(rain_dekads, pet[:, None, None] * np.ones_like(rain_dekads), sos_dekad=np.minimum(sos, DEKADS_PER_YEAR - CROPS["millet"].season_dekads), crop="millet")
+    index = wrsi(
+        rain_dekads,
+        pet[:, None, None] * np.ones_like(rain_dekads),
+        sos_dekad=np.minimum(sos, DEKADS_PER_YEAR - CROPS["millet"].season_dekads),
+        crop="millet",
+    )
     return np.where(has_start, index, 0.0)

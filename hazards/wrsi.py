@@ -254,9 +254,11 @@ def wrsi(
     source = rain_dekad if isinstance(rain_dekad, xr.DataArray) else pet_dekad
     if isinstance(source, xr.DataArray) and source.ndim == len(shape):
         template = source.isel({source.dims[0]: 0}, drop=True)
-        return template.copy(data=result).assign_attrs(
-            units="%", long_name=f"Water Requirement Satisfaction Index, {_crop(crop).name}"
-        ).rename("wrsi")
+        return (
+            template.copy(data=result)
+            .assign_attrs(units="%", long_name=f"Water Requirement Satisfaction Index, {_crop(crop).name}")
+            .rename("wrsi")
+        )
     return result
 
 

@@ -63,40 +63,84 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sim", description="Inland Niger delta contingency-planning simulator")
+    parser = argparse.ArgumentParser(
+        prog="python -m sim", description="Inland Niger delta contingency-planning simulator"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    validate = sub.add_parser("validate", help="check scenario and plan files", description="Check scenario and plan files; print FILE:LINE: field: problem for every error.")
+    validate = sub.add_parser(
+        "validate",
+        help="check scenario and plan files",
+        description="Check scenario and plan files; print FILE:LINE: field: problem for every error.",
+    )
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(run=_validate)
 
-    domain = sub.add_parser("domain", help="show the built-in delta (cercles, population, gauges)", description="Build the built-in delta and print its cercles.")
+    domain = sub.add_parser(
+        "domain",
+        help="show the built-in delta (cercles, population, gauges)",
+        description="Build the built-in delta and print its cercles.",
+    )
     domain.add_argument("--resolution", type=float, default=None, help="cell size in degrees (default 0.01)")
     domain.add_argument("--year", type=int, default=None, help="population year (default 2024)")
-    domain.add_argument("--boundaries", type=Path, default=None, help="official cercle boundaries (OCHA COD-AB GeoJSON, Shapefile or zipped Shapefile)")
+    domain.add_argument(
+        "--boundaries",
+        type=Path,
+        default=None,
+        help="official cercle boundaries (OCHA COD-AB GeoJSON, Shapefile or zipped Shapefile)",
+    )
     domain.add_argument("--json", action="store_true", help="print JSON instead of a table")
     domain.set_defaults(run=_domain)
 
-    run = sub.add_parser("run", help="simulate a scenario: hazards, impact and needs", description="Simulate a scenario and write DIR/summary.json and DIR/results.nc.")
+    run = sub.add_parser(
+        "run",
+        help="simulate a scenario: hazards, impact and needs",
+        description="Simulate a scenario and write DIR/summary.json and DIR/results.nc.",
+    )
     run.add_argument("scenario", type=Path, metavar="SCENARIO")
     run.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     run.add_argument("--members", type=int, default=1, help="ensemble members (default 1)")
     run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    run.add_argument("--plan", type=Path, action="append", default=[], metavar="PLAN", help="contingency plan to play against the season (repeat to compare plans)")
-    run.add_argument("--scheduler", metavar="ADDR", help="run the members on a Dask cluster, e.g. tcp://127.0.0.1:8786 (default: local processes)")
+    run.add_argument(
+        "--plan",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PLAN",
+        help="contingency plan to play against the season (repeat to compare plans)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="run the members on a Dask cluster, e.g. tcp://127.0.0.1:8786 (default: local processes)",
+    )
     run.add_argument("--workers", type=int, default=None, help="local processes (default: one per CPU)")
     run.set_defaults(run=_run)
 
-    report = sub.add_parser("report", help="write the plan report (PDF) and workbook (XLSX) of a run", description="Write DIR/report.pdf and DIR/report.xlsx from DIR/summary.json and DIR/results.nc.")
+    report = sub.add_parser(
+        "report",
+        help="write the plan report (PDF) and workbook (XLSX) of a run",
+        description="Write DIR/report.pdf and DIR/report.xlsx from DIR/summary.json and DIR/results.nc.",
+    )
     report.add_argument("dir", type=Path, metavar="DIR")
-    report.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the report and workbook (default fr)")
+    report.add_argument(
+        "--lang", choices=("fr", "en"), default="fr", help="language of the report and workbook (default fr)"
+    )
     report.set_defaults(run=_report)
 
-    compare = sub.add_parser("compare", help="print the plans of a run side by side", description="Print the KPIs of the plans in DIR/summary.json side by side.")
+    compare = sub.add_parser(
+        "compare",
+        help="print the plans of a run side by side",
+        description="Print the KPIs of the plans in DIR/summary.json side by side.",
+    )
     compare.add_argument("dir", type=Path, metavar="DIR")
     compare.set_defaults(run=_compare)
 
-    hazards = sub.add_parser("hazards", help="the hazard-layer catalog", description="Add and list hazard layers (yours in $SIM_DATA_DIR/layers, default ~/.local/share/delta-sim/layers; the shipped ones in hazards/layers).")
+    hazards = sub.add_parser(
+        "hazards",
+        help="the hazard-layer catalog",
+        description="Add and list hazard layers (yours in $SIM_DATA_DIR/layers, default ~/.local/share/delta-sim/layers; the shipped ones in hazards/layers).",
+    )
     hsub = hazards.add_subparsers(dest="hazards_command", metavar="ACTION", required=True)
     add = hsub.add_parser("add", help="validate a file and register it as a layer")
     add.add_argument("file", type=Path, metavar="FILE")
@@ -122,7 +166,9 @@ def _validate(args) -> int:
     for name in args.files:
         try:
             model = load_file(name, context=context)
-            problems = named_file_problems(model, Path(name).resolve().parent, name) if isinstance(model, Scenario) else []
+            problems = (
+                named_file_problems(model, Path(name).resolve().parent, name) if isinstance(model, Scenario) else []
+            )
         except InputError as err:
             problems = err.problems
         for problem in problems:
@@ -162,12 +208,29 @@ def _domain(args) -> int:
             }
         )
     if args.json:
-        print(json.dumps({"year": delta.year, "resolution_deg": delta.grid.resolution, "boundaries": delta.boundaries, "cercles": rows}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "year": delta.year,
+                    "resolution_deg": delta.grid.resolution,
+                    "boundaries": delta.boundaries,
+                    "cercles": rows,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return EXIT_OK
-    print(f"inland Niger delta: {delta.grid.shape[0]}×{delta.grid.shape[1]} cells of {delta.grid.resolution}°, population {delta.year}, boundaries: {delta.boundaries}")
-    print(f"{'pcode':<8} {'cercle':<12} {'region':<11} {'pop. 2009':>10} {f'pop. {delta.year}':>10} {'km² on grid':>12}  boundary")
+    print(
+        f"inland Niger delta: {delta.grid.shape[0]}×{delta.grid.shape[1]} cells of {delta.grid.resolution}°, population {delta.year}, boundaries: {delta.boundaries}"
+    )
+    print(
+        f"{'pcode':<8} {'cercle':<12} {'region':<11} {'pop. 2009':>10} {f'pop. {delta.year}':>10} {'km² on grid':>12}  boundary"
+    )
     for r in rows:
-        print(f"{r['pcode']:<8} {r['cercle']:<12} {r['region']:<11} {r['population_2009']:>10,} {r[f'population_{delta.year}']:>10,} {r['area_on_grid_km2']:>12,.0f}  {r['boundary']}")
+        print(
+            f"{r['pcode']:<8} {r['cercle']:<12} {r['region']:<11} {r['population_2009']:>10,} {r[f'population_{delta.year}']:>10,} {r['area_on_grid_km2']:>12,.0f}  {r['boundary']}"
+        )
     total = sum(sums.values())
     print(f"{'total':<33} {sum(c.population_2009 for c in delta.cercles):>10,} {total:>10,}")
     return EXIT_OK
@@ -185,7 +248,11 @@ def _hazards_add(args) -> int:
         licence=args.licence,
         description=args.description,
     )
-    coverage = f", {card.time_coverage.start} to {card.time_coverage.end} ({card.time_coverage.steps} maps)" if card.time_coverage else ""
+    coverage = (
+        f", {card.time_coverage.start} to {card.time_coverage.end} ({card.time_coverage.steps} maps)"
+        if card.time_coverage
+        else ""
+    )
     print(f"added {card.kind} layer {card.name!r} in {card.units}{coverage} to {catalog_folder()}")
     return EXIT_OK
 
@@ -234,7 +301,12 @@ def _run(args) -> int:
     def progress(done: int, total: int) -> None:
         width = 30
         filled = int(width * done / total)
-        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} members", end="" if done < total else "\n", file=sys.stderr, flush=True)
+        print(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} members",
+            end="" if done < total else "\n",
+            file=sys.stderr,
+            flush=True,
+        )
 
     parts = run_ensemble(
         args.scenario.read_text(encoding="utf-8"),
@@ -249,7 +321,6 @@ def _run(args) -> int:
     result = combine_members(parts)
     summary = summarize(result, delta)
     if scenario.flood is not None and scenario.flood.return_period is not None:
-
         print("expected annual impact: running the standard return periods…", file=sys.stderr)
         summary["expected_annual"] = expected_annual_impacts(scenario, members=args.members, seed=args.seed, base=base)
     write_outputs(result, summary, args.out)
@@ -276,7 +347,11 @@ def _compare(args) -> int:
     kpis = list(plans[names[0]]["kpis"])
     width = max(len(k) for k in kpis) + 2
     print(f"{summary['scenario']}, {summary['members']} member(s), seed {summary['seed']}: median (p10–p90)")
-    print(f"{'':<{width}}" + "".join(f"{n:>32}" for n in names) + (f"{'difference (paired)':>32}" if len(names) > 1 else ""))
+    print(
+        f"{'':<{width}}"
+        + "".join(f"{n:>32}" for n in names)
+        + (f"{'difference (paired)':>32}" if len(names) > 1 else "")
+    )
 
     def cell(entry) -> str:
         if not entry or entry.get("value") is None:

@@ -50,7 +50,9 @@ class SchedulerError(BadInputError):
     """The Dask scheduler cannot be reached; one line with its address."""
 
 
-def run_member(scenario_text: str, base: str | None, seed: int, member: int, members: int, plan_texts: list[str]) -> xr.Dataset:
+def run_member(
+    scenario_text: str, base: str | None, seed: int, member: int, members: int, plan_texts: list[str]
+) -> xr.Dataset:
     """One member from the scenario's and plans' YAML text (picklable arguments only)."""
 
     scenario = _parsed(scenario_text, "scenario", tuple(sorted(layer_kinds().items())))
@@ -72,7 +74,9 @@ def warm_up_runs(folder: Path = WARM_SCENARIOS) -> list[tuple]:
     each scenario in ``folder`` with the first plan of ``folder / "plans"``."""
     plans = sorted((folder / "plans").glob("*.yaml"))
     plan_texts = [plans[0].read_text(encoding="utf-8")] if plans else []
-    return [(path.read_text(encoding="utf-8"), str(folder), 0, 0, 1, plan_texts) for path in sorted(folder.glob("*.yaml"))]
+    return [
+        (path.read_text(encoding="utf-8"), str(folder), 0, 0, 1, plan_texts) for path in sorted(folder.glob("*.yaml"))
+    ]
 
 
 WORKER_NICENESS = 5
@@ -154,7 +158,12 @@ class LocalPool:
             if self._executor is None:
                 with self._warmed.get_lock():
                     self._warmed.value = 0
-                self._executor = ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_warm_worker, initargs=(self._runs, self._warmed))
+                self._executor = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=self._context,
+                    initializer=_warm_worker,
+                    initargs=(self._runs, self._warmed),
+                )
                 self._started = False
             return self._executor
 
@@ -190,7 +199,12 @@ class LocalPool:
             old.shutdown(wait=False, cancel_futures=True)
         self.warm()
 
-    def run(self, arguments: Sequence[tuple], progress: Callable[[int, int], None] | None = None, running: Callable[[int, int], None] | None = None) -> dict[int, xr.Dataset]:
+    def run(
+        self,
+        arguments: Sequence[tuple],
+        progress: Callable[[int, int], None] | None = None,
+        running: Callable[[int, int], None] | None = None,
+    ) -> dict[int, xr.Dataset]:
         """:func:`run_member` of each argument tuple, by member; ``progress(done, total)``
         after each member, ``running(computing, total)`` when the workers take new ones. Members still waiting are cancelled if the caller stops (an
         exception, e.g. from ``progress``); if a worker dies, the pool is restarted and the
@@ -199,9 +213,20 @@ class LocalPool:
         try:
             _gather(self.submit, arguments, progress, results, running=running, slots=self.workers)
         except BrokenProcessPool:
-            log.warning("an ensemble worker died; restarting the pool and running the %d members not yet back again", len(arguments) - len(results))
+            log.warning(
+                "an ensemble worker died; restarting the pool and running the %d members not yet back again",
+                len(arguments) - len(results),
+            )
             self.restart()
-            _gather(self.submit, [args for args in arguments if args[3] not in results], progress, results, total=len(arguments), running=running, slots=self.workers)
+            _gather(
+                self.submit,
+                [args for args in arguments if args[3] not in results],
+                progress,
+                results,
+                total=len(arguments),
+                running=running,
+                slots=self.workers,
+            )
         return results
 
     def shutdown(self, wait: bool = True, terminate: bool = False) -> None:
@@ -339,9 +364,14 @@ def run_ensemble(
         try:
             client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError) as err:
-            raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler} ({str(err).splitlines()[0] if str(err) else type(err).__name__})") from None
+            raise SchedulerError(
+                f"cannot reach the Dask scheduler at {scheduler} ({str(err).splitlines()[0] if str(err) else type(err).__name__})"
+            ) from None
         with client:
-            futures = {client.submit(run_member, *args, key=f"member-{args[3]}-{seed}", pure=False): args[3] for args in arguments}
+            futures = {
+                client.submit(run_member, *args, key=f"member-{args[3]}-{seed}", pure=False): args[3]
+                for args in arguments
+            }
             for future in dask_completed(futures):
                 results[futures[future]] = future.result()
                 if progress:

@@ -33,7 +33,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numba
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -42,6 +41,7 @@ from scipy import special
 from hazards import flood, return_periods
 from hazards.flood import BANCO_COLLAPSE_MAX, BANCO_COLLAPSE_RAIN_MM
 from sim.delta.domain import Delta
+from sim.impact_kernel import cell_sums, events, scan_cells
 
 JRC_AFRICA_RESIDENTIAL = (
     (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0),
@@ -195,7 +195,9 @@ def flood_impact(
     days = np.arange(house_depth.shape[0]).reshape((-1,) + (1,) * (house_depth.ndim - 1))
     last_wet = np.where(wet.any(axis=0), house_depth.shape[0] - 1 - np.argmax(wet[::-1], axis=0), -1)
     collapse_days = collapse_share > 0
-    last_collapse = np.where(collapse_days.any(axis=0), house_depth.shape[0] - 1 - np.argmax(collapse_days[::-1], axis=0), -1)
+    last_collapse = np.where(
+        collapse_days.any(axis=0), house_depth.shape[0] - 1 - np.argmax(collapse_days[::-1], axis=0), -1
+    )
     home_again = np.maximum(last_wet, last_collapse) + settings.rebuild_days
     displaced = np.where(days <= home_again[None], destroyed, 0.0)
     in_need = np.maximum(displaced, np.where(wet, affected, 0.0))
@@ -212,7 +214,9 @@ DROUGHT_SPI = -1.0
 """SPI-3 (July–September) at or below which a season is a drought (McKee et al. 1993: moderate)."""
 
 
-def drought_impact(dates: pd.DatetimeIndex, wrsi: np.ndarray | None, spi3: np.ndarray | None) -> dict[str, np.ndarray] | None:
+def drought_impact(
+    dates: pd.DatetimeIndex, wrsi: np.ndarray | None, spi3: np.ndarray | None
+) -> dict[str, np.ndarray] | None:
     """Daily shares of each cell's people food-insecure and displaced by drought [-].
 
     People in cells with a failed harvest — millet WRSI below 50 in a cercle in drought (its
@@ -299,18 +303,31 @@ def people_impact(delta: Delta, hazards: xr.Dataset, settings: ImpactSettings) -
     size = settings.household_size
     counts = np.stack([totals[name] for name in COUNTS])
     pcodes = [c.pcode for c in delta.cercles]
-    coords = {"count": list(COUNTS), "day": dates, "cercle": pcodes, "cercle_name": ("cercle", [c.name for c in delta.cercles])}
+    coords = {
+        "count": list(COUNTS),
+        "day": dates,
+        "cercle": pcodes,
+        "cercle_name": ("cercle", [c.name for c in delta.cercles]),
+    }
     return xr.Dataset(
         {
             "people": (("count", "day", "cercle"), counts, {"units": "person"}),
             "destroyed_houses": (("day", "cercle"), totals["destroyed"] / size, {"units": "household"}),
             "displaced_households": (("day", "cercle"), totals["displaced"] / size, {"units": "household"}),
-            "displaced_in_sites": (("day", "cercle"), totals["displaced"] * (1.0 - settings.hosted_share), {"units": "person"}),
+            "displaced_in_sites": (
+                ("day", "cercle"),
+                totals["displaced"] * (1.0 - settings.hosted_share),
+                {"units": "person"},
+            ),
             "food_insecure": (("day", "cercle"), food, {"units": "person"}),
             "displaced_by_drought": (("day", "cercle"), drought_displaced, {"units": "person"}),
         },
         coords={k: v for k, v in coords.items() if k != "count"} | {"count": list(COUNTS)},
-        attrs={"household_size": size, "displacement_damage": settings.displacement_damage, "hosted_share": settings.hosted_share},
+        attrs={
+            "household_size": size,
+            "displacement_damage": settings.displacement_damage,
+            "hosted_share": settings.hosted_share,
+        },
     )
 
 
@@ -342,20 +359,47 @@ def flood_totals(delta: Delta, rain: np.ndarray, depth: np.ndarray, settings: Im
     normal = normal_flood_depth(delta).ravel()
     people, cercle = _cells(delta)
     collapse_start, collapse_full = BANCO_COLLAPSE_RAIN_MM
-    exposed, last_wet, last_collapse, wet_count, collapse_count = _scan_cells(rain, depth, normal, people, cercle, len(delta.cercles), STORM_EXPOSURE_MM, collapse_start)
+    exposed, last_wet, last_collapse, wet_count, collapse_count = scan_cells(
+        rain, depth, normal, people, cercle, len(delta.cercles), STORM_EXPOSURE_MM, collapse_start
+    )
     active = np.flatnonzero(((last_wet >= 0) | (last_collapse >= 0)) & (people > 0) & (cercle >= 0))
     last = np.maximum(last_wet, last_collapse)[active]
-    first, wet_day, wet_cell, house_depth, collapse_day, collapse_cell, collapse = _events(
-        rain, depth, normal, active, last, wet_count, collapse_count,
-        HOUSE_FREEBOARD_M, collapse_start, collapse_full, BANCO_COLLAPSE_MAX,
+    first, wet_day, wet_cell, house_depth, collapse_day, collapse_cell, collapse = events(
+        rain,
+        depth,
+        normal,
+        active,
+        last,
+        wet_count,
+        collapse_count,
+        HOUSE_FREEBOARD_M,
+        collapse_start,
+        collapse_full,
+        BANCO_COLLAPSE_MAX,
     )
     destroyed_share = share_above(house_depth, depth_for_damage(settings.displacement_damage))
     damaged_share = share_above(house_depth, depth_for_damage(AFFECTED_DAMAGE))
-    sums = _cell_sums(
-        rain.shape[0], len(delta.cercles), active, first, last, last + settings.rebuild_days, people, cercle,
-        wet_day, wet_cell, destroyed_share, damaged_share, collapse_day, collapse_cell, collapse, float(settings.banco_share),
+    sums = cell_sums(
+        rain.shape[0],
+        len(delta.cercles),
+        active,
+        first,
+        last,
+        last + settings.rebuild_days,
+        people,
+        cercle,
+        wet_day,
+        wet_cell,
+        destroyed_share,
+        damaged_share,
+        collapse_day,
+        collapse_cell,
+        collapse,
+        float(settings.banco_share),
     )
-    return {"exposed": exposed} | {name: sums[k] for k, name in enumerate(("affected", "displaced", "in_need", "destroyed"))}
+    return {"exposed": exposed} | {
+        name: sums[k] for k, name in enumerate(("affected", "displaced", "in_need", "destroyed"))
+    }
 
 
 @lru_cache(maxsize=4)
@@ -364,158 +408,9 @@ def _cells(delta: Delta) -> tuple[np.ndarray, np.ndarray]:
     return delta.population.ravel().astype(np.float32), delta.cercle_index.ravel().astype(np.int64)
 
 
-@numba.njit(cache=True)
-def _scan_cells(rain, depth, normal, people, cercle, cercles, storm_mm, collapse_mm):
-    """One pass over (day, cell): exposed people per (day, cercle), summed in grid order;
-    each cell's last day with water above its usual level and with rain above
-    ``collapse_mm`` (-1 if none); and how many such (day, cell) pairs fall in populated
-    cells of a cercle."""
-    days, cells = rain.shape
-    exposed = np.zeros((days, cercles))
-    last_wet = np.full(cells, -1, np.int64)
-    last_collapse = np.full(cells, -1, np.int64)
-    wet_count = 0
-    collapse_count = 0
-    anything = np.empty(cells, np.bool_)
-    for t in range(days):
-        rain_t = rain[t]
-        depth_t = depth[t]
-        # a branch-free pass first (vectorised by the compiler): most cells have nothing
-        for j in range(cells):
-            anything[j] = (depth_t[j] - normal[j] > 0) | (rain_t[j] >= storm_mm) | (rain_t[j] > collapse_mm)
-        for j in range(cells):
-            if not anything[j]:
-                continue
-            r = rain_t[j]
-            wet = depth_t[j] - normal[j] > 0
-            counted = people[j] > 0 and cercle[j] >= 0
-            if (wet or r >= storm_mm) and cercle[j] >= 0:
-                exposed[t, cercle[j]] += np.float64(people[j])
-            if wet:
-                last_wet[j] = t
-                wet_count += counted
-            if r > collapse_mm:
-                last_collapse[j] = t
-                collapse_count += counted
-    return exposed, last_wet, last_collapse, wet_count, collapse_count
-
-
-@numba.njit(cache=True)
-def _events(rain, depth, normal, active, last, wet_count, collapse_count, freeboard, collapse_start_mm, collapse_full_mm, collapse_max):
-    """The wet and collapse days of the ``active`` cells (up to each one's ``last`` such
-    day), in day then cell order; ``wet_count`` and ``collapse_count`` are their numbers.
-
-    Returns each active cell's first such day; (day, index into ``active``, house depth
-    as float32 [m]) of the days with water above the usual level; (day, index, share of
-    earth houses collapsing [-], :func:`hazards.flood.banco_collapse_fraction` in float64)
-    of the days with collapsing houses.
-    """
-    days = rain.shape[0]
-    n = active.size
-    first = np.full(n, days, np.int64)
-    wet_day = np.empty(wet_count, np.int64)
-    wet_cell = np.empty(wet_count, np.int64)
-    house_depth = np.empty(wet_count, np.float32)
-    collapse_day = np.empty(collapse_count, np.int64)
-    collapse_cell = np.empty(collapse_count, np.int64)
-    collapse = np.empty(collapse_count)
-    w = 0
-    c = 0
-    for t in range(days):
-        for k in range(n):
-            if t > last[k]:
-                continue
-            j = active[k]
-            level = depth[t, j] - normal[j]
-            if level > 0:
-                wet_day[w] = t
-                wet_cell[w] = k
-                house_depth[w] = np.float32(level) - np.float32(freeboard)  # float32 arithmetic, as NumPy does on the arrays
-                w += 1
-                first[k] = min(first[k], t)
-            r = rain[t, j]
-            if r > collapse_start_mm:
-                x = min(max((np.float64(r) - collapse_start_mm) / (collapse_full_mm - collapse_start_mm), 0.0), 1.0)
-                collapse_day[c] = t
-                collapse_cell[c] = k
-                collapse[c] = collapse_max * (x * x)
-                c += 1
-                first[k] = min(first[k], t)
-    return first, wet_day, wet_cell, house_depth, collapse_day, collapse_cell, collapse
-
-
-@numba.njit(cache=True)
-def _by_cell(cell: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Order that groups events (given in day order) by cell, keeping day order within a
-    cell, and where each cell's events start in that order (n + 1 offsets)."""
-    start = np.zeros(n + 1, np.int64)
-    for i in range(cell.size):
-        start[cell[i] + 1] += 1
-    for k in range(n):
-        start[k + 1] += start[k]
-    fill = start[:-1].copy()
-    order = np.empty(cell.size, np.int64)
-    for i in range(cell.size):
-        order[fill[cell[i]]] = i
-        fill[cell[i]] += 1
-    return order, start
-
-
-@numba.njit(cache=True)
-def _cell_sums(days, cercles, active, first, last, home_again, people, cercle, wet_day, wet_cell, destroyed_share, damaged_share, collapse_day, collapse_cell, collapse, banco_share):
-    """Affected, displaced, in need and destroyed (as people) per (count, day, cercle): the
-    rules of :func:`flood_impact` cell by cell, with its float32 and float64 steps, each
-    cell's people added to its cercle's days in grid order of the cells."""
-    out = np.zeros((4, days, cercles))
-    destroyed = 0.0
-    affected = 0.0
-    wet_order, wet_start = _by_cell(wet_cell, active.size)
-    collapse_order, collapse_start = _by_cell(collapse_cell, active.size)
-    for k in range(active.size):
-        j = active[k]
-        person = people[j]
-        region = cercle[j]
-        flood_destroyed = np.float32(0.0)
-        flood_damaged = np.float32(0.0)
-        intact = 1.0  # running product of the shares of earth houses left standing
-        w = wet_start[k]
-        c = collapse_start[k]
-        for t in range(first[k], days):
-            if t > last[k]:
-                # no more water nor collapse: every count of the cell stays as it is, but
-                # for the displaced (and so those in need), who go home after home_again
-                destroyed_people = np.float64(np.float32(destroyed) * person)
-                affected_people = np.float64(np.float32(affected) * person)
-                for u in range(t, days):
-                    out[0, u, region] += affected_people
-                    if u <= home_again[k]:
-                        out[1, u, region] += destroyed_people
-                        out[2, u, region] += destroyed_people
-                    out[3, u, region] += destroyed_people
-                break
-            wet = False
-            if w < wet_start[k + 1] and wet_day[wet_order[w]] == t:
-                wet = True
-                flood_destroyed = max(flood_destroyed, destroyed_share[wet_order[w]])
-                flood_damaged = max(flood_damaged, damaged_share[wet_order[w]])
-                w += 1
-            if c < collapse_start[k + 1] and collapse_day[collapse_order[c]] == t:
-                intact = intact * (1.0 - banco_share * collapse[collapse_order[c]])
-                c += 1
-            standing = 1.0 - intact
-            left = 1.0 - standing
-            destroyed = 1.0 - np.float64(np.float32(1.0 - np.float64(flood_destroyed))) * left
-            affected = max(1.0 - np.float64(np.float32(1.0 - np.float64(flood_damaged))) * left, destroyed)
-            displaced = destroyed if t <= home_again[k] else 0.0
-            in_need = max(displaced, affected if wet else 0.0)
-            out[0, t, region] += np.float64(np.float32(affected) * person)
-            out[1, t, region] += np.float64(np.float32(displaced) * person)
-            out[2, t, region] += np.float64(np.float32(in_need) * person)
-            out[3, t, region] += np.float64(np.float32(destroyed) * person)
-    return out
-
-
-def _drought_totals(delta: Delta, dates: pd.DatetimeIndex, wrsi: np.ndarray | None, spi3: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+def _drought_totals(
+    delta: Delta, dates: pd.DatetimeIndex, wrsi: np.ndarray | None, spi3: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Food-insecure and drought-displaced people per day and cercle [person], the sums of
     :func:`drought_impact` times the population: both shares are the same field on every day
     from their start, so each cercle's sum is computed once."""

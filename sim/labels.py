@@ -84,7 +84,7 @@ def kpi_name(kpi: str, lang: str) -> str:
     """The KPI's name in ``lang``: ``Taux de couverture`` for ``fill_rate``."""
     for prefix in ("unmet_person_days_", "stock_left_"):
         if kpi.startswith(prefix):
-            name = item_name(kpi[len(prefix):], lang)
+            name = item_name(kpi[len(prefix) :], lang)
             if prefix == "unmet_person_days_" and name[1:2].islower():
                 name = name[0].lower() + name[1:]  # inside a sentence: "sans eau potable"
             return t(f"kpi_{prefix.rstrip('_')}", lang, item=name)
@@ -95,7 +95,7 @@ def kpi_unit(kpi: str, lang: str) -> str:
     """The unit a KPI is written in (``%``, ``jours``, ``personnes-jours``, ``US$`` or the item's)."""
     kind = kpi_kind(kpi)
     if kind == "quantity":
-        item = kpi[len("stock_left_"):]
+        item = kpi[len("stock_left_") :]
         row = next((r for r in facts.read_table("items") if r["id"] == item), None)
         return unit_name(row["unit"], lang) if row else ""
     return t(f"kpi_unit_{kind}", lang) if kind != "number" else ""

@@ -168,7 +168,18 @@ def read_rations(path: str | Path = DEFAULT_RATIONS) -> list[Ration]:
     file = str(path)
     records = _records(_profile_text(Path(path)), file)
     if not records:
-        raise InputError([_coded(file, None, "file", "err_file_empty", "is empty; expected {what}", what="a ration profile (a CSV header line, then one line per item)")])
+        raise InputError(
+            [
+                _coded(
+                    file,
+                    None,
+                    "file",
+                    "err_file_empty",
+                    "is empty; expected {what}",
+                    what="a ration profile (a CSV header line, then one line per item)",
+                )
+            ]
+        )
     header_line, header = records[0]
     _check_header(header, file, header_line)
     if len(records) == 1:
@@ -183,7 +194,17 @@ def read_rations(path: str | Path = DEFAULT_RATIONS) -> list[Ration]:
         row = dict(zip(header, cells))
         item = row["item"]
         if item in first_line:
-            problems.append(_coded(file, line, "item", "err_rations_duplicate_item", "{item!r} is already on line {first}; one line per item", item=item, first=first_line[item]))
+            problems.append(
+                _coded(
+                    file,
+                    line,
+                    "item",
+                    "err_rations_duplicate_item",
+                    "{item!r} is already on line {first}; one line per item",
+                    item=item,
+                    first=first_line[item],
+                )
+            )
             continue
         if item in ITEM_UNITS:
             first_line[item] = line
@@ -234,13 +255,23 @@ def _profile_text(path: Path) -> str:
         raise refuse(None, "err_file_unreadable", "{detail}", detail=err.strerror or str(err)) from None
     if len(data) > MAX_RATIONS_BYTES:
         size = max(len(data), path.stat().st_size)
-        raise refuse(None, "err_rations_too_large", "is {size:,} bytes, more than the {limit:,} bytes a ration profile may hold", size=size, limit=MAX_RATIONS_BYTES)
+        raise refuse(
+            None,
+            "err_rations_too_large",
+            "is {size:,} bytes, more than the {limit:,} bytes a ration profile may hold",
+            size=size,
+            limit=MAX_RATIONS_BYTES,
+        )
     try:
         text = data.decode("utf-8-sig")  # spreadsheets write 'CSV UTF-8' with a byte-order mark
     except UnicodeDecodeError as err:
         raise refuse(data[: err.start].count(b"\n") + 1, "err_file_not_utf8", "is not UTF-8 text") from None
     if "\x00" in text:
-        raise refuse(text[: text.index("\x00")].count("\n") + 1, "err_rations_binary", "holds binary data (a NUL byte), not CSV text")
+        raise refuse(
+            text[: text.index("\x00")].count("\n") + 1,
+            "err_rations_binary",
+            "holds binary data (a NUL byte), not CSV text",
+        )
     return text
 
 
@@ -255,7 +286,9 @@ def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
         except StopIteration:
             break
         except csv.Error as err:
-            raise InputError([_coded(file, line, "file", "err_rations_csv", "not readable as CSV ({detail})", detail=str(err))]) from None
+            raise InputError(
+                [_coded(file, line, "file", "err_rations_csv", "not readable as CSV ({detail})", detail=str(err))]
+            ) from None
         cells = [cell.strip() for cell in cells]
         if any(cells):  # blank lines, and the ',,,,' rows spreadsheets leave, are skipped
             records.append((line, cells))
@@ -266,21 +299,70 @@ def _check_header(header: list[str], file: str, line: int) -> None:
     """Refuse a first line that is not a ration profile's header."""
     if not any(column in header for column in REQUIRED_COLUMNS):
         if len(header) == 1 and header[0].count(";") >= 2:
-            raise InputError([_coded(file, line, "header", "err_rations_semicolons", "columns are separated by ';'; save the profile as CSV with commas")])
-        raise InputError([_coded(file, line, "header", "err_rations_not_a_profile", "not a ration profile: the first line names none of the columns {columns}", columns=list(REQUIRED_COLUMNS))])
+            raise InputError(
+                [
+                    _coded(
+                        file,
+                        line,
+                        "header",
+                        "err_rations_semicolons",
+                        "columns are separated by ';'; save the profile as CSV with commas",
+                    )
+                ]
+            )
+        raise InputError(
+            [
+                _coded(
+                    file,
+                    line,
+                    "header",
+                    "err_rations_not_a_profile",
+                    "not a ration profile: the first line names none of the columns {columns}",
+                    columns=list(REQUIRED_COLUMNS),
+                )
+            ]
+        )
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise InputError([_coded(file, line, "header", "err_rations_missing_columns", "missing column(s) {columns}", columns=missing)])
+        raise InputError(
+            [
+                _coded(
+                    file, line, "header", "err_rations_missing_columns", "missing column(s) {columns}", columns=missing
+                )
+            ]
+        )
     repeated = sorted({c for c in header if c and header.count(c) > 1})
     if repeated:
-        raise InputError([_coded(file, line, "header", "err_rations_duplicate_columns", "column(s) {columns} appear more than once", columns=repeated)])
+        raise InputError(
+            [
+                _coded(
+                    file,
+                    line,
+                    "header",
+                    "err_rations_duplicate_columns",
+                    "column(s) {columns} appear more than once",
+                    columns=repeated,
+                )
+            ]
+        )
 
 
 def _row_length(file: str, line: int, count: int, columns: int) -> Problem:
     if count < columns:
-        english = {"one": "has {count} field, fewer than the {columns} of the header", "other": "has {count} fields, fewer than the {columns} of the header"}
+        english = {
+            "one": "has {count} field, fewer than the {columns} of the header",
+            "other": "has {count} fields, fewer than the {columns} of the header",
+        }
         return _coded(file, line, "row", "err_rations_short_row", english, count=count, columns=columns)
-    return _coded(file, line, "row", "err_rations_long_row", "has {count} fields, more than the {columns} of the header; put double quotes around a text that holds a comma", count=count, columns=columns)
+    return _coded(
+        file,
+        line,
+        "row",
+        "err_rations_long_row",
+        "has {count} fields, more than the {columns} of the header; put double quotes around a text that holds a comma",
+        count=count,
+        columns=columns,
+    )
 
 
 def _ration(row: dict[str, str], file: str, line: int, problems: list[Problem]) -> Ration | None:
@@ -293,7 +375,13 @@ def _ration(row: dict[str, str], file: str, line: int, problems: list[Problem]) 
         problems.append(_coded(file, line, name, code, english, **params))
 
     if item not in ITEM_UNITS:
-        bad("item", "err_rations_unknown_item", "unknown item {item!r}; known: {known}", item=item, known=list(ITEM_UNITS))
+        bad(
+            "item",
+            "err_rations_unknown_item",
+            "unknown item {item!r}; known: {known}",
+            item=item,
+            known=list(ITEM_UNITS),
+        )
         return None
     unit = ITEM_UNITS[item]
     amount = _number(row["quantity"], "quantity", bad)
@@ -306,12 +394,22 @@ def _ration(row: dict[str, str], file: str, line: int, problems: list[Problem]) 
             _check_quantity(amount, row, unit, bad)
     for field, allowed in (("per", PER), ("group", GROUPS)):
         if row[field] not in allowed:
-            bad(field, "err_rations_unknown_choice", "unknown {value!r}; expected one of {allowed}", value=row[field], allowed=list(allowed))
+            bad(
+                field,
+                "err_rations_unknown_choice",
+                "unknown {value!r}; expected one of {allowed}",
+                value=row[field],
+                allowed=list(allowed),
+            )
     cost = _number(row["unit_cost_usd"], "unit_cost_usd", bad)
     cost_unit = row.get("cost_unit") or f"USD/{unit}"
     if cost is not None and _unit_text_ok(cost_unit, "cost_unit", bad):
         try:
-            cost = float(parse_quantity(f"{row['unit_cost_usd']} {cost_unit}", expected=f"USD/{unit}").to(f"USD/{unit}").magnitude)
+            cost = float(
+                parse_quantity(f"{row['unit_cost_usd']} {cost_unit}", expected=f"USD/{unit}")
+                .to(f"USD/{unit}")
+                .magnitude
+            )
         except UnitError as err:
             problems.append(Problem(file, line, f"{item}.cost_unit", str(err), err.code, err.params))
         else:
@@ -321,7 +419,18 @@ def _ration(row: dict[str, str], file: str, line: int, problems: list[Problem]) 
             bad(field, "err_rations_no_source", "empty; every number needs its source (or 'assumption: why')")
     if len(problems) > before:
         return None
-    return Ration(item, row.get("name_fr") or item, row.get("name_en") or item, amount, unit, row["per"], row["group"], row["source"], cost, row["cost_source"])
+    return Ration(
+        item,
+        row.get("name_fr") or item,
+        row.get("name_en") or item,
+        amount,
+        unit,
+        row["per"],
+        row["group"],
+        row["source"],
+        cost,
+        row["cost_source"],
+    )
 
 
 def _number(text: str, field: str, bad) -> float | None:
@@ -344,7 +453,12 @@ def _unit_text_ok(text: str, field: str, bad) -> bool:
     """Whether a unit cell is empty (pint then says a unit is missing) or unit names only."""
     if not text or _UNIT_TEXT.fullmatch(text):
         return True
-    bad(field, "err_rations_not_a_unit", "{value!r} is not a unit: write a unit name such as L, kg or kit, joined by * or / and with powers such as **2", value=text)
+    bad(
+        field,
+        "err_rations_not_a_unit",
+        "{value!r} is not a unit: write a unit name such as L, kg or kit, joined by * or / and with powers such as **2",
+        value=text,
+    )
     return False
 
 
@@ -355,8 +469,15 @@ def _check_quantity(amount: float, row: dict[str, str], unit: str, bad) -> None:
         return
     limit = MAX_QUANTITY[unit] * (DAYS_PER_MONTH if row["per"] == "person_month" else 1.0)
     if amount > limit:
-        bad("quantity", "err_rations_too_much", "must be at most {limit:g} {unit} per {per}, got {value}", limit=limit, unit=unit, per=row["per"], value=f"{row['quantity']} {row['unit']}")
-
+        bad(
+            "quantity",
+            "err_rations_too_much",
+            "must be at most {limit:g} {unit} per {per}, got {value}",
+            limit=limit,
+            unit=unit,
+            per=row["per"],
+            value=f"{row['quantity']} {row['unit']}",
+        )
 
 
 def _check_cost(cost: float, row: dict[str, str], unit: str, cost_unit: str, bad) -> None:
@@ -364,7 +485,15 @@ def _check_cost(cost: float, row: dict[str, str], unit: str, cost_unit: str, bad
     if cost < 0:
         bad("unit_cost_usd", "err_not_negative", "must not be negative, got {value}", value=f"{cost:g}")
     elif cost > MAX_UNIT_COST_USD:
-        bad("unit_cost_usd", "err_rations_cost_too_high", "must be at most {limit:,.0f} USD per {unit}, got {value}", limit=MAX_UNIT_COST_USD, unit=unit, value=f"{row['unit_cost_usd']} {cost_unit}")
+        bad(
+            "unit_cost_usd",
+            "err_rations_cost_too_high",
+            "must be at most {limit:,.0f} USD per {unit}, got {value}",
+            limit=MAX_UNIT_COST_USD,
+            unit=unit,
+            value=f"{row['unit_cost_usd']} {cost_unit}",
+        )
+
 
 def needs(impact: xr.Dataset, rations: list[Ration], household_size: float) -> xr.Dataset:
     """Daily needs per item and cercle, and their cost.

@@ -70,7 +70,9 @@ _ROUTES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 few roads in member after member, so a warm ensemble worker finds most routes here."""
 
 
-def shortest_route(delta: Delta, origin: str, destination: str, closed: set[tuple[str, str, str]] = frozenset(), modes=("road",)) -> list[Leg] | None:
+def shortest_route(
+    delta: Delta, origin: str, destination: str, closed: set[tuple[str, str, str]] = frozenset(), modes=("road",)
+) -> list[Leg] | None:
     """The shortest route by distance between two places over open links of the given modes (None if none).
 
     ``closed`` holds (place, place, mode) triples, in either order of the places.
@@ -87,7 +89,11 @@ def _search(delta: Delta, origin: str, destination: str, closed, modes) -> tuple
     """Dijkstra over the open links (:func:`shortest_route`)."""
     graph: dict[str, list[Leg]] = {}
     for leg in _legs(delta):
-        if leg.mode in modes and (leg.origin, leg.destination, leg.mode) not in closed and (leg.destination, leg.origin, leg.mode) not in closed:
+        if (
+            leg.mode in modes
+            and (leg.origin, leg.destination, leg.mode) not in closed
+            and (leg.destination, leg.origin, leg.mode) not in closed
+        ):
             graph.setdefault(leg.origin, []).append(leg)
     best = {origin: 0.0}
     previous: dict[str, Leg] = {}
@@ -166,7 +172,6 @@ def _baselines(delta: Delta) -> tuple[np.ndarray, np.ndarray]:
 @lru_cache(maxsize=4)
 def _dry_season_depth(delta: Delta) -> np.ndarray:
     import pandas as pd
-
 
     dates = pd.date_range("2001-03-01", periods=30, freq="D")
     return flood.fluvial_depth(delta, dates, flood.MOPTI_DRY_SEASON_CM, dates[15].date()).max("time").values

@@ -46,7 +46,6 @@ from sim.core.i18n import (  # noqa: E402
     tn,
 )
 from sim.labels import (  # noqa: E402
-    count_name,
     item_name,
     kpi_kind,
     kpi_name,
@@ -55,7 +54,8 @@ from sim.labels import (  # noqa: E402
     kpi_value,
     unit_name,
 )
-from sim.needs import DEFAULT_RATIONS, ITEM_UNITS, read_rations
+from sim.needs import DEFAULT_RATIONS, read_rations
+from sim.tables import TIMELINE_COUNTS, build_frames, count_header, item_unit, sheet_name, workbook_bytes  # noqa: E402
 from sim.verdict import verdict_sentence  # noqa: E402
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
@@ -64,134 +64,18 @@ FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 FONT_BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
 """Its bold face, for headings and table headers."""
 
-SHEETS = ("caseload", "by_cercle", "needs", "timeline", "kpis", "stock_gaps")
-"""The report's tables in workbook order (the last two only when plans were played)."""
 
 STOCK_CHART_ITEMS = ("nfi_kit", "shelter_kit")
 """Items whose stock distributed against demand the PDF draws."""
 
-TIMELINE_COUNTS = ("affected", "displaced", "in_need")
-"""Counts drawn on the timeline (people exposed, far more numerous, are in the workbook)."""
 
 CALIBRATION_AFFECTED_2022 = 30_638
 """People the 2022 floods affected in the delta [person], the figure
 :data:`sim.impact.HOUSE_FREEBOARD_M` is calibrated on. References: IOM Mali Crisis Response
 Plan 2023–2024."""
 
-EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-"""Characters Excel refuses in a sheet name."""
-
 
 # --- tables ---------------------------------------------------------------------------------
-
-
-def sheet_name(table: str, lang: str) -> str:
-    """The workbook sheet (and PDF table) name of one of :data:`SHEETS` in ``lang``."""
-    return t(f"report_sheet_{table}", lang)
-
-
-def build_frames(summary: dict, results: xr.Dataset, lang: str = DEFAULT_LANGUAGE) -> dict[str, pd.DataFrame]:
-    """The report's tables, one per workbook sheet, keyed by the sheet's name in ``lang``.
-
-    Headers, indicator and item names and units are in ``lang``; values stay numbers
-    (persons, US$, the item's unit; shares of the plans' KPIs in percent [%] and their
-    differences in percentage points).
-    """
-    lang = language_of(lang)
-    frames = {
-        "caseload": _caseload(summary, lang),
-        "by_cercle": pd.DataFrame(
-            [(c["cercle"], c["pcode"], c["population"], c["affected_persons"], c["displaced_peak"], c["cost_usd"]) for c in summary["by_cercle"]],
-            columns=[t(f"report_col_{c}", lang) for c in ("cercle", "pcode", "population", "affected", "displaced_peak", "cost_needs_usd")],
-        ),
-        "needs": pd.DataFrame(
-            [(item_name(item, lang), unit_name(n["unit"], lang), n["peak"]["value"], n["total"]["value"], n["cost_usd"]["value"]) for item, n in summary["needs"].items()],
-            columns=[t(f"report_col_{c}", lang) for c in ("item", "unit", "peak_day", "total", "cost_usd")],
-        ),
-    }
-    people = results["people"].median("member").sum("cercle")
-    timeline = {t("report_col_day", lang): pd.DatetimeIndex(results["day"].values)}
-    for count in results["count"].values:
-        timeline[_count_header(str(count), lang)] = people.sel(count=count).values
-    frames["timeline"] = pd.DataFrame(timeline)
-    if summary.get("plans"):
-        frames["kpis"] = _kpi_frame(summary["plans"], lang)
-        frames["stock_gaps"] = _stock_gaps(summary, results, lang)
-    return {sheet_name(table, lang): frame for table, frame in frames.items()}
-
-
-def _caseload(summary: dict, lang: str) -> pd.DataFrame:
-    rows = (
-        ("exposed_peak", ("exposed_persons", "peak")),
-        ("affected", ("affected_persons",)),
-        ("displaced_peak", ("displaced_persons", "peak")),
-        ("displaced_total", ("displaced_persons", "total")),
-        ("in_need_peak", ("in_need_persons", "peak")),
-        ("food_insecure_peak", ("food_insecure_persons", "peak")),
-        ("destroyed_houses", ("destroyed_houses",)),
-        ("flood_peak", ("flood_peak_mopti_cm",)),
-        ("cost", ("cost_usd",)),
-    )
-    out = []
-    for key, path in rows:
-        entry = summary
-        for part in path:
-            entry = entry.get(part) if isinstance(entry, dict) else None
-        if isinstance(entry, dict) and "value" in entry:
-            out.append((t(f"report_row_{key}", lang), *(math.nan if entry.get(q) is None else entry[q] for q in ("value", "p10", "p90"))))
-    return pd.DataFrame(out, columns=[t(f"report_col_{c}", lang) for c in ("indicator", "median", "p10", "p90")])
-
-
-def _kpi_frame(plans: dict, lang: str) -> pd.DataFrame:
-    names = list(plans)
-    rows = []
-
-    def add(label: str, kpi: str, values: dict, difference: bool) -> None:
-        scale = 100.0 if kpi_kind(kpi) == "share" else 1.0
-        unit = t("report_unit_points", lang) if difference and scale == 100.0 else kpi_unit(kpi, lang)
-        rows.append((label, kpi_name(kpi, lang), unit, *(_scaled(values.get(q), scale) for q in ("value", "p10", "p90"))))
-
-    for plan in names:
-        for kpi, values in plans[plan]["kpis"].items():
-            add(plan, kpi, values, False)
-    for plan in names[1:]:
-        label = t("report_col_difference", lang, b=plan, a=names[0])
-        for kpi, values in plans[plan].get(f"minus_{names[0]}", {}).items():
-            add(label, kpi, values, True)
-    return pd.DataFrame(rows, columns=[t(f"report_col_{c}", lang) for c in ("plan", "indicator", "unit", "median", "p10", "p90")])
-
-
-def _stock_gaps(summary: dict, results: xr.Dataset, lang: str) -> pd.DataFrame:
-    unmet = results["unmet"].isel(day=-1).sum("cercle").median("member")
-    demand = results["demand"].isel(day=-1).sum("cercle").median("member")
-    rows = []
-    for plan in results["plan"].values:
-        for item in results["stock_item"].values:
-            wanted = float(demand.sel(plan=plan, stock_item=item))
-            left = float(unmet.sel(plan=plan, stock_item=item))
-            share = round(100.0 * left / wanted, 1) if wanted > 0 else math.nan
-            rows.append((str(plan), item_name(str(item), lang), unit_name(_item_unit(summary, results, str(item)), lang), wanted, left, share))
-    return pd.DataFrame(rows, columns=[t(f"report_col_{c}", lang) for c in ("plan", "item", "unit", "demand", "unmet_end", "share_unmet")])
-
-
-def _item_unit(summary: dict, results: xr.Dataset, item: str) -> str:
-    if item in summary.get("needs", {}):
-        return summary["needs"][item]["unit"]
-    if "unit" in results and item in results["item"].values:
-        return str(results["unit"].sel(item=item).values)
-
-    return ITEM_UNITS.get(item, "")
-
-
-def _scaled(value, scale: float):
-    if value is None:
-        return math.nan
-    return round(float(value) * scale, 6) if scale != 1.0 else value
-
-
-def _count_header(count: str, lang: str) -> str:
-    name = count_name(count, lang)
-    return name[:1].upper() + name[1:]
 
 
 # --- the main assumptions -------------------------------------------------------------------
@@ -208,7 +92,13 @@ def assumptions(summary: dict, lang: str, results: xr.Dataset | None = None) -> 
     lang = language_of(lang)
     rows = [
         (
-            t("report_asm_freeboard", lang, freeboard=_decimal(impact.HOUSE_FREEBOARD_M, lang), years=_decimal(impact.NORMAL_FLOOD_RETURN_PERIOD, lang), spread=_decimal(impact.HOUSE_FLOOR_SPREAD_M, lang)),
+            t(
+                "report_asm_freeboard",
+                lang,
+                freeboard=_decimal(impact.HOUSE_FREEBOARD_M, lang),
+                years=_decimal(impact.NORMAL_FLOOD_RETURN_PERIOD, lang),
+                spread=_decimal(impact.HOUSE_FLOOR_SPREAD_M, lang),
+            ),
             t("report_src_freeboard", lang, reported=number(CALIBRATION_AFFECTED_2022, lang)),
         )
     ]
@@ -219,22 +109,60 @@ def assumptions(summary: dict, lang: str, results: xr.Dataset | None = None) -> 
     if low == high:
         threshold = t("report_asm_displacement_one", lang, median=_decimal(median, lang))
     else:
-        threshold = t("report_asm_displacement", lang, median=_decimal(median, lang), low=_decimal(low, lang), high=_decimal(high, lang))
+        threshold = t(
+            "report_asm_displacement",
+            lang,
+            median=_decimal(median, lang),
+            low=_decimal(low, lang),
+            high=_decimal(high, lang),
+        )
     range_low, range_high = impact.DISPLACEMENT_DAMAGE_RANGE
-    rows.append((threshold, t("report_src_displacement", lang, default=_decimal(impact.DISPLACEMENT_DAMAGE, lang), range_low=_decimal(range_low, lang), range_high=_decimal(range_high, lang))))
-    rows.append((t("report_asm_affected", lang, damage=_decimal(impact.AFFECTED_DAMAGE, lang)), t("report_src_affected", lang)))
+    rows.append(
+        (
+            threshold,
+            t(
+                "report_src_displacement",
+                lang,
+                default=_decimal(impact.DISPLACEMENT_DAMAGE, lang),
+                range_low=_decimal(range_low, lang),
+                range_high=_decimal(range_high, lang),
+            ),
+        )
+    )
+    rows.append(
+        (t("report_asm_affected", lang, damage=_decimal(impact.AFFECTED_DAMAGE, lang)), t("report_src_affected", lang))
+    )
     depths, ratios = impact.JRC_AFRICA_RESIDENTIAL
-    curve = t("report_list_separator", lang).join(f"{_decimal(d, lang)}\u00a0m\u00a0→\u00a0{_decimal(r, lang)}" for d, r in zip(depths, ratios) if d > 0)
+    curve = t("report_list_separator", lang).join(
+        f"{_decimal(d, lang)}\u00a0m\u00a0→\u00a0{_decimal(r, lang)}" for d, r in zip(depths, ratios) if d > 0
+    )
     rows.append((t("report_asm_depth_damage", lang, points=curve), t("report_src_depth_damage", lang)))
     rows.append((t("report_asm_rebuild", lang, days=number(impact.REBUILD_DAYS, lang)), t("report_src_rebuild", lang)))
     rows.append((t("report_asm_hosted", lang, share=percent(impact.HOSTED_SHARE, lang)), t("report_src_hosted", lang)))
     rows.append((t("report_asm_banco", lang, share=percent(impact.BANCO_SHARE, lang)), t("report_src_banco", lang)))
-    rows.append((t("report_asm_area", lang, dry=number(flood.DRY_PERIOD_FLOOD_KM2, lang), most=number(flood.TOPOGRAPHIC_MAX_FLOOD_KM2, lang)), t("report_src_area", lang)))
+    rows.append(
+        (
+            t(
+                "report_asm_area",
+                lang,
+                dry=number(flood.DRY_PERIOD_FLOOD_KM2, lang),
+                most=number(flood.TOPOGRAPHIC_MAX_FLOOD_KM2, lang),
+            ),
+            t("report_src_area", lang),
+        )
+    )
     rations = str(summary.get("rations", ""))
     household = _decimal(summary.get("household_size", impact.ImpactSettings.household_size), lang)
     quantities = _default_rations(rations)
     if quantities:
-        text = t("report_asm_rations", lang, water=_decimal(quantities["water"], lang), cereal=_decimal(quantities["cereal"], lang), space=_decimal(quantities["covered_space"], lang), household=household)
+        text = t(
+            "report_asm_rations",
+            lang,
+            water=_decimal(quantities["water"], lang),
+            cereal=_decimal(quantities["cereal"], lang),
+            space=_decimal(quantities["covered_space"], lang),
+            household=household,
+        )
     else:
         text = t("report_asm_rations_other", lang, rations=rations, household=household)
     rows.append((text, t("report_src_rations", lang, rations=rations)))
@@ -270,52 +198,6 @@ def png_bytes(fig, **savefig) -> bytes:
     return buffer.getvalue()
 
 
-def workbook_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
-    """The tables as an XLSX workbook, one sheet per table, named by its key.
-
-    Names are made acceptable to Excel (at most 31 characters, none of ``[]:*?/\\``, no two
-    alike); the header row is frozen and columns are as wide as their longest header or value.
-    """
-    from openpyxl.utils import get_column_letter
-
-    buffer = io.BytesIO()
-    taken: set[str] = set()
-    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD") as writer:
-        for name, frame in frames.items():
-            sheet = _sheet_title(name, taken)
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for k, column in enumerate(frame.columns, start=1):
-                values = frame[column].head(200)
-                longest = max([len(str(column))] + [len(f"{v:,.1f}" if isinstance(v, float) else str(v)) for v in values])
-                ws.column_dimensions[get_column_letter(k)].width = min(60, max(8, longest + 2))
-    return buffer.getvalue()
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    title = EXCEL_FORBIDDEN.sub("-", str(name)).strip("'") or "Sheet"
-    title = title[:31]
-    base, n = title, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
-
-
-def csv_bytes(frame: pd.DataFrame, lang: str, excel: bool = False) -> bytes:
-    """A table as CSV bytes.
-
-    ``excel=True`` makes a file a spreadsheet opens as it is: UTF-8 with a byte-order mark,
-    and for French ``;`` between fields and ``,`` as the decimal mark (French Excel's
-    settings). Otherwise plain UTF-8 with ``,`` between fields and ``.`` as the decimal mark.
-    """
-    if excel and language_of(lang) == "fr":
-        return frame.to_csv(index=False, sep=";", decimal=",", date_format="%Y-%m-%d").encode("utf-8-sig")
-    return frame.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig" if excel else "utf-8")
-
-
 # --- charts ---------------------------------------------------------------------------------
 
 
@@ -336,7 +218,7 @@ def _timeline_png(frame: pd.DataFrame, lang: str) -> bytes:
     days = frame.iloc[:, 0]
     fig, ax = plt.subplots(figsize=(8, 3.2), dpi=110)
     for count in TIMELINE_COUNTS:
-        column = _count_header(count, lang)
+        column = count_header(count, lang)
         if column in frame:
             ax.plot(days, frame[column], label=column)
     ax.set_ylabel(t("report_axis_people", lang))
@@ -351,9 +233,13 @@ def _stock_png(summary: dict, results: xr.Dataset, item: str, lang: str) -> byte
     days = pd.DatetimeIndex(results["day"].values)
     demand = results["demand"].sel(stock_item=item).sum("cercle").median("member")
     for plan in results["plan"].values:
-        ax.plot(days, results["distributed"].sel(stock_item=item, plan=plan).sum("cercle").median("member"), label=t("report_legend_distributed", lang, plan=str(plan)))
+        ax.plot(
+            days,
+            results["distributed"].sel(stock_item=item, plan=plan).sum("cercle").median("member"),
+            label=t("report_legend_distributed", lang, plan=str(plan)),
+        )
     ax.plot(days, demand.isel(plan=0), color="black", ls="--", label=t("report_legend_demand", lang))
-    ax.set_ylabel(t("report_axis_cumulative", lang, unit=unit_name(_item_unit(summary, results, item), lang)))
+    ax.set_ylabel(t("report_axis_cumulative", lang, unit=unit_name(item_unit(summary, results, item), lang)))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     date_axis(ax, lang)
@@ -363,7 +249,9 @@ def _stock_png(summary: dict, results: xr.Dataset, item: str, lang: str) -> byte
 # --- the PDF --------------------------------------------------------------------------------
 
 
-def pdf_bytes(summary: dict, results: xr.Dataset, frames: dict[str, pd.DataFrame], lang: str = DEFAULT_LANGUAGE) -> bytes:
+def pdf_bytes(
+    summary: dict, results: xr.Dataset, frames: dict[str, pd.DataFrame], lang: str = DEFAULT_LANGUAGE
+) -> bytes:
     """The report as a PDF in ``lang``; ``frames`` are :func:`build_frames` of the same ``lang``.
 
     Every table fits the page width and wraps long cells onto more lines: no text is cut.
@@ -393,14 +281,23 @@ def pdf_bytes(summary: dict, results: xr.Dataset, frames: dict[str, pd.DataFrame
     pdf.ln(1)
     pdf.set_font("DejaVu", size=8.5)
     pdf.set_text_color(70)
-    intro = tn("report_intro", summary["members"], lang, seed=summary["seed"], household=_decimal(summary["household_size"], lang), rations=summary["rations"])
+    intro = tn(
+        "report_intro",
+        summary["members"],
+        lang,
+        seed=summary["seed"],
+        household=_decimal(summary["household_size"], lang),
+        rations=summary["rations"],
+    )
     pdf.multi_cell(0, 4.5, intro, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0)
 
     _heading(pdf, t("report_h_verdict", lang), keep=20)
     pdf.set_font("DejaVu", size=10.5)
     pdf.set_fill_color(228, 238, 248)
-    pdf.multi_cell(0, 5.5, verdict_sentence(summary, lang), fill=True, padding=3, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 5.5, verdict_sentence(summary, lang), fill=True, padding=3, align="L", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_fill_color(255)
 
     caseload = _frame(frames, "caseload", lang)
@@ -450,7 +347,10 @@ def _frame(frames: dict[str, pd.DataFrame], table: str, lang: str) -> pd.DataFra
 def _formatted(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]], tuple[str, ...]]:
     """Header, rows as text written for ``lang``, and each column's alignment."""
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
-    rows = [[_cell(value, lang) if is_number else str(value) for value, is_number in zip(row, numeric)] for row in frame.itertuples(index=False)]
+    rows = [
+        [_cell(value, lang) if is_number else str(value) for value, is_number in zip(row, numeric)]
+        for row in frame.itertuples(index=False)
+    ]
     return [str(c) for c in frame.columns], rows, tuple("RIGHT" if n else "LEFT" for n in numeric)
 
 
@@ -469,16 +369,24 @@ def _kpi_table(plans: dict, lang: str):
     names = list(plans)
     first = plans[names[0]]["kpis"]
     differences = [plans[n].get(f"minus_{names[0]}", {}) for n in names[1:]]
-    header = [t("report_col_indicator", lang), *names, *(t("report_col_difference", lang, b=n, a=names[0]) for n in names[1:])]
+    header = [
+        t("report_col_indicator", lang),
+        *names,
+        *(t("report_col_difference", lang, b=n, a=names[0]) for n in names[1:]),
+    ]
     rows = []
     for kpi in first:
         entries = [plans[n]["kpis"].get(kpi, {}) for n in names]
-        if kpi.startswith(("stock_left_", "unmet_person_days_")) and not any(_nonzero(e) for e in entries + [d.get(kpi, {}) for d in differences]):
+        if kpi.startswith(("stock_left_", "unmet_person_days_")) and not any(
+            _nonzero(e) for e in entries + [d.get(kpi, {}) for d in differences]
+        ):
             continue  # an item the season did not call for
         label = kpi_name(kpi, lang)
         if kpi_kind(kpi) == "quantity" and kpi_unit(kpi, lang):
             label += f" ({kpi_unit(kpi, lang)})"
-        cells = [_kpi_cell(kpi, e, lang, False) for e in entries] + [_kpi_cell(kpi, d.get(kpi, {}), lang, True) for d in differences]
+        cells = [_kpi_cell(kpi, e, lang, False) for e in entries] + [
+            _kpi_cell(kpi, d.get(kpi, {}), lang, True) for d in differences
+        ]
         rows.append([label, *cells])
     other = len(header) - 1
     widths = (34, *([66 / other] * other)) if other > 1 else (50, 50)
@@ -521,12 +429,26 @@ def _table(pdf, header: list[str], rows: list, align: tuple[str, ...], widths) -
     header = [str(h) for h in header]
     rows = [[str(c) for c in row] for row in rows]
     mm = _fit_widths(pdf, header, rows, widths)
-    rows = [[_break(pdf, text, mm[k] - 2 * TABLE_PADDING_MM[1]) if align[k] == "RIGHT" else text for k, text in enumerate(row)] for row in rows]
+    rows = [
+        [
+            _break(pdf, text, mm[k] - 2 * TABLE_PADDING_MM[1]) if align[k] == "RIGHT" else text
+            for k, text in enumerate(row)
+        ]
+        for row in rows
+    ]
     pdf.set_font("DejaVu", "B", size=8)
     header = [_break(pdf, text, mm[k] - 2 * TABLE_PADDING_MM[1]) for k, text in enumerate(header)]
     pdf.set_font("DejaVu", size=8)
     style = FontFace(emphasis="BOLD", fill_color=(232, 232, 232))
-    with pdf.table(col_widths=mm, width=pdf.epw, text_align=align, line_height=4, padding=TABLE_PADDING_MM, headings_style=style, repeat_headings=1) as table:
+    with pdf.table(
+        col_widths=mm,
+        width=pdf.epw,
+        text_align=align,
+        line_height=4,
+        padding=TABLE_PADDING_MM,
+        headings_style=style,
+        repeat_headings=1,
+    ) as table:
         cells = table.row()
         for text in header:
             cells.cell(text)

@@ -129,7 +129,14 @@ def plan_by_cercle(result: xr.Dataset) -> dict[str, list[dict]]:
             g = given.sel(plan=plan, cercle=pcode).values
             needed = d > 0
             rate = _spread(g[needed] / d[needed], 3) if needed.any() else {"value": None}
-            rows.append({"pcode": pcode, "fill_rate": rate, "demand_usd": _round(np.median(d), 0), "unmet_usd": _round(np.median(d - g), 0)})
+            rows.append(
+                {
+                    "pcode": pcode,
+                    "fill_rate": rate,
+                    "demand_usd": _round(np.median(d), 0),
+                    "unmet_usd": _round(np.median(d - g), 0),
+                }
+            )
         out[plan] = rows
     return out
 
@@ -177,7 +184,9 @@ def write_outputs(result: xr.Dataset, summary: dict, out_dir: str | Path) -> Non
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
     try:
-        (staging / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        (staging / "summary.json").write_text(
+            json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"
+        )
         encoding = {name: {"zlib": True, "complevel": 4} for name in ("people", "need", "cost") if name in result}
         with NETCDF_LOCK:
             result.to_netcdf(staging / "results.nc", engine="netcdf4", encoding=encoding)

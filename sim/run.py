@@ -64,7 +64,11 @@ def named_file_problems(scenario: Scenario, base: Path | None = None, file: str 
 def scenario_delta(scenario: Scenario, base: Path | None = None) -> Delta:
     """The built-in delta at the scenario's resolution, population year and boundaries."""
     boundaries = boundaries_path(scenario, base)
-    return load_delta(float(scenario.domain.resolution.to("degree").magnitude), scenario.domain.population_year, None if boundaries is None else str(boundaries))
+    return load_delta(
+        float(scenario.domain.resolution.to("degree").magnitude),
+        scenario.domain.population_year,
+        None if boundaries is None else str(boundaries),
+    )
 
 
 def impact_settings(scenario: Scenario) -> ImpactSettings:
@@ -130,7 +134,15 @@ def run_scenario(
     return combine_members(parts)
 
 
-def run_members(scenario: Scenario, member_ids: list[int], members: int, seed: int, base: Path | None = None, layers=None, plans: list | None = None) -> xr.Dataset:
+def run_members(
+    scenario: Scenario,
+    member_ids: list[int],
+    members: int,
+    seed: int,
+    base: Path | None = None,
+    layers=None,
+    plans: list | None = None,
+) -> xr.Dataset:
     """Hazards, impact, needs (and plans) of the given members of an ensemble of ``members``."""
 
     delta = scenario_delta(scenario, base)
@@ -145,9 +157,18 @@ def run_members(scenario: Scenario, member_ids: list[int], members: int, seed: i
         required = needs(impact, rations, own.household_size)
         merged = xr.merge([impact, required.drop_vars(["unit", "once"])])
         merged["displacement_damage"] = own.displacement_damage
-        merged["mopti_peak_cm"] = xr.DataArray(hazards.attrs["mopti_peak_cm"], attrs={"units": "cm", "long_name": "the member's flood peak at Mopti"})
+        merged["mopti_peak_cm"] = xr.DataArray(
+            hazards.attrs["mopti_peak_cm"], attrs={"units": "cm", "long_name": "the member's flood peak at Mopti"}
+        )
         if plans:
-            merged = xr.merge([merged, play_plans(delta, plans, hazards, required, rations, seed, member, scenario.access_closure_probability)])
+            merged = xr.merge(
+                [
+                    merged,
+                    play_plans(
+                        delta, plans, hazards, required, rations, seed, member, scenario.access_closure_probability
+                    ),
+                ]
+            )
         outputs.append(merged.expand_dims(member=[member]))
     result = xr.concat(outputs, dim="member", coords="minimal", compat="override")
     result["unit"] = required["unit"]
@@ -166,7 +187,9 @@ def combine_members(parts: list[xr.Dataset]) -> xr.Dataset:
     """One dataset from per-member results, in member order."""
     attrs = dict(parts[0].attrs)
     unit, once = parts[0]["unit"], parts[0]["once"]
-    result = xr.concat([p.drop_vars(["unit", "once"]) for p in parts], dim="member", coords="minimal", compat="override")
+    result = xr.concat(
+        [p.drop_vars(["unit", "once"]) for p in parts], dim="member", coords="minimal", compat="override"
+    )
     result = result.sortby("member")
     result["unit"] = unit
     result["once"] = once
@@ -176,7 +199,9 @@ def combine_members(parts: list[xr.Dataset]) -> xr.Dataset:
     return result
 
 
-def expected_annual_impacts(scenario: Scenario, members: int = 1, seed: int = 0, base: Path | None = None, layers=None) -> dict:
+def expected_annual_impacts(
+    scenario: Scenario, members: int = 1, seed: int = 0, base: Path | None = None, layers=None
+) -> dict:
     """Expected annual affected and displaced people of a scenario given by a flood return period.
 
     The scenario is run at each of :data:`sim.impact.STANDARD_RETURN_PERIODS` (and its own
@@ -190,7 +215,9 @@ def expected_annual_impacts(scenario: Scenario, members: int = 1, seed: int = 0,
     by_period = {}
     for period in periods:
         flood = scenario.flood.model_copy(update={"return_period": ureg.Quantity(period, "year")})
-        result = run_scenario(scenario.model_copy(update={"flood": flood}), members=members, seed=seed, base=base, layers=layers)
+        result = run_scenario(
+            scenario.model_copy(update={"flood": flood}), members=members, seed=seed, base=base, layers=layers
+        )
         people = result["people"]
         by_period[period] = {
             "affected_persons": float(people.sel(count="affected").isel(day=-1).sum("cercle").median("member")),
@@ -205,7 +232,16 @@ def expected_annual_impacts(scenario: Scenario, members: int = 1, seed: int = 0,
     }
 
 
-def play_plans(delta, plans: list, hazards: xr.Dataset, required: xr.Dataset, rations, seed: int, member: int, closure_probability: float = 0.0) -> xr.Dataset:
+def play_plans(
+    delta,
+    plans: list,
+    hazards: xr.Dataset,
+    required: xr.Dataset,
+    rations,
+    seed: int,
+    member: int,
+    closure_probability: float = 0.0,
+) -> xr.Dataset:
     """Every plan against one member: the logistics records and KPIs over a ``plan`` dimension."""
 
     daily = {r.item: r.quantity for r in rations if r.per == "person_day"}
@@ -229,7 +265,12 @@ def play_plans(delta, plans: list, hazards: xr.Dataset, required: xr.Dataset, ra
                     "initial_stock": (("item",), model.initial),
                     "kpis": (("kpi",), np.array(list(kpis.values()), float)),
                 },
-                coords={"item": inputs.items, "day": required["day"].values, "cercle": inputs.cercles, "kpi": list(kpis)},
+                coords={
+                    "item": inputs.items,
+                    "day": required["day"].values,
+                    "cercle": inputs.cercles,
+                    "kpi": list(kpis),
+                },
             ).rename({"item": "stock_item"})
         )
     out = xr.concat(frames, dim="plan", join="outer").assign_coords(plan=[p.name for p in plans])

@@ -41,7 +41,9 @@ class DomainSettings(Strict):
     """Which version of the built-in delta the scenario runs on."""
 
     resolution: Measure("degree", "Grid cell size", gt=0.0, default="0.01 degree")
-    population_year: int = Field(2024, ge=2009, le=2050, description="Year the 2009 census populations are projected to")
+    population_year: int = Field(
+        2024, ge=2009, le=2050, description="Year the 2009 census populations are projected to"
+    )
     boundaries: str | None = Field(
         None,
         description="Official cercle boundaries (OCHA COD-AB GeoJSON or Shapefile), relative to the scenario file; "
@@ -52,17 +54,35 @@ class DomainSettings(Strict):
     def _resolution_range(self):
         deg = float(self.resolution.to("degree").magnitude)
         if not 0.002 <= deg <= 0.1:
-            raise invalid("err_resolution_range", "resolution must be between {low:g} and {high:g} degree, got {value:g} degree", low=0.002, high=0.1, value=deg)
+            raise invalid(
+                "err_resolution_range",
+                "resolution must be between {low:g} and {high:g} degree, got {value:g} degree",
+                low=0.002,
+                high=0.1,
+                value=deg,
+            )
         return self
 
 
 class ImpactParameters(Strict):
     """How hazards turn into affected and displaced people (defaults in :mod:`sim.impact`)."""
 
-    displacement_damage: float = Field(0.55, ge=0.3, le=0.7, description="House damage ratio at which a house is destroyed and its people displaced (IDMC/ETH: 0.55, range 0.3-0.7)")
-    hosted_share: float = Field(0.66, ge=0.0, le=1.0, description="Share of displaced people hosted by families rather than in sites (Shelter Cluster Mali, end 2021: 66 %)")
+    displacement_damage: float = Field(
+        0.55,
+        ge=0.3,
+        le=0.7,
+        description="House damage ratio at which a house is destroyed and its people displaced (IDMC/ETH: 0.55, range 0.3-0.7)",
+    )
+    hosted_share: float = Field(
+        0.66,
+        ge=0.0,
+        le=1.0,
+        description="Share of displaced people hosted by families rather than in sites (Shelter Cluster Mali, end 2021: 66 %)",
+    )
     banco_share: float = Field(0.85, ge=0.0, le=1.0, description="Share of houses built of earth (banco); assumption")
-    rebuild_time: Measure("day", "Time to rebuild a destroyed house once dry", gt=0.0, le=limits.MAX_REBUILD_DAYS, default="120 day")
+    rebuild_time: Measure(
+        "day", "Time to rebuild a destroyed house once dry", gt=0.0, le=limits.MAX_REBUILD_DAYS, default="120 day"
+    )
 
 
 class Scenario(Strict):
@@ -75,7 +95,12 @@ class Scenario(Strict):
     hazard: Literal["flood", "drought"] = Field(description="Main hazard of the season")
     start_date: Date = Field(description="First simulated day")
     days: int = Field(gt=0, le=730, description="Number of simulated days")
-    household_size: Measure("person/household", "Mean number of persons per household", ge=limits.HOUSEHOLD_SIZE_RANGE[0], le=limits.HOUSEHOLD_SIZE_RANGE[1])
+    household_size: Measure(
+        "person/household",
+        "Mean number of persons per household",
+        ge=limits.HOUSEHOLD_SIZE_RANGE[0],
+        le=limits.HOUSEHOLD_SIZE_RANGE[1],
+    )
     domain: DomainSettings = Field(default_factory=DomainSettings, description="Grid and population settings")
     rainfall: RainfallSettings = Field(default_factory=RainfallSettings, description="Rainfall of the season")
     flood: FloodSettings | None = Field(None, description="Fluvial flood of the season (required when hazard is flood)")
@@ -86,23 +111,47 @@ class Scenario(Strict):
         le=1.0,
         description="Daily chance that insecurity closes humanitarian access to a cercle (OCHA, early 2025: international NGOs had no recent presence in about a quarter of the communes of Mopti, Bandiagara and Douentza)",
     )
-    rations: str | None = Field(None, description="Ration profile CSV, relative to the scenario file; the Sphere-based default when absent")
+    rations: str | None = Field(
+        None, description="Ration profile CSV, relative to the scenario file; the Sphere-based default when absent"
+    )
 
     @model_validator(mode="after")
     def _hazard_settings(self, info: pydantic.ValidationInfo):
         end = self.end_date
         if end.year > limits.MAX_YEAR:
-            raise invalid("err_season_end_year", "the season ends on {date}, after {high}", field="days", date=end.isoformat(), high=limits.MAX_YEAR)
-        dated = [("flood.peak_date", self.flood.peak_date if self.flood else None), ("rainfall.storm.date", self.rainfall.storm.date if self.rainfall.storm else None)]
+            raise invalid(
+                "err_season_end_year",
+                "the season ends on {date}, after {high}",
+                field="days",
+                date=end.isoformat(),
+                high=limits.MAX_YEAR,
+            )
+        dated = [
+            ("flood.peak_date", self.flood.peak_date if self.flood else None),
+            ("rainfall.storm.date", self.rainfall.storm.date if self.rainfall.storm else None),
+        ]
         for field, day in dated:
             if day is not None and not self.start_date <= day <= end:
-                raise invalid("err_date_outside_season", "{date} is outside the simulated season ({start} to {end})", field=field, date=day.isoformat(), start=self.start_date.isoformat(), end=end.isoformat())
+                raise invalid(
+                    "err_date_outside_season",
+                    "{date} is outside the simulated season ({start} to {end})",
+                    field=field,
+                    date=day.isoformat(),
+                    start=self.start_date.isoformat(),
+                    end=end.isoformat(),
+                )
         if self.hazard == "flood" and self.flood is None:
             raise invalid("err_flood_section_needed", "a flood scenario needs a 'flood' section", field="hazard")
         context = info.context or {}
         gauges = context.get("gauges")
         if self.flood is not None and gauges and self.flood.gauge not in gauges:
-            raise invalid("err_unknown_gauge_known", "unknown gauge {gauge!r}; known: {known}", field="flood.gauge", gauge=self.flood.gauge, known=list(gauges))
+            raise invalid(
+                "err_unknown_gauge_known",
+                "unknown gauge {gauge!r}; known: {known}",
+                field="flood.gauge",
+                gauge=self.flood.gauge,
+                known=list(gauges),
+            )
         layers = context.get("layers")
         if layers is not None:
             wanted = [("rainfall.layer", self.rainfall.layer, ("rainfall",))]
@@ -114,10 +163,30 @@ class Scenario(Strict):
                 if name not in layers:
                     known = sorted(n for n, k in layers.items() if k in kinds)
                     if not known:
-                        raise invalid("err_no_such_layer_none", "no layer {name!r} in the hazard catalog; {kinds:or} layers: none", field=field, name=name, kinds=list(kinds))
-                    raise invalid("err_no_such_layer", "no layer {name!r} in the hazard catalog; {kinds:or} layers: {known}", field=field, name=name, kinds=list(kinds), known=known)
+                        raise invalid(
+                            "err_no_such_layer_none",
+                            "no layer {name!r} in the hazard catalog; {kinds:or} layers: none",
+                            field=field,
+                            name=name,
+                            kinds=list(kinds),
+                        )
+                    raise invalid(
+                        "err_no_such_layer",
+                        "no layer {name!r} in the hazard catalog; {kinds:or} layers: {known}",
+                        field=field,
+                        name=name,
+                        kinds=list(kinds),
+                        known=known,
+                    )
                 if layers[name] not in kinds:
-                    raise invalid("err_layer_wrong_kind", "layer {name!r} is a {kind} layer, expected {kinds:or}", field=field, name=name, kind=layers[name], kinds=list(kinds))
+                    raise invalid(
+                        "err_layer_wrong_kind",
+                        "layer {name!r} is a {kind} layer, expected {kinds:or}",
+                        field=field,
+                        name=name,
+                        kind=layers[name],
+                        kinds=list(kinds),
+                    )
         return self
 
     @property
@@ -165,12 +234,31 @@ def parse_text(text: str, file: str, expect: str | None = None, context: dict | 
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in SCHEMAS:
         if "kind" not in data:
-            raise InputError([coded_problem(file, 1, "kind", "err_kind_missing", "must be 'scenario' or 'plan' (missing)")])
+            raise InputError(
+                [coded_problem(file, 1, "kind", "err_kind_missing", "must be 'scenario' or 'plan' (missing)")]
+            )
         line = data.lc.data["kind"][0] + 1
-        raise InputError([coded_problem(file, line, "kind", "err_kind_unknown", "must be 'scenario' or 'plan' (got {kind!r})", kind=kind if isinstance(kind, str) else str(plain(kind)))])
+        raise InputError(
+            [
+                coded_problem(
+                    file,
+                    line,
+                    "kind",
+                    "err_kind_unknown",
+                    "must be 'scenario' or 'plan' (got {kind!r})",
+                    kind=kind if isinstance(kind, str) else str(plain(kind)),
+                )
+            ]
+        )
     if expect and kind != expect:
         code = "err_kind_expected_scenario" if expect == "scenario" else "err_kind_expected_plan"
-        raise InputError([coded_problem(file, data.lc.data["kind"][0] + 1, "kind", code, f"expected a {expect}, this file is a {kind}")])
+        raise InputError(
+            [
+                coded_problem(
+                    file, data.lc.data["kind"][0] + 1, "kind", code, f"expected a {expect}, this file is a {kind}"
+                )
+            ]
+        )
     return validate_mapping(data, file, SCHEMAS[kind], context if context is not None else validation_context())
 
 

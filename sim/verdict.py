@@ -50,7 +50,17 @@ def verdict_sentence(summary: dict, lang: str) -> str:
         text = _one_plan(names[0], plans[names[0]], seasons, lang)
         key = "verdict_unreliable_one"
     else:
-        text = " ".join(_pair(names[0], name, plans[name].get(f"minus_{names[0]}", {}), string.ascii_uppercase[k] if k < 26 else str(k + 1), seasons, lang) for k, name in enumerate(names[1:], start=1))
+        text = " ".join(
+            _pair(
+                names[0],
+                name,
+                plans[name].get(f"minus_{names[0]}", {}),
+                string.ascii_uppercase[k] if k < 26 else str(k + 1),
+                seasons,
+                lang,
+            )
+            for k, name in enumerate(names[1:], start=1)
+        )
         key = "verdict_unreliable_pair"
     if members < RELIABLE_MEMBERS:
         text += " " + tn(key, members, lang, needed=RELIABLE_MEMBERS)
@@ -66,7 +76,16 @@ def _pair(first: str, plan: str, difference: dict, letter: str, seasons: str, la
     else:
         key = "verdict_pair_more" if shown > 0 else "verdict_pair_less"
     spread = _range("verdict_range_difference" if key == "verdict_pair_same" else "verdict_range", fill, _points, lang)
-    clause = t(key, lang, seasons=seasons, letter=letter, a=first, b=plan, points=number(abs(shown or 0.0), lang, 1), range=spread)
+    clause = t(
+        key,
+        lang,
+        seasons=seasons,
+        letter=letter,
+        a=first,
+        b=plan,
+        points=number(abs(shown or 0.0), lang, 1),
+        range=spread,
+    )
     cost = _finite(difference.get("cost_total_usd", {}).get("value"))
     if cost is None:
         return t("verdict_cost_unknown", lang, clause=clause)

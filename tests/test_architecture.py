@@ -79,7 +79,11 @@ def test_no_project_import_hides_in_a_function_without_saying_which_cycle_it_bre
 
 @pytest.mark.parametrize("folder", ["sim", "hazards", "ui"])
 def test_no_source_file_is_longer_than_600_lines(folder):
-    long = {str(p.relative_to(ROOT)): n for p in _modules(folder) if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in _modules(folder)
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert not long, long
 
 

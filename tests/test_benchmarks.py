@@ -13,10 +13,10 @@ import pytest
 
 from benchmarks import impact_reference as reference
 from hazards.season import hazard_season
+from sim.core.units import ureg
 from sim.impact import people_impact
 from sim.run import impact_settings, scenario_delta
 from sim.scenario import load_file
-from sim.core.units import ureg
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +29,9 @@ def _member(name: str, seed: int = 1):
     return delta, hazard_season(scenario, delta, seed=seed), impact_settings(scenario)
 
 
-@pytest.mark.parametrize(("scenario", "nonzero"), [("flood-2022", "destroyed_houses"), ("drought-2021", "food_insecure")])
+@pytest.mark.parametrize(
+    ("scenario", "nonzero"), [("flood-2022", "destroyed_houses"), ("drought-2021", "food_insecure")]
+)
 def test_loop_agrees_with_people_impact(scenario, nonzero):
     delta, hazards, settings = _member(scenario)
     ours = reference.as_loop_outputs(people_impact(delta, hazards, settings))

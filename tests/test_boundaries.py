@@ -10,10 +10,10 @@ import pytest
 import shapely
 
 from sim.core import facts
-from sim.delta.boundaries import BoundariesError, check_boundaries, read_boundaries
-from sim.delta.domain import build_delta
 from sim.core.i18n import catalog
 from sim.core.messages import message_text
+from sim.delta.boundaries import BoundariesError, check_boundaries, read_boundaries
+from sim.delta.domain import build_delta
 
 PCODES = [r["pcode"] for r in facts.read_table("cercles")]
 
@@ -36,7 +36,7 @@ def test_official_geojson_replaces_the_approximation(cercles_geojson):
     # the population raster still sums exactly to each cercle's figure
     assert delta.cercle_population() == {c.pcode: c.population for c in delta.cercles}
     # every capital falls in its official cercle
-    for k, cercle in enumerate(delta.cercles):
+    for _k, cercle in enumerate(delta.cercles):
         capital = delta.place(cercle.capital)
         assert cercle.geometry.contains(shapely.Point(capital.lon, capital.lat)), cercle.name
     # OCHA area of Djenné cercle (0.375 deg² ≈ 4,500 km²) is reproduced on the grid
@@ -55,7 +55,10 @@ def test_shapefile_in_utm_made_by_ogr2ogr(cercles_geojson, gdal_tools, tmp_path)
     shapes = read_boundaries(shp, PCODES)
     reference = read_boundaries(cercles_geojson, PCODES)
     for pcode in PCODES:
-        assert shapes[pcode].geometry.symmetric_difference(reference[pcode].geometry).area < 1e-3 * reference[pcode].geometry.area
+        assert (
+            shapes[pcode].geometry.symmetric_difference(reference[pcode].geometry).area
+            < 1e-3 * reference[pcode].geometry.area
+        )
 
 
 def test_zipped_shapefile_and_geopackage(cercles_geojson, gdal_tools, tmp_path):
@@ -126,7 +129,11 @@ SQUARE = [[-4.5, 14.0], [-4.0, 14.0], [-4.0, 14.5], [-4.5, 14.5], [-4.5, 14.0]]
 
 def _geojson(tmp_path, geometry, properties=None, name="cercles.geojson"):
     path = tmp_path / name
-    feature = {"type": "Feature", "properties": {"ADM2_PCODE": "ML0501"} if properties is None else properties, "geometry": geometry}
+    feature = {
+        "type": "Feature",
+        "properties": {"ADM2_PCODE": "ML0501"} if properties is None else properties,
+        "geometry": geometry,
+    }
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
     return path
 
@@ -153,7 +160,10 @@ def test_a_folder_is_refused(tmp_path):
     folder.mkdir()
     err = _refusal(folder)
     assert str(err) == f"{folder}: is a folder; give the .geojson, .gpkg, .shp or .zip file itself"
-    assert _in_both_catalogs(err) == f"{folder} : est un dossier ; indiquez le fichier .geojson, .gpkg, .shp ou .zip lui-même"
+    assert (
+        _in_both_catalogs(err)
+        == f"{folder} : est un dossier ; indiquez le fichier .geojson, .gpkg, .shp ou .zip lui-même"
+    )
 
 
 def test_a_missing_file_is_refused(tmp_path):
@@ -173,14 +183,33 @@ def test_an_empty_feature_collection(tmp_path):
 def test_a_latin1_geojson_is_not_utf8(tmp_path):
     # "Djenné" saved as Latin-1 (é = 0xE9): RFC 7946 GeoJSON is UTF-8; GDAL only says it cannot decode
     path = tmp_path / "latin1.geojson"
-    text = json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"ADM2_PCODE": "ML0505", "nom": "Djenné"}, "geometry": {"type": "Polygon", "coordinates": [SQUARE]}}]}, ensure_ascii=False)
+    text = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"ADM2_PCODE": "ML0505", "nom": "Djenné"},
+                    "geometry": {"type": "Polygon", "coordinates": [SQUARE]},
+                }
+            ],
+        },
+        ensure_ascii=False,
+    )
     path.write_bytes(text.encode("latin-1"))
     err = _refusal(path, ["ML0505"])
-    assert (err.code, str(err)) == ("err_boundaries_not_utf8", f"{path}: is not UTF-8 text; a GeoJSON file must be saved as UTF-8")
+    assert (err.code, str(err)) == (
+        "err_boundaries_not_utf8",
+        f"{path}: is not UTF-8 text; a GeoJSON file must be saved as UTF-8",
+    )
     _in_both_catalogs(err)
 
 
-@pytest.mark.parametrize("content", [b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), b"root:x:0:0:root:/root:/bin/bash\n"], ids=["binary", "passwd"])
+@pytest.mark.parametrize(
+    "content",
+    [b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), b"root:x:0:0:root:/root:/bin/bash\n"],
+    ids=["binary", "passwd"],
+)
 def test_a_binary_or_text_file_named_geojson(tmp_path, content):
     # an executable and /etc/passwd under a .geojson name: sim.core.vectorio refuses them by their first byte
     path = tmp_path / "cercles.geojson"
@@ -211,12 +240,18 @@ def test_a_self_intersecting_polygon_is_refused_with_where_it_crosses(tmp_path):
     path = _geojson(tmp_path, {"type": "Polygon", "coordinates": [bow_tie]})
     err = _refusal(path)
     assert err.code == "err_boundaries_invalid_polygon"
-    assert str(err) == f"{path}: cercle ML0501 is not a valid polygon near longitude -4.25, latitude 14.25 (Self-intersection[-4.25 14.25]); repair it, e.g. with ogr2ogr -makevalid"
+    assert (
+        str(err)
+        == f"{path}: cercle ML0501 is not a valid polygon near longitude -4.25, latitude 14.25 (Self-intersection[-4.25 14.25]); repair it, e.g. with ogr2ogr -makevalid"
+    )
 
 
 @pytest.mark.parametrize(
     ("geometry", "kind"),
-    [({"type": "Point", "coordinates": [-4.2, 14.5]}, "Point"), ({"type": "LineString", "coordinates": SQUARE[:2]}, "LineString")],
+    [
+        ({"type": "Point", "coordinates": [-4.2, 14.5]}, "Point"),
+        ({"type": "LineString", "coordinates": SQUARE[:2]}, "LineString"),
+    ],
     ids=["point", "line"],
 )
 def test_a_point_or_a_line_instead_of_a_polygon(tmp_path, geometry, kind):
@@ -235,10 +270,17 @@ def test_a_cercle_without_geometry_or_area(tmp_path):
     # a polygon without coordinates: valid, and of no area
     empty = _geojson(tmp_path, {"type": "Polygon", "coordinates": []}, name="empty.geojson")
     err = _refusal(empty)
-    assert (err.code, str(err)) == ("err_boundaries_empty_geometry", f"{empty}: cercle ML0501 has an empty polygon (no area)")
+    assert (err.code, str(err)) == (
+        "err_boundaries_empty_geometry",
+        f"{empty}: cercle ML0501 has an empty polygon (no area)",
+    )
     _in_both_catalogs(err)
     # three points on one line: a ring with no inside, that touches itself at (-4, 14.5)
-    flat = _geojson(tmp_path, {"type": "Polygon", "coordinates": [[[-4.5, 14.0], [-4.0, 14.5], [-3.5, 15.0], [-4.5, 14.0]]]}, name="flat.geojson")
+    flat = _geojson(
+        tmp_path,
+        {"type": "Polygon", "coordinates": [[[-4.5, 14.0], [-4.0, 14.5], [-3.5, 15.0], [-4.5, 14.0]]]},
+        name="flat.geojson",
+    )
     err = _refusal(flat)
     assert err.code == "err_boundaries_invalid_polygon" and "near longitude -4, latitude 14.5" in str(err)
     _in_both_catalogs(err)
@@ -248,8 +290,13 @@ def test_the_pcode_field_with_other_pcodes(tmp_path):
     path = _geojson(tmp_path, {"type": "Polygon", "coordinates": [SQUARE]}, {"ADM2_PCODE": "XX9999"})
     err = _refusal(path, ["ML0501", "ML0502"])
     assert err.code == "err_boundaries_none_of_the_cercles"
-    assert str(err) == f"{path}: field ADM2_PCODE lacks the cercles ML0501, ML0502; it holds other pcodes, such as XX9999"
-    assert _in_both_catalogs(err) == f"{path} : il manque au champ ADM2_PCODE les cercles ML0501, ML0502 ; il contient d'autres codes P, par exemple XX9999"
+    assert (
+        str(err) == f"{path}: field ADM2_PCODE lacks the cercles ML0501, ML0502; it holds other pcodes, such as XX9999"
+    )
+    assert (
+        _in_both_catalogs(err)
+        == f"{path} : il manque au champ ADM2_PCODE les cercles ML0501, ML0502 ; il contient d'autres codes P, par exemple XX9999"
+    )
 
 
 def test_the_official_file_read_by_the_region_pcodes(cercles_geojson):
@@ -262,7 +309,13 @@ def test_the_official_file_read_by_the_region_pcodes(cercles_geojson):
 
 @pytest.mark.parametrize(
     "error",
-    [shapely.errors.GEOSException("IllegalArgumentException: CGAlgorithmsDD::orientationIndex encountered NaN/Inf numbers"), OverflowError("math range error"), KeyError("geometry")],
+    [
+        shapely.errors.GEOSException(
+            "IllegalArgumentException: CGAlgorithmsDD::orientationIndex encountered NaN/Inf numbers"
+        ),
+        OverflowError("math range error"),
+        KeyError("geometry"),
+    ],
     ids=["geos", "overflow", "key"],
 )
 def test_no_other_exception_gets_out(tmp_path, monkeypatch, error):

@@ -4,11 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import sim_cli as run
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
 
 
 def test_validate_shipped_files_exits_0():
@@ -21,8 +20,14 @@ def test_validate_shipped_files_exits_0():
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("kind: plan\nname: x\ntitle: x\nwarehouses:\n  - hub: Gao\n    capacity: 10 m**3\n    stock:\n      water: 15 kg/person/day\n", ":8: warehouses[0].stock.water: '15 kg/person/day' has the wrong unit"),
-        ("kind: plan\nname: x\ntitle: x\nwarehouses:\n  - hub: Gao\n    capacity: 10 m**3\n    stock:\n      nfi_kit: -4 kit\n", ":8: warehouses[0].stock.nfi_kit: must not be negative"),
+        (
+            "kind: plan\nname: x\ntitle: x\nwarehouses:\n  - hub: Gao\n    capacity: 10 m**3\n    stock:\n      water: 15 kg/person/day\n",
+            ":8: warehouses[0].stock.water: '15 kg/person/day' has the wrong unit",
+        ),
+        (
+            "kind: plan\nname: x\ntitle: x\nwarehouses:\n  - hub: Gao\n    capacity: 10 m**3\n    stock:\n      nfi_kit: -4 kit\n",
+            ":8: warehouses[0].stock.nfi_kit: must not be negative",
+        ),
         ("kind: plan\nname: x\ntitle: [x\n", ":4: yaml:"),
         ("kind: plan\nname: x\ntitle: x\nwarehouse: []\n", ":4: warehouse: unknown field"),
     ],
@@ -65,7 +70,9 @@ def test_domain_prints_the_cercles_as_json():
 
 
 def test_domain_with_official_boundaries(reference):
-    result = run("domain", "--resolution", "0.02", "--boundaries", reference / "mali_admin" / "mli_adm2_cercles.geojson")
+    result = run(
+        "domain", "--resolution", "0.02", "--boundaries", reference / "mali_admin" / "mli_adm2_cercles.geojson"
+    )
     assert result.returncode == 0, result.stderr
     assert "official" in result.stdout and "approximate" not in result.stdout
 

@@ -97,12 +97,16 @@ def test_gauges_hubs_and_links(delta):
     assert mopti.alerts_cm["danger"] == 650
     assert mopti.records_cm["2022-10-09"] == 671  # OPIDIN: highest since 1969
     assert delta.hub_names() == ["Bamako", "Ségou", "Mopti/Sévaré", "Tombouctou", "Gao"]
-    boat = next(link for link in delta.links if (link.origin, link.destination, link.mode) == ("Mopti", "Kabara", "river"))
+    boat = next(
+        link for link in delta.links if (link.origin, link.destination, link.mode) == ("Mopti", "Kabara", "river")
+    )
     assert (boat.time_min_h, boat.time_max_h) == (72, 144)  # 3–6 days
     assert any(link.seasonal for link in delta.links if link.destination == "Diafarabé")
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"resolution": 0.5}, "resolution"), ({"year": 1990}, "population year")])
+@pytest.mark.parametrize(
+    ("kwargs", "message"), [({"resolution": 0.5}, "resolution"), ({"year": 1990}, "population year")]
+)
 def test_bad_parameters_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         build_delta(**kwargs)

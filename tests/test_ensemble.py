@@ -20,7 +20,9 @@ from tests.conftest import sim_cli as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-PLANS = [(ROOT / "scenarios" / "plans" / name).read_text(encoding="utf-8") for name in ("baseline.yaml", "early-action.yaml")]
+PLANS = [
+    (ROOT / "scenarios" / "plans" / name).read_text(encoding="utf-8") for name in ("baseline.yaml", "early-action.yaml")
+]
 
 
 def _free_port() -> int:
@@ -38,8 +40,32 @@ def dask_cluster(tmp_path_factory):
     address = f"tcp://127.0.0.1:{port}"
     logs = tmp_path_factory.mktemp("dask")
     env = dict(os.environ, SIM_CACHE_DIR=str(logs / "cache"))
-    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", "127.0.0.1:0"], cwd=ROOT, env=env, stdout=(logs / "scheduler.log").open("w"), stderr=subprocess.STDOUT)
-    worker = subprocess.Popen([dask, "worker", address, "--host", "127.0.0.1", "--nworkers", "2", "--nthreads", "1", "--dashboard-address", "127.0.0.1:0"], cwd=ROOT, env=env, stdout=(logs / "worker.log").open("w"), stderr=subprocess.STDOUT)
+    scheduler = subprocess.Popen(
+        [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", "127.0.0.1:0"],
+        cwd=ROOT,
+        env=env,
+        stdout=(logs / "scheduler.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(
+        [
+            dask,
+            "worker",
+            address,
+            "--host",
+            "127.0.0.1",
+            "--nworkers",
+            "2",
+            "--nthreads",
+            "1",
+            "--dashboard-address",
+            "127.0.0.1:0",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(logs / "worker.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         from distributed import Client
 
@@ -65,20 +91,40 @@ def dask_cluster(tmp_path_factory):
                 process.kill()
 
 
-
-
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
     path = tmp_path_factory.mktemp("ensemble") / "flood.yaml"
-    path.write_text((ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8").replace("resolution: 0.01 degree", "resolution: 0.05 degree"), encoding="utf-8")
+    path.write_text(
+        (ROOT / "scenarios" / "flood-2022.yaml")
+        .read_text(encoding="utf-8")
+        .replace("resolution: 0.01 degree", "resolution: 0.05 degree"),
+        encoding="utf-8",
+    )
     return path
 
 
 def test_dask_gives_the_same_summary_as_local_processes(dask_cluster, scenario, tmp_path):
-    plans = ["--plan", ROOT / "scenarios" / "plans" / "baseline.yaml", "--plan", ROOT / "scenarios" / "plans" / "early-action.yaml"]
+    plans = [
+        "--plan",
+        ROOT / "scenarios" / "plans" / "baseline.yaml",
+        "--plan",
+        ROOT / "scenarios" / "plans" / "early-action.yaml",
+    ]
     local = cli("run", scenario, "--members", "3", "--seed", "11", "--out", tmp_path / "local", *plans)
     assert local.returncode == 0, local.stderr
-    remote = cli("run", scenario, "--members", "3", "--seed", "11", "--out", tmp_path / "dask", "--scheduler", dask_cluster, *plans)
+    remote = cli(
+        "run",
+        scenario,
+        "--members",
+        "3",
+        "--seed",
+        "11",
+        "--out",
+        tmp_path / "dask",
+        "--scheduler",
+        dask_cluster,
+        *plans,
+    )
     assert remote.returncode == 0, remote.stderr
     assert (tmp_path / "local" / "summary.json").read_bytes() == (tmp_path / "dask" / "summary.json").read_bytes()
     single = cli("run", scenario, "--members", "3", "--seed", "11", "--out", tmp_path / "one", "--workers", "1", *plans)
@@ -95,14 +141,25 @@ def test_an_unreachable_scheduler_exits_2_and_writes_nothing(scenario, tmp_path)
 
 def _summary_bytes(scenario_text: str, parts, folder: Path) -> bytes:
     """summary.json of the members as the CLI and the app write it."""
-    write_outputs(combine_members(parts), summarize(combine_members(parts), scenario_delta(parse_text(scenario_text, "s.yaml", expect="scenario"), ROOT / "scenarios")), folder)
+    write_outputs(
+        combine_members(parts),
+        summarize(
+            combine_members(parts),
+            scenario_delta(parse_text(scenario_text, "s.yaml", expect="scenario"), ROOT / "scenarios"),
+        ),
+        folder,
+    )
     return (folder / "summary.json").read_bytes()
 
 
 @pytest.fixture(scope="module")
 def pool():
     """Two warm workers, warmed on a member of the coarse scenario (not the shipped ones: quicker)."""
-    coarse = (ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8").replace("resolution: 0.01 degree", "resolution: 0.05 degree")
+    coarse = (
+        (ROOT / "scenarios" / "flood-2022.yaml")
+        .read_text(encoding="utf-8")
+        .replace("resolution: 0.01 degree", "resolution: 0.05 degree")
+    )
     pool = LocalPool(2, warm_runs=[(coarse, str(ROOT / "scenarios"), 0, 0, 1, PLANS[:1])])
     yield pool
     pool.shutdown()
@@ -118,7 +175,9 @@ def test_a_warm_pool_gives_the_same_summary_as_one_process_with_progress_per_mem
         assert time.monotonic() < deadline, "the pool did not warm up"
         time.sleep(0.2)
     seen = []
-    pooled = run_ensemble(text, str(ROOT / "scenarios"), 4, 11, PLANS, pool=pool, progress=lambda done, total: seen.append((done, total)))
+    pooled = run_ensemble(
+        text, str(ROOT / "scenarios"), 4, 11, PLANS, pool=pool, progress=lambda done, total: seen.append((done, total))
+    )
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert [int(p["member"][0]) for p in pooled] == [0, 1, 2, 3]
     alone = run_ensemble(text, str(ROOT / "scenarios"), 4, 11, PLANS, workers=1)
@@ -133,7 +192,16 @@ def test_a_pool_says_which_members_are_being_computed_before_the_first_is_back(s
     before the first member comes back, so a progress bar moves from the start; it ends at 0."""
     text = scenario.read_text(encoding="utf-8")
     events = []
-    run_ensemble(text, str(ROOT / "scenarios"), 4, 3, PLANS, pool=pool, progress=lambda done, total: events.append(("done", done)), running=lambda busy, total: events.append(("running", busy)))
+    run_ensemble(
+        text,
+        str(ROOT / "scenarios"),
+        4,
+        3,
+        PLANS,
+        pool=pool,
+        progress=lambda done, total: events.append(("done", done)),
+        running=lambda busy, total: events.append(("running", busy)),
+    )
     first_done = events.index(("done", 1))
     assert any(kind == "running" and busy >= 1 for kind, busy in events[:first_done])
     assert all(busy <= 2 for kind, busy in events if kind == "running")
@@ -156,10 +224,9 @@ def test_a_stopped_run_frees_the_pool(scenario, pool):
 def test_warm_up_runs_every_shipped_scenario_with_a_plan():
     runs = warm_up_runs()
     assert len(runs) == len(list((ROOT / "scenarios").glob("*.yaml"))) >= 1
-    for scenario_text, base, seed, member, members, plans in runs:
+    for scenario_text, _base, seed, member, members, plans in runs:
         assert parse_text(scenario_text, "s.yaml", expect="scenario") and len(plans) == 1
         assert (seed, member, members) == (0, 0, 1)
-
 
 
 def test_a_pool_whose_worker_died_starts_again(scenario):
@@ -199,5 +266,9 @@ def test_a_pools_workers_end_when_the_app_is_killed(tmp_path):
     alive = workers
     while alive and time.monotonic() < deadline:
         time.sleep(0.5)
-        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+        alive = [
+            pid
+            for pid in workers
+            if Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+        ]
     assert alive == []

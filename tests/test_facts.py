@@ -105,7 +105,11 @@ def test_hubs_stand_at_known_places():
 
 
 def test_published_alert_levels():
-    levels = {(r["name"], r["level_name"]): float(r["level_cm"]) for r in facts.read_table("gauges") if r["level_kind"] == "alert"}
+    levels = {
+        (r["name"], r["level_name"]): float(r["level_cm"])
+        for r in facts.read_table("gauges")
+        if r["level_kind"] == "alert"
+    }
     assert levels[("Mopti", "danger")] == 650  # DNH / press, Sept 2022
     assert levels[("Sofara", "eap_orange")] == 633  # Mali Red Cross EAP trigger
     assert {r["name"] for r in facts.read_table("gauges")} == {"Mopti", "Akka", "Diré", "Sofara"}

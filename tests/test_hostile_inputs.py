@@ -181,13 +181,17 @@ def bad_lines(err: str, built: Built) -> list[str]:
     bad = []
     for line in lines:
         refusal = line.startswith("error: ")
-        rest = line[len("error: "):] if refusal else line
+        rest = line[len("error: ") :] if refusal else line
         name = next((n for n in built.names if rest.startswith(n)), None)
         if name is None:
             bad.append(line)
             continue
-        tail = rest[len(name):]
-        match = re.fullmatch(r"(?::(\d+))?: (.+)", tail) if refusal else re.fullmatch(r"(?::(\d+))?: ([^\s:]+): (\S.*)", tail)
+        tail = rest[len(name) :]
+        match = (
+            re.fullmatch(r"(?::(\d+))?: (.+)", tail)
+            if refusal
+            else re.fullmatch(r"(?::(\d+))?: ([^\s:]+): (\S.*)", tail)
+        )
         if match is None:
             bad.append(line)
             continue
@@ -197,7 +201,9 @@ def bad_lines(err: str, built: Built) -> list[str]:
     return bad
 
 
-def symptoms(outcome: Outcome, built: Built, before: dict, out_dir: Path | None = None, slow: float | None = None) -> list[str]:
+def symptoms(
+    outcome: Outcome, built: Built, before: dict, out_dir: Path | None = None, slow: float | None = None
+) -> list[str]:
     """What is wrong with this refusal (empty when it is right); ``slow``: the bound on its time [s]."""
     found = []
     if slow is not None and outcome.code != "hang" and outcome.elapsed > slow:
@@ -229,13 +235,18 @@ def symptoms(outcome: Outcome, built: Built, before: dict, out_dir: Path | None 
 
 def describe(case_id: str, found: list[str], outcome: Outcome) -> str:
     lines = outcome.err.splitlines()
-    first = next((line for line in lines if "internal error" in line or line.startswith(("Traceback", "error:"))), lines[0] if lines else "")
+    first = next(
+        (line for line in lines if "internal error" in line or line.startswith(("Traceback", "error:"))),
+        lines[0] if lines else "",
+    )
     if "Traceback" in outcome.err:
         first = lines[-1]
     return f"{case_id}: {'; '.join(found)} [exit {outcome.code}, {outcome.elapsed:.1f} s]\n  stderr: {first[:300]}"
 
 
-def assert_refused(case_id: str, outcome: Outcome, built: Built, before: dict, out_dir: Path | None = None, slow: float | None = None) -> None:
+def assert_refused(
+    case_id: str, outcome: Outcome, built: Built, before: dict, out_dir: Path | None = None, slow: float | None = None
+) -> None:
     found = symptoms(outcome, built, before, out_dir, slow)
     assert not found, describe(case_id, found, outcome)
 
@@ -305,11 +316,23 @@ def test_run_refuses_bad_option(options, tmp_path, request):
     built = build(Case("options", "scenario", lambda text, folder: text), tmp_path / "case")
     before = snapshot(built)
     out_dir = tmp_path / "out"
-    args = ["run", built.scenario, "--out", out_dir, "--members", "1", "--seed", "0", *options]  # the last of a repeated option wins
+    args = [
+        "run",
+        built.scenario,
+        "--out",
+        out_dir,
+        "--members",
+        "1",
+        "--seed",
+        "0",
+        *options,
+    ]  # the last of a repeated option wins
     outcome = subprocess_cli(*args)
     found = [s for s in symptoms(outcome, built, before, out_dir) if not s.startswith("stderr lines")]
     option = options[0]
-    if outcome.code == 2 and not all(line.startswith("error: ") and option in line for line in outcome.err.splitlines() or [""]):
+    if outcome.code == 2 and not all(
+        line.startswith("error: ") and option in line for line in outcome.err.splitlines() or [""]
+    ):
         found.append(f"stderr not one 'error: … {option} …' line")
     assert not found, describe(request.node.callspec.id, found, outcome)
 
@@ -347,19 +370,35 @@ def in_other_units(text: str) -> str:
         return new
 
     text = must(r"(?m)^name: baseline$", "name: baseline-other-units", text)
-    text = must(r"(?m)^(    capacity: )(\d+) m\*\*3$", lambda m: f"{m[1]}{int(m[2]) * 1000} L\n    storage_cost: 0.003 USD/L/month", text)
+    text = must(
+        r"(?m)^(    capacity: )(\d+) m\*\*3$",
+        lambda m: f"{m[1]}{int(m[2]) * 1000} L\n    storage_cost: 0.003 USD/L/month",
+        text,
+    )
     text = must(r"cereal: (\d+) kg", lambda m: f"cereal: {int(m[1]) / 1000:g} t", text)
     text = must(r"(\d+) day\b", lambda m: f"{int(m[1]) * 24} h", text)
     text = must(r"250 household/day", "1750 household/week", text)
     trucks, boats = text.split("  boats:\n")
-    trucks = must(r"(?m)^(      count: \d+)$", r"\1\n      payload: 30000 kg\n      volume: 85000 L\n      speed: 40000 m/h\n      cost_per_tonne_km: 0.00015 USD/kg/km", trucks)
-    boats = must(r"(?m)^(      count: \d+)$", r"\1\n      payload: 30000 kg\n      volume: 90000 L\n      speed: 160000 m/day\n      min_stage: 3 m\n      cost_per_tonne_km: 0.00008 USD/kg/km", boats)
+    trucks = must(
+        r"(?m)^(      count: \d+)$",
+        r"\1\n      payload: 30000 kg\n      volume: 85000 L\n      speed: 40000 m/h\n      cost_per_tonne_km: 0.00015 USD/kg/km",
+        trucks,
+    )
+    boats = must(
+        r"(?m)^(      count: \d+)$",
+        r"\1\n      payload: 30000 kg\n      volume: 90000 L\n      speed: 160000 m/day\n      min_stage: 3 m\n      cost_per_tonne_km: 0.00008 USD/kg/km",
+        boats,
+    )
     return trucks + "  boats:\n" + boats
 
 
 def flatten(node, prefix: str = "") -> dict[str, float]:
     if isinstance(node, dict):
-        return {k: v for key, value in node.items() for k, v in flatten(value, f"{prefix}.{key}" if prefix else str(key)).items()}
+        return {
+            k: v
+            for key, value in node.items()
+            for k, v in flatten(value, f"{prefix}.{key}" if prefix else str(key)).items()
+        }
     if isinstance(node, list):
         return {k: v for i, value in enumerate(node) for k, v in flatten(value, f"{prefix}[{i}]").items()}
     return {prefix: node}
@@ -379,7 +418,9 @@ def test_a_plan_in_other_units_plays_the_same(tmp_path):
     assert "100 t" in other.read_text(encoding="utf-8")
     out_dir = tmp_path / "out"
     # one run, two plans: the same needs and random streams for both (the paired comparison)
-    outcome = subprocess_cli("run", SCENARIO, "--plan", BASELINE, "--plan", other, "--members", 1, "--seed", 0, "--out", out_dir, timeout=600)
+    outcome = subprocess_cli(
+        "run", SCENARIO, "--plan", BASELINE, "--plan", other, "--members", 1, "--seed", 0, "--out", out_dir, timeout=600
+    )
     assert outcome.code == 0, outcome.err
     plans = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))["plans"]
     original, rewritten = plans["baseline"], plans["baseline-other-units"]

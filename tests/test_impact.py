@@ -103,7 +103,9 @@ def test_drought_food_insecurity_after_harvest():
     fi = shares["food_insecure"]
     assert fi[0].max() == 0  # before 1 October
     assert fi[2, 0].tolist() == [0.5, 0.0, 0.0]  # only crop failure in a drought
-    assert shares["displaced"][:62].max() == 0  # 60 days after 1 October is 30 November, index 62 and shares["displaced"][-1, 0, 0] == pytest.approx(0.025)
+    assert (
+        shares["displaced"][:62].max() == 0
+    )  # 60 days after 1 October is 30 November, index 62 and shares["displaced"][-1, 0, 0] == pytest.approx(0.025)
     assert drought_impact(dates, None, None) is None
 
 
@@ -147,7 +149,10 @@ def _plain_totals(delta, hazards, settings):
         totals[name] = np.asarray((shares[name] * people[active]) @ membership[active])
     spi = hazards["spi3"].values
     valid = np.isfinite(spi)
-    means = np.append((np.where(valid, spi, 0.0).ravel() @ membership) / np.maximum(valid.astype(float).ravel() @ membership, 1), np.nan)
+    means = np.append(
+        (np.where(valid, spi, 0.0).ravel() @ membership) / np.maximum(valid.astype(float).ravel() @ membership, 1),
+        np.nan,
+    )
     drought = drought_impact(pd.DatetimeIndex(hazards.time.values), hazards["wrsi"].values, means[delta.cercle_index])
     totals["food_insecure"] = np.asarray((drought["food_insecure"] * delta.population).reshape(days, -1) @ membership)
     totals["drought_displaced"] = np.asarray((drought["displaced"] * delta.population).reshape(days, -1) @ membership)
@@ -167,7 +172,10 @@ def test_people_impact_sums_the_cell_rules_bit_for_bit(name):
 
     text = (Path(__file__).resolve().parents[1] / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8")
     text = text.replace("resolution: 0.01 degree", "resolution: 0.05 degree").replace(
-        "  season: ", "  storm:\n    place: Mopti\n    date: 2022-08-10\n    total: 150 mm\n  season: " if name == "flood-2022" else "  season: "
+        "  season: ",
+        "  storm:\n    place: Mopti\n    date: 2022-08-10\n    total: 150 mm\n  season: "
+        if name == "flood-2022"
+        else "  season: ",
     )
     scenario = parse_text(text, f"{name}.yaml")
     delta = load_delta(resolution=0.05, year=scenario.domain.population_year)
@@ -177,7 +185,12 @@ def test_people_impact_sums_the_cell_rules_bit_for_bit(name):
     got = people_impact(delta, hazards, settings)
     assert plain["affected"].max() > 0 and plain["exposed"].max() > 0
     assert name == "flood-2022" or plain["food_insecure"].max() > 0  # the drought bites
-    for count, extra in (("exposed", 0), ("affected", plain["food_insecure"]), ("displaced", plain["drought_displaced"]), ("in_need", plain["food_insecure"])):
+    for count, extra in (
+        ("exposed", 0),
+        ("affected", plain["food_insecure"]),
+        ("displaced", plain["drought_displaced"]),
+        ("in_need", plain["food_insecure"]),
+    ):
         np.testing.assert_array_equal(got["people"].sel(count=count).values, plain[count] + extra)
     np.testing.assert_array_equal(got["destroyed_houses"].values, plain["destroyed"] / settings.household_size)
     np.testing.assert_array_equal(got["food_insecure"].values, plain["food_insecure"])

@@ -6,6 +6,7 @@ import pytest
 import xarray as xr
 
 from sim.core.i18n import catalog
+from sim.core.loader import InputError
 from sim.core.messages import message_text
 from sim.needs import (
     DAYS_PER_MONTH,
@@ -17,7 +18,6 @@ from sim.needs import (
     needs,
     read_rations,
 )
-from sim.core.loader import InputError
 
 
 def test_default_profile_holds_the_sphere_numbers():
@@ -35,14 +35,22 @@ def _impact(displaced, food=None, in_need=None, destroyed=None, sites_share=0.34
     displaced = np.asarray(displaced, float)[:, None]
     days = pd.date_range("2022-09-01", periods=len(displaced))
     zeros = np.zeros_like(displaced)
-    people = np.stack([zeros, displaced, displaced, displaced if in_need is None else np.asarray(in_need, float)[:, None]])
+    people = np.stack(
+        [zeros, displaced, displaced, displaced if in_need is None else np.asarray(in_need, float)[:, None]]
+    )
     return xr.Dataset(
         {
             "people": (("count", "day", "cercle"), people),
             "displaced_in_sites": (("day", "cercle"), displaced * sites_share),
             "food_insecure": (("day", "cercle"), zeros if food is None else np.asarray(food, float)[:, None]),
-            "destroyed_houses": (("day", "cercle"), zeros if destroyed is None else np.asarray(destroyed, float)[:, None]),
-            "displaced_by_drought": (("day", "cercle"), zeros if by_drought is None else np.asarray(by_drought, float)[:, None]),
+            "destroyed_houses": (
+                ("day", "cercle"),
+                zeros if destroyed is None else np.asarray(destroyed, float)[:, None],
+            ),
+            "displaced_by_drought": (
+                ("day", "cercle"),
+                zeros if by_drought is None else np.asarray(by_drought, float)[:, None],
+            ),
         },
         coords={"count": ["exposed", "affected", "displaced", "in_need"], "day": days, "cercle": ["ML0501"]},
     )
@@ -103,9 +111,21 @@ def test_drought_needs_food_and_animal_feed():
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("water,Eau potable,Drinking water,15,L,", "water,Eau potable,Drinking water,15,kg,", "water.unit: '15 kg' has the wrong unit: expected L"),
-        ("water,Eau potable,Drinking water,15,L,", "water,Eau potable,Drinking water,-15,L,", "water.quantity: must not be negative"),
-        ("water,Eau potable,Drinking water,15,L,person_day", "water,Eau potable,Drinking water,15,L,person_week", "water.per: unknown 'person_week'"),
+        (
+            "water,Eau potable,Drinking water,15,L,",
+            "water,Eau potable,Drinking water,15,kg,",
+            "water.unit: '15 kg' has the wrong unit: expected L",
+        ),
+        (
+            "water,Eau potable,Drinking water,15,L,",
+            "water,Eau potable,Drinking water,-15,L,",
+            "water.quantity: must not be negative",
+        ),
+        (
+            "water,Eau potable,Drinking water,15,L,person_day",
+            "water,Eau potable,Drinking water,15,L,person_week",
+            "water.per: unknown 'person_week'",
+        ),
         ("water,Eau potable", "whisky,Eau potable", "item: unknown item 'whisky'"),
     ],
 )
@@ -149,7 +169,9 @@ def _one_line(problem, english: str) -> str:
     assert problem.code in catalog("fr") and problem.code in catalog("en"), problem.code
     french = message_text(problem, "fr")
     assert "\n" not in english and "\n" not in french
-    assert french != english and french.startswith(f"{problem.file}:{problem.line} : " if problem.line else f"{problem.file} : ")
+    assert french != english and french.startswith(
+        f"{problem.file}:{problem.line} : " if problem.line else f"{problem.file} : "
+    )
     return french
 
 
@@ -167,7 +189,10 @@ def test_missing_file_and_folder(tmp_path):
     _one_line(problem, f"{tmp_path / 'none.csv'}: file: no such file")
     assert problem.code == "err_file_missing"
     (problem,) = _refused(tmp_path)
-    assert _one_line(problem, f"{tmp_path}: file: is a folder, not a file") == f"{tmp_path} : fichier : est un dossier, pas un fichier"
+    assert (
+        _one_line(problem, f"{tmp_path}: file: is a folder, not a file")
+        == f"{tmp_path} : fichier : est un dossier, pas un fichier"
+    )
 
 
 def test_permission_denied(tmp_path, monkeypatch):
@@ -212,14 +237,34 @@ def test_utf8_with_bom_is_accepted(tmp_path):
         # a PNG image: its second byte 0x89 cannot start a UTF-8 character, on line 1
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ":1: file: is not UTF-8 text", "err_file_not_utf8"),
         # valid UTF-8 holding a NUL byte on line 2: binary data, not CSV
-        ((HEADER + "water\x00\x00\x00\n").encode(), ":2: file: holds binary data (a NUL byte), not CSV text", "err_rations_binary"),
+        (
+            (HEADER + "water\x00\x00\x00\n").encode(),
+            ":2: file: holds binary data (a NUL byte), not CSV text",
+            "err_rations_binary",
+        ),
         # French spreadsheets separate columns with ';': one column, named with all the others
-        (HEADER.replace(",", ";").encode(), ":1: header: columns are separated by ';'; save the profile as CSV with commas", "err_rations_semicolons"),
+        (
+            HEADER.replace(",", ";").encode(),
+            ":1: header: columns are separated by ';'; save the profile as CSV with commas",
+            "err_rations_semicolons",
+        ),
         # a header with the columns, but two named quantity: which one holds the quantity?
-        (HEADER.replace("name_en", "quantity").encode(), ":1: header: column(s) quantity appear more than once", "err_rations_duplicate_columns"),
+        (
+            HEADER.replace("name_en", "quantity").encode(),
+            ":1: header: column(s) quantity appear more than once",
+            "err_rations_duplicate_columns",
+        ),
         # nothing at all; then only blank lines and a spreadsheet's empty row
-        (b"", ": file: is empty; expected a ration profile (a CSV header line, then one line per item)", "err_file_empty"),
-        (b"\n\n,,,,\n", ": file: is empty; expected a ration profile (a CSV header line, then one line per item)", "err_file_empty"),
+        (
+            b"",
+            ": file: is empty; expected a ration profile (a CSV header line, then one line per item)",
+            "err_file_empty",
+        ),
+        (
+            b"\n\n,,,,\n",
+            ": file: is empty; expected a ration profile (a CSV header line, then one line per item)",
+            "err_file_empty",
+        ),
         # a header and no item: every need would be zero
         (HEADER.encode(), ":1: file: has a header but no items", "err_rations_no_items"),
     ],
@@ -237,8 +282,13 @@ def test_a_file_above_the_size_bound_is_not_read(tmp_path):
     path = _profile(tmp_path, HEADER + WATER + "\n" + "#" * (MAX_RATIONS_BYTES - len(HEADER) - len(WATER)))
     assert path.stat().st_size == MAX_RATIONS_BYTES + 1
     (problem,) = _refused(path)
-    french = _one_line(problem, f"{path}: file: is 1,000,001 bytes, more than the 1,000,000 bytes a ration profile may hold")
-    assert french == f"{path} : fichier : fait 1\u202f000\u202f001 octets, plus que les 1\u202f000\u202f000 octets qu'un profil de rations peut compter"
+    french = _one_line(
+        problem, f"{path}: file: is 1,000,001 bytes, more than the 1,000,000 bytes a ration profile may hold"
+    )
+    assert (
+        french
+        == f"{path} : fichier : fait 1\u202f000\u202f001 octets, plus que les 1\u202f000\u202f000 octets qu'un profil de rations peut compter"
+    )
 
 
 @pytest.mark.parametrize(
@@ -249,34 +299,105 @@ def test_a_file_above_the_size_bound_is_not_read(tmp_path):
         # one field alone
         ("water", ":2: row: has 1 field, fewer than the 11 of the header", "err_rations_short_row"),
         # a source with an unquoted comma: 12 fields, and the cost would be read from the source's second half
-        (WATER.replace(",Sphere,", ",Sphere, 2018,"), ":2: row: has 12 fields, more than the 11 of the header; put double quotes around a text that holds a comma", "err_rations_long_row"),
+        (
+            WATER.replace(",Sphere,", ",Sphere, 2018,"),
+            ":2: row: has 12 fields, more than the 11 of the header; put double quotes around a text that holds a comma",
+            "err_rations_long_row",
+        ),
         # non-finite numbers: Python's float() reads them, the model must not
-        (WATER.replace(",15,", ",nan,"), ":2: water.quantity: must be a finite number, got 'nan'", "err_rations_not_finite"),
-        (WATER.replace(",15,", ",inf,"), ":2: water.quantity: must be a finite number, got 'inf'", "err_rations_not_finite"),
-        (WATER.replace(",15,", ",-inf,"), ":2: water.quantity: must be a finite number, got '-inf'", "err_rations_not_finite"),
-        (WATER.replace(",15,", ",1e400,"), ":2: water.quantity: must be a finite number, got '1e400'", "err_rations_not_finite"),  # beyond a float: inf
+        (
+            WATER.replace(",15,", ",nan,"),
+            ":2: water.quantity: must be a finite number, got 'nan'",
+            "err_rations_not_finite",
+        ),
+        (
+            WATER.replace(",15,", ",inf,"),
+            ":2: water.quantity: must be a finite number, got 'inf'",
+            "err_rations_not_finite",
+        ),
+        (
+            WATER.replace(",15,", ",-inf,"),
+            ":2: water.quantity: must be a finite number, got '-inf'",
+            "err_rations_not_finite",
+        ),
+        (
+            WATER.replace(",15,", ",1e400,"),
+            ":2: water.quantity: must be a finite number, got '1e400'",
+            "err_rations_not_finite",
+        ),  # beyond a float: inf
         # a cost of nan used to pass (nan < 0 is false) and make water cost nothing in the totals
-        (WATER.replace(",0.01,", ",nan,"), ":2: water.unit_cost_usd: must be a finite number, got 'nan'", "err_rations_not_finite"),
+        (
+            WATER.replace(",0.01,", ",nan,"),
+            ":2: water.unit_cost_usd: must be a finite number, got 'nan'",
+            "err_rations_not_finite",
+        ),
         (WATER.replace(",15,", ",-15,"), ":2: water.quantity: must not be negative, got -15", "err_not_negative"),
         # 15,000 L per person per day: 75 times the bound of 200 L (twice WHO's optimal access)
-        (WATER.replace(",15,", ",15000,"), ":2: water.quantity: must be at most 200 L per person_day, got 15000 L", "err_rations_too_much"),
+        (
+            WATER.replace(",15,", ",15000,"),
+            ":2: water.quantity: must be at most 200 L per person_day, got 15000 L",
+            "err_rations_too_much",
+        ),
         # 15 m³ is 15,000 L: converted first, then refused the same way
-        (WATER.replace(",15,L,", ",15,m**3,"), ":2: water.quantity: must be at most 200 L per person_day, got 15 m**3", "err_rations_too_much"),
+        (
+            WATER.replace(",15,L,", ",15,m**3,"),
+            ":2: water.quantity: must be at most 200 L per person_day, got 15 m**3",
+            "err_rations_too_much",
+        ),
         # per month the bound is 100 kg × 365.25 / 12 = 3043.75 kg (compared as a daily quantity)
-        (CEREAL.replace(",0.6,kg,person_day,", ",3100,kg,person_month,"), ":2: cereal.quantity: must be at most 3043.75 kg per person_month, got 3100 kg", "err_rations_too_much"),
+        (
+            CEREAL.replace(",0.6,kg,person_day,", ",3100,kg,person_month,"),
+            ":2: cereal.quantity: must be at most 3043.75 kg per person_month, got 3100 kg",
+            "err_rations_too_much",
+        ),
         # water is counted in litres (sim/data/items.csv): kilograms are refused, not taken as litres
-        (WATER.replace(",15,L,", ",15,kg,"), ":2: water.unit: '15 kg' has the wrong unit: expected L ([length]**3), got kg ([mass])", "err_quantity_wrong_unit"),
+        (
+            WATER.replace(",15,L,", ",15,kg,"),
+            ":2: water.unit: '15 kg' has the wrong unit: expected L ([length]**3), got kg ([mass])",
+            "err_quantity_wrong_unit",
+        ),
         # the French decimal comma, quoted so that the row keeps its 11 fields
-        (CEREAL.replace(",0.6,kg,", ',"0,6",kg,'), ":2: cereal.quantity: '0,6': write decimals with a point (0.6, not 0,6)", "err_rations_decimal_comma"),
-        (WATER.replace(",0.01,", ",-2.50,"), ":2: water.unit_cost_usd: must not be negative, got -2.5", "err_not_negative"),
+        (
+            CEREAL.replace(",0.6,kg,", ',"0,6",kg,'),
+            ":2: cereal.quantity: '0,6': write decimals with a point (0.6, not 0,6)",
+            "err_rations_decimal_comma",
+        ),
+        (
+            WATER.replace(",0.01,", ",-2.50,"),
+            ":2: water.unit_cost_usd: must not be negative, got -2.5",
+            "err_not_negative",
+        ),
         # 20,000 USD for a kit: twice the bound of 10,000 USD (33 times the dearest shipped item, a 300 USD latrine)
-        ("nfi_kit,Kit,Kit,1,kit,household_once,displaced,Sphere,20000,USD/kit,Oxfam", ":2: nfi_kit.unit_cost_usd: must be at most 10,000 USD per kit, got 20000 USD/kit", "err_rations_cost_too_high"),
+        (
+            "nfi_kit,Kit,Kit,1,kit,household_once,displaced,Sphere,20000,USD/kit,Oxfam",
+            ":2: nfi_kit.unit_cost_usd: must be at most 10,000 USD per kit, got 20000 USD/kit",
+            "err_rations_cost_too_high",
+        ),
         # a cost in CFA francs cannot be turned into dollars without an exchange rate
-        (CEREAL.replace(",0.6,USD/kg,", ",400,XOF/kg,"), ":2: cereal.cost_unit: '400 XOF/kg' has the wrong unit: expected USD/kg ([currency_usd]/[mass]), got XOF/kg ([currency_xof]/[mass])", "err_quantity_wrong_unit"),
+        (
+            CEREAL.replace(",0.6,USD/kg,", ",400,XOF/kg,"),
+            ":2: cereal.cost_unit: '400 XOF/kg' has the wrong unit: expected USD/kg ([currency_usd]/[mass]), got XOF/kg ([currency_xof]/[mass])",
+            "err_quantity_wrong_unit",
+        ),
     ],
     ids=[
-        "short-row", "one-field", "long-row", "nan", "inf", "minus-inf", "overflow", "cost-nan", "negative", "absurd",
-        "absurd-converted", "absurd-monthly", "kg-of-water", "decimal-comma", "cost-negative", "cost-absurd", "cost-in-xof",
+        "short-row",
+        "one-field",
+        "long-row",
+        "nan",
+        "inf",
+        "minus-inf",
+        "overflow",
+        "cost-nan",
+        "negative",
+        "absurd",
+        "absurd-converted",
+        "absurd-monthly",
+        "kg-of-water",
+        "decimal-comma",
+        "cost-negative",
+        "cost-absurd",
+        "cost-in-xof",
     ],
 )
 def test_bad_rows_and_cells(tmp_path, row, english, code):
@@ -289,15 +410,23 @@ def test_bad_rows_and_cells(tmp_path, row, english, code):
 def test_french_lines_of_bounds(tmp_path):
     path = _profile(tmp_path, HEADER + WATER.replace(",15,", ",15000,") + "\n")
     (problem,) = _refused(path)
-    assert message_text(problem, "fr") == f"{path}:2 : water.quantity : ne doit pas dépasser 200 L par « person_day » (reçu 15\u202f000 L)"
+    assert (
+        message_text(problem, "fr")
+        == f"{path}:2 : water.quantity : ne doit pas dépasser 200 L par « person_day » (reçu 15\u202f000 L)"
+    )
 
 
 def test_expressions_pint_would_evaluate_forever_are_refused(tmp_path):
     # pint evaluates powers: '9**9**9' as a quantity, or 'L**9**9**9' as a unit, never returns
-    path = _profile(tmp_path, HEADER + WATER.replace(",15,", ",9**9**9,") + "\n" + CEREAL.replace(",kg,", ",kg**9**9**9,") + "\n")
+    path = _profile(
+        tmp_path, HEADER + WATER.replace(",15,", ",9**9**9,") + "\n" + CEREAL.replace(",kg,", ",kg**9**9**9,") + "\n"
+    )
     first, second = _refused(path)
     _one_line(first, f"{path}:2: water.quantity: not a number: '9**9**9'")
-    _one_line(second, f"{path}:3: cereal.unit: 'kg**9**9**9' is not a unit: write a unit name such as L, kg or kit, joined by * or / and with powers such as **2")
+    _one_line(
+        second,
+        f"{path}:3: cereal.unit: 'kg**9**9**9' is not a unit: write a unit name such as L, kg or kit, joined by * or / and with powers such as **2",
+    )
     assert second.code == "err_rations_not_a_unit"
 
 
@@ -313,7 +442,14 @@ def test_repeated_items_are_refused(tmp_path):
 def test_every_problem_is_one_line_on_its_own_line_number(tmp_path):
     # line 2 blank; line 3 water with a two-line quoted source (lines 3-4); line 5 a spreadsheet's
     # empty row; line 6 cereal with two problems: every problem names the line its row starts on
-    text = HEADER + "\n" + WATER.replace(",Sphere,", ',"Sphere 2018,\nWASH 2.1",').replace(",15,", ",-1,") + "\n,,,,,,,,,,\n" + CEREAL.replace("person_day", "person_week").replace(",0.6,USD", ",x,USD") + "\n"
+    text = (
+        HEADER
+        + "\n"
+        + WATER.replace(",Sphere,", ',"Sphere 2018,\nWASH 2.1",').replace(",15,", ",-1,")
+        + "\n,,,,,,,,,,\n"
+        + CEREAL.replace("person_day", "person_week").replace(",0.6,USD", ",x,USD")
+        + "\n"
+    )
     path = _profile(tmp_path, text)
     problems = _refused(path)
     assert [str(p) for p in problems] == [
@@ -328,7 +464,10 @@ def test_every_problem_is_one_line_on_its_own_line_number(tmp_path):
 def test_cost_unit_is_converted_once_at_load(tmp_path):
     # water trucking at 10 USD per m³ is 0.01 USD per litre, the unit water is counted in;
     # 250 g of soap a month is 0.25 kg; a file without cost_unit gives USD per the item's unit
-    rows = WATER.replace(",0.01,USD/L,", ",10,USD/m**3,") + "\nsoap,Savon,Soap,250,g,person_month,wash,Sphere,2,USD/kg,assumption\n"
+    rows = (
+        WATER.replace(",0.01,USD/L,", ",10,USD/m**3,")
+        + "\nsoap,Savon,Soap,250,g,person_month,wash,Sphere,2,USD/kg,assumption\n"
+    )
     rations = {r.item: r for r in read_rations(_profile(tmp_path, HEADER + rows))}
     assert rations["water"].unit_cost_usd == pytest.approx(0.01) and rations["water"].unit == "L"
     assert rations["soap"].quantity == pytest.approx(0.25) and rations["soap"].unit == "kg"
@@ -341,6 +480,11 @@ def test_check_rations_is_empty_when_fine_and_lists_every_problem(tmp_path):
     good = _profile(tmp_path, HEADER + WATER + "\n" + CEREAL + "\n")
     assert check_rations(good) == []
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + WATER.replace(",15,", ",nan,") + "\n" + CEREAL.replace(",0.6,USD", ",inf,USD") + "\n", encoding="utf-8")
-    assert [(p.line, p.field, p.code) for p in check_rations(bad)] == [(2, "water.quantity", "err_rations_not_finite"), (3, "cereal.unit_cost_usd", "err_rations_not_finite")]
+    bad.write_text(
+        HEADER + WATER.replace(",15,", ",nan,") + "\n" + CEREAL.replace(",0.6,USD", ",inf,USD") + "\n", encoding="utf-8"
+    )
+    assert [(p.line, p.field, p.code) for p in check_rations(bad)] == [
+        (2, "water.quantity", "err_rations_not_finite"),
+        (3, "cereal.unit_cost_usd", "err_rations_not_finite"),
+    ]
     assert check_rations(tmp_path / "none.csv")[0].code == "err_file_missing"

@@ -53,4 +53,7 @@ def test_seasonal_tracks_are_cut_by_a_normal_flood_main_roads_only_by_a_big_one(
     assert cut_days(delta, track, normal).sum() > 60
     assert not cut_days(delta, main, normal).any()
     assert not cut_days(delta, main, big).any()  # far upstream of the delta
-    assert cut_days(delta, _links(delta, "Mopti", "Ténenkou"), big).sum() >= cut_days(delta, _links(delta, "Mopti", "Ténenkou"), normal).sum()
+    assert (
+        cut_days(delta, _links(delta, "Mopti", "Ténenkou"), big).sum()
+        >= cut_days(delta, _links(delta, "Mopti", "Ténenkou"), normal).sum()
+    )

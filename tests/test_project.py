@@ -1,5 +1,7 @@
 """The project's own files: environment.yml agrees with pyproject.toml; the app is offline."""
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -41,3 +43,14 @@ def test_streamlit_config_is_offline_and_local():
     assert config["server"]["address"] == "127.0.0.1"
     assert config["server"]["port"] == 8501
     assert config["server"]["headless"] is True
+
+
+def test_ruff_finds_nothing_and_the_code_is_formatted():
+    """``ruff check`` and ``ruff format --check`` with the configuration in pyproject.toml (issue 14)."""
+    ruff = [sys.executable, "-m", "ruff"]
+    check = subprocess.run([*ruff, "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-3000:] + check.stderr[-1000:]
+    formatted = subprocess.run(
+        [*ruff, "format", "--check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True
+    )
+    assert formatted.returncode == 0, formatted.stdout[-3000:] + formatted.stderr[-1000:]

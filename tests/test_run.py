@@ -12,9 +12,11 @@ from sim.scenario import load_file, parse_text
 from tests.conftest import sim_cli as cli
 
 ROOT = Path(__file__).resolve().parents[1]
-COARSE = (ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8").replace("resolution: 0.01 degree", "resolution: 0.05 degree")
-
-
+COARSE = (
+    (ROOT / "scenarios" / "flood-2022.yaml")
+    .read_text(encoding="utf-8")
+    .replace("resolution: 0.01 degree", "resolution: 0.05 degree")
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +44,24 @@ def test_members_and_outputs(coarse, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "2/2 members" in result.stderr
     summary = json.loads((out / "summary.json").read_text())
-    for key in ("scenario", "seed", "members", "affected_persons", "displaced_persons", "needs", "cost_usd", "by_cercle"):
+    for key in (
+        "scenario",
+        "seed",
+        "members",
+        "affected_persons",
+        "displaced_persons",
+        "needs",
+        "cost_usd",
+        "by_cercle",
+    ):
         assert key in summary
     assert summary["scenario"] == "flood-2022" and summary["seed"] == 7 and summary["members"] == 2
     assert {"peak", "total"} <= set(summary["displaced_persons"])
     water = summary["needs"]["water"]
     assert water["unit"] == "L" and {"value", "p10", "p50", "p90"} <= set(water["total"])
-    assert len(summary["by_cercle"]) == 17 and {"cercle", "pcode", "displaced_peak", "needs"} <= set(summary["by_cercle"][0])
+    assert len(summary["by_cercle"]) == 17 and {"cercle", "pcode", "displaced_peak", "needs"} <= set(
+        summary["by_cercle"][0]
+    )
     ds = xr.open_dataset(out / "results.nc")
     assert ds["people"].dims == ("member", "count", "day", "cercle")
     assert ds["need"].dims == ("member", "item", "day", "cercle")
@@ -68,7 +81,11 @@ def test_same_seed_gives_a_byte_identical_summary(coarse, tmp_path):
 
 
 def test_drought_2021_needs_food(tmp_path):
-    text = (ROOT / "scenarios" / "drought-2021.yaml").read_text(encoding="utf-8").replace("resolution: 0.01 degree", "resolution: 0.05 degree")
+    text = (
+        (ROOT / "scenarios" / "drought-2021.yaml")
+        .read_text(encoding="utf-8")
+        .replace("resolution: 0.01 degree", "resolution: 0.05 degree")
+    )
     scenario = parse_text(text, "drought.yaml")
     result = run_scenario(scenario, members=1, seed=0)
     summary = summarize(result, scenario_delta(scenario))
@@ -91,8 +108,14 @@ def test_return_period_scenarios_get_expected_annual_impacts(tmp_path):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda t: t.replace("household_size: 5.2 person/household", "household_size: -5 person/household"), "household_size: must be at least 1 person/household"),
-        (lambda t: t.replace("  source: generator\n  season: wet\n", "  source: layer\n  layer: nowhere\n"), "rainfall.layer: no layer 'nowhere' in the hazard catalog"),
+        (
+            lambda t: t.replace("household_size: 5.2 person/household", "household_size: -5 person/household"),
+            "household_size: must be at least 1 person/household",
+        ),
+        (
+            lambda t: t.replace("  source: generator\n  season: wet\n", "  source: layer\n  layer: nowhere\n"),
+            "rainfall.layer: no layer 'nowhere' in the hazard catalog",
+        ),
         (lambda t: t + "rations: missing-rations.csv\n", "missing-rations.csv: file: no such file"),
     ],
 )
@@ -108,7 +131,11 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, edit, message, monkeypat
 
 
 def test_a_ration_file_with_a_wrong_unit(tmp_path):
-    rations = (ROOT / "sim" / "data" / "rations.csv").read_text(encoding="utf-8").replace("water,Eau potable,Drinking water,15,L,", "water,Eau potable,Drinking water,15,kg,")
+    rations = (
+        (ROOT / "sim" / "data" / "rations.csv")
+        .read_text(encoding="utf-8")
+        .replace("water,Eau potable,Drinking water,15,L,", "water,Eau potable,Drinking water,15,kg,")
+    )
     (tmp_path / "rations.csv").write_text(rations, encoding="utf-8")
     path = tmp_path / "s.yaml"
     path.write_text(COARSE + "rations: rations.csv\n", encoding="utf-8")

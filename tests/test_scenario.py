@@ -7,7 +7,7 @@ import pytest
 
 from sim.core.loader import InputError
 from sim.plan import Plan
-from sim.scenario import check_files, load_file, parse_text, save_file, Scenario
+from sim.scenario import Scenario, check_files, load_file, parse_text, save_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "scenarios").rglob("*.yaml"))
@@ -51,15 +51,30 @@ warehouses:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (GOOD_PLAN.replace("nfi_kit: 10 kit", "nfi_kit: -10 kit"), "f.yaml:8: warehouses[0].stock.nfi_kit: must not be negative, got -10 kit"),
-        (GOOD_PLAN.replace("nfi_kit: 10 kit", "water: 15 kg"), "f.yaml:8: warehouses[0].stock.water: '15 kg' has the wrong unit: expected L"),
-        (GOOD_PLAN.replace("nfi_kit: 10 kit", "unicorn: 1 kit"), "f.yaml:8: warehouses[0].stock.unicorn: unknown field; expected one of: nfi_kit"),
-        (GOOD_PLAN.replace("hub: Mopti/Sévaré", "hub: Kidal"), "f.yaml:5: warehouses[0].hub: 'Kidal' is not allowed; expected 'Bamako'"),
-        (GOOD_PLAN.replace("capacity: 100 m**3", "capacity: 100 kg"), "f.yaml:6: warehouses[0].capacity: '100 kg' has the wrong unit"),
+        (
+            GOOD_PLAN.replace("nfi_kit: 10 kit", "nfi_kit: -10 kit"),
+            "f.yaml:8: warehouses[0].stock.nfi_kit: must not be negative, got -10 kit",
+        ),
+        (
+            GOOD_PLAN.replace("nfi_kit: 10 kit", "water: 15 kg"),
+            "f.yaml:8: warehouses[0].stock.water: '15 kg' has the wrong unit: expected L",
+        ),
+        (
+            GOOD_PLAN.replace("nfi_kit: 10 kit", "unicorn: 1 kit"),
+            "f.yaml:8: warehouses[0].stock.unicorn: unknown field; expected one of: nfi_kit",
+        ),
+        (
+            GOOD_PLAN.replace("hub: Mopti/Sévaré", "hub: Kidal"),
+            "f.yaml:5: warehouses[0].hub: 'Kidal' is not allowed; expected 'Bamako'",
+        ),
+        (
+            GOOD_PLAN.replace("capacity: 100 m**3", "capacity: 100 kg"),
+            "f.yaml:6: warehouses[0].capacity: '100 kg' has the wrong unit",
+        ),
         (GOOD_PLAN + "colour: red\n", "f.yaml:9: colour: unknown field; expected one of: kind, name, title"),
         (GOOD_PLAN.replace("title: Test\n", ""), "f.yaml:1: title: required field is missing"),
         (GOOD_PLAN.replace("    stock:", "  stock:"), "f.yaml:7: yaml:"),
-        (GOOD_PLAN + "name: again\n", "f.yaml:9: yaml: found duplicate key \"name\""),
+        (GOOD_PLAN + "name: again\n", 'f.yaml:9: yaml: found duplicate key "name"'),
         (GOOD_PLAN.replace("kind: plan", "kind: plna"), "f.yaml:1: kind: must be 'scenario' or 'plan' (got 'plna')"),
         ("", "f.yaml:1: file: is empty"),
         ("- a\n- b\n", "f.yaml:1: file: expected a mapping"),
@@ -89,8 +104,16 @@ flood:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("household_size: 5.2 person/household", "household_size: -1 person/household", "f.yaml:7: household_size: must be at least 1 person/household"),
-        ("household_size: 5.2 person/household", "household_size: 15 kg/person/day", "f.yaml:7: household_size: '15 kg/person/day' has the wrong unit"),
+        (
+            "household_size: 5.2 person/household",
+            "household_size: -1 person/household",
+            "f.yaml:7: household_size: must be at least 1 person/household",
+        ),
+        (
+            "household_size: 5.2 person/household",
+            "household_size: 15 kg/person/day",
+            "f.yaml:7: household_size: '15 kg/person/day' has the wrong unit",
+        ),
         ("start_date: 2022-06-01", "start_date: 2022-13-01", "f.yaml:5: start_date:"),
         ("  peak: 671 cm", "  peak: 671 cm\n  gauge: Kayes", "f.yaml:10: flood.gauge: unknown gauge 'Kayes'"),
         ("  peak: 671 cm", "  peak: 671 kg", "f.yaml:9: flood.peak: '671 kg' has the wrong unit"),
@@ -105,7 +128,9 @@ def test_bad_scenario_values(old, new, expected):
 
 
 def test_every_problem_is_reported_not_just_the_first():
-    text = GOOD_PLAN.replace("nfi_kit: 10 kit", "nfi_kit: -10 kit\n      water: 3 kit").replace("hub: Mopti/Sévaré", "hub: Kidal")
+    text = GOOD_PLAN.replace("nfi_kit: 10 kit", "nfi_kit: -10 kit\n      water: 3 kit").replace(
+        "hub: Mopti/Sévaré", "hub: Kidal"
+    )
     with pytest.raises(InputError) as info:
         parse_text(text, "f.yaml")
     assert [p.line for p in info.value.problems] == [5, 8, 9]
@@ -146,12 +171,36 @@ def test_both_shipped_plans_hold_a_whole_plan():
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("      nfi_kit: 1000 kit\n      shelter_kit: 300 kit", "      nfi_kit: 100000 kit\n      shelter_kit: 300 kit", "warehouses[1].stock: takes"),
-        ("  - hub: Ségou\n    capacity: 800 m**3", "  - hub: Kayes\n    capacity: 800 m**3", "warehouses[2].hub: 'Kayes' is not allowed"),
-        ("lead_time: {min: 7 day, mode: 14 day, max: 42 day}", "lead_time: {min: -7 day, mode: 14 day, max: 42 day}", "procurement[0].lead_time.min: must not be negative"),
-        ("lead_time: {min: 7 day, mode: 14 day, max: 42 day}", "lead_time: {min: 20 day, mode: 14 day, max: 42 day}", "procurement[0].lead_time: lead time must satisfy min <= mode <= max"),
-        ("      after: 60 day\n", "      after: 60 day\n      date: 2022-10-01\n", "funding.pledges[0]: give exactly one of date or after"),
-        ("    - hub: Tombouctou\n      count: 1", "    - hub: Gao\n      count: 1", "fleet: trucks at Gao, where the plan has no warehouse"),
+        (
+            "      nfi_kit: 1000 kit\n      shelter_kit: 300 kit",
+            "      nfi_kit: 100000 kit\n      shelter_kit: 300 kit",
+            "warehouses[1].stock: takes",
+        ),
+        (
+            "  - hub: Ségou\n    capacity: 800 m**3",
+            "  - hub: Kayes\n    capacity: 800 m**3",
+            "warehouses[2].hub: 'Kayes' is not allowed",
+        ),
+        (
+            "lead_time: {min: 7 day, mode: 14 day, max: 42 day}",
+            "lead_time: {min: -7 day, mode: 14 day, max: 42 day}",
+            "procurement[0].lead_time.min: must not be negative",
+        ),
+        (
+            "lead_time: {min: 7 day, mode: 14 day, max: 42 day}",
+            "lead_time: {min: 20 day, mode: 14 day, max: 42 day}",
+            "procurement[0].lead_time: lead time must satisfy min <= mode <= max",
+        ),
+        (
+            "      after: 60 day\n",
+            "      after: 60 day\n      date: 2022-10-01\n",
+            "funding.pledges[0]: give exactly one of date or after",
+        ),
+        (
+            "    - hub: Tombouctou\n      count: 1",
+            "    - hub: Gao\n      count: 1",
+            "fleet: trucks at Gao, where the plan has no warehouse",
+        ),
     ],
 )
 def test_bad_plans(old, new, expected):
@@ -162,7 +211,11 @@ def test_bad_plans(old, new, expected):
 
 
 def test_a_trigger_on_a_gauge_that_does_not_exist():
-    text = (ROOT / "scenarios" / "plans" / "early-action.yaml").read_text(encoding="utf-8").replace("gauge: Sofara", "gauge: Kayes", 1)
+    text = (
+        (ROOT / "scenarios" / "plans" / "early-action.yaml")
+        .read_text(encoding="utf-8")
+        .replace("gauge: Sofara", "gauge: Kayes", 1)
+    )
     with pytest.raises(InputError) as info:
         parse_text(text, "p.yaml")
     assert "triggers[0].gauge: unknown gauge 'Kayes'" in str(info.value.problems[0])

@@ -30,9 +30,40 @@ SHIPPED = [ROOT / "scenarios" / "flood-2022.yaml", ROOT / "scenarios" / "plans" 
 FILE = "x.yaml"
 
 UNITS = [
-    "", "mm", "cm", "m", "km", "furlong", "parsec", "kg", "t", "g", "L", "m**3", "day", "h", "s", "year",
-    "USD", "XOF", "kit", "net", "person", "household", "person/household", "household/day", "degree",
-    "km/h", "km/day", "USD/t/km", "USD/m**3/month", "mm/day", "K", "degC", "dimensionless", "%",
+    "",
+    "mm",
+    "cm",
+    "m",
+    "km",
+    "furlong",
+    "parsec",
+    "kg",
+    "t",
+    "g",
+    "L",
+    "m**3",
+    "day",
+    "h",
+    "s",
+    "year",
+    "USD",
+    "XOF",
+    "kit",
+    "net",
+    "person",
+    "household",
+    "person/household",
+    "household/day",
+    "degree",
+    "km/h",
+    "km/day",
+    "USD/t/km",
+    "USD/m**3/month",
+    "mm/day",
+    "K",
+    "degC",
+    "dimensionless",
+    "%",
 ]
 """Units of every dimension the files use, and of some they never do."""
 
@@ -41,13 +72,35 @@ FLOATS = st.one_of(
     st.sampled_from([float("nan"), float("inf"), float("-inf"), 1e308, -1e308, 1e-308, 5e-324, -0.0, 1e9, -1.0, 0.5]),
 )
 INTEGERS = st.one_of(st.integers(min_value=-(10**30), max_value=10**30), st.sampled_from([0, -1, 10**7, 10**9, 2**63]))
-NUMBER_TEXT = st.one_of(FLOATS.map(repr), INTEGERS.map(str), st.sampled_from(["1e400", "-1e400", ".nan", "1_000", "0x10", "1e-400"]))
+NUMBER_TEXT = st.one_of(
+    FLOATS.map(repr), INTEGERS.map(str), st.sampled_from(["1e400", "-1e400", ".nan", "1_000", "0x10", "1e-400"])
+)
 QUANTITIES = st.builds(lambda number, unit: f"{number} {unit}".strip(), NUMBER_TEXT, st.sampled_from(UNITS))
 STRINGS = st.one_of(
     st.text(max_size=20),
-    st.sampled_from(["", " ", "Mopti", "Sofara", "Gao", "Bamako", "flood", "drought", "plan", "scenario", "x" * 2000, "2022-02-30", "&a", "*a", "!!python/object:os.system"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "Mopti",
+            "Sofara",
+            "Gao",
+            "Bamako",
+            "flood",
+            "drought",
+            "plan",
+            "scenario",
+            "x" * 2000,
+            "2022-02-30",
+            "&a",
+            "*a",
+            "!!python/object:os.system",
+        ]
+    ),
 )
-DATES = st.one_of(st.dates(), st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(1900, 1, 1), dt.date(2022, 10, 9)]))
+DATES = st.one_of(
+    st.dates(), st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(1900, 1, 1), dt.date(2022, 10, 9)])
+)
 SCALARS = st.one_of(st.none(), st.booleans(), FLOATS, INTEGERS, STRINGS, DATES, QUANTITIES)
 KEYS = st.sampled_from(["kind", "name", "peak", "hub", "count", "date", "total", "stock", "water", "x", "<<"])
 VALUES = st.one_of(
@@ -57,10 +110,46 @@ VALUES = st.one_of(
 )
 
 RAW = [
-    "&a 1", "*a", "&a [1, *a]", "!!python/object/apply:os.system ['true']", "!!binary aGk=", "!!str 5", "!!float 1",
-    "!local x", "[", "{", "]", "'unclosed", '"unclosed', "[" * 30 + "]" * 30, "1e400", ".nan", "-.inf", "0o17",
-    "0x1F", "1_000", "2022-02-30", "2022-06-01 10:00:00", "~", "@", "`", "%TAG", "|", ">", "- x", "? x", ": x",
-    "1" + "0" * 5000, "{a: 1, a: 2}", "[kind, plan]", "\t1", "1 #", "'", "\\x00", "\u2028", "\ufeff",
+    "&a 1",
+    "*a",
+    "&a [1, *a]",
+    "!!python/object/apply:os.system ['true']",
+    "!!binary aGk=",
+    "!!str 5",
+    "!!float 1",
+    "!local x",
+    "[",
+    "{",
+    "]",
+    "'unclosed",
+    '"unclosed',
+    "[" * 30 + "]" * 30,
+    "1e400",
+    ".nan",
+    "-.inf",
+    "0o17",
+    "0x1F",
+    "1_000",
+    "2022-02-30",
+    "2022-06-01 10:00:00",
+    "~",
+    "@",
+    "`",
+    "%TAG",
+    "|",
+    ">",
+    "- x",
+    "? x",
+    ": x",
+    "1" + "0" * 5000,
+    "{a: 1, a: 2}",
+    "[kind, plan]",
+    "\t1",
+    "1 #",
+    "'",
+    "\\x00",
+    "\u2028",
+    "\ufeff",
 ]
 """Raw YAML put in place of a value."""
 
@@ -161,7 +250,13 @@ def check(text: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(BASES))
-@settings(max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data())
 def test_a_mutated_file_is_refused_with_its_problems_or_survives_a_round_trip(name, data):
     text = data.draw(mutated(BASES[name]), label="text")

@@ -42,7 +42,13 @@ def _features(delta: Delta, values: dict[str, float | None], tips: dict[str, lis
         properties = {"pcode": cercle.pcode, "name": cercle.name, "value": values.get(cercle.pcode)}
         for k in range(width):
             properties[f"v{k}"] = lines[k][1] if k < len(lines) else ""
-        features.append({"type": "Feature", "geometry": mapping(_clockwise(cercle.geometry.simplify(SIMPLIFY_DEG, preserve_topology=True))), "properties": properties})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(_clockwise(cercle.geometry.simplify(SIMPLIFY_DEG, preserve_topology=True))),
+                "properties": properties,
+            }
+        )
     return features
 
 
@@ -71,26 +77,88 @@ def cercle_map(
     features = _features(delta, values, tips)
     labels = next(iter(tips.values()), [])
     selection = alt.selection_point(fields=["pcode"], name="cercle", on="click")
-    legend_labels = f"{number_expression(lang, 'datum.value * 100')} + ' %'" if percent else number_expression(lang, "datum.value")
+    legend_labels = (
+        f"{number_expression(lang, 'datum.value * 100')} + ' %'" if percent else number_expression(lang, "datum.value")
+    )
     scale = alt.Scale(scheme=scheme, domain=list(domain)) if domain else alt.Scale(scheme=scheme)
-    tooltip = [alt.Tooltip("name:N", title=" ")] + [alt.Tooltip(f"v{k}:N", title=label) for k, (label, _) in enumerate(labels)]
+    tooltip = [alt.Tooltip("name:N", title=" ")] + [
+        alt.Tooltip(f"v{k}:N", title=label) for k, (label, _) in enumerate(labels)
+    ]
     cercles = (
         alt.Chart(alt.Data(values=features))
-        .transform_calculate(pcode="datum.properties.pcode", name="datum.properties.name", value="datum.properties.value", **{f"v{k}": f"datum.properties.v{k}" for k in range(len(labels))})
+        .transform_calculate(
+            pcode="datum.properties.pcode",
+            name="datum.properties.name",
+            value="datum.properties.value",
+            **{f"v{k}": f"datum.properties.v{k}" for k in range(len(labels))},
+        )
         .mark_geoshape(stroke="#555555", strokeWidth=0.7)
         .encode(
-            color=alt.condition("isValid(datum.value)", alt.Color("value:Q", scale=scale, legend=alt.Legend(title=legend_title, orient="bottom", labelExpr=legend_labels, gradientLength=260)), alt.value("#e6e6e6")),
+            color=alt.condition(
+                "isValid(datum.value)",
+                alt.Color(
+                    "value:Q",
+                    scale=scale,
+                    legend=alt.Legend(title=legend_title, orient="bottom", labelExpr=legend_labels, gradientLength=260),
+                ),
+                alt.value("#e6e6e6"),
+            ),
             opacity=alt.condition(selection, alt.value(0.95), alt.value(0.55)),
             tooltip=tooltip,
         )
         .add_params(selection)
     )
-    rivers = alt.Chart(alt.Data(values=[{"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[float(x), float(y)] for x, y in zip(r.lon, r.lat)]}, "properties": {"width": 2.2 if r.name in ("Niger", "Bani") else 1.2}} for r in delta.rivers])).mark_geoshape(filled=False, stroke=RIVER_COLOUR).encode(strokeWidth=alt.StrokeWidth("properties.width:Q", legend=None, scale=None), tooltip=alt.value(None))
-    towns = [{"lon": p.lon, "lat": p.lat, "name": p.name} for p in delta.places if p.kind == "cercle_capital" and delta.grid.contains(p.lon, p.lat)]
-    dots = alt.Chart(alt.Data(values=towns)).mark_circle(size=18, color="black").encode(longitude="lon:Q", latitude="lat:Q", tooltip=alt.value(None))
-    names = alt.Chart(alt.Data(values=towns)).mark_text(dx=4, dy=-6, align="left", fontSize=10, color="#222222").encode(longitude="lon:Q", latitude="lat:Q", text="name:N", tooltip=alt.value(None))
+    rivers = (
+        alt.Chart(
+            alt.Data(
+                values=[
+                    {
+                        "type": "Feature",
+                        "geometry": {
+                            "type": "LineString",
+                            "coordinates": [[float(x), float(y)] for x, y in zip(r.lon, r.lat)],
+                        },
+                        "properties": {"width": 2.2 if r.name in ("Niger", "Bani") else 1.2},
+                    }
+                    for r in delta.rivers
+                ]
+            )
+        )
+        .mark_geoshape(filled=False, stroke=RIVER_COLOUR)
+        .encode(strokeWidth=alt.StrokeWidth("properties.width:Q", legend=None, scale=None), tooltip=alt.value(None))
+    )
+    towns = [
+        {"lon": p.lon, "lat": p.lat, "name": p.name}
+        for p in delta.places
+        if p.kind == "cercle_capital" and delta.grid.contains(p.lon, p.lat)
+    ]
+    dots = (
+        alt.Chart(alt.Data(values=towns))
+        .mark_circle(size=18, color="black")
+        .encode(longitude="lon:Q", latitude="lat:Q", tooltip=alt.value(None))
+    )
+    names = (
+        alt.Chart(alt.Data(values=towns))
+        .mark_text(dx=4, dy=-6, align="left", fontSize=10, color="#222222")
+        .encode(longitude="lon:Q", latitude="lat:Q", text="name:N", tooltip=alt.value(None))
+    )
     grid = delta.grid
-    frame = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[grid.west, grid.south], [grid.west, grid.north], [grid.east, grid.north], [grid.east, grid.south], [grid.west, grid.south]]]}}
+    frame = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [grid.west, grid.south],
+                    [grid.west, grid.north],
+                    [grid.east, grid.north],
+                    [grid.east, grid.south],
+                    [grid.west, grid.south],
+                ]
+            ],
+        },
+    }
     return (
         alt.layer(cercles, rivers, dots, names)
         .project(type="equirectangular", fit=frame)
@@ -117,7 +185,9 @@ def details_markdown(name: str, lines: list[tuple[str, str]], lang: str) -> str:
     return f"**{name.replace('*', '')}**\n\n{rows}"
 
 
-def show_cercle_map(chart: alt.LayerChart, key: str, tips: dict[str, list[tuple[str, str]]], names: dict[str, str], lang: str) -> None:
+def show_cercle_map(
+    chart: alt.LayerChart, key: str, tips: dict[str, list[tuple[str, str]]], names: dict[str, str], lang: str
+) -> None:
     """Draw a map of :func:`cercle_map` and, under it, the numbers of the cercle clicked (or a hint)."""
     state = st.altair_chart(chart, on_select="rerun", selection_mode="cercle", key=key, width="stretch")
     pcode = selected_pcode(state)

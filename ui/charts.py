@@ -14,7 +14,9 @@ from ui.i18n import date_long, month_names, number
 def _month_axis(lang: str) -> alt.Axis:
     """A date axis labelled ``1 oct.`` / ``1 Oct`` with the language's month names."""
     months = json.dumps(month_names(lang))
-    return alt.Axis(title=None, labelExpr=f"date(datum.value) + ' ' + {months}[month(datum.value)]", labelOverlap=True, tickCount=8)
+    return alt.Axis(
+        title=None, labelExpr=f"date(datum.value) + ' ' + {months}[month(datum.value)]", labelOverlap=True, tickCount=8
+    )
 
 
 def number_expression(lang: str, value: str = "datum.value") -> str:
@@ -36,6 +38,10 @@ def time_chart(frame: pd.DataFrame, lang: str, y_title: str, series_title: str, 
             x=alt.X("day:T", axis=_month_axis(lang)),
             y=alt.Y("value:Q", title=y_title, axis=alt.Axis(labelExpr=number_expression(lang))),
             color=alt.Color("series:N", title=series_title, legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("date_text:N", title=" "), alt.Tooltip("series:N", title=series_title), alt.Tooltip("value_text:N", title=y_title)],
+            tooltip=[
+                alt.Tooltip("date_text:N", title=" "),
+                alt.Tooltip("series:N", title=series_title),
+                alt.Tooltip("value_text:N", title=y_title),
+            ],
         )
     )

@@ -170,8 +170,13 @@ def scenario_picker(container, lang: str, widget_key: str, label_key: str = "sce
     keep_choice(widget_key, files, file_label)
     index = shared_choice(Key.SCENARIO, widget_key, files)
     chosen = container.selectbox(
-        t(label_key, lang), files, index=index, format_func=lambda p: file_label(p, lang), key=widget_key,
-        on_change=remember_choice, args=(Key.SCENARIO, widget_key),
+        t(label_key, lang),
+        files,
+        index=index,
+        format_func=lambda p: file_label(p, lang),
+        key=widget_key,
+        on_change=remember_choice,
+        args=(Key.SCENARIO, widget_key),
     )
     st.session_state[Key.SCENARIO] = chosen
     return Path(chosen)
@@ -189,6 +194,8 @@ def boundaries_path() -> str | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
-def cached_delta(resolution: float = DEFAULT_RESOLUTION, year: int = DEFAULT_YEAR, boundaries: str | None = None) -> Delta:
+def cached_delta(
+    resolution: float = DEFAULT_RESOLUTION, year: int = DEFAULT_YEAR, boundaries: str | None = None
+) -> Delta:
     """The built-in delta, built once per (resolution, year, boundaries) for all sessions."""
     return load_delta(resolution=resolution, year=year, boundaries=boundaries)

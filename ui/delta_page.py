@@ -57,7 +57,11 @@ def _link_table(delta: Delta) -> pd.DataFrame:
         unit, factor = (t("unit_day_short", lang), 24.0) if link.mode == "river" else ("h", 1.0)
         low, high = link.time_min_h / factor, link.time_max_h / factor
         digits = 0 if float(low).is_integer() and float(high).is_integer() else 1
-        return f"{number(low, lang, digits)} {unit}" if low == high else f"{number(low, lang, digits)}–{number(high, lang, digits)} {unit}"
+        return (
+            f"{number(low, lang, digits)} {unit}"
+            if low == high
+            else f"{number(low, lang, digits)}–{number(high, lang, digits)} {unit}"
+        )
 
     return pd.DataFrame(
         {
@@ -117,7 +121,15 @@ with map_column:
             ]
             for c in delta.cercles
         }
-        chart = cercle_map(delta, {p: float(v) for p, v in sums.items()}, tips, t("col_pop", lang, year=delta.year), lang, scheme="yelloworangebrown", height=560)
+        chart = cercle_map(
+            delta,
+            {p: float(v) for p, v in sums.items()},
+            tips,
+            t("col_pop", lang, year=delta.year),
+            lang,
+            scheme="yelloworangebrown",
+            height=560,
+        )
         show_cercle_map(chart, "delta_map", tips, {c.pcode: c.name for c in delta.cercles}, lang)
 with table_column:
     st.subheader(t("table_cercles", lang))
@@ -128,6 +140,15 @@ with left:
     st.dataframe(_gauge_table(delta), hide_index=True, width="stretch")
 with right:
     st.subheader(t("table_hubs", lang))
-    st.dataframe(pd.DataFrame({t("col_hub", lang): [h.name for h in delta.hubs], t("col_role", lang): [hub_role(h.name, lang) for h in delta.hubs]}), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col_hub", lang): [h.name for h in delta.hubs],
+                t("col_role", lang): [hub_role(h.name, lang) for h in delta.hubs],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 st.dataframe(_link_table(delta), hide_index=True, width="stretch")
 st.caption(t("sources", lang))

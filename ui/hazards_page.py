@@ -78,10 +78,43 @@ def _flood_day(path: str, modified: float, seed: int) -> None:
     d3.metric(t("collapse_label", lang), percent(float(banco_collapse_fraction(rain_day).max()), lang))
     left, right = st.columns(2)
     title = date_long(day, lang)
-    left.image(raster_map_png(delta, np.where(depth > 0, depth, np.nan), lang, t("flood_depth_label", lang), cmap="Blues", norm=Normalize(0.0, max(facts["max_depth"], 0.1)), title=title), width="stretch")
-    right.image(raster_map_png(delta, np.where(rain_day > 0.5, rain_day, np.nan), lang, t("rain_day", lang), cmap="PuBu", norm=LogNorm(vmin=1, vmax=200), title=title), width="stretch")
+    left.image(
+        raster_map_png(
+            delta,
+            np.where(depth > 0, depth, np.nan),
+            lang,
+            t("flood_depth_label", lang),
+            cmap="Blues",
+            norm=Normalize(0.0, max(facts["max_depth"], 0.1)),
+            title=title,
+        ),
+        width="stretch",
+    )
+    right.image(
+        raster_map_png(
+            delta,
+            np.where(rain_day > 0.5, rain_day, np.nan),
+            lang,
+            t("rain_day", lang),
+            cmap="PuBu",
+            norm=LogNorm(vmin=1, vmax=200),
+            title=title,
+        ),
+        width="stretch",
+    )
     if float(ponding.max()) > 0:
-        st.image(raster_map_png(delta, np.where(ponding > 0, ponding, np.nan), lang, t("ponding_label", lang), cmap="Purples", norm=Normalize(0.0, max(float(ponding.max()), 0.01)), title=title), width=MAP_WIDTH_PX)
+        st.image(
+            raster_map_png(
+                delta,
+                np.where(ponding > 0, ponding, np.nan),
+                lang,
+                t("ponding_label", lang),
+                cmap="Purples",
+                norm=Normalize(0.0, max(float(ponding.max()), 0.01)),
+                title=title,
+            ),
+            width=MAP_WIDTH_PX,
+        )
 
 
 def _kind_label(kind: str, lang: str) -> str:
@@ -90,7 +123,10 @@ def _kind_label(kind: str, lang: str) -> str:
 
 def _layer_items() -> list[Item]:
     entries, _ = layer_entries()
-    return [Item(card.name, shipped, folder / card.file, f"{t('kind_' + card.kind, lang)} · {card.units}") for card, folder, shipped in entries]
+    return [
+        Item(card.name, shipped, folder / card.file, f"{t('kind_' + card.kind, lang)} · {card.units}")
+        for card, folder, shipped in entries
+    ]
 
 
 @contextlib.contextmanager
@@ -119,7 +155,9 @@ def _fingerprint(upload) -> tuple:
 def _add_tab() -> None:
     st.write(t("add_intro", lang))
     with st.form("layer_form"):
-        upload = st.file_uploader(t("upload", lang), type=["tif", "tiff", "nc", "nc4", "geojson", "json", "gpkg", "zip"], key=Key.LAYER_FILE)
+        upload = st.file_uploader(
+            t("upload", lang), type=["tif", "tiff", "nc", "nc4", "geojson", "json", "gpkg", "zip"], key=Key.LAYER_FILE
+        )
         name = st.text_input(t("layer_name", lang), key=Key.LAYER_NAME)
         kind = choice(st.selectbox, t("layer_kind", lang), list(LAYER_KINDS), _kind_label, Key.LAYER_KIND, lang)
         units = st.text_input(t("layer_units", lang), key=Key.LAYER_UNITS)
@@ -132,7 +170,9 @@ def _add_tab() -> None:
         if upload is None:
             st.error(t("need_file", lang))
         else:
-            options = dict(units=units or None, crs=crs or None, source=source or "unspecified", licence=licence or "unspecified")
+            options = dict(
+                units=units or None, crs=crs or None, source=source or "unspecified", licence=licence or "unspecified"
+            )
             try:
                 with _upload_copy(upload) as path:
                     card, data = prepare_layer(path, name.strip(), kind, **options)
@@ -141,7 +181,17 @@ def _add_tab() -> None:
             else:
                 st.session_state[Key.LAYER_READY] = (_fingerprint(upload), name.strip(), kind, options)
                 field = data.isel(time=0).values if "time" in data.dims else data.values
-                st.image(raster_map_png(cached_delta(), np.where(np.isfinite(field), field, np.nan), lang, card.units, cmap="viridis", title=t("preview", lang, name=card.name, kind=t("kind_" + kind, lang), units=card.units)), width=700)
+                st.image(
+                    raster_map_png(
+                        cached_delta(),
+                        np.where(np.isfinite(field), field, np.nan),
+                        lang,
+                        card.units,
+                        cmap="viridis",
+                        title=t("preview", lang, name=card.name, kind=t("kind_" + kind, lang), units=card.units),
+                    ),
+                    width=700,
+                )
     ready = st.session_state.get(Key.LAYER_READY)
     if ready and st.button(t("save", lang), key=Key.LAYER_SAVE):
         fingerprint, name, kind, options = ready
@@ -164,7 +214,15 @@ def _add_tab() -> None:
     items = _layer_items()
     if not items:
         st.caption(t("no_layers", lang))
-    library_panel(items, lang, "layers_library", rename=rename_layer, delete=delete_layer, folder=catalog_folder(), mime="application/octet-stream")
+    library_panel(
+        items,
+        lang,
+        "layers_library",
+        rename=rename_layer,
+        delete=delete_layer,
+        folder=catalog_folder(),
+        mime="application/octet-stream",
+    )
 
 
 def _drought(season, delta) -> None:
@@ -172,8 +230,23 @@ def _drought(season, delta) -> None:
         st.info(t("no_drought", lang))
         return
     left, right = st.columns(2)
-    left.image(raster_map_png(delta, season.spi3.values, lang, t("spi_label", lang), cmap="BrBG", norm=TwoSlopeNorm(0.0, -3.0, 3.0)), width="stretch")
-    right.image(raster_map_png(delta, season.wrsi.values, lang, t("wrsi_label", lang), cmap="RdYlGn", norm=BoundaryNorm([0, 50, 60, 80, 95, 100.01], ncolors=256)), width="stretch")
+    left.image(
+        raster_map_png(
+            delta, season.spi3.values, lang, t("spi_label", lang), cmap="BrBG", norm=TwoSlopeNorm(0.0, -3.0, 3.0)
+        ),
+        width="stretch",
+    )
+    right.image(
+        raster_map_png(
+            delta,
+            season.wrsi.values,
+            lang,
+            t("wrsi_label", lang),
+            cmap="RdYlGn",
+            norm=BoundaryNorm([0, 50, 60, 80, 95, 100.01], ncolors=256),
+        ),
+        width="stretch",
+    )
     st.metric(t("crop_failure_share", lang), percent(float((season.wrsi < 50).mean()), lang))
 
 
@@ -182,7 +255,11 @@ st.write(t("hazards_intro", lang))
 
 with st.sidebar:
     chosen = scenario_picker(st, lang, Key.HAZARD_SCENARIO)
-    seed = int(st.number_input(t("seed", lang), min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1, key=Key.HAZARD_SEED))
+    seed = int(
+        st.number_input(
+            t("seed", lang), min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1, key=Key.HAZARD_SEED
+        )
+    )
 
 try:
     modified = chosen.stat().st_mtime
@@ -200,11 +277,18 @@ c3.metric(t("metric_flooded", lang) + " (max.)", f"{number(facts['flooded_km2'].
 
 # lazy tabs: only the open tab's content runs; the others cost nothing until they are opened
 rain_tab, flood_tab, drought_tab, gauge_tab, add_tab = st.tabs(
-    [t("tab_rain", lang), t("tab_flood", lang), t("tab_drought", lang), t("tab_gauges", lang), t("tab_add", lang)], key="hazard_tab", on_change="rerun"
+    [t("tab_rain", lang), t("tab_flood", lang), t("tab_drought", lang), t("tab_gauges", lang), t("tab_add", lang)],
+    key="hazard_tab",
+    on_change="rerun",
 )
 if rain_tab.open:
     with rain_tab:
-        st.image(raster_map_png(delta, facts["rain_total"], lang, t("rain_total", lang), cmap="YlGnBu", title=scenario.title), width=MAP_WIDTH_PX)
+        st.image(
+            raster_map_png(
+                delta, facts["rain_total"], lang, t("rain_total", lang), cmap="YlGnBu", title=scenario.title
+            ),
+            width=MAP_WIDTH_PX,
+        )
 if flood_tab.open:
     with flood_tab:
         _flood_day(str(chosen), modified, seed)

@@ -22,4 +22,19 @@ from sim.core.i18n import (
     usd,
 )
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalog", "date_long", "has", "date_short", "month_names", "number", "percent", "points", "signed", "t", "tn", "usd"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "catalog",
+    "date_long",
+    "has",
+    "date_short",
+    "month_names",
+    "number",
+    "percent",
+    "points",
+    "signed",
+    "t",
+    "tn",
+    "usd",
+]

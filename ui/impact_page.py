@@ -17,10 +17,10 @@ from sim.core import userdata
 from sim.core.loader import InputError, dump_yaml
 from sim.labels import item_name, unit_name
 from sim.needs import DEFAULT_RATIONS, read_rations
-from sim.report import csv_bytes, workbook_bytes
 from sim.results import summarize
 from sim.run import run_scenario, scenario_delta
 from sim.scenario import load_file, parse_text, save_file, validation_context
+from sim.tables import csv_bytes, workbook_bytes
 from ui.cercle_map import cercle_map, show_cercle_map
 from ui.charts import time_chart
 from ui.common import Key, choice, scenario_picker, show_error
@@ -53,7 +53,9 @@ def _edited(base_data: dict, k) -> dict:
     flood = {"gauge": (data.get("flood") or {}).get("gauge", "Mopti")}
     mode = st.session_state[k(Key.IMPACT_FLOOD_MODE)]
     if mode == "peak":
-        flood.update(peak=f"{st.session_state[k(Key.IMPACT_PEAK)]:g} cm", peak_date=st.session_state[k(Key.IMPACT_PEAK_DATE)])
+        flood.update(
+            peak=f"{st.session_state[k(Key.IMPACT_PEAK)]:g} cm", peak_date=st.session_state[k(Key.IMPACT_PEAK_DATE)]
+        )
     elif mode == "return_period":
         flood["return_period"] = f"{st.session_state[k(Key.IMPACT_FLOOD_RP)]:g} year"
     else:
@@ -110,7 +112,11 @@ def _cercle_frame(summary: dict) -> pd.DataFrame:
 
 def _written(frame: pd.DataFrame) -> pd.DataFrame:
     """The same table with its numbers written for the reader (``29 345``)."""
-    return frame.apply(lambda column: [number(v, lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in column])
+    return frame.apply(
+        lambda column: [
+            number(v, lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in column
+        ]
+    )
 
 
 def _map(result: dict) -> None:
@@ -147,12 +153,17 @@ layers = layer_kinds()
 rain_layers = [""] + sorted(n for n, k in layers.items() if k == "rainfall")
 flood_layers = sorted(n for n, k in layers.items() if k in ("flood-depth", "flood-extent"))
 user_scenarios = userdata.user_folder("scenarios")
-rations_files = [""] + sorted({p.name for folder in (base_path.parent, user_scenarios) if folder.is_dir() for p in folder.glob("rations*.csv")})
+rations_files = [""] + sorted(
+    {p.name for folder in (base_path.parent, user_scenarios) if folder.is_dir() for p in folder.glob("rations*.csv")}
+)
 
 with st.expander(t("my_scenarios", lang)):
     library_panel(
-        file_items("scenarios"), lang, "scenarios_library",
-        rename=lambda old, new: userdata.rename("scenarios", old, new), delete=lambda name: userdata.delete("scenarios", name),
+        file_items("scenarios"),
+        lang,
+        "scenarios_library",
+        rename=lambda old, new: userdata.rename("scenarios", old, new),
+        delete=lambda name: userdata.delete("scenarios", name),
         folder=user_scenarios,
     )
 
@@ -169,12 +180,22 @@ if k(Key.IMPACT_NAME) not in st.session_state:
     st.session_state[k(Key.IMPACT_NAME)] = f"{base.name}-{t('variant_suffix', lang)}" if shipped else base.name
     st.session_state[k(Key.IMPACT_TITLE)] = base.title
     st.session_state[k(Key.IMPACT_SEASON)] = base.rainfall.season or "normal"
-    st.session_state[k(Key.IMPACT_RAIN_RP)] = float(base.rainfall.return_period.to("year").magnitude) if base.rainfall.return_period is not None else 0.0
+    st.session_state[k(Key.IMPACT_RAIN_RP)] = (
+        float(base.rainfall.return_period.to("year").magnitude) if base.rainfall.return_period is not None else 0.0
+    )
     st.session_state[k(Key.IMPACT_RAIN_LAYER)] = base.rainfall.layer or ""
-    st.session_state[k(Key.IMPACT_FLOOD_MODE)] = "layer" if flood and flood.layer else "return_period" if flood and flood.return_period is not None else "peak"
-    st.session_state[k(Key.IMPACT_PEAK)] = float(flood.peak.to("cm").magnitude) if flood and flood.peak is not None else 600.0
-    st.session_state[k(Key.IMPACT_PEAK_DATE)] = flood.peak_date if flood and flood.peak_date else dt.date(base.start_date.year, 10, 14)
-    st.session_state[k(Key.IMPACT_FLOOD_RP)] = float(flood.return_period.to("year").magnitude) if flood and flood.return_period is not None else 10.0
+    st.session_state[k(Key.IMPACT_FLOOD_MODE)] = (
+        "layer" if flood and flood.layer else "return_period" if flood and flood.return_period is not None else "peak"
+    )
+    st.session_state[k(Key.IMPACT_PEAK)] = (
+        float(flood.peak.to("cm").magnitude) if flood and flood.peak is not None else 600.0
+    )
+    st.session_state[k(Key.IMPACT_PEAK_DATE)] = (
+        flood.peak_date if flood and flood.peak_date else dt.date(base.start_date.year, 10, 14)
+    )
+    st.session_state[k(Key.IMPACT_FLOOD_RP)] = (
+        float(flood.return_period.to("year").magnitude) if flood and flood.return_period is not None else 10.0
+    )
     st.session_state[k(Key.IMPACT_HOUSEHOLD)] = float(base.household_size.to("person/household").magnitude)
     st.session_state[k(Key.IMPACT_DAMAGE)] = float(base.impact.displacement_damage)
     st.session_state[k(Key.IMPACT_RATIONS)] = base.rations or ""
@@ -187,17 +208,42 @@ with st.form("scenario_form"):
     c1.text_input(t("scenario_name", lang), key=k(Key.IMPACT_NAME))
     c2.text_input(t("scenario_title", lang), key=k(Key.IMPACT_TITLE))
     c1, c2, c3 = st.columns(3)
-    choice(c1.selectbox, t("rain_source", lang), rain_layers, lambda n, lg: n or t("generator", lg), k(Key.IMPACT_RAIN_LAYER), lang)
-    choice(c2.selectbox, t("season_type", lang), ["dry", "normal", "wet"], lambda s, lg: t("season_" + s, lg), k(Key.IMPACT_SEASON), lang)
+    choice(
+        c1.selectbox,
+        t("rain_source", lang),
+        rain_layers,
+        lambda n, lg: n or t("generator", lg),
+        k(Key.IMPACT_RAIN_LAYER),
+        lang,
+    )
+    choice(
+        c2.selectbox,
+        t("season_type", lang),
+        ["dry", "normal", "wet"],
+        lambda s, lg: t("season_" + s, lg),
+        k(Key.IMPACT_SEASON),
+        lang,
+    )
     c3.number_input(t("rain_return_period", lang), min_value=0.0, max_value=1000.0, step=1.0, key=k(Key.IMPACT_RAIN_RP))
     modes = ["peak", "return_period"] + (["layer"] if flood_layers else [])
     if st.session_state.get(k(Key.IMPACT_FLOOD_MODE)) not in modes:
         st.session_state[k(Key.IMPACT_FLOOD_MODE)] = "peak"
     c1, c2, c3 = st.columns(3)
-    choice(c1.selectbox, t("flood_mode", lang), modes, lambda m, lg: t({"peak": "flood_peak_mode", "return_period": "flood_rp_mode", "layer": "flood_layer_mode"}[m], lg), k(Key.IMPACT_FLOOD_MODE), lang)
+    choice(
+        c1.selectbox,
+        t("flood_mode", lang),
+        modes,
+        lambda m, lg: t(
+            {"peak": "flood_peak_mode", "return_period": "flood_rp_mode", "layer": "flood_layer_mode"}[m], lg
+        ),
+        k(Key.IMPACT_FLOOD_MODE),
+        lang,
+    )
     c2.number_input(t("mopti_peak", lang), min_value=100.0, max_value=900.0, step=1.0, key=k(Key.IMPACT_PEAK))
     c3.date_input(t("peak_date", lang), key=k(Key.IMPACT_PEAK_DATE), format="DD/MM/YYYY")
-    c2.number_input(t("flood_return_period", lang), min_value=1.1, max_value=1000.0, step=1.0, key=k(Key.IMPACT_FLOOD_RP))
+    c2.number_input(
+        t("flood_return_period", lang), min_value=1.1, max_value=1000.0, step=1.0, key=k(Key.IMPACT_FLOOD_RP)
+    )
     if flood_layers:
         if st.session_state.get(k(Key.IMPACT_FLOOD_LAYER)) not in flood_layers:
             st.session_state[k(Key.IMPACT_FLOOD_LAYER)] = flood_layers[0]
@@ -207,7 +253,14 @@ with st.form("scenario_form"):
     c1, c2, c3 = st.columns(3)
     c1.number_input(t("household_size", lang), min_value=1.0, max_value=20.0, step=0.1, key=k(Key.IMPACT_HOUSEHOLD))
     c2.slider(t("damage_threshold", lang), min_value=0.3, max_value=0.7, step=0.05, key=k(Key.IMPACT_DAMAGE))
-    choice(c3.selectbox, t("ration_profile", lang), rations_files, lambda n, lg: n or t("default_rations", lg), k(Key.IMPACT_RATIONS), lang)
+    choice(
+        c3.selectbox,
+        t("ration_profile", lang),
+        rations_files,
+        lambda n, lg: n or t("default_rations", lg),
+        k(Key.IMPACT_RATIONS),
+        lang,
+    )
     c1, c2 = st.columns(2)
     members = c1.number_input(t("members", lang), min_value=1, max_value=20, value=1, step=1, key=k(Key.IMPACT_MEMBERS))
     seed = c2.number_input(t("seed", lang), min_value=0, max_value=2**31 - 1, value=0, step=1, key=k(Key.IMPACT_SEED))
@@ -218,7 +271,12 @@ with st.form("scenario_form"):
 if run_clicked or save_clicked:
     text = dump_yaml(_edited(base_data, k))
     name = st.session_state[k(Key.IMPACT_NAME)].strip() or "scenario"
-    rations_folder = user_scenarios if st.session_state[k(Key.IMPACT_RATIONS)] and (user_scenarios / st.session_state[k(Key.IMPACT_RATIONS)]).is_file() else base_path.parent
+    rations_folder = (
+        user_scenarios
+        if st.session_state[k(Key.IMPACT_RATIONS)]
+        and (user_scenarios / st.session_state[k(Key.IMPACT_RATIONS)]).is_file()
+        else base_path.parent
+    )
     try:
         scenario = parse_text(text, f"{name}.yaml", expect="scenario", context=validation_context(layers=layers))
     except InputError as err:
@@ -243,7 +301,14 @@ if run_clicked or save_clicked:
                 with st.spinner(t("running", lang)):
                     result = run_scenario(scenario, members=int(members), seed=int(seed), base=rations_folder)
                     delta = scenario_delta(scenario, rations_folder)
-                    st.session_state[RESULT] = {"request": request, "scenario": scenario, "delta": delta, "result": result, "summary": summarize(result, delta), "folder": rations_folder}
+                    st.session_state[RESULT] = {
+                        "request": request,
+                        "scenario": scenario,
+                        "delta": delta,
+                        "result": result,
+                        "summary": summarize(result, delta),
+                        "folder": rations_folder,
+                    }
             except (InputError, CatalogError, ValueError, OSError) as err:
                 show_error(err, lang)
                 st.stop()
@@ -255,12 +320,31 @@ if not run:
 scenario, result, summary = run["scenario"], run["result"], run["summary"]
 st.header(t("results_title", lang, scenario=scenario.title))
 members_run = summary["members"]
-spread = lambda d: t("spread", lang, p10=number(d["p10"], lang), p90=number(d["p90"], lang), members=members_run) if "p10" in d else t("card_one_member", lang)  # noqa: E731
+
+
+def spread(d):
+    return (
+        t("spread", lang, p10=number(d["p10"], lang), p90=number(d["p90"], lang), members=members_run)
+        if "p10" in d
+        else t("card_one_member", lang)
+    )
+
+
 m1, m2, m3, m4 = st.columns(4)
 for column, label, entry, text in (
     (m1, "metric_affected", summary["affected_persons"], number(summary["affected_persons"]["value"], lang)),
-    (m2, "metric_displaced_peak", summary["displaced_persons"]["peak"], number(summary["displaced_persons"]["peak"]["value"], lang)),
-    (m3, "metric_in_need", summary["in_need_persons"]["peak"], number(summary["in_need_persons"]["peak"]["value"], lang)),
+    (
+        m2,
+        "metric_displaced_peak",
+        summary["displaced_persons"]["peak"],
+        number(summary["displaced_persons"]["peak"]["value"], lang),
+    ),
+    (
+        m3,
+        "metric_in_need",
+        summary["in_need_persons"]["peak"],
+        number(summary["in_need_persons"]["peak"]["value"], lang),
+    ),
     (m4, "metric_cost", summary["cost_usd"], usd(summary["cost_usd"]["value"], lang)),
 ):
     with column.container(border=True):
@@ -271,7 +355,10 @@ left, right = st.columns([2, 3])
 with left:
     _map(run)
 people = result["people"].median("member").sum("cercle")
-timeline = pd.DataFrame({t("count_" + c, lang): people.sel(count=c).values for c in ("affected", "displaced", "in_need")}, index=pd.DatetimeIndex(result["day"].values))
+timeline = pd.DataFrame(
+    {t("count_" + c, lang): people.sel(count=c).values for c in ("affected", "displaced", "in_need")},
+    index=pd.DatetimeIndex(result["day"].values),
+)
 with right:
     st.subheader(t("timeline", lang))
     st.altair_chart(time_chart(timeline, lang, t("axis_people", lang), t("series", lang), height=430), width="stretch")
@@ -286,12 +373,49 @@ st.subheader(t("by_cercle_table", lang))
 st.dataframe(_written(cercles_numbers), hide_index=True, width="stretch")
 st.subheader(t("downloads", lang))
 d1, d2, d3, d4, d5 = st.columns(5)
-d1.download_button(t("download_needs_csv", lang), csv_bytes(needs_numbers, lang), file_name=f"{scenario.name}-{t('needs_file', lang)}.csv", mime="text/csv", key="impact_needs_csv", on_click="ignore")
-d2.download_button(t("download_needs_excel", lang), csv_bytes(needs_numbers, lang, excel=True), file_name=f"{scenario.name}-{t('needs_file', lang)}-excel.csv", mime="text/csv", key="impact_needs_excel", on_click="ignore")
-d3.download_button(t("download_cercles_csv", lang), csv_bytes(cercles_numbers, lang), file_name=f"{scenario.name}-{t('cercles_file', lang)}.csv", mime="text/csv", key="impact_cercles_csv", on_click="ignore")
-d4.download_button(t("download_cercles_excel", lang), csv_bytes(cercles_numbers, lang, excel=True), file_name=f"{scenario.name}-{t('cercles_file', lang)}-excel.csv", mime="text/csv", key="impact_cercles_excel", on_click="ignore")
+d1.download_button(
+    t("download_needs_csv", lang),
+    csv_bytes(needs_numbers, lang),
+    file_name=f"{scenario.name}-{t('needs_file', lang)}.csv",
+    mime="text/csv",
+    key="impact_needs_csv",
+    on_click="ignore",
+)
+d2.download_button(
+    t("download_needs_excel", lang),
+    csv_bytes(needs_numbers, lang, excel=True),
+    file_name=f"{scenario.name}-{t('needs_file', lang)}-excel.csv",
+    mime="text/csv",
+    key="impact_needs_excel",
+    on_click="ignore",
+)
+d3.download_button(
+    t("download_cercles_csv", lang),
+    csv_bytes(cercles_numbers, lang),
+    file_name=f"{scenario.name}-{t('cercles_file', lang)}.csv",
+    mime="text/csv",
+    key="impact_cercles_csv",
+    on_click="ignore",
+)
+d4.download_button(
+    t("download_cercles_excel", lang),
+    csv_bytes(cercles_numbers, lang, excel=True),
+    file_name=f"{scenario.name}-{t('cercles_file', lang)}-excel.csv",
+    mime="text/csv",
+    key="impact_cercles_excel",
+    on_click="ignore",
+)
 d5.download_button(
     t("download_xlsx", lang),
-    workbook_bytes({t("needs_table", lang): needs_numbers, t("by_cercle_table", lang): cercles_numbers, t("timeline", lang): timeline.reset_index(names=t("col_day", lang))}),
-    file_name=f"{scenario.name}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="impact_xlsx", on_click="ignore",
+    workbook_bytes(
+        {
+            t("needs_table", lang): needs_numbers,
+            t("by_cercle_table", lang): cercles_numbers,
+            t("timeline", lang): timeline.reset_index(names=t("col_day", lang)),
+        }
+    ),
+    file_name=f"{scenario.name}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="impact_xlsx",
+    on_click="ignore",
 )

@@ -94,9 +94,23 @@ def library_panel(
     chosen = st.selectbox(t("library_pick", lang), names, key=f"{key}_pick")
     item = own[names.index(chosen)]
     c1, c2, c3 = st.columns(3)
-    c1.download_button(t("library_download", lang, name=item.download.name), item.download.read_bytes(), file_name=item.download.name, mime=mime, key=f"{key}_download", on_click="ignore")
+    c1.download_button(
+        t("library_download", lang, name=item.download.name),
+        item.download.read_bytes(),
+        file_name=item.download.name,
+        mime=mime,
+        key=f"{key}_download",
+        on_click="ignore",
+    )
     new_key = f"{key}_new_name"
     c2.text_input(t("library_new_name", lang), key=new_key, placeholder=f"{chosen}-2")
     c2.button(t("library_rename", lang), key=f"{key}_rename", on_click=_rename, args=(rename, chosen, new_key, lang))
     sure = c3.checkbox(t("library_confirm_delete", lang, name=chosen), key=f"{key}_sure")
-    c3.button(t("library_delete", lang), key=f"{key}_delete", disabled=not sure, on_click=_delete, args=(delete, chosen, lang), type="secondary")
+    c3.button(
+        t("library_delete", lang),
+        key=f"{key}_delete",
+        disabled=not sure,
+        on_click=_delete,
+        args=(delete, chosen, lang),
+        type="secondary",
+    )

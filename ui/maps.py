@@ -47,11 +47,19 @@ def _overlay(ax, delta: Delta, lang: str, labels: bool = True) -> None:
             ax.plot(*line, color=CERCLE_COLOUR, lw=0.7, ls="--" if cercle.approximate else "-")
         if labels:
             rep = cercle.geometry.representative_point()
-            ax.annotate(cercle.name, (rep.x, rep.y), fontsize=6.5, color=CERCLE_COLOUR, ha="center", alpha=0.8, style="italic")
+            ax.annotate(
+                cercle.name, (rep.x, rep.y), fontsize=6.5, color=CERCLE_COLOUR, ha="center", alpha=0.8, style="italic"
+            )
     for river in delta.rivers:
         ax.plot(river.lon, river.lat, color=RIVER_COLOUR, lw=1.8 if river.name in ("Niger", "Bani") else 1.1)
     towns = [p for p in delta.places if p.kind in ("cercle_capital", "town") and grid.contains(p.lon, p.lat)]
-    ax.scatter([p.lon for p in towns], [p.lat for p in towns], s=[14 if p.kind == "cercle_capital" else 6 for p in towns], c="black", zorder=4)
+    ax.scatter(
+        [p.lon for p in towns],
+        [p.lat for p in towns],
+        s=[14 if p.kind == "cercle_capital" else 6 for p in towns],
+        c="black",
+        zorder=4,
+    )
     for p in towns:
         if p.kind == "cercle_capital":
             ax.annotate(p.name, (p.lon, p.lat), xytext=(3, 3), textcoords="offset points", fontsize=7.5, zorder=5)
@@ -125,7 +133,19 @@ def _colourbar(cmap: str, norm, label: str, frame: _Frame, dpi: int) -> np.ndarr
     """The colour bar beside a map, as high as the map's axes (drawn once per scale)."""
     height = frame.base.shape[0]
     x0, y0, x1, y1 = frame.box
-    key = (cmap, type(norm).__name__, getattr(norm, "vmin", None), getattr(norm, "vmax", None), getattr(norm, "vcenter", None), tuple(np.asarray(getattr(norm, "boundaries", ()), dtype=float).tolist()), label, height, y0, y1, dpi)
+    key = (
+        cmap,
+        type(norm).__name__,
+        getattr(norm, "vmin", None),
+        getattr(norm, "vmax", None),
+        getattr(norm, "vcenter", None),
+        tuple(np.asarray(getattr(norm, "boundaries", ()), dtype=float).tolist()),
+        label,
+        height,
+        y0,
+        y1,
+        dpi,
+    )
     if key not in _BARS:
         if len(_BARS) > 64:
             _BARS.clear()
@@ -139,7 +159,17 @@ def _colourbar(cmap: str, norm, label: str, frame: _Frame, dpi: int) -> np.ndarr
     return _BARS[key]
 
 
-def raster_map_png(delta: Delta, values: np.ndarray, lang: str, label: str, cmap: str = "viridis", norm=None, title: str = "", width_in: float = 8.0, dpi: int = 100) -> bytes:
+def raster_map_png(
+    delta: Delta,
+    values: np.ndarray,
+    lang: str,
+    label: str,
+    cmap: str = "viridis",
+    norm=None,
+    title: str = "",
+    width_in: float = 8.0,
+    dpi: int = 100,
+) -> bytes:
     """A field on the delta's grid (NaN cells transparent) under the delta's outlines, with its colour bar."""
     frame = _frame_for(delta, lang, width_in, dpi)
     values = np.asarray(values, dtype=float)
@@ -157,13 +187,23 @@ def raster_map_png(delta: Delta, values: np.ndarray, lang: str, label: str, cmap
     full.paste(picture, (0, 0))
     full.alpha_composite(Image.fromarray(bar, "RGBA"), (picture.width, 0))
     if title:
-        ImageDraw.Draw(full).text((x0, max(y0 - 18, 2)), title, fill=(0, 0, 0, 255), font=ImageFont.truetype(str(FONT), 13))
+        ImageDraw.Draw(full).text(
+            (x0, max(y0 - 18, 2)), title, fill=(0, 0, 0, 255), font=ImageFont.truetype(str(FONT), 13)
+        )
     buffer = io.BytesIO()
     full.convert("RGB").save(buffer, format="PNG", optimize=False, compress_level=3)
     return buffer.getvalue()
 
 
-def choropleth_png(delta: Delta, values: dict[str, float], lang: str, label: str, cmap: str = "OrRd", width_in: float = 7.0, dpi: int = 100) -> bytes:
+def choropleth_png(
+    delta: Delta,
+    values: dict[str, float],
+    lang: str,
+    label: str,
+    cmap: str = "OrRd",
+    width_in: float = 7.0,
+    dpi: int = 100,
+) -> bytes:
     """Cercles coloured by a value each (pcode → value), with the rivers and the values written in."""
     fig, ax = _figure(delta, width_in, dpi)
     top = max(max(values.values(), default=0.0), 1.0)
@@ -173,9 +213,24 @@ def choropleth_png(delta: Delta, values: dict[str, float], lang: str, label: str
         value = values.get(cercle.pcode, 0.0)
         for polygon in getattr(cercle.geometry, "geoms", [cercle.geometry]):
             if hasattr(polygon, "exterior"):
-                ax.add_patch(Patch(np.asarray(polygon.exterior.coords), closed=True, facecolor=colours(norm(value)), edgecolor="none", alpha=0.9))
+                ax.add_patch(
+                    Patch(
+                        np.asarray(polygon.exterior.coords),
+                        closed=True,
+                        facecolor=colours(norm(value)),
+                        edgecolor="none",
+                        alpha=0.9,
+                    )
+                )
         rep = cercle.geometry.representative_point()
-        ax.annotate(f"{cercle.name}\n{value:,.0f}".replace(",", "\u202f"), (rep.x, rep.y), fontsize=6.5, ha="center", va="center", zorder=7)
+        ax.annotate(
+            f"{cercle.name}\n{value:,.0f}".replace(",", "\u202f"),
+            (rep.x, rep.y),
+            fontsize=6.5,
+            ha="center",
+            va="center",
+            zorder=7,
+        )
     _overlay(ax, delta, lang, labels=False)
     mappable = cm.ScalarMappable(norm=norm, cmap=colours)
     colorbar = fig.colorbar(mappable, ax=ax, fraction=0.035, pad=0.02)
@@ -191,24 +246,65 @@ def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110
     density = np.where(density > 0, density, np.nan)
     extent = (grid.west, grid.east, grid.south, grid.north)
     fig, ax = _figure(delta, width_in, dpi)
-    image = ax.imshow(density, extent=extent, origin="upper", cmap="YlOrBr", norm=LogNorm(vmin=1, vmax=max(np.nanmax(density), 10)), interpolation="nearest")
-    ax.contour(grid.x, grid.y, delta.terrain.floodplain.astype(float), levels=[0.5], colors="#5aa0d8", linewidths=0.8, linestyles="-")
+    image = ax.imshow(
+        density,
+        extent=extent,
+        origin="upper",
+        cmap="YlOrBr",
+        norm=LogNorm(vmin=1, vmax=max(np.nanmax(density), 10)),
+        interpolation="nearest",
+    )
+    ax.contour(
+        grid.x,
+        grid.y,
+        delta.terrain.floodplain.astype(float),
+        levels=[0.5],
+        colors="#5aa0d8",
+        linewidths=0.8,
+        linestyles="-",
+    )
     approx = t("approximate" if delta.approximate else "official", lang)
     _overlay(ax, delta, lang)
-    ax.scatter([g.lon for g in delta.gauges], [g.lat for g in delta.gauges], marker="^", s=60, c="#0b7a75", edgecolors="white", zorder=6)
+    ax.scatter(
+        [g.lon for g in delta.gauges],
+        [g.lat for g in delta.gauges],
+        marker="^",
+        s=60,
+        c="#0b7a75",
+        edgecolors="white",
+        zorder=6,
+    )
     for g in delta.gauges:
         lowest = min(g.alerts_cm.values(), default=None)
         label = g.name + (f" ({lowest:g} cm)" if lowest is not None else "")
-        ax.annotate(label, (g.lon, g.lat), xytext=(6, -10), textcoords="offset points", fontsize=6.5, color="#0b7a75", zorder=6)
+        ax.annotate(
+            label, (g.lon, g.lat), xytext=(6, -10), textcoords="offset points", fontsize=6.5, color="#0b7a75", zorder=6
+        )
     hub_places = [delta.place(h.place) for h in delta.hubs]
     inside = [p for p in hub_places if grid.contains(p.lon, p.lat)]
-    ax.scatter([p.lon for p in inside], [p.lat for p in inside], marker="s", s=70, facecolors="none", edgecolors="#b2182b", linewidths=1.6, zorder=6)
+    ax.scatter(
+        [p.lon for p in inside],
+        [p.lat for p in inside],
+        marker="s",
+        s=70,
+        facecolors="none",
+        edgecolors="#b2182b",
+        linewidths=1.6,
+        zorder=6,
+    )
     colorbar = fig.colorbar(image, ax=ax, fraction=0.035, pad=0.02)
     colorbar.set_label(t("legend_population", lang))
     handles = [
         Line2D([], [], color=RIVER_COLOUR, lw=1.8, label=t("legend_rivers", lang)),
         Line2D([], [], color="#5aa0d8", lw=0.8, label=t("legend_floodplain", lang)),
-        Line2D([], [], color=CERCLE_COLOUR, lw=0.7, ls="--" if delta.approximate else "-", label=t("legend_cercles", lang, approx=approx)),
+        Line2D(
+            [],
+            [],
+            color=CERCLE_COLOUR,
+            lw=0.7,
+            ls="--" if delta.approximate else "-",
+            label=t("legend_cercles", lang, approx=approx),
+        ),
         Line2D([], [], marker="^", color="#0b7a75", ls="", label=t("legend_gauges", lang)),
         Line2D([], [], marker="s", mfc="none", mec="#b2182b", ls="", label=t("legend_hubs", lang)),
         Line2D([], [], marker="o", color="black", ls="", ms=3, label=t("legend_towns", lang)),
@@ -217,7 +313,9 @@ def delta_map_png(delta: Delta, lang: str, width_in: float = 9.0, dpi: int = 110
     return png_bytes(fig)
 
 
-def hydrograph_png(stage, alerts: dict[str, dict[str, float]], lang: str, label_for, width_in: float = 8.0, dpi: int = 100) -> bytes:
+def hydrograph_png(
+    stage, alerts: dict[str, dict[str, float]], lang: str, label_for, width_in: float = 8.0, dpi: int = 100
+) -> bytes:
     """Stage at each gauge over the season, with the gauges' alert levels as dashed lines.
 
     Parameters
@@ -244,7 +342,16 @@ def hydrograph_png(stage, alerts: dict[str, dict[str, float]], lang: str, label_
         colour = entries[0][2] if len(gauges) == 1 else "#333333"
         names = ", ".join(dict.fromkeys(n for _, n, _ in entries))
         ax.axhline(level, color=colour, lw=0.9, ls="--")
-        ax.annotate(f"{' / '.join(gauges)} {level:g} cm: {names}", (end, level), xytext=(4, 0), textcoords="offset points", fontsize=7, color=colour, va="center", annotation_clip=False)
+        ax.annotate(
+            f"{' / '.join(gauges)} {level:g} cm: {names}",
+            (end, level),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=7,
+            color=colour,
+            va="center",
+            annotation_clip=False,
+        )
     ax.legend(fontsize=8, loc="lower center", ncols=len(stage["gauge"]))
     ax.set_ylabel(t("stage_cm", lang))
     ax.grid(alpha=0.3)
@@ -256,7 +363,9 @@ def month_axis(ax, lang: str) -> None:
     """Date ticks on the first of each month, written ``1 oct.`` / ``1 Oct`` in ``lang``."""
     months = month_names(lang)
     ax.xaxis.set_major_locator(mdates.MonthLocator())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{mdates.num2date(x).day} {months[mdates.num2date(x).month - 1]}"))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda x, _: f"{mdates.num2date(x).day} {months[mdates.num2date(x).month - 1]}")
+    )
 
 
 def _outlines(geometry):

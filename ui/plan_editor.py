@@ -28,11 +28,34 @@ TABLES = ("warehouses", "procurement", "pledges", "trucks", "boats", "triggers")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "warehouses": ("hub", "capacity_m3", "storage_usd_per_m3_month", *ITEM_UNITS),
-    "procurement": ("name", "kind", "hub", "lead_min_day", "lead_mode_day", "lead_max_day", "price_factor", "minimum_order_usd", "items"),
+    "procurement": (
+        "name",
+        "kind",
+        "hub",
+        "lead_min_day",
+        "lead_mode_day",
+        "lead_max_day",
+        "price_factor",
+        "minimum_order_usd",
+        "items",
+    ),
     "pledges": ("amount_usd", "date", "after_day", "probability"),
     "trucks": ("hub", "count", "payload_t", "volume_m3", "speed_km_h", "cost_usd_per_t_km"),
     "boats": ("hub", "count", "payload_t", "volume_m3", "speed_km_day", "min_stage_cm", "cost_usd_per_t_km"),
-    "triggers": ("name", "indicator", "gauge", "place", "threshold", "lead_day", "action", "item", "quantity", "from_hub", "to_hub", "amount_usd"),
+    "triggers": (
+        "name",
+        "indicator",
+        "gauge",
+        "place",
+        "threshold",
+        "lead_day",
+        "action",
+        "item",
+        "quantity",
+        "from_hub",
+        "to_hub",
+        "amount_usd",
+    ),
 }
 """Columns of each table; a name ending in a unit holds plain numbers in that unit."""
 
@@ -45,7 +68,11 @@ def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
     """The plan's parts as frames with the columns of :data:`COLUMNS` (empty cells are None)."""
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     for w in plan.warehouses:
-        row = {"hub": w.hub, "capacity_m3": _number(w.capacity, "m**3"), "storage_usd_per_m3_month": _number(w.storage_cost, "USD/m**3/month")}
+        row = {
+            "hub": w.hub,
+            "capacity_m3": _number(w.capacity, "m**3"),
+            "storage_usd_per_m3_month": _number(w.storage_cost, "USD/m**3/month"),
+        }
         row.update({item: _number(getattr(w.stock, item), unit) or 0.0 for item, unit in ITEM_UNITS.items()})
         rows["warehouses"].append(row)
     for s in plan.procurement:
@@ -63,7 +90,14 @@ def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
             }
         )
     for p in plan.funding.pledges:
-        rows["pledges"].append({"amount_usd": _number(p.amount, "USD"), "date": p.date.isoformat() if p.date else None, "after_day": _number(p.after, "day"), "probability": p.probability})
+        rows["pledges"].append(
+            {
+                "amount_usd": _number(p.amount, "USD"),
+                "date": p.date.isoformat() if p.date else None,
+                "after_day": _number(p.after, "day"),
+                "probability": p.probability,
+            }
+        )
     for tr in plan.fleet.trucks:
         rows["trucks"].append(
             {
@@ -167,8 +201,19 @@ def plan_data(base: Plan, tables: dict[str, pd.DataFrame], settings: dict[str, A
 
     warehouses = []
     for record in _records(tables["warehouses"]):
-        warehouse = _fields(record, {"hub": ("hub", None), "capacity_m3": ("capacity", "m**3"), "storage_usd_per_m3_month": ("storage_cost", "USD/m**3/month")})
-        stock = {item: _with_unit(record[item], unit) for item, unit in ITEM_UNITS.items() if item in record and not (isinstance(_plain(record[item]), (int, float)) and _plain(record[item]) == 0)}
+        warehouse = _fields(
+            record,
+            {
+                "hub": ("hub", None),
+                "capacity_m3": ("capacity", "m**3"),
+                "storage_usd_per_m3_month": ("storage_cost", "USD/m**3/month"),
+            },
+        )
+        stock = {
+            item: _with_unit(record[item], unit)
+            for item, unit in ITEM_UNITS.items()
+            if item in record and not (isinstance(_plain(record[item]), (int, float)) and _plain(record[item]) == 0)
+        }
         if stock:
             warehouse["stock"] = stock
         warehouses.append(warehouse)
@@ -176,13 +221,28 @@ def plan_data(base: Plan, tables: dict[str, pd.DataFrame], settings: dict[str, A
 
     sources = []
     for record in _records(tables["procurement"]):
-        source = _fields(record, {"name": ("name", None), "kind": ("kind", None), "hub": ("hub", None), "price_factor": ("price_factor", None), "minimum_order_usd": ("minimum_order", "USD")})
-        lead = _fields(record, {"lead_min_day": ("min", "day"), "lead_mode_day": ("mode", "day"), "lead_max_day": ("max", "day")})
+        source = _fields(
+            record,
+            {
+                "name": ("name", None),
+                "kind": ("kind", None),
+                "hub": ("hub", None),
+                "price_factor": ("price_factor", None),
+                "minimum_order_usd": ("minimum_order", "USD"),
+            },
+        )
+        lead = _fields(
+            record, {"lead_min_day": ("min", "day"), "lead_mode_day": ("mode", "day"), "lead_max_day": ("max", "day")}
+        )
         if lead:
             source["lead_time"] = lead
         if "items" in record:
             items = record["items"]
-            listed = [str(i) for i in items] if isinstance(items, (list, tuple)) or hasattr(items, "tolist") else re.split(r"[,;\s]+", str(items))
+            listed = (
+                [str(i) for i in items]
+                if isinstance(items, (list, tuple)) or hasattr(items, "tolist")
+                else re.split(r"[,;\s]+", str(items))
+            )
             listed = [part.strip() for part in listed if str(part).strip()]
             if listed:
                 source["items"] = listed
@@ -192,7 +252,15 @@ def plan_data(base: Plan, tables: dict[str, pd.DataFrame], settings: dict[str, A
     data["procurement"] = sources
 
     pledges = [
-        _fields(record, {"amount_usd": ("amount", "USD"), "date": ("date", None), "after_day": ("after", "day"), "probability": ("probability", None)})
+        _fields(
+            record,
+            {
+                "amount_usd": ("amount", "USD"),
+                "date": ("date", None),
+                "after_day": ("after", "day"),
+                "probability": ("probability", None),
+            },
+        )
         for record in _records(tables["pledges"])
     ]
     for pledge in pledges:
@@ -200,13 +268,31 @@ def plan_data(base: Plan, tables: dict[str, pd.DataFrame], settings: dict[str, A
             pledge["date"] = str(pledge["date"])[:10]
     data["funding"] = {"available": _with_unit(settings["funding_available_usd"], "USD"), "pledges": pledges}
 
-    truck_fields = {"hub": ("hub", None), "count": ("count", None), "payload_t": ("payload", "t"), "volume_m3": ("volume", "m**3"), "speed_km_h": ("speed", "km/h"), "cost_usd_per_t_km": ("cost_per_tonne_km", "USD/t/km")}
-    boat_fields = {"hub": ("hub", None), "count": ("count", None), "payload_t": ("payload", "t"), "volume_m3": ("volume", "m**3"), "speed_km_day": ("speed", "km/day"), "min_stage_cm": ("min_stage", "cm"), "cost_usd_per_t_km": ("cost_per_tonne_km", "USD/t/km")}
+    truck_fields = {
+        "hub": ("hub", None),
+        "count": ("count", None),
+        "payload_t": ("payload", "t"),
+        "volume_m3": ("volume", "m**3"),
+        "speed_km_h": ("speed", "km/h"),
+        "cost_usd_per_t_km": ("cost_per_tonne_km", "USD/t/km"),
+    }
+    boat_fields = {
+        "hub": ("hub", None),
+        "count": ("count", None),
+        "payload_t": ("payload", "t"),
+        "volume_m3": ("volume", "m**3"),
+        "speed_km_day": ("speed", "km/day"),
+        "min_stage_cm": ("min_stage", "cm"),
+        "cost_usd_per_t_km": ("cost_per_tonne_km", "USD/t/km"),
+    }
     data["fleet"] = {
         "trucks": [_fields(r, truck_fields) for r in _records(tables["trucks"])],
         "boats": [_fields(r, boat_fields) for r in _records(tables["boats"])],
     }
-    data["distribution"] = {"teams": _plain(settings["teams"]), "households_per_team_per_day": _with_unit(settings["households_per_team_per_day"], "household/day")}
+    data["distribution"] = {
+        "teams": _plain(settings["teams"]),
+        "households_per_team_per_day": _with_unit(settings["households_per_team_per_day"], "household/day"),
+    }
 
     trigger_fields = {
         "name": ("name", None),
@@ -229,11 +315,33 @@ def plan_data(base: Plan, tables: dict[str, pd.DataFrame], settings: dict[str, A
 
 
 FIELD_COLUMNS: dict[str, dict[str, str]] = {
-    "warehouses": {"capacity": "capacity_m3", "storage_cost": "storage_usd_per_m3_month", **{f"stock.{item}": item for item in ITEM_UNITS}, "stock": "capacity_m3"},
-    "procurement": {"lead_time.min": "lead_min_day", "lead_time.mode": "lead_mode_day", "lead_time.max": "lead_max_day", "lead_time": "lead_mode_day", "minimum_order": "minimum_order_usd"},
+    "warehouses": {
+        "capacity": "capacity_m3",
+        "storage_cost": "storage_usd_per_m3_month",
+        **{f"stock.{item}": item for item in ITEM_UNITS},
+        "stock": "capacity_m3",
+    },
+    "procurement": {
+        "lead_time.min": "lead_min_day",
+        "lead_time.mode": "lead_mode_day",
+        "lead_time.max": "lead_max_day",
+        "lead_time": "lead_mode_day",
+        "minimum_order": "minimum_order_usd",
+    },
     "pledges": {"amount": "amount_usd", "after": "after_day"},
-    "trucks": {"payload": "payload_t", "volume": "volume_m3", "speed": "speed_km_h", "cost_per_tonne_km": "cost_usd_per_t_km"},
-    "boats": {"payload": "payload_t", "volume": "volume_m3", "speed": "speed_km_day", "min_stage": "min_stage_cm", "cost_per_tonne_km": "cost_usd_per_t_km"},
+    "trucks": {
+        "payload": "payload_t",
+        "volume": "volume_m3",
+        "speed": "speed_km_h",
+        "cost_per_tonne_km": "cost_usd_per_t_km",
+    },
+    "boats": {
+        "payload": "payload_t",
+        "volume": "volume_m3",
+        "speed": "speed_km_day",
+        "min_stage": "min_stage_cm",
+        "cost_per_tonne_km": "cost_usd_per_t_km",
+    },
     "triggers": {"lead": "lead_day", "amount": "amount_usd"},
 }
 """Plan field (as a problem names it) → the table's column that shows it; others are named alike."""
@@ -241,7 +349,9 @@ FIELD_COLUMNS: dict[str, dict[str, str]] = {
 
 def column_of(table: str, field: str) -> str:
     """The column of ``table`` that shows the plan field ``field`` (``lead_time.min`` → ``lead_min_day``)."""
-    return FIELD_COLUMNS.get(table, {}).get(field, field.split(".")[-1] if field.split(".")[-1] in COLUMNS[table] else field)
+    return FIELD_COLUMNS.get(table, {}).get(
+        field, field.split(".")[-1] if field.split(".")[-1] in COLUMNS[table] else field
+    )
 
 
 _SECTION = {

@@ -37,7 +37,14 @@ from ui.plan_editor import COLUMNS, ITEM_UNITS, column_of, plan_data, plan_table
 from ui.plan_results import run_plans, show_results
 
 lang = st.session_state.get(Key.LANGUAGE, "fr")
-TABLE_TITLES = {"warehouses": "stock_table", "procurement": "tab_procurement", "pledges": "tab_funding", "trucks": "trucks", "boats": "boats", "triggers": "tab_triggers"}
+TABLE_TITLES = {
+    "warehouses": "stock_table",
+    "procurement": "tab_procurement",
+    "pledges": "tab_funding",
+    "trucks": "trucks",
+    "boats": "boats",
+    "triggers": "tab_triggers",
+}
 HUBS = [row["name"] for row in facts.read_table("hubs")]
 GAUGES = sorted({row["name"] for row in facts.read_table("gauges")})
 PLACES = sorted(row["name"] for row in facts.read_table("settlements"))
@@ -70,7 +77,9 @@ def _column_config(table: str) -> dict:
         if column in ITEM_UNITS:
             config[column] = st.column_config.NumberColumn(label, min_value=0.0)
         elif column == "items":
-            config[column] = st.column_config.MultiselectColumn(label, options=list(ITEM_UNITS), format_func=lambda i: item_name(i, lang))
+            config[column] = st.column_config.MultiselectColumn(
+                label, options=list(ITEM_UNITS), format_func=lambda i: item_name(i, lang)
+            )
         elif column in choices:
             options, shown = choices[column]
             config[column] = st.column_config.SelectboxColumn(label, options=options, format_func=shown)
@@ -94,7 +103,14 @@ def _editor(table: str, frame: pd.DataFrame, stem: str) -> pd.DataFrame:
     widget, start = f"plan_{table}:{stem}", f"plan_editor_start:{stem}:{table}"
     if widget not in st.session_state or start not in st.session_state:
         st.session_state[start] = st.session_state.get(_draft(stem, table), frame)
-    edited = st.data_editor(st.session_state[start], key=widget, num_rows="dynamic", hide_index=True, width="stretch", column_config=_column_config(table))
+    edited = st.data_editor(
+        st.session_state[start],
+        key=widget,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config=_column_config(table),
+    )
     st.session_state[_draft(stem, table)] = edited
     return edited
 
@@ -116,7 +132,17 @@ def _allocation_label(allocation: str, lang: str) -> str:
 
 
 def _forget_drafts(stem: str) -> None:
-    for key in [k for k in st.session_state if isinstance(k, str) and (k.startswith(f"plan_draft:{stem}:") or k.startswith(f"plan_editor_start:{stem}:") or k.endswith(f":{stem}") and k.startswith("plan_"))]:
+    for key in [
+        k
+        for k in st.session_state
+        if isinstance(k, str)
+        and (
+            k.startswith(f"plan_draft:{stem}:")
+            or k.startswith(f"plan_editor_start:{stem}:")
+            or k.endswith(f":{stem}")
+            and k.startswith("plan_")
+        )
+    ]:
         del st.session_state[key]
 
 
@@ -130,7 +156,16 @@ def _show_problem(problem) -> None:
         show_error(problem, lang)
     else:
         label = _column_label(table, column_of(table, field)) if column_of(table, field) in COLUMNS[table] else field
-        st.error(t("table_problem", lang, table=t(TABLE_TITLES[table], lang), row=row, field=label, message=problem_message(problem, lang)))
+        st.error(
+            t(
+                "table_problem",
+                lang,
+                table=t(TABLE_TITLES[table], lang),
+                row=row,
+                field=label,
+                message=problem_message(problem, lang),
+            )
+        )
 
 
 def _edited_plan(base: Plan, stem: str, tables: dict[str, pd.DataFrame]) -> tuple[Plan | None, list]:
@@ -156,6 +191,7 @@ def _edited_plan(base: Plan, stem: str, tables: dict[str, pd.DataFrame]) -> tupl
 
 def _differs(edited: Plan, base: Plan) -> bool:
     """Whether the plan on screen holds other stock, fleet, money or rules than the file (names aside)."""
+
     def content(plan: Plan) -> dict:
         data = plan.model_dump(mode="json")
         for key in ("name", "title"):
@@ -192,14 +228,24 @@ c1, c2, c3 = st.columns(3)
 scenario_path = scenario_picker(c1, lang, "plan_scenario")
 keep_choice("plan_a", plans, file_label)
 plan_a = c2.selectbox(
-    t("plan_a", lang), plans, index=shared_choice(Key.PLAN_A, "plan_a", plans), format_func=lambda p: file_label(p, lang), key="plan_a",
-    on_change=remember_choice, args=(Key.PLAN_A, "plan_a"),
+    t("plan_a", lang),
+    plans,
+    index=shared_choice(Key.PLAN_A, "plan_a", plans),
+    format_func=lambda p: file_label(p, lang),
+    key="plan_a",
+    on_change=remember_choice,
+    args=(Key.PLAN_A, "plan_a"),
 )
 options_b = [None, *plans]
 keep_choice("plan_b", options_b, file_label)
 plan_b = c3.selectbox(
-    t("plan_b", lang), options_b, index=shared_choice(Key.PLAN_B, "plan_b", options_b), format_func=lambda p: file_label(p, lang), key="plan_b",
-    on_change=remember_choice, args=(Key.PLAN_B, "plan_b"),
+    t("plan_b", lang),
+    options_b,
+    index=shared_choice(Key.PLAN_B, "plan_b", options_b),
+    format_func=lambda p: file_label(p, lang),
+    key="plan_b",
+    on_change=remember_choice,
+    args=(Key.PLAN_B, "plan_b"),
 )
 st.session_state[Key.PLAN_A], st.session_state[Key.PLAN_B] = plan_a, plan_b
 plan_a, plan_b = Path(plan_a), (Path(plan_b) if plan_b else None)
@@ -230,14 +276,22 @@ with st.expander(t("my_plans", lang)):
             st.session_state[Key.PLAN_FLASH] = t("plan_added", lang, name=loaded.name, path=target)
             st.rerun()
     library_panel(
-        file_items("plans"), lang, "plans_library",
-        rename=lambda old, new: userdata.rename("plans", old, new), delete=lambda name: userdata.delete("plans", name),
+        file_items("plans"),
+        lang,
+        "plans_library",
+        rename=lambda old, new: userdata.rename("plans", old, new),
+        delete=lambda name: userdata.delete("plans", name),
         folder=userdata.user_folder("plans"),
     )
 
 with st.expander(t("edit_plan", lang, name=stem), expanded=bool(st.session_state.get(f"plan_expanded:{stem}"))):
     tables = plan_tables(base_plan)
-    tabs = st.tabs([t(k, lang) for k in ("tab_stock", "tab_procurement", "tab_funding", "tab_fleet", "tab_distribution", "tab_triggers")])
+    tabs = st.tabs(
+        [
+            t(k, lang)
+            for k in ("tab_stock", "tab_procurement", "tab_funding", "tab_fleet", "tab_distribution", "tab_triggers")
+        ]
+    )
     edited_tables: dict[str, pd.DataFrame] = {}
     with tabs[0]:
         edited_tables["warehouses"] = _editor("warehouses", tables["warehouses"], stem)
@@ -246,8 +300,13 @@ with st.expander(t("edit_plan", lang, name=stem), expanded=bool(st.session_state
         edited_tables["procurement"] = _editor("procurement", tables["procurement"], stem)
     with tabs[2]:
         st.number_input(
-            t("funding_available", lang), min_value=0.0, value=_setting(stem, "funds", float(base_plan.funding.available.to("USD").magnitude)), step=10000.0,
-            key=f"plan_funds:{stem}", on_change=_keep, args=(stem, "funds"),
+            t("funding_available", lang),
+            min_value=0.0,
+            value=_setting(stem, "funds", float(base_plan.funding.available.to("USD").magnitude)),
+            step=10000.0,
+            key=f"plan_funds:{stem}",
+            on_change=_keep,
+            args=(stem, "funds"),
         )
         st.caption(t("pledges", lang))
         edited_tables["pledges"] = _editor("pledges", tables["pledges"], stem)
@@ -257,23 +316,71 @@ with st.expander(t("edit_plan", lang, name=stem), expanded=bool(st.session_state
         st.caption(t("boats", lang))
         edited_tables["boats"] = _editor("boats", tables["boats"], stem)
     with tabs[4]:
-        st.number_input(t("teams", lang), min_value=0, max_value=500, value=_setting(stem, "teams", base_plan.distribution.teams), step=1, key=f"plan_teams:{stem}", on_change=_keep, args=(stem, "teams"))
         st.number_input(
-            t("households_per_team", lang), min_value=1.0, value=_setting(stem, "households", float(base_plan.distribution.households_per_team_per_day.to("household/day").magnitude)), step=10.0,
-            key=f"plan_households:{stem}", on_change=_keep, args=(stem, "households"),
+            t("teams", lang),
+            min_value=0,
+            max_value=500,
+            value=_setting(stem, "teams", base_plan.distribution.teams),
+            step=1,
+            key=f"plan_teams:{stem}",
+            on_change=_keep,
+            args=(stem, "teams"),
+        )
+        st.number_input(
+            t("households_per_team", lang),
+            min_value=1.0,
+            value=_setting(
+                stem,
+                "households",
+                float(base_plan.distribution.households_per_team_per_day.to("household/day").magnitude),
+            ),
+            step=10.0,
+            key=f"plan_households:{stem}",
+            on_change=_keep,
+            args=(stem, "households"),
         )
         drafted = _setting(stem, "allocation", base_plan.allocation)
         allocation = choice(
-            st.radio, t("allocation", lang), list(ALLOCATIONS), _allocation_label, f"plan_allocation:{stem}", lang,
-            index=ALLOCATIONS.index(drafted if drafted in ALLOCATIONS else base_plan.allocation), horizontal=True, on_change=_keep, args=(stem, "allocation"),
+            st.radio,
+            t("allocation", lang),
+            list(ALLOCATIONS),
+            _allocation_label,
+            f"plan_allocation:{stem}",
+            lang,
+            index=ALLOCATIONS.index(drafted if drafted in ALLOCATIONS else base_plan.allocation),
+            horizontal=True,
+            on_change=_keep,
+            args=(stem, "allocation"),
         )
-        st.slider(t("equity_floor", lang), 0.0, 1.0, float(_setting(stem, "floor", base_plan.equity_floor)), 0.05, key=f"plan_floor:{stem}", disabled=allocation != "equity_floor", on_change=_keep, args=(stem, "floor"))
+        st.slider(
+            t("equity_floor", lang),
+            0.0,
+            1.0,
+            float(_setting(stem, "floor", base_plan.equity_floor)),
+            0.05,
+            key=f"plan_floor:{stem}",
+            disabled=allocation != "equity_floor",
+            on_change=_keep,
+            args=(stem, "floor"),
+        )
     with tabs[5]:
         st.caption(t("triggers_help", lang))
         edited_tables["triggers"] = _editor("triggers", tables["triggers"], stem)
     n1, n2 = st.columns(2)
-    n1.text_input(t("plan_name", lang), value=_setting(stem, "name", _default_name(base_plan, shipped)), key=f"plan_name:{stem}", on_change=_keep, args=(stem, "name"))
-    n2.text_input(t("plan_title_field", lang), value=_setting(stem, "title", base_plan.title), key=f"plan_title:{stem}", on_change=_keep, args=(stem, "title"))
+    n1.text_input(
+        t("plan_name", lang),
+        value=_setting(stem, "name", _default_name(base_plan, shipped)),
+        key=f"plan_name:{stem}",
+        on_change=_keep,
+        args=(stem, "name"),
+    )
+    n2.text_input(
+        t("plan_title_field", lang),
+        value=_setting(stem, "title", base_plan.title),
+        key=f"plan_title:{stem}",
+        on_change=_keep,
+        args=(stem, "title"),
+    )
     edited, problems = _edited_plan(base_plan, stem, edited_tables)
     for problem in problems:
         _show_problem(problem)
@@ -285,7 +392,14 @@ with st.expander(t("edit_plan", lang, name=stem), expanded=bool(st.session_state
         st.rerun()
     text_on_screen = dump_text(edited) if edited is not None else plan_a.read_text(encoding="utf-8")
     name_on_screen = f"{edited.name}.yaml" if edited is not None else plan_a.name
-    b3.download_button(t("download_plan", lang, name=name_on_screen), text_on_screen.encode("utf-8"), file_name=name_on_screen, mime="application/yaml", key="plan_download", on_click="ignore")
+    b3.download_button(
+        t("download_plan", lang, name=name_on_screen),
+        text_on_screen.encode("utf-8"),
+        file_name=name_on_screen,
+        mime="application/yaml",
+        key="plan_download",
+        on_click="ignore",
+    )
 
 unsaved = edited is not None and _differs(edited, base_plan)
 if unsaved:

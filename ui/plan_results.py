@@ -16,27 +16,46 @@ import streamlit as st
 from sim.core.loader import InputError
 from sim.ensemble import run_ensemble, shared_pool
 from sim.labels import item_name, kpi_name, kpi_value, unit_name
-from sim.report import build_frames, csv_bytes, pdf_bytes, workbook_bytes
+from sim.report import pdf_bytes
 from sim.results import summarize
 from sim.run import combine_members, scenario_delta
 from sim.scenario import parse_text
+from sim.tables import build_frames, csv_bytes, workbook_bytes
 from sim.verdict import RELIABLE_MEMBERS, verdict_sentence
 from ui.cercle_map import cercle_map, show_cercle_map
 from ui.charts import time_chart
 from ui.common import Key, choice, show_error
 from ui.i18n import number, percent, t
 
-CARDS = ("fill_rate", "fill_rate_worst_cercle", "days_to_first_distribution", "person_days_below_sphere_water", "cost_total_usd")
+CARDS = (
+    "fill_rate",
+    "fill_rate_worst_cercle",
+    "days_to_first_distribution",
+    "person_days_below_sphere_water",
+    "cost_total_usd",
+)
 """KPIs shown as cards, in order."""
 
 TABLE_KPIS = (
-    "fill_rate", "fill_rate_worst_cercle", "days_to_first_distribution", "days_to_80pct_coverage", "person_days_below_sphere_water",
-    "unmet_person_days_water", "unmet_person_days_cereal", "cost_procurement_usd", "cost_transport_usd", "cost_storage_usd", "cost_total_usd", "share_bought_locally",
+    "fill_rate",
+    "fill_rate_worst_cercle",
+    "days_to_first_distribution",
+    "days_to_80pct_coverage",
+    "person_days_below_sphere_water",
+    "unmet_person_days_water",
+    "unmet_person_days_cereal",
+    "cost_procurement_usd",
+    "cost_transport_usd",
+    "cost_storage_usd",
+    "cost_total_usd",
+    "share_bought_locally",
 )
 """KPIs of the difference table, in order."""
 
 
-def run_plans(scenario_path: Path, plan_texts: list[str], members: int, seed: int, lang: str, unsaved: str | None) -> None:
+def run_plans(
+    scenario_path: Path, plan_texts: list[str], members: int, seed: int, lang: str, unsaved: str | None
+) -> None:
     """Play the plans on the scenario's ensemble with a progress bar; keep the results in session state."""
     scenario_text = scenario_path.read_text(encoding="utf-8")
     request = (scenario_text, str(scenario_path.parent), tuple(plan_texts), members, seed)
@@ -50,14 +69,24 @@ def run_plans(scenario_path: Path, plan_texts: list[str], members: int, seed: in
         """Members back count whole, members being computed half: the bar moves from the start."""
         state.update(now)
         done, running = state["done"], state["running"]
-        text = t("progress_running", lang, done=done, total=members, running=running) if running and done < members else t("progress", lang, done=done, total=members)
+        text = (
+            t("progress_running", lang, done=done, total=members, running=running)
+            if running and done < members
+            else t("progress", lang, done=done, total=members)
+        )
         bar.progress(min((done + 0.5 * running) / members, 1.0), text=text)
 
     try:
         scenario = parse_text(scenario_text, str(scenario_path), expect="scenario")
         parts = run_ensemble(
-            scenario_text, str(scenario_path.parent), members, seed, list(plan_texts), pool=shared_pool(),
-            progress=lambda done, total: show(done=done), running=lambda running, total: show(running=running),
+            scenario_text,
+            str(scenario_path.parent),
+            members,
+            seed,
+            list(plan_texts),
+            pool=shared_pool(),
+            progress=lambda done, total: show(done=done),
+            running=lambda running, total: show(running=running),
         )
     except (InputError, ValueError, OSError) as err:
         bar.empty()
@@ -90,7 +119,15 @@ def _card(column, kpi: str, spread: dict, members: int, lang: str) -> None:
     with column.container(border=True):
         st.metric(kpi_name(kpi, lang), kpi_value(kpi, spread.get("value"), lang))
         if "p10" in spread:
-            st.caption(t("card_spread", lang, p10=kpi_value(kpi, spread["p10"], lang), p90=kpi_value(kpi, spread["p90"], lang), members=members))
+            st.caption(
+                t(
+                    "card_spread",
+                    lang,
+                    p10=kpi_value(kpi, spread["p10"], lang),
+                    p90=kpi_value(kpi, spread["p90"], lang),
+                    members=members,
+                )
+            )
         else:
             st.caption(t("card_one_member", lang))
 
@@ -121,7 +158,13 @@ def _rate_text(entry: dict, lang: str) -> str:
     if value is None:
         return "—"
     if "p10" in entry["fill_rate"]:
-        return t("rate_with_spread", lang, value=percent(value, lang), p10=percent(entry["fill_rate"]["p10"], lang), p90=percent(entry["fill_rate"]["p90"], lang))
+        return t(
+            "rate_with_spread",
+            lang,
+            value=percent(value, lang),
+            p10=percent(entry["fill_rate"]["p10"], lang),
+            p90=percent(entry["fill_rate"]["p90"], lang),
+        )
     return percent(value, lang)
 
 
@@ -168,7 +211,17 @@ def _map(run: dict, lang: str) -> None:
         ]
         lines += [(t("col_fill_of", lang, name=name), _rate_text(by_plan[name][row["pcode"]], lang)) for name in names]
         tips[row["pcode"]], names_of[row["pcode"]] = lines, row["cercle"]
-    chart = cercle_map(run["delta"], values, tips, t("map_fill_legend", lang, name=shown), lang, scheme="redyellowgreen", domain=(0.0, 1.0), percent=True, height=500)
+    chart = cercle_map(
+        run["delta"],
+        values,
+        tips,
+        t("map_fill_legend", lang, name=shown),
+        lang,
+        scheme="redyellowgreen",
+        domain=(0.0, 1.0),
+        percent=True,
+        height=500,
+    )
     show_cercle_map(chart, "plan_map", tips, names_of, lang)
 
 
@@ -198,20 +251,73 @@ def show_results(run: dict, lang: str) -> None:
     with right:
         st.dataframe(cercle_frame(summary, lang), hide_index=True, width="stretch", height=560)
     stock_items = [str(i) for i in result["stock_item"].values]
-    item = choice(st.selectbox, t("col_item", lang), stock_items, item_name, "plan_chart_item", lang, index=stock_items.index("nfi_kit") if "nfi_kit" in stock_items else 0)
+    item = choice(
+        st.selectbox,
+        t("col_item", lang),
+        stock_items,
+        item_name,
+        "plan_chart_item",
+        lang,
+        index=stock_items.index("nfi_kit") if "nfi_kit" in stock_items else 0,
+    )
     st.subheader(t("stock_chart", lang, item=item_name(item, lang)))
     days = pd.DatetimeIndex(result["day"].values)
-    chart = {t("series_demand", lang): result["demand"].sel(stock_item=item).isel(plan=0).sum("cercle").median("member").values}
+    chart = {
+        t("series_demand", lang): result["demand"]
+        .sel(stock_item=item)
+        .isel(plan=0)
+        .sum("cercle")
+        .median("member")
+        .values
+    }
     for plan in result["plan"].values:
-        chart[t("series_distributed", lang, name=str(plan))] = result["distributed"].sel(stock_item=item, plan=plan).sum("cercle").median("member").values
+        chart[t("series_distributed", lang, name=str(plan))] = (
+            result["distributed"].sel(stock_item=item, plan=plan).sum("cercle").median("member").values
+        )
     unit = str(result["unit"].sel(item=item).values) if item in result["item"].values else ""
-    st.altair_chart(time_chart(pd.DataFrame(chart, index=days), lang, t("axis_cumulative", lang, unit=unit_name(unit, lang) if unit else ""), t("series", lang)), width="stretch")
+    st.altair_chart(
+        time_chart(
+            pd.DataFrame(chart, index=days),
+            lang,
+            t("axis_cumulative", lang, unit=unit_name(unit, lang) if unit else ""),
+            t("series", lang),
+        ),
+        width="stretch",
+    )
     st.subheader(t("downloads", lang))
     numbers = cercle_frame(summary, lang, written=False)
     d1, d2, d3, d4 = st.columns(4)
     with st.spinner(t("making_report", lang)):
         pdf, xlsx = _report_files(run, lang)
-    d1.download_button(t("download_report", lang), pdf, file_name=f"{summary['scenario']}-{t('report_file', lang)}.pdf", mime="application/pdf", key="plan_pdf", on_click="ignore")
-    d2.download_button(t("download_workbook", lang), xlsx, file_name=f"{summary['scenario']}-{t('report_file', lang)}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="plan_xlsx", on_click="ignore")
-    d3.download_button(t("download_csv_excel", lang), csv_bytes(numbers, lang, excel=True), file_name=f"{summary['scenario']}-{t('cercles_file', lang)}-excel.csv", mime="text/csv", key="plan_csv_excel", on_click="ignore")
-    d4.download_button(t("download_csv_plain", lang), csv_bytes(numbers, lang, excel=False), file_name=f"{summary['scenario']}-{t('cercles_file', lang)}.csv", mime="text/csv", key="plan_csv", on_click="ignore")
+    d1.download_button(
+        t("download_report", lang),
+        pdf,
+        file_name=f"{summary['scenario']}-{t('report_file', lang)}.pdf",
+        mime="application/pdf",
+        key="plan_pdf",
+        on_click="ignore",
+    )
+    d2.download_button(
+        t("download_workbook", lang),
+        xlsx,
+        file_name=f"{summary['scenario']}-{t('report_file', lang)}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="plan_xlsx",
+        on_click="ignore",
+    )
+    d3.download_button(
+        t("download_csv_excel", lang),
+        csv_bytes(numbers, lang, excel=True),
+        file_name=f"{summary['scenario']}-{t('cercles_file', lang)}-excel.csv",
+        mime="text/csv",
+        key="plan_csv_excel",
+        on_click="ignore",
+    )
+    d4.download_button(
+        t("download_csv_plain", lang),
+        csv_bytes(numbers, lang, excel=False),
+        file_name=f"{summary['scenario']}-{t('cercles_file', lang)}.csv",
+        mime="text/csv",
+        key="plan_csv",
+        on_click="ignore",
+    )

@@ -171,7 +171,15 @@ if situation is None:
     st.stop()
 
 start, end = view["round_dates"]
-st.write(text("ws_round_dates", n=workshop["round"], start=day_label(dates, start, lang), end=day_label(dates, end - 1, lang), last=day_label(dates, workshop["end_day"] - 1, lang)))
+st.write(
+    text(
+        "ws_round_dates",
+        n=workshop["round"],
+        start=day_label(dates, start, lang),
+        end=day_label(dates, end - 1, lang),
+        last=day_label(dates, workshop["end_day"] - 1, lang),
+    )
+)
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric(text("ws_m_displaced"), number(sum(situation["displaced"]), lang))
 c2.metric(text("ws_m_without_shelter"), number(sum(situation["without_shelter"]), lang))
@@ -185,7 +193,12 @@ with left_col:
     from ui.maps import choropleth_png
 
     values = dict(zip(situation["cercles"], situation["displaced"]))
-    st.image(choropleth_png(delta, values, lang, text("ws_map_displaced", date=day_label(dates, max(situation["day"] - 1, 0), lang))), width="stretch")
+    st.image(
+        choropleth_png(
+            delta, values, lang, text("ws_map_displaced", date=day_label(dates, max(situation["day"] - 1, 0), lang))
+        ),
+        width="stretch",
+    )
     st.caption(text("ws_grid_note", resolution=workshop["resolution"]))
 with right_col:
     st.markdown(f"**{text('ws_last_round')}**")
@@ -194,7 +207,14 @@ with right_col:
         st.write("• " + md(line))
     if view["forecast"]:
         f = view["forecast"]
-        values = dict(start=day_label(dates, f["from"], lang), end=day_label(dates, f["to"] - 1, lang), low=number(f["stage_peak_cm"][0], lang), high=number(f["stage_peak_cm"][1], lang), dlow=number(f["displaced_peak"][0], lang), dhigh=number(f["displaced_peak"][1], lang))
+        values = dict(
+            start=day_label(dates, f["from"], lang),
+            end=day_label(dates, f["to"] - 1, lang),
+            low=number(f["stage_peak_cm"][0], lang),
+            high=number(f["stage_peak_cm"][1], lang),
+            dlow=number(f["displaced_peak"][0], lang),
+            dhigh=number(f["displaced_peak"][1], lang),
+        )
         if f["stage_peak_day"] is None:
             st.success(text("ws_forecast_rising", **values))
         else:
@@ -203,7 +223,12 @@ with right_col:
 
 st.markdown(f"**{text('ws_ledger_title')}**")
 lines = ("budget", "purchases", "forecast", "transport", "storage", "spent", "left")
-st.table(pd.DataFrame({text("ws_col_amount"): [money(getattr(account, k), lang) for k in lines]}, index=[text(f"ws_col_{k}") for k in lines]))
+st.table(
+    pd.DataFrame(
+        {text("ws_col_amount"): [money(getattr(account, k), lang) for k in lines]},
+        index=[text(f"ws_col_{k}") for k in lines],
+    )
+)
 st.caption(text("ws_ledger_note"))
 
 stock = pd.DataFrame(situation["stock"]).T
@@ -211,7 +236,11 @@ stock = stock.loc[:, (stock > 0).any()] if not stock.empty else stock
 stock.columns = [item_name(c) for c in stock.columns]
 st.markdown(f"**{text('ws_stock')}**")
 st.dataframe(stock.round(0), width="stretch")
-moving = {item_name(k): [situation["in_transit"][k], situation["on_order"][k]] for k in situation["in_transit"] if situation["in_transit"][k] > 0 or situation["on_order"][k] > 0}
+moving = {
+    item_name(k): [situation["in_transit"][k], situation["on_order"][k]]
+    for k in situation["in_transit"]
+    if situation["in_transit"][k] > 0 or situation["on_order"][k] > 0
+}
 if moving:
     st.dataframe(pd.DataFrame(moving, index=[text("ws_in_transit"), text("ws_on_order")]).round(0), width="stretch")
 
@@ -229,7 +258,14 @@ def offer_label(k: int | None) -> str:
     if k is None:
         return text("ws_no_order")
     o = offers[k]
-    label = text("ws_offer_label", item=item_name(o["item"]), source=o["source"], price=unit_price(o["price"], lang), low=number(o["lead"][0], lang), high=number(o["lead"][2], lang))
+    label = text(
+        "ws_offer_label",
+        item=item_name(o["item"]),
+        source=o["source"],
+        price=unit_price(o["price"], lang),
+        low=number(o["lead"][0], lang),
+        high=number(o["lead"][2], lang),
+    )
     if o["capacity"] is not None:
         label += text("ws_offer_capacity", capacity=number(o["capacity"], lang))
     if o["too_late"]:
@@ -240,16 +276,28 @@ def offer_label(k: int | None) -> str:
 st.header(text("ws_decide", n=number_now))
 decide_col, before_col = st.columns([3, 2])
 with before_col:
-    st.markdown(f"**{text('ws_previous', n=number_now - 1)}**" if number_now > 1 else f"**{text('ws_previous_first')}**")
+    st.markdown(
+        f"**{text('ws_previous', n=number_now - 1)}**" if number_now > 1 else f"**{text('ws_previous_first')}**"
+    )
     previous = view["previous"]
     if number_now > 1:
-        for line in (decision_lines(previous, text, lang, item_name, cercle) if previous else []) or [text("ws_no_action")]:
+        for line in (decision_lines(previous, text, lang, item_name, cercle) if previous else []) or [
+            text("ws_no_action")
+        ]:
             st.write("• " + md(line))
     rule = text(f"ws_rule_{standing['allocation']}") if standing["allocation"] else text("ws_rule_plan")
-    st.caption(text("ws_standing", rule=rule, cercles=", ".join(cercle(p) for p in standing["priority"]) or text("ws_none")))
+    st.caption(
+        text("ws_standing", rule=rule, cercles=", ".join(cercle(p) for p in standing["priority"]) or text("ws_none"))
+    )
     late = [o["source"] for o in offers if o["too_late"]]
     if late:
-        st.warning(text("ws_late_sources", sources=", ".join(dict.fromkeys(late)), end=day_label(dates, workshop["end_day"] - 1, lang)))
+        st.warning(
+            text(
+                "ws_late_sources",
+                sources=", ".join(dict.fromkeys(late)),
+                end=day_label(dates, workshop["end_day"] - 1, lang),
+            )
+        )
 
 with decide_col:
     if current is not None:
@@ -257,7 +305,9 @@ with decide_col:
         for k, line in enumerate(decision_lines(current, text, lang, item_name, cercle)):
             if k < len(view["arrivals"]):
                 day = view["arrivals"][k]
-                note = text("ws_arrival_late" if day >= workshop["end_day"] else "ws_arrival", date=day_label(dates, day, lang))
+                note = text(
+                    "ws_arrival_late" if day >= workshop["end_day"] else "ws_arrival", date=day_label(dates, day, lang)
+                )
                 line = f"{line} ({note})"
             st.write("• " + md(line))
     else:
@@ -275,29 +325,88 @@ with st.form(f"ws_decision_{number_now}"):
         a, c = st.columns([5, 1.4])
         chosen = offer_index.get((sent_orders[k]["item"], sent_orders[k]["source"])) if k < len(sent_orders) else None
         options = [None, *range(len(offers))]
-        a.selectbox(text("ws_offer"), options, index=options.index(chosen), format_func=offer_label, key=f"ws_order_{number_now}_{k}")
-        c.number_input(text("ws_quantity"), min_value=0.0, value=float(sent_orders[k]["quantity"]) if k < len(sent_orders) else 0.0, step=100.0, key=f"ws_order_qty_{number_now}_{k}")
+        a.selectbox(
+            text("ws_offer"),
+            options,
+            index=options.index(chosen),
+            format_func=offer_label,
+            key=f"ws_order_{number_now}_{k}",
+        )
+        c.number_input(
+            text("ws_quantity"),
+            min_value=0.0,
+            value=float(sent_orders[k]["quantity"]) if k < len(sent_orders) else 0.0,
+            step=100.0,
+            key=f"ws_order_qty_{number_now}_{k}",
+        )
     st.markdown(f"**{text('ws_moves')}**")
     for k in range(MOVE_LINES):
         m = sent_moves[k] if k < len(sent_moves) else None
         a, b, c, d = st.columns([2, 2, 2, 1.4])
-        a.selectbox(text("ws_item"), items, format_func=item_name, key=f"ws_move_item_{number_now}_{k}", index=items.index(m["item"]) if m else (items.index("shelter_kit") if "shelter_kit" in items else 0))
-        b.selectbox(text("ws_from"), hubs, key=f"ws_move_from_{number_now}_{k}", index=hubs.index(m["from_hub"]) if m else 0)
-        c.selectbox(text("ws_to"), hubs, index=hubs.index(m["to_hub"]) if m else min(1, len(hubs) - 1), key=f"ws_move_to_{number_now}_{k}")
-        d.number_input(text("ws_quantity"), min_value=0.0, value=float(m["quantity"]) if m else 0.0, step=100.0, key=f"ws_move_qty_{number_now}_{k}")
+        a.selectbox(
+            text("ws_item"),
+            items,
+            format_func=item_name,
+            key=f"ws_move_item_{number_now}_{k}",
+            index=items.index(m["item"]) if m else (items.index("shelter_kit") if "shelter_kit" in items else 0),
+        )
+        b.selectbox(
+            text("ws_from"), hubs, key=f"ws_move_from_{number_now}_{k}", index=hubs.index(m["from_hub"]) if m else 0
+        )
+        c.selectbox(
+            text("ws_to"),
+            hubs,
+            index=hubs.index(m["to_hub"]) if m else min(1, len(hubs) - 1),
+            key=f"ws_move_to_{number_now}_{k}",
+        )
+        d.number_input(
+            text("ws_quantity"),
+            min_value=0.0,
+            value=float(m["quantity"]) if m else 0.0,
+            step=100.0,
+            key=f"ws_move_qty_{number_now}_{k}",
+        )
     st.markdown(f"**{text('ws_distribution')}**")
     a, b = st.columns(2)
     rules = [None, *ALLOCATIONS]
-    a.selectbox(text("ws_allocation"), rules, index=rules.index(sent.get("allocation")), format_func=lambda r: text("ws_rule_keep") if r is None else text(f"ws_rule_{r}"), key=f"ws_allocation_{number_now}")
+    a.selectbox(
+        text("ws_allocation"),
+        rules,
+        index=rules.index(sent.get("allocation")),
+        format_func=lambda r: text("ws_rule_keep") if r is None else text(f"ws_rule_{r}"),
+        key=f"ws_allocation_{number_now}",
+    )
     priority_now = sent["priority"] if sent.get("priority") is not None else standing["priority"]
-    b.multiselect(text("ws_priority", most=MAX_PRIORITY_CERCLES), view["cercles"], default=priority_now, format_func=cercle, max_selections=MAX_PRIORITY_CERCLES, placeholder=text("ws_choose"), key=f"ws_priority_{number_now}")
+    b.multiselect(
+        text("ws_priority", most=MAX_PRIORITY_CERCLES),
+        view["cercles"],
+        default=priority_now,
+        format_func=cercle,
+        max_selections=MAX_PRIORITY_CERCLES,
+        placeholder=text("ws_choose"),
+        key=f"ws_priority_{number_now}",
+    )
     in_field = situation.get("teams_in_field", False)
-    st.checkbox(text("ws_mobilize"), value=bool(sent.get("mobilize")), key=f"ws_mobilize_{number_now}", disabled=in_field, help=text("ws_teams_in_field") if in_field else None)
+    st.checkbox(
+        text("ws_mobilize"),
+        value=bool(sent.get("mobilize")),
+        key=f"ws_mobilize_{number_now}",
+        disabled=in_field,
+        help=text("ws_teams_in_field") if in_field else None,
+    )
     if workshop["forecast_price"] > 0:
-        st.checkbox(text("ws_buy_forecast", price=money(workshop["forecast_price"], lang)), value=bool(sent.get("forecast")), key=f"ws_forecast_{number_now}", disabled=bool(view["forecast"]) and not sent.get("forecast"))
+        st.checkbox(
+            text("ws_buy_forecast", price=money(workshop["forecast_price"], lang)),
+            value=bool(sent.get("forecast")),
+            key=f"ws_forecast_{number_now}",
+            disabled=bool(view["forecast"]) and not sent.get("forecast"),
+        )
     pressed = st.form_submit_button(text("ws_submit"), type="primary", disabled=not can_submit)
 
-if pressed and any(st.session_state[f"ws_order_qty_{number_now}_{k}"] > 0 and st.session_state[f"ws_order_{number_now}_{k}"] is None for k in range(ORDER_LINES)):
+if pressed and any(
+    st.session_state[f"ws_order_qty_{number_now}_{k}"] > 0 and st.session_state[f"ws_order_{number_now}_{k}"] is None
+    for k in range(ORDER_LINES)
+):
     st.error(text("ws_err_no_offer"))
     pressed = False
 if pressed:
@@ -305,17 +414,28 @@ if pressed:
     chosen_priority = list(state.get(f"ws_priority_{number_now}", []))
     raw = {
         "orders": [
-            {"item": offers[state[f"ws_order_{number_now}_{k}"]]["item"], "source": offers[state[f"ws_order_{number_now}_{k}"]]["source"], "quantity": state[f"ws_order_qty_{number_now}_{k}"]}
+            {
+                "item": offers[state[f"ws_order_{number_now}_{k}"]]["item"],
+                "source": offers[state[f"ws_order_{number_now}_{k}"]]["source"],
+                "quantity": state[f"ws_order_qty_{number_now}_{k}"],
+            }
             for k in range(ORDER_LINES)
             if state[f"ws_order_qty_{number_now}_{k}"] > 0 and state[f"ws_order_{number_now}_{k}"] is not None
         ],
         "moves": [
-            {"item": state[f"ws_move_item_{number_now}_{k}"], "from_hub": state[f"ws_move_from_{number_now}_{k}"], "to_hub": state[f"ws_move_to_{number_now}_{k}"], "quantity": state[f"ws_move_qty_{number_now}_{k}"]}
+            {
+                "item": state[f"ws_move_item_{number_now}_{k}"],
+                "from_hub": state[f"ws_move_from_{number_now}_{k}"],
+                "to_hub": state[f"ws_move_to_{number_now}_{k}"],
+                "quantity": state[f"ws_move_qty_{number_now}_{k}"],
+            }
             for k in range(MOVE_LINES)
             if state[f"ws_move_qty_{number_now}_{k}"] > 0
         ],
         "allocation": state.get(f"ws_allocation_{number_now}"),
-        "priority": None if chosen_priority == standing["priority"] else chosen_priority,  # unchanged: not a new decision
+        "priority": None
+        if chosen_priority == standing["priority"]
+        else chosen_priority,  # unchanged: not a new decision
         "mobilize": state.get(f"ws_mobilize_{number_now}", False),
         "forecast": state.get(f"ws_forecast_{number_now}", False),
     }

@@ -65,7 +65,9 @@ def read_extent_polygons(path: Path, grid: Grid, crs: str | None) -> tuple[np.nd
     if not shapes:
         raise RasterError("err_raster_no_polygons", "{file}: no polygons", file=path.name)
     check_overlap(path.name, _total_bounds(shapes), grid)
-    mask = features.rasterize(((g, 1) for g in shapes), out_shape=grid.shape, transform=grid.transform, fill=0, dtype="uint8")
+    mask = features.rasterize(
+        ((g, 1) for g in shapes), out_shape=grid.shape, transform=grid.transform, fill=0, dtype="uint8"
+    )
     stamp = date_from_filename(path.stem)
     times = date_index(path.name, [stamp]) if stamp else None
     values = mask.astype(np.float32)[None, :, :]

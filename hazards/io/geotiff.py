@@ -53,7 +53,9 @@ from sim.core.grid import Grid
 __all__ = ["band_dates", "band_units", "open_gdal", "read_gdal", "write_band_dates", "write_geotiff"]
 
 
-def read_gdal(path: Path, grid: Grid, crs: str | None, units: str | None, max_cells: int, options: ReadOptions = RAINFALL_READ):
+def read_gdal(
+    path: Path, grid: Grid, crs: str | None, units: str | None, max_cells: int, options: ReadOptions = RAINFALL_READ
+):
     """A raster GDAL reads, on the grid.
 
     Parameters
@@ -85,18 +87,32 @@ def read_gdal(path: Path, grid: Grid, crs: str | None, units: str | None, max_ce
         check_size(name, (src.count, src.height, src.width), max_cells)
         src_crs = resolve_crs(name, crs, src.crs)
         if src.transform.is_identity and not src.gcps[0]:
-            raise RasterError("err_raster_no_georeferencing", "{file}: no georeferencing (no geotransform); not a GeoTIFF with coordinates", file=name)
+            raise RasterError(
+                "err_raster_no_georeferencing",
+                "{file}: no georeferencing (no geotransform); not a GeoTIFF with coordinates",
+                file=name,
+            )
         check_overlap(name, bounds_in_degrees(name, src.bounds, src_crs), grid)
         times = band_dates(src, path, required=options.dates_required)
         unit_text = units or band_units(src) or options.default_units
         if not unit_text:
-            raise RasterError("err_raster_no_units_tag", "{file}: no units (no 'units' tag or band unit); pass --units, e.g. --units {hint}", file=name, hint=options.units_hint)
+            raise RasterError(
+                "err_raster_no_units_tag",
+                "{file}: no units (no 'units' tag or band unit); pass --units, e.g. --units {hint}",
+                file=name,
+                hint=options.units_hint,
+            )
         window = window_over_grid(src.transform, src.width, src.height, src_crs, grid)
         try:
             data = src.read(window=window, out_dtype="float32", masked=True)
         except RasterioIOError as err:
             detail = first_line(err.__cause__ or err).replace(str(path), name)
-            raise RasterError("err_raster_corrupt", "{file}: cannot read pixels, truncated or corrupt ({detail})", file=name, detail=detail) from None
+            raise RasterError(
+                "err_raster_corrupt",
+                "{file}: cannot read pixels, truncated or corrupt ({detail})",
+                file=name,
+                detail=detail,
+            ) from None
         source = data.filled(np.nan)
         transform = src.window_transform(window)
     check_finite(name, source)
@@ -116,12 +132,18 @@ def open_gdal(path: Path):
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if suffix in TIFF_SUFFIXES and head[:4] not in TIFF_MAGIC:
         if text[:1] in (b"<", b"{"):  # XML (a VRT, a WMS description …) or JSON: never opened
-            raise RasterError("err_raster_text_not_geotiff", "{file}: not a GeoTIFF but a text file (XML or JSON); it is not opened", file=name)
+            raise RasterError(
+                "err_raster_text_not_geotiff",
+                "{file}: not a GeoTIFF but a text file (XML or JSON); it is not opened",
+                file=name,
+            )
         found = open_with(path, [d for d in IDENTIFY_DRIVERS if d != "GTiff"])
         if found is not None:
             driver = found.driver
             found.close()
-            raise RasterError("err_raster_not_geotiff", "{file}: not a GeoTIFF (GDAL reads it as {driver})", file=name, driver=driver)
+            raise RasterError(
+                "err_raster_not_geotiff", "{file}: not a GeoTIFF (GDAL reads it as {driver})", file=name, driver=driver
+            )
         raise RasterError("err_raster_not_raster", "{file}: not a raster (GDAL could not open it)", file=name)
     if suffix in VRT_SUFFIXES or text.startswith(b"<VRTDataset"):
         check_vrt(path)
@@ -154,7 +176,13 @@ def band_dates(src, path: Path, required: bool = True) -> pd.DatetimeIndex | Non
     if listed:
         parsed = [parse_date(item) for item in re.split(r"[,;\s]+", listed.strip())]
         if len(parsed) != src.count or any(d is None for d in parsed):
-            raise RasterError("err_raster_dates_tag", "{file}: 'dates' tag has {entries} entries for {bands} bands, or unreadable dates", file=name, entries=len(parsed), bands=src.count)
+            raise RasterError(
+                "err_raster_dates_tag",
+                "{file}: 'dates' tag has {entries} entries for {bands} bands, or unreadable dates",
+                file=name,
+                entries=len(parsed),
+                bands=src.count,
+            )
         return date_index(name, parsed)
     if src.count == 1:
         single = next(
@@ -224,8 +252,15 @@ def write_geotiff(da: xr.DataArray, path: str | os.PathLike, crs: str = GRID_CRS
     if da["y"].values[0] < da["y"].values[-1]:
         values = values[:, ::-1, :]
     profile = dict(
-        driver="GTiff", width=values.shape[2], height=values.shape[1], count=values.shape[0],
-        dtype="float32", crs=crs, transform=transform, nodata=np.nan, compress="deflate",
+        driver="GTiff",
+        width=values.shape[2],
+        height=values.shape[1],
+        count=values.shape[0],
+        dtype="float32",
+        crs=crs,
+        transform=transform,
+        nodata=np.nan,
+        compress="deflate",
     )
     with atomic_path(path) as tmp, rasterio.open(tmp, "w", **profile) as dst:
         dst.write(values)

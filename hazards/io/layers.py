@@ -132,7 +132,12 @@ def read_layer(
         One line naming the file.
     """
     if kind not in LAYER_KINDS:
-        raise RasterError("err_raster_unknown_kind", "unknown layer kind {kind!r}; expected one of {kinds}", kind=kind, kinds=list(LAYER_KINDS))
+        raise RasterError(
+            "err_raster_unknown_kind",
+            "unknown layer kind {kind!r}; expected one of {kinds}",
+            kind=kind,
+            kinds=list(LAYER_KINDS),
+        )
     path = check_local(path)
     grid = grid or Grid()
     if kind == "rainfall":
@@ -150,8 +155,20 @@ def read_layer(
     target = CANONICAL_UNITS[kind]
     if not quantity.check(ureg.Quantity(1.0, target).dimensionality):
         if kind == "flood-depth":
-            raise RasterError("err_raster_units_not_depth", "{file}: units {units!r} do not fit a {kind} layer; expected a depth (m, cm, mm)", file=path.name, units=unit_text, kind=kind)
-        raise RasterError("err_raster_units_not_dimensionless", "{file}: units {units!r} do not fit a {kind} layer; expected dimensionless", file=path.name, units=unit_text, kind=kind)
+            raise RasterError(
+                "err_raster_units_not_depth",
+                "{file}: units {units!r} do not fit a {kind} layer; expected a depth (m, cm, mm)",
+                file=path.name,
+                units=unit_text,
+                kind=kind,
+            )
+        raise RasterError(
+            "err_raster_units_not_dimensionless",
+            "{file}: units {units!r} do not fit a {kind} layer; expected dimensionless",
+            file=path.name,
+            units=unit_text,
+            kind=kind,
+        )
     values = values * np.float32(quantity.to(target).magnitude)
     if kind == "flood-depth":
         _check_depth(path.name, values)
@@ -171,10 +188,19 @@ def _check_rainfall(name: str, rain: xr.DataArray) -> None:
         raise RasterError(
             "err_raster_rain_beyond_limit",
             "{file}: rainfall of {value:g} {units} exceeds {limit:g} {units}, more than any rainfall ever measured; check the units, or a nodata value not declared as such",
-            file=name, value=top, units=units, limit=limit,
+            file=name,
+            value=top,
+            units=units,
+            limit=limit,
         )
     if bottom < -NEGATIVE_TOLERANCE["rainfall"]:
-        raise RasterError("err_raster_negative_rain", "{file}: negative rainfall ({value:g} {units}); declare the nodata value of the file", file=name, value=bottom, units=units)
+        raise RasterError(
+            "err_raster_negative_rain",
+            "{file}: negative rainfall ({value:g} {units}); declare the nodata value of the file",
+            file=name,
+            value=bottom,
+            units=units,
+        )
 
 
 def _check_depth(name: str, values: np.ndarray) -> None:
@@ -186,13 +212,22 @@ def _check_depth(name: str, values: np.ndarray) -> None:
         raise RasterError(
             "err_raster_depth_beyond_limit",
             "{file}: water depth of {value:g} m exceeds {limit:g} m, deeper than any flood on the delta; is it a ground elevation, centimetres, or a nodata value not declared as such?",
-            file=name, value=top, limit=MAX_FLOOD_DEPTH,
+            file=name,
+            value=top,
+            limit=MAX_FLOOD_DEPTH,
         )
     if bottom < -NEGATIVE_TOLERANCE["flood-depth"]:
-        raise RasterError("err_raster_negative_depth", "{file}: negative water depth ({value:g} m); declare the nodata value of the file, or write 0 for dry cells", file=name, value=bottom)
+        raise RasterError(
+            "err_raster_negative_depth",
+            "{file}: negative water depth ({value:g} m); declare the nodata value of the file, or write 0 for dry cells",
+            file=name,
+            value=bottom,
+        )
 
 
-def _wrap(path: Path, grid: Grid, values: np.ndarray, times, kind: str, unit_text: str, source_crs: str) -> xr.DataArray:
+def _wrap(
+    path: Path, grid: Grid, values: np.ndarray, times, kind: str, unit_text: str, source_crs: str
+) -> xr.DataArray:
     """A layer as ``(time, y, x)``, or ``(y, x)`` when undated, with its attributes."""
     coords = {
         "y": ("y", grid.y, {"units": "degrees_north", "standard_name": "latitude"}),
@@ -208,5 +243,12 @@ def _wrap(path: Path, grid: Grid, values: np.ndarray, times, kind: str, unit_tex
         dims=dims,
         coords=coords,
         name=kind.replace("-", "_"),
-        attrs={"units": CANONICAL_UNITS[kind], "kind": kind, "source": path.name, "source_units": unit_text, "source_crs": source_crs, "crs": GRID_CRS},
+        attrs={
+            "units": CANONICAL_UNITS[kind],
+            "kind": kind,
+            "source": path.name,
+            "source_units": unit_text,
+            "source_crs": source_crs,
+            "crs": GRID_CRS,
+        },
     )

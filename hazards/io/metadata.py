@@ -48,13 +48,26 @@ def date_index(name: str, dates) -> pd.DatetimeIndex:
     """A sorted, duplicate-free index of dates (midnight)."""
     index = pd.DatetimeIndex([pd.Timestamp(d) for d in dates]).normalize()
     if index.has_duplicates:
-        raise RasterError("err_raster_repeated_dates", "{file}: repeated date(s) {dates}", file=name, dates=[str(d.date()) for d in index[index.duplicated()][:3]])
+        raise RasterError(
+            "err_raster_repeated_dates",
+            "{file}: repeated date(s) {dates}",
+            file=name,
+            dates=[str(d.date()) for d in index[index.duplicated()][:3]],
+        )
     if not index.is_monotonic_increasing:
         raise RasterError("err_raster_dates_order", "{file}: dates are not in increasing order", file=name)
     return index
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y:%m:%d %H:%M:%S", "%Y.%m.%d", "%Y-%m")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y%m%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y:%m:%d %H:%M:%S",
+    "%Y.%m.%d",
+    "%Y-%m",
+)
 """Date formats :func:`parse_date` tries, in order (ISO, compact, TIFF ``DateTime``, CHIRPS)."""
 
 
@@ -101,9 +114,18 @@ def source_units(unit_text: str, name: str) -> pint.Quantity:
     try:
         parsed = parse_units(unit_text)
     except pint.errors.UndefinedUnitError:
-        raise RasterError("err_raster_unknown_unit", "{file}: unknown unit {units!r}", file=name, units=unit_text) from None
+        raise RasterError(
+            "err_raster_unknown_unit", "{file}: unknown unit {units!r}", file=name, units=unit_text
+        ) from None
     except Exception:  # tokenizer and dimensionality errors from odd strings
-        raise RasterError("err_raster_unreadable_units", "{file}: cannot read units {units!r}", file=name, units=unit_text) from None
+        raise RasterError(
+            "err_raster_unreadable_units", "{file}: cannot read units {units!r}", file=name, units=unit_text
+        ) from None
     if not isinstance(parsed, pint.Quantity):
-        raise RasterError("err_raster_not_rainfall_units", "{file}: units {units!r} are not a rainfall rate or depth", file=name, units=unit_text)
+        raise RasterError(
+            "err_raster_not_rainfall_units",
+            "{file}: units {units!r} are not a rainfall rate or depth",
+            file=name,
+            units=unit_text,
+        )
     return parsed

@@ -38,7 +38,9 @@ from sim.core.grid import Grid
 __all__ = ["read_netcdf"]
 
 
-def read_netcdf(path: Path, grid: Grid, crs: str | None, units: str | None, max_cells: int, options: ReadOptions = RAINFALL_READ) -> tuple:
+def read_netcdf(
+    path: Path, grid: Grid, crs: str | None, units: str | None, max_cells: int, options: ReadOptions = RAINFALL_READ
+) -> tuple:
     """A NetCDF variable on the grid, holding :data:`sim.core.fileio.NETCDF_LOCK`.
 
     The ``precip`` variable, or the only gridded one, on ``latitude/longitude``,
@@ -50,21 +52,35 @@ def read_netcdf(path: Path, grid: Grid, crs: str | None, units: str | None, max_
         return _read_netcdf_file(path, grid, crs, units, max_cells, options)
 
 
-def _read_netcdf_file(path: Path, grid: Grid, crs: str | None, units: str | None, max_cells: int, options: ReadOptions) -> tuple:
+def _read_netcdf_file(
+    path: Path, grid: Grid, crs: str | None, units: str | None, max_cells: int, options: ReadOptions
+) -> tuple:
     name = path.name
     try:
         ds = xr.open_dataset(path, engine="netcdf4", decode_times=True)
     except Exception as err:  # netCDF4 and xarray raise OSError, ValueError, …
         detail = first_line(err).replace(f": '{path}'", "").replace(str(path), name)
-        raise RasterError("err_raster_not_netcdf", "{file}: not a NetCDF file netCDF4 can open ({detail})", file=name, detail=detail) from None
+        raise RasterError(
+            "err_raster_not_netcdf", "{file}: not a NetCDF file netCDF4 can open ({detail})", file=name, detail=detail
+        ) from None
     with ds:
         var = _pick_variable(name, ds)
         ydim, xdim = _spatial_dims(name, var)
-        undated = "time" not in var.dims and not options.dates_required and parse_date(var.attrs.get("date")) is None and date_from_filename(path.stem) is None
+        undated = (
+            "time" not in var.dims
+            and not options.dates_required
+            and parse_date(var.attrs.get("date")) is None
+            and date_from_filename(path.stem) is None
+        )
         var = var.expand_dims(time=[pd.Timestamp(0)]) if undated else _with_time(name, var, path)
         extra = [d for d in var.dims if d not in ("time", ydim, xdim)]
         if extra:
-            raise RasterError("err_raster_extra_dimensions", "{file}: unexpected dimension(s) {dims}; expected time, latitude, longitude", file=name, dims=[str(d) for d in extra])
+            raise RasterError(
+                "err_raster_extra_dimensions",
+                "{file}: unexpected dimension(s) {dims}; expected time, latitude, longitude",
+                file=name,
+                dims=[str(d) for d in extra],
+            )
         var = var.transpose("time", ydim, xdim)
         check_size(name, var.shape, max_cells)
         src_crs = resolve_crs(name, crs, _netcdf_crs(ds, var, ydim, xdim), degrees=_in_degrees(var, ydim, xdim))
@@ -76,13 +92,21 @@ def _read_netcdf_file(path: Path, grid: Grid, crs: str | None, units: str | None
         times = None if undated else date_index(name, _times_of(name, var["time"]))
         unit_text = units or str(var.attrs.get("units", "")).strip() or options.default_units
         if not unit_text:
-            raise RasterError("err_raster_no_units_attribute", "{file}: variable {variable!r} has no 'units' attribute; pass --units, e.g. --units {hint}", file=name, variable=var.name, hint=options.units_hint)
+            raise RasterError(
+                "err_raster_no_units_attribute",
+                "{file}: variable {variable!r} has no 'units' attribute; pass --units, e.g. --units {hint}",
+                file=name,
+                variable=var.name,
+                hint=options.units_hint,
+            )
         window = window_over_grid(transform, width, height, src_crs, grid)
         rows, cols = window.toslices()
         try:
             source = np.asarray(var.isel({ydim: rows, xdim: cols}).values, dtype=np.float32)
         except (OSError, RuntimeError, ValueError) as err:
-            raise RasterError("err_raster_read_values", "{file}: cannot read values ({detail})", file=name, detail=first_line(err)) from None
+            raise RasterError(
+                "err_raster_read_values", "{file}: cannot read values ({detail})", file=name, detail=first_line(err)
+            ) from None
     check_finite(name, source)
     transform = window_transform(window, transform)
     return to_grid(source, transform, src_crs, grid), times, unit_text, src_crs
@@ -96,8 +120,17 @@ def _pick_variable(name: str, ds: xr.Dataset) -> xr.DataArray:
     if len(gridded) == 1:
         return ds[gridded[0]]
     if not gridded:
-        raise RasterError("err_raster_no_variable_none", "{file}: no 'precip' variable and not exactly one gridded variable (found: none)", file=name)
-    raise RasterError("err_raster_no_variable", "{file}: no 'precip' variable and not exactly one gridded variable (found: {found})", file=name, found=[str(v) for v in gridded])
+        raise RasterError(
+            "err_raster_no_variable_none",
+            "{file}: no 'precip' variable and not exactly one gridded variable (found: none)",
+            file=name,
+        )
+    raise RasterError(
+        "err_raster_no_variable",
+        "{file}: no 'precip' variable and not exactly one gridded variable (found: {found})",
+        file=name,
+        found=[str(v) for v in gridded],
+    )
 
 
 def _spatial_dims(name: str, var: xr.DataArray) -> tuple[str, str]:
@@ -105,7 +138,12 @@ def _spatial_dims(name: str, var: xr.DataArray) -> tuple[str, str]:
     for ydim, xdim in (("latitude", "longitude"), ("lat", "lon"), ("y", "x")):
         if ydim in var.dims and xdim in var.dims:
             return ydim, xdim
-    raise RasterError("err_raster_no_spatial_dims", "{file}: dims {dims!r} have no latitude/longitude, lat/lon or y/x pair", file=name, dims=tuple(var.dims))
+    raise RasterError(
+        "err_raster_no_spatial_dims",
+        "{file}: dims {dims!r} have no latitude/longitude, lat/lon or y/x pair",
+        file=name,
+        dims=tuple(var.dims),
+    )
 
 
 def _with_time(name: str, var: xr.DataArray, path: Path) -> xr.DataArray:
@@ -114,7 +152,11 @@ def _with_time(name: str, var: xr.DataArray, path: Path) -> xr.DataArray:
         return var
     stamp = parse_date(var.attrs.get("date")) or date_from_filename(path.stem)
     if stamp is None:
-        raise RasterError("err_raster_no_time", "{file}: no time dimension and no date; add a 'date' attribute or YYYYMMDD in the file name", file=name)
+        raise RasterError(
+            "err_raster_no_time",
+            "{file}: no time dimension and no date; add a 'date' attribute or YYYYMMDD in the file name",
+            file=name,
+        )
     return var.expand_dims(time=[pd.Timestamp(stamp)])
 
 
@@ -126,7 +168,12 @@ def _times_of(name: str, coord: xr.DataArray) -> list:
     try:
         return [pd.Timestamp(v.year, v.month, v.day) for v in values]
     except AttributeError:
-        raise RasterError("err_raster_time_undecodable", "{file}: time coordinate is not decodable as dates (units {units!r})", file=name, units=coord.attrs.get("units")) from None
+        raise RasterError(
+            "err_raster_time_undecodable",
+            "{file}: time coordinate is not decodable as dates (units {units!r})",
+            file=name,
+            units=coord.attrs.get("units"),
+        ) from None
 
 
 def _in_degrees(var: xr.DataArray, ydim: str, xdim: str) -> bool:

@@ -45,7 +45,20 @@ TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 """First four bytes of a TIFF or BigTIFF file (little- and big-endian)."""
 
 
-IDENTIFY_DRIVERS = ("PNG", "JPEG", "GIF", "BMP", "WEBP", "JP2OpenJPEG", "HFA", "AAIGrid", "EHdr", "ENVI", "XYZ", "GTiff")
+IDENTIFY_DRIVERS = (
+    "PNG",
+    "JPEG",
+    "GIF",
+    "BMP",
+    "WEBP",
+    "JP2OpenJPEG",
+    "HFA",
+    "AAIGrid",
+    "EHdr",
+    "ENVI",
+    "XYZ",
+    "GTiff",
+)
 """Drivers that read pixels held in the file itself: the only ones GDAL may try on a raster
 whose ending is neither a GeoTIFF's nor a VRT's, and the ones that name the format of a file
 that is not what its ending says."""
@@ -72,7 +85,11 @@ def check_local(path: str | os.PathLike) -> Path:
         connection string (``WMS:…``), whether or not anything answers there.
     """
     if remote_name(path):
-        raise RasterError("err_raster_remote", "{file}: not a local file (a URL, a GDAL virtual file system or a connection string); download it and give its local path", file=str(path)[:200])
+        raise RasterError(
+            "err_raster_remote",
+            "{file}: not a local file (a URL, a GDAL virtual file system or a connection string); download it and give its local path",
+            file=str(path)[:200],
+        )
     return Path(path)
 
 

@@ -115,7 +115,12 @@ def rainfall_factor(unit_text: str, frequency: str, days: np.ndarray, name: str 
     if quantity.check("[length]"):
         return np.full(days.shape, quantity.to("mm").magnitude)
     if not quantity.check("[length] / [time]"):
-        raise RasterError("err_raster_not_rainfall_units", "{file}: units {units!r} are not a rainfall rate or depth", file=name, units=unit_text)
+        raise RasterError(
+            "err_raster_not_rainfall_units",
+            "{file}: units {units!r} are not a rainfall rate or depth",
+            file=name,
+            units=unit_text,
+        )
     if frequency == "monthly":
         if "month" in str(quantity.units):
             return np.full(days.shape, quantity.to("mm/month").magnitude)
@@ -159,4 +164,9 @@ def _frequency(name: str, times: pd.DatetimeIndex, unit_text: str) -> str:
     if np.all((steps >= 28) & (steps <= 31)):
         return "monthly"
     shown = [float(s) for s in sorted(set(np.round(steps, 2)))[:4]]
-    raise RasterError("err_raster_time_step", "{file}: time steps of {steps:g} days are neither daily nor monthly", file=name, steps=shown)
+    raise RasterError(
+        "err_raster_time_step",
+        "{file}: time steps of {steps:g} days are neither daily nor monthly",
+        file=name,
+        steps=shown,
+    )

@@ -60,8 +60,23 @@ def check_size(name: str, shape: tuple[int, ...], max_cells: int) -> None:
     if cells > max_cells:
         bands, rows, cols = (int(n) for n in shape)
         if bands != 1:
-            raise RasterError("err_raster_too_large_stack", "{file}: {cols}×{rows}×{bands} cells exceeds the limit of {limit} cells; crop it first", file=name, cols=cols, rows=rows, bands=bands, limit=max_cells)
-        raise RasterError("err_raster_too_large", "{file}: {cols}×{rows} cells exceeds the limit of {limit} cells; crop it first", file=name, cols=cols, rows=rows, limit=max_cells)
+            raise RasterError(
+                "err_raster_too_large_stack",
+                "{file}: {cols}×{rows}×{bands} cells exceeds the limit of {limit} cells; crop it first",
+                file=name,
+                cols=cols,
+                rows=rows,
+                bands=bands,
+                limit=max_cells,
+            )
+        raise RasterError(
+            "err_raster_too_large",
+            "{file}: {cols}×{rows} cells exceeds the limit of {limit} cells; crop it first",
+            file=name,
+            cols=cols,
+            rows=rows,
+            limit=max_cells,
+        )
 
 
 def resolve_crs(name: str, given, found, degrees: bool = False) -> RioCRS:
@@ -74,7 +89,13 @@ def resolve_crs(name: str, given, found, degrees: bool = False) -> RioCRS:
     try:
         return text if isinstance(text, RioCRS) else RioCRS.from_user_input(text)
     except CRSError as err:
-        raise RasterError("err_raster_unknown_crs", "{file}: unknown CRS {crs!r} ({detail})", file=name, crs=str(given or found)[:60], detail=first_line(err)) from None
+        raise RasterError(
+            "err_raster_unknown_crs",
+            "{file}: unknown CRS {crs!r} ({detail})",
+            file=name,
+            crs=str(given or found)[:60],
+            detail=first_line(err),
+        ) from None
 
 
 def bounds_in_degrees(name: str, bounds, src_crs: RioCRS) -> tuple[float, float, float, float]:
@@ -82,7 +103,13 @@ def bounds_in_degrees(name: str, bounds, src_crs: RioCRS) -> tuple[float, float,
     try:
         return transform_bounds(src_crs, GRID_CRS, *bounds, densify_pts=21)
     except Exception as err:  # PROJ errors for bounds outside the projection's domain
-        raise RasterError("err_raster_bounds_transform", "{file}: cannot transform its bounds to {crs} ({detail})", file=name, crs=GRID_CRS, detail=first_line(err)) from None
+        raise RasterError(
+            "err_raster_bounds_transform",
+            "{file}: cannot transform its bounds to {crs} ({detail})",
+            file=name,
+            crs=GRID_CRS,
+            detail=first_line(err),
+        ) from None
 
 
 def check_overlap(name: str, bounds, grid: Grid) -> None:
@@ -137,11 +164,17 @@ def to_grid(source: np.ndarray, transform, src_crs: RioCRS, grid: Grid) -> np.nd
 def transform_from_centres(x: np.ndarray, y: np.ndarray, name: str):
     """North-up affine transform of regularly spaced cell-centre coordinates."""
     if len(x) < 2 or len(y) < 2:
-        raise RasterError("err_raster_too_few_cells", "{file}: needs at least 2 cells along each axis to know the resolution", file=name)
+        raise RasterError(
+            "err_raster_too_few_cells",
+            "{file}: needs at least 2 cells along each axis to know the resolution",
+            file=name,
+        )
     dx, dy = np.diff(x.astype(float)), np.diff(y.astype(float))
     for step, axis in ((dx, "x"), (dy, "y")):
         if not np.allclose(step, step[0], rtol=1e-4, atol=0):
-            raise RasterError("err_raster_irregular", "{file}: {axis} coordinates are not regularly spaced", file=name, axis=axis)
+            raise RasterError(
+                "err_raster_irregular", "{file}: {axis} coordinates are not regularly spaced", file=name, axis=axis
+            )
     res_x, res_y = float(abs(dx.mean())), float(abs(dy.mean()))
     return from_origin(float(x.min()) - res_x / 2, float(y.max()) + res_y / 2, res_x, res_y)
 
@@ -156,4 +189,8 @@ def bounds_of(transform, width: int, height: int) -> tuple[float, float, float, 
 def check_finite(name: str, values: np.ndarray) -> None:
     """Refuse infinite values (NaN is nodata and stays)."""
     if np.isinf(values).any():
-        raise RasterError("err_raster_infinite", "{file}: infinite values (inf) over the delta; declare them as nodata or remove them", file=name)
+        raise RasterError(
+            "err_raster_infinite",
+            "{file}: infinite values (inf) over the delta; declare them as nodata or remove them",
+            file=name,
+        )

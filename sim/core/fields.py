@@ -43,7 +43,15 @@ def invalid(code: str, english: str, field: str | None = None, **params: Any) ->
     return PydanticCustomError(code, render(english, params, "en"), ctx)
 
 
-def Measure(unit: str, description: str, *, gt: float | None = None, ge: float | None = None, le: float | None = None, default: Any = ...):
+def Measure(
+    unit: str,
+    description: str,
+    *,
+    gt: float | None = None,
+    ge: float | None = None,
+    le: float | None = None,
+    default: Any = ...,
+):
     """A field holding a quantity string with the dimension of ``unit``.
 
     The value is parsed with pint, converted once to ``unit`` (the field's canonical unit:
@@ -68,13 +76,31 @@ def Measure(unit: str, description: str, *, gt: float | None = None, ge: float |
         if not math.isfinite(magnitude):
             raise invalid("err_quantity_not_finite", "must be a finite number, got {value}", value=_written(value))
         if gt is not None and not magnitude > gt:
-            raise invalid("err_greater_than_unit", "must be greater than {gt:g} {unit}, got {value}", gt=gt, unit=unit, value=_written(value))
+            raise invalid(
+                "err_greater_than_unit",
+                "must be greater than {gt:g} {unit}, got {value}",
+                gt=gt,
+                unit=unit,
+                value=_written(value),
+            )
         if ge is not None and not magnitude >= ge:
             if ge == 0:
                 raise invalid("err_not_negative", "must not be negative, got {value}", value=_written(value))
-            raise invalid("err_at_least_unit", "must be at least {ge:g} {unit}, got {value}", ge=ge, unit=unit, value=_written(value))
+            raise invalid(
+                "err_at_least_unit",
+                "must be at least {ge:g} {unit}, got {value}",
+                ge=ge,
+                unit=unit,
+                value=_written(value),
+            )
         if le is not None and not magnitude <= le:
-            raise invalid("err_at_most_unit", "must be at most {le:g} {unit}, got {value}", le=le, unit=unit, value=_written(value))
+            raise invalid(
+                "err_at_most_unit",
+                "must be at most {le:g} {unit}, got {value}",
+                le=le,
+                unit=unit,
+                value=_written(value),
+            )
         return quantity
 
     def dump(quantity: pint.Quantity | None) -> str | None:
@@ -101,7 +127,13 @@ class Strict(BaseModel):
 
 def _year_in_range(value: dt.date) -> dt.date:
     if not limits.MIN_YEAR <= value.year <= limits.MAX_YEAR:
-        raise invalid("err_date_year_range", "{date} is outside the years {low} to {high}", date=value.isoformat(), low=limits.MIN_YEAR, high=limits.MAX_YEAR)
+        raise invalid(
+            "err_date_year_range",
+            "{date} is outside the years {low} to {high}",
+            date=value.isoformat(),
+            low=limits.MIN_YEAR,
+            high=limits.MAX_YEAR,
+        )
     return value
 
 

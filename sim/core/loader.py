@@ -27,7 +27,16 @@ from sim.core.errors import BadInputError
 from sim.core.messages import render
 from sim.core.yamlio import refusal as yaml_refusal
 
-__all__ = ["Problem", "InputError", "coded_problem", "read_text", "read_mapping", "validate_mapping", "dump_yaml", "plain"]
+__all__ = [
+    "Problem",
+    "InputError",
+    "coded_problem",
+    "read_text",
+    "read_mapping",
+    "validate_mapping",
+    "dump_yaml",
+    "plain",
+]
 
 
 @dataclass(frozen=True)
@@ -85,13 +94,19 @@ def read_text(path: str | Path) -> str:
     except FileNotFoundError:
         raise InputError([coded_problem(str(path), None, "file", "err_file_missing", "no such file")]) from None
     except IsADirectoryError:
-        raise InputError([coded_problem(str(path), None, "file", "err_file_is_folder", "is a folder, not a file")]) from None
+        raise InputError(
+            [coded_problem(str(path), None, "file", "err_file_is_folder", "is a folder, not a file")]
+        ) from None
     except UnicodeDecodeError:
         raise InputError([coded_problem(str(path), None, "file", "err_file_not_utf8", "is not UTF-8 text")]) from None
     except PermissionError as err:
-        raise InputError([coded_problem(str(path), None, "file", "err_file_permission", "{detail}", detail=err.strerror or str(err))]) from None
+        raise InputError(
+            [coded_problem(str(path), None, "file", "err_file_permission", "{detail}", detail=err.strerror or str(err))]
+        ) from None
     except OSError as err:
-        raise InputError([coded_problem(str(path), None, "file", "err_file_unreadable", "{detail}", detail=err.strerror or str(err))]) from None
+        raise InputError(
+            [coded_problem(str(path), None, "file", "err_file_unreadable", "{detail}", detail=err.strerror or str(err))]
+        ) from None
 
 
 def read_mapping(text: str, file: str, what: str) -> CommentedMap:
@@ -124,7 +139,13 @@ def read_mapping(text: str, file: str, what: str) -> CommentedMap:
             raise InputError([coded_problem(file, 1, "file", "err_file_empty", "is empty; expected {what}", what=what)])
         raise InputError([coded_problem(file, 1, "file", code, f"is empty; expected {what}")])
     if not isinstance(data, CommentedMap):
-        raise InputError([coded_problem(file, 1, "file", "err_file_not_mapping", "expected a mapping of keys to values at the top level")])
+        raise InputError(
+            [
+                coded_problem(
+                    file, 1, "file", "err_file_not_mapping", "expected a mapping of keys to values at the top level"
+                )
+            ]
+        )
     return data
 
 
@@ -135,10 +156,18 @@ _EMPTY_CODES = {
 """What an empty file should have held (``read_mapping``'s ``what``) → the code of its message."""
 
 _YAML_CODES = (
-    (r"found duplicate key \"(?P<key>[^\"]*)\" with value .*", "err_yaml_duplicate_key", "{problem}; each key may appear once{key:omit}"),
+    (
+        r"found duplicate key \"(?P<key>[^\"]*)\" with value .*",
+        "err_yaml_duplicate_key",
+        "{problem}; each key may appear once{key:omit}",
+    ),
     (r".*duplicate key.*", "err_yaml_duplicate", "{problem}; each key may appear once"),
     (r"found character '\\t' that cannot start any token", "err_yaml_tab", "{problem}"),
-    (r"found character '(?P<character>.)' that cannot start any token", "err_yaml_character", "{problem}{character:omit}"),
+    (
+        r"found character '(?P<character>.)' that cannot start any token",
+        "err_yaml_character",
+        "{problem}{character:omit}",
+    ),
     (r"expected <block end>, but found .*", "err_yaml_indentation", "{problem}"),
     (r"mapping values are not allowed here", "err_yaml_colon", "{problem}"),
     (r"could not find expected ':'", "err_yaml_expected_colon", "{problem}"),
@@ -210,7 +239,7 @@ def _problem(file: str, root: CommentedMap, schema: type[BaseModel], error: dict
         code, params = kind, ctx
     elif kind == "value_error":
         if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
+            message = message[len("Value error, ") :]
         # a plain ValueError may name its field first: "flood.gauge: unknown gauge …"
         named = re.match(r"^([a-z_]+(?:\.[a-z_]+)*): (.*)$", message)
         if named:

@@ -132,7 +132,9 @@ def message_text(obj: Any, lang: str) -> str:
             return str(obj)
         where = f"{obj.file}:{obj.line}" if obj.line else obj.file
         field = _field_label(obj.field, lang)
-        return render(_catalog(lang)["msg_line"], {"where": where, "field": field, "message": problem_message(obj, lang)}, lang)
+        return render(
+            _catalog(lang)["msg_line"], {"where": where, "field": field, "message": problem_message(obj, lang)}, lang
+        )
     code = getattr(obj, "code", "")
     params = getattr(obj, "params", None)
     if lang == ENGLISH or not code or not isinstance(params, dict):
@@ -337,7 +339,22 @@ SYMBOLS = {
 }
 """Units written as a symbol in every language (pint's names → symbol)."""
 
-WORDS = ("day", "week", "month", "year", "degree", "person", "household", "kit", "net", "latrine", "tarpaulin", "jerrycan", "blanket", "item")
+WORDS = (
+    "day",
+    "week",
+    "month",
+    "year",
+    "degree",
+    "person",
+    "household",
+    "kit",
+    "net",
+    "latrine",
+    "tarpaulin",
+    "jerrycan",
+    "blanket",
+    "item",
+)
 """Units written as a word, singular or plural, from the catalogs (``msg_unit_<name>``)."""
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -409,10 +426,26 @@ def _superscripts(text: str) -> str:
 
 _VECTOR_MESSAGES = (
     (r"no such file", "err_no_such_file", "{file}: no such file"),
-    (r"(?P<count>\d+) features exceeds the limit of (?P<limit>\d+); simplify or split it", "err_vector_too_many", "{file}: {count} features exceeds the limit of {limit}; simplify or split it"),
-    (r"not a readable vector file \((?P<detail>.*)\)", "err_vector_unreadable", "{file}: not a readable vector file ({detail})"),
-    (r"no CRS; give the file a \.prj or convert it to EPSG:4326", "err_vector_no_crs", "{file}: no CRS; give the file a .prj or convert it to EPSG:4326"),
-    (r"unknown CRS (?P<crs>'.*'|\".*\") \((?P<detail>.*)\)", "err_vector_unknown_crs", "{file}: unknown CRS {crs!r} ({detail})"),
+    (
+        r"(?P<count>\d+) features exceeds the limit of (?P<limit>\d+); simplify or split it",
+        "err_vector_too_many",
+        "{file}: {count} features exceeds the limit of {limit}; simplify or split it",
+    ),
+    (
+        r"not a readable vector file \((?P<detail>.*)\)",
+        "err_vector_unreadable",
+        "{file}: not a readable vector file ({detail})",
+    ),
+    (
+        r"no CRS; give the file a \.prj or convert it to EPSG:4326",
+        "err_vector_no_crs",
+        "{file}: no CRS; give the file a .prj or convert it to EPSG:4326",
+    ),
+    (
+        r"unknown CRS (?P<crs>'.*'|\".*\") \((?P<detail>.*)\)",
+        "err_vector_unknown_crs",
+        "{file}: unknown CRS {crs!r} ({detail})",
+    ),
 )
 """The one-line messages of :class:`sim.core.vectorio.VectorError`, read back into codes."""
 
@@ -427,7 +460,7 @@ def vector_error(err: Exception, path: Any, file: str) -> tuple[str, str, dict] 
     prefix = f"{file}: "
     if not text.startswith(prefix):
         return None
-    rest = text[len(prefix):]
+    rest = text[len(prefix) :]
     for pattern, code, template in _VECTOR_MESSAGES:
         match = re.fullmatch(pattern, rest)
         if match is None:

@@ -80,20 +80,43 @@ def parse_quantity(text: str | int | float, expected: str | None = None) -> pint
         except pint.errors.UndefinedUnitError as err:
             names = list(getattr(err, "unit_names", ()) or ())
             if len(names) == 1 and _short(err) == f"{names[0]!r} is not defined in the unit registry":
-                raise UnitError("err_quantity_unknown_unit", "unknown unit in {text!r}: {unit!r} is not defined in the unit registry", text=source, unit=names[0]) from None
-            raise UnitError("err_quantity_bad_unit", "unknown unit in {text!r}: {detail}", text=source, detail=_short(err)) from None
+                raise UnitError(
+                    "err_quantity_unknown_unit",
+                    "unknown unit in {text!r}: {unit!r} is not defined in the unit registry",
+                    text=source,
+                    unit=names[0],
+                ) from None
+            raise UnitError(
+                "err_quantity_bad_unit", "unknown unit in {text!r}: {detail}", text=source, detail=_short(err)
+            ) from None
         except pint.errors.DefinitionSyntaxError as err:
-            raise UnitError("err_quantity_bad_unit", "unknown unit in {text!r}: {detail}", text=source, detail=_short(err)) from None
+            raise UnitError(
+                "err_quantity_bad_unit", "unknown unit in {text!r}: {detail}", text=source, detail=_short(err)
+            ) from None
         except Exception as err:  # tokenizer errors come as several exception types
-            raise UnitError("err_quantity_unreadable", "cannot read {text!r} as a quantity ({detail})", text=source, detail=_short(err)) from None
+            raise UnitError(
+                "err_quantity_unreadable",
+                "cannot read {text!r} as a quantity ({detail})",
+                text=source,
+                detail=_short(err),
+            ) from None
         quantity = parsed if isinstance(parsed, pint.Quantity) else Quantity(float(parsed))
     if expected is not None:
         want = ureg.parse_units(expected)
         if quantity.dimensionality != want.dimensionality:
             written = _NUMBER.sub("", str(text)).strip()
-            dims = {"text": str(text).strip(), "expected": expected, "expected_dims": _dims(want), "written_dims": _dims(quantity)}
+            dims = {
+                "text": str(text).strip(),
+                "expected": expected,
+                "expected_dims": _dims(want),
+                "written_dims": _dims(quantity),
+            }
             if not written:
-                raise UnitError("err_quantity_no_unit", "{text!r} has the wrong unit: expected {expected} ({expected_dims}), got no unit ({written_dims})", **dims)
+                raise UnitError(
+                    "err_quantity_no_unit",
+                    "{text!r} has the wrong unit: expected {expected} ({expected_dims}), got no unit ({written_dims})",
+                    **dims,
+                )
             raise UnitError(
                 "err_quantity_wrong_unit",
                 "{text!r} has the wrong unit: expected {expected} ({expected_dims}), got {written} ({written_dims})",

@@ -77,7 +77,11 @@ def entries(kind: str, suffix: str = ".yaml") -> list[Entry]:
     shipped = [Entry(p.stem, p, True) for p in sorted(shipped_folder(kind).glob(f"*{suffix}")) if p.is_file()]
     taken = {e.name for e in shipped}
     folder = user_folder(kind)
-    own = [Entry(p.stem, p, False) for p in sorted(folder.glob(f"*{suffix}")) if p.is_file() and p.stem not in taken] if folder.is_dir() else []
+    own = (
+        [Entry(p.stem, p, False) for p in sorted(folder.glob(f"*{suffix}")) if p.is_file() and p.stem not in taken]
+        if folder.is_dir()
+        else []
+    )
     return shipped + own
 
 
@@ -96,9 +100,17 @@ def target(kind: str, name: str, suffix: str = ".yaml") -> Path:
         If the name is not lower case letters, digits and dashes, or is a shipped file's.
     """
     if not re.fullmatch(NAME_PATTERN, name or ""):
-        raise LibraryError("library_bad_name", "{name!r}: a name is lower case letters, digits and dashes (e.g. my-plan-2025)", name=name)
+        raise LibraryError(
+            "library_bad_name",
+            "{name!r}: a name is lower case letters, digits and dashes (e.g. my-plan-2025)",
+            name=name,
+        )
     if (shipped_folder(kind) / f"{name}{suffix}").exists():
-        raise LibraryError("library_shipped_name", "{name} is shipped with the product and cannot be overwritten; choose another name", name=name)
+        raise LibraryError(
+            "library_shipped_name",
+            "{name} is shipped with the product and cannot be overwritten; choose another name",
+            name=name,
+        )
     return user_folder(kind) / f"{name}{suffix}"
 
 

@@ -73,7 +73,23 @@ Mali's 701 communes (OCHA COD-AB, admin level 3, as in ``../shared/reference``) 
 memory of whoever reads it.
 """
 
-SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml", ".txt", ".pdf", ".qml", ".qmd", ".sld", ".cst")
+SHAPEFILE_PARTS = (
+    ".shp",
+    ".shx",
+    ".dbf",
+    ".prj",
+    ".cpg",
+    ".qix",
+    ".sbn",
+    ".sbx",
+    ".shp.xml",
+    ".txt",
+    ".pdf",
+    ".qml",
+    ".qmd",
+    ".sld",
+    ".cst",
+)
 """Endings of the files a zipped Shapefile may hold: its parts, its metadata and read-me files."""
 
 ROUND_TRIP_TOLERANCE = 1.0
@@ -118,7 +134,13 @@ def offline_ogr():
             pyogrio.set_gdal_config_options(before)
 
 
-def read_polygons(path: str | Path, max_features: int = DEFAULT_MAX_FEATURES, crs: str | None = None, with_crs: bool = False, require_valid: bool = False):
+def read_polygons(
+    path: str | Path,
+    max_features: int = DEFAULT_MAX_FEATURES,
+    crs: str | None = None,
+    with_crs: bool = False,
+    require_valid: bool = False,
+):
     """Fields and geometries (in EPSG:4326) of a vector file.
 
     Parameters
@@ -153,7 +175,11 @@ def read_polygons(path: str | Path, max_features: int = DEFAULT_MAX_FEATURES, cr
     import pyogrio  # imported here: only this module reads vector files
 
     if remote_name(path):
-        raise VectorError("err_vector_remote", "{file}: not a local file (a URL, a GDAL virtual file system or a connection string); download it and give its local path", file=str(path))
+        raise VectorError(
+            "err_vector_remote",
+            "{file}: not a local file (a URL, a GDAL virtual file system or a connection string); download it and give its local path",
+            file=str(path),
+        )
     path = Path(path)
     if not path.exists():
         raise VectorError(f"{path}: no such file")
@@ -164,7 +190,9 @@ def read_polygons(path: str | Path, max_features: int = DEFAULT_MAX_FEATURES, cr
             warnings.filterwarnings("ignore", message="Non closed ring detected")  # refused below, feature by feature
             info = pyogrio.read_info(source)
             if info.get("features", 0) > max_features:
-                raise VectorError(f"{path}: {info['features']} features exceeds the limit of {max_features}; simplify or split it")
+                raise VectorError(
+                    f"{path}: {info['features']} features exceeds the limit of {max_features}; simplify or split it"
+                )
             meta, _, geometry, field_data = pyogrio.raw.read(source)
     except VectorError:
         raise
@@ -189,10 +217,17 @@ def _check_content(path: Path) -> None:
     if suffix in (".geojson", ".json"):
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if text[:1] != b"{":
-            raise VectorError("err_vector_unreadable", "{file}: not a readable vector file ({detail})", file=str(path), detail="not a GeoJSON file: it does not start with '{'")
+            raise VectorError(
+                "err_vector_unreadable",
+                "{file}: not a readable vector file ({detail})",
+                file=str(path),
+                detail="not a GeoJSON file: it does not start with '{'",
+            )
     elif suffix == ".gpkg":
         if not head.startswith(b"SQLite format 3\x00") or head[68:72] not in (b"GPKG", b"GP10", b"GP11"):
-            raise VectorError("err_vector_not_geopackage", "{file}: not a GeoPackage (no GeoPackage header)", file=str(path))
+            raise VectorError(
+                "err_vector_not_geopackage", "{file}: not a GeoPackage (no GeoPackage header)", file=str(path)
+            )
     elif suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:
@@ -203,10 +238,21 @@ def _check_content(path: Path) -> None:
         unzipped = sum(m.file_size for m in infos)
         if unzipped > MAX_UNZIPPED_BYTES:
             mib = 1024 * 1024
-            raise VectorError("err_vector_zip_too_large", "{file}: unzips to {size:,.0f} MB, more than the limit of {limit:,.0f} MB", file=str(path), size=unzipped / mib, limit=MAX_UNZIPPED_BYTES / mib)
+            raise VectorError(
+                "err_vector_zip_too_large",
+                "{file}: unzips to {size:,.0f} MB, more than the limit of {limit:,.0f} MB",
+                file=str(path),
+                size=unzipped / mib,
+                limit=MAX_UNZIPPED_BYTES / mib,
+            )
         for member in members:
             if not member.lower().endswith(SHAPEFILE_PARTS) or member.startswith("/") or ".." in Path(member).parts:
-                raise VectorError("err_vector_zip_member", "{file}: holds {member}, which is not part of a Shapefile; zip only the .shp, .shx, .dbf and .prj", file=str(path), member=member)
+                raise VectorError(
+                    "err_vector_zip_member",
+                    "{file}: holds {member}, which is not part of a Shapefile; zip only the .shp, .shx, .dbf and .prj",
+                    file=str(path),
+                    member=member,
+                )
         if not any(m.lower().endswith(".shp") for m in members):
             raise VectorError("err_vector_zip_no_shp", "{file}: no .shp file in the zip", file=str(path))
 
@@ -223,8 +269,19 @@ def _decode(geometry, path: Path) -> np.ndarray:
         except shapely.errors.GEOSException as err:
             detail = _first_line(err)
         if "closed linestring" in detail or "LinearRing" in detail:
-            raise VectorError("err_vector_unclosed_ring", "{file}: feature {feature}: a polygon ring is not closed (its last point must repeat the first) or has fewer than 4 points", file=str(path), feature=feature)
-        raise VectorError("err_vector_bad_geometry", "{file}: feature {feature}: geometry cannot be read ({detail})", file=str(path), feature=feature, detail=detail)
+            raise VectorError(
+                "err_vector_unclosed_ring",
+                "{file}: feature {feature}: a polygon ring is not closed (its last point must repeat the first) or has fewer than 4 points",
+                file=str(path),
+                feature=feature,
+            )
+        raise VectorError(
+            "err_vector_bad_geometry",
+            "{file}: feature {feature}: geometry cannot be read ({detail})",
+            file=str(path),
+            feature=feature,
+            detail=detail,
+        )
     return geoms
 
 
@@ -240,7 +297,11 @@ def _check_ranges(geoms: np.ndarray, path: Path, crs: str) -> None:
             raise VectorError(
                 "err_vector_out_of_range",
                 "{file}: feature {feature}: coordinates out of range (longitude {lon:g}, latitude {lat:g}) after conversion from {crs} to EPSG:4326; longitudes must be within -180..180 and latitudes within -90..90: is the CRS right?",
-                file=str(path), feature=k + 1, lon=lon, lat=lat, crs=crs[:60],
+                file=str(path),
+                feature=k + 1,
+                lon=lon,
+                lat=lat,
+                crs=crs[:60],
             )
 
 
@@ -258,12 +319,19 @@ def _check_valid(geoms: np.ndarray, path: Path) -> None:
         raise VectorError(
             "err_vector_self_intersection",
             "{file}: feature {feature}: the polygon crosses itself near longitude {lon:.5f}, latitude {lat:.5f}; repair it first (QGIS: Fix geometries; ogr2ogr -makevalid)",
-            file=str(path), feature=k + 1, lon=lon, lat=lat,
+            file=str(path),
+            feature=k + 1,
+            lon=lon,
+            lat=lat,
         )
     raise VectorError(
         "err_vector_invalid_geometry",
         "{file}: feature {feature}: invalid polygon ({reason}) near longitude {lon:.5f}, latitude {lat:.5f}; repair it first (QGIS: Fix geometries; ogr2ogr -makevalid)",
-        file=str(path), feature=k + 1, reason=what, lon=lon, lat=lat,
+        file=str(path),
+        feature=k + 1,
+        reason=what,
+        lon=lon,
+        lat=lat,
     )
 
 
@@ -290,7 +358,11 @@ def _to_wgs84(geoms, crs: str, path: Path):
         raise VectorError(
             "err_vector_outside_crs",
             "{file}: feature {feature}: coordinates ({x:g}, {y:g}) are outside what {crs} can hold; is the CRS right?",
-            file=str(path), feature=int(index[k]) + 1, x=float(xy[k, 0]), y=float(xy[k, 1]), crs=str(crs)[:60],
+            file=str(path),
+            feature=int(index[k]) + 1,
+            x=float(xy[k, 0]),
+            y=float(xy[k, 1]),
+            crs=str(crs)[:60],
         )
     return shapely.set_coordinates(np.array(geoms, dtype=object, copy=True), lonlat)
 

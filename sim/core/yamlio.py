@@ -63,28 +63,63 @@ def refusal(text: str) -> tuple[int | None, str, str, dict[str, Any]] | None:
     """
     size = len(text.encode("utf-8"))
     if size > MAX_YAML_BYTES:
-        return None, "err_yaml_too_large", "is {size:,} bytes, more than the {limit:,} bytes a scenario, plan or card may hold", {"size": size, "limit": MAX_YAML_BYTES}
+        return (
+            None,
+            "err_yaml_too_large",
+            "is {size:,} bytes, more than the {limit:,} bytes a scenario, plan or card may hold",
+            {"size": size, "limit": MAX_YAML_BYTES},
+        )
     depth = nodes = 0
     try:
         for event in YAML(typ="rt").parse(io.StringIO(text)):
             line = event.start_mark.line + 1 if event.start_mark is not None else None
             if isinstance(event, AliasEvent):
-                return line, "err_yaml_alias", "aliases (*{name}) are not allowed; write the value out", {"name": str(event.anchor)}
+                return (
+                    line,
+                    "err_yaml_alias",
+                    "aliases (*{name}) are not allowed; write the value out",
+                    {"name": str(event.anchor)},
+                )
             if isinstance(event, NodeEvent):
                 if event.anchor is not None:
-                    return line, "err_yaml_anchor", "anchors (&{name}) are not allowed; write the value out", {"name": str(event.anchor)}
+                    return (
+                        line,
+                        "err_yaml_anchor",
+                        "anchors (&{name}) are not allowed; write the value out",
+                        {"name": str(event.anchor)},
+                    )
                 tag = getattr(event, "tag", None)
                 if tag is not None:
                     return line, "err_yaml_tag", "tags ({tag}) are not allowed", {"tag": str(tag)}
-                if isinstance(event, ScalarEvent) and event.style is None and len(event.value) > MAX_NUMBER_CHARS and NUMBER.fullmatch(event.value):
-                    return line, "err_yaml_long_number", "a number of {length:,} characters; at most {limit} are read", {"length": len(event.value), "limit": MAX_NUMBER_CHARS}
+                if (
+                    isinstance(event, ScalarEvent)
+                    and event.style is None
+                    and len(event.value) > MAX_NUMBER_CHARS
+                    and NUMBER.fullmatch(event.value)
+                ):
+                    return (
+                        line,
+                        "err_yaml_long_number",
+                        "a number of {length:,} characters; at most {limit} are read",
+                        {"length": len(event.value), "limit": MAX_NUMBER_CHARS},
+                    )
                 nodes += 1
                 if nodes > MAX_YAML_NODES:
-                    return line, "err_yaml_too_many_nodes", "holds more than {limit:,} values", {"limit": MAX_YAML_NODES}
+                    return (
+                        line,
+                        "err_yaml_too_many_nodes",
+                        "holds more than {limit:,} values",
+                        {"limit": MAX_YAML_NODES},
+                    )
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_YAML_DEPTH:
-                    return line, "err_yaml_too_deep", "is nested more than {limit} levels deep", {"limit": MAX_YAML_DEPTH}
+                    return (
+                        line,
+                        "err_yaml_too_deep",
+                        "is nested more than {limit} levels deep",
+                        {"limit": MAX_YAML_DEPTH},
+                    )
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
     except YAMLError:

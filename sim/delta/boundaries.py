@@ -101,7 +101,12 @@ def read_boundaries(path: str | Path, pcodes: list[str], pcode_field: str | None
     except BoundariesError:
         raise
     except Exception as err:  # GEOS, PROJ and GDAL raise many types on a bad file; none may escape
-        raise BoundariesError("err_boundaries_unusable", "{file}: cannot be used as boundaries ({detail})", file=file, detail=_first_line(err)) from err
+        raise BoundariesError(
+            "err_boundaries_unusable",
+            "{file}: cannot be used as boundaries ({detail})",
+            file=file,
+            detail=_first_line(err),
+        ) from err
 
 
 def check_boundaries(
@@ -130,7 +135,11 @@ def check_boundaries(
 
 def _read_boundaries(path: Path, file: str, pcodes: list[str], pcode_field: str | None) -> dict[str, CercleShape]:
     if path.is_dir():
-        raise BoundariesError("err_boundaries_folder", "{file}: is a folder; give the .geojson, .gpkg, .shp or .zip file itself", file=file)
+        raise BoundariesError(
+            "err_boundaries_folder",
+            "{file}: is a folder; give the .geojson, .gpkg, .shp or .zip file itself",
+            file=file,
+        )
     fields, geoms = _polygons(path, file)
     if len(geoms) == 0:
         raise BoundariesError("err_boundaries_no_features", "{file}: holds no features", file=file)
@@ -149,22 +158,42 @@ def _read_boundaries(path: Path, file: str, pcodes: list[str], pcode_field: str 
     named = wanted & set(values)
     if not named:
         examples = sorted(set(values))[:MAX_PCODE_EXAMPLES]
-        raise BoundariesError("err_boundaries_none_of_the_cercles", "{file}: field {field} lacks the cercles {missing}; it holds other pcodes, such as {examples}", file=file, field=pcode_field, missing=list(pcodes), examples=examples)
+        raise BoundariesError(
+            "err_boundaries_none_of_the_cercles",
+            "{file}: field {field} lacks the cercles {missing}; it holds other pcodes, such as {examples}",
+            file=file,
+            field=pcode_field,
+            missing=list(pcodes),
+            examples=examples,
+        )
     found: dict[str, list[BaseGeometry]] = {}
     for value, geom in zip(values, geoms):
         if value in wanted and geom is not None:
             found.setdefault(value, []).append(_polygon(geom, value, file))
     without = [p for p in pcodes if p in named and p not in found]
     if without:
-        raise BoundariesError("err_boundaries_no_geometry", "{file}: cercle {pcode} has no geometry", file=file, pcode=without[0])
+        raise BoundariesError(
+            "err_boundaries_no_geometry", "{file}: cercle {pcode} has no geometry", file=file, pcode=without[0]
+        )
     missing = [p for p in pcodes if p not in found]
     if missing:
-        raise BoundariesError("err_boundaries_missing_cercles", "{file}: field {field} lacks the cercles {missing}", file=file, field=pcode_field, missing=missing)
+        raise BoundariesError(
+            "err_boundaries_missing_cercles",
+            "{file}: field {field} lacks the cercles {missing}",
+            file=file,
+            field=pcode_field,
+            missing=missing,
+        )
     shapes = {}
     for pcode in pcodes:
         shape = shapely.union_all(found[pcode])
         if shape.is_empty or not shape.area > 0:
-            raise BoundariesError("err_boundaries_empty_geometry", "{file}: cercle {pcode} has an empty polygon (no area)", file=file, pcode=pcode)
+            raise BoundariesError(
+                "err_boundaries_empty_geometry",
+                "{file}: cercle {pcode} has an empty polygon (no area)",
+                file=file,
+                pcode=pcode,
+            )
         shapes[pcode] = CercleShape(pcode, shape, approximate=False)
     return shapes
 
@@ -177,10 +206,17 @@ def _polygons(path: Path, file: str):
         if getattr(err, "code", ""):
             raise BoundariesError.from_error(err) from None
         if _not_utf8_json(path):
-            raise BoundariesError("err_boundaries_not_utf8", "{file}: is not UTF-8 text; a GeoJSON file must be saved as UTF-8", file=file) from None
+            raise BoundariesError(
+                "err_boundaries_not_utf8", "{file}: is not UTF-8 text; a GeoJSON file must be saved as UTF-8", file=file
+            ) from None
         coded = vector_error(err, path, file)
         if coded is None:
-            raise BoundariesError("err_boundaries_unusable", "{file}: cannot be used as boundaries ({detail})", file=file, detail=str(err).removeprefix(f"{path}: ")) from None
+            raise BoundariesError(
+                "err_boundaries_unusable",
+                "{file}: cannot be used as boundaries ({detail})",
+                file=file,
+                detail=str(err).removeprefix(f"{path}: "),
+            ) from None
         code, english, params = coded
         raise BoundariesError(code, english, **params) from None
 
@@ -190,7 +226,13 @@ def _polygon(geom: BaseGeometry, pcode: str, file: str) -> BaseGeometry:
     itself, a hole outside its shell): a silent repair would change which cells, and so which
     people, the cercle holds; ``ogr2ogr -makevalid`` repairs a file knowingly."""
     if not isinstance(geom, (Polygon, MultiPolygon)):
-        raise BoundariesError("err_boundaries_not_polygon", "{file}: cercle {pcode} is a {kind}, not a polygon", file=file, pcode=pcode, kind=geom.geom_type)
+        raise BoundariesError(
+            "err_boundaries_not_polygon",
+            "{file}: cercle {pcode} is a {kind}, not a polygon",
+            file=file,
+            pcode=pcode,
+            kind=geom.geom_type,
+        )
     if not shapely.is_valid(geom):
         reason = shapely.is_valid_reason(geom)
         where = re.search(r"\[(-?[\d.e+-]+) (-?[\d.e+-]+)\]", reason)

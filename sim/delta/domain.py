@@ -193,7 +193,9 @@ class Delta:
 
     def cercle_population(self) -> dict[str, int]:
         """Sum of the population raster over each cercle. [person]"""
-        sums = np.bincount(self.cercle_index.ravel() + 1, weights=self.population.ravel(), minlength=len(self.cercles) + 1)
+        sums = np.bincount(
+            self.cercle_index.ravel() + 1, weights=self.population.ravel(), minlength=len(self.cercles) + 1
+        )
         return {c.pcode: int(round(sums[k + 1])) for k, c in enumerate(self.cercles)}
 
     def to_dataset(self) -> xr.Dataset:
@@ -205,10 +207,18 @@ class Delta:
         dims = ("y", "x")
         data = {
             "population": (dims, self.population, {"units": "person", "long_name": f"population {self.year}"}),
-            "cercle": (dims, self.cercle_index, {"long_name": "cercle index (-1 outside)", "pcodes": " ".join(c.pcode for c in self.cercles)}),
+            "cercle": (
+                dims,
+                self.cercle_index,
+                {"long_name": "cercle index (-1 outside)", "pcodes": " ".join(c.pcode for c in self.cercles)},
+            ),
             "hand": (dims, self.terrain.hand_m, {"units": "m", "long_name": "height above nearest drainage"}),
             "floodplain": (dims, self.terrain.floodplain.astype(np.int8), {"long_name": "inside the floodplain (1)"}),
-            "river_distance": (dims, self.terrain.river_distance_km, {"units": "km", "long_name": "distance to the nearest channel"}),
+            "river_distance": (
+                dims,
+                self.terrain.river_distance_km,
+                {"units": "km", "long_name": "distance to the nearest channel"},
+            ),
         }
         attrs = {
             "crs": CRS,
@@ -266,7 +276,12 @@ def load_delta(
         Official cercle boundaries (see :func:`sim.delta.boundaries.read_boundaries`); by default
         approximate polygons generated from the capitals.
     """
-    key = (round(float(resolution), 6), int(year), str(Path(boundaries).resolve()) if boundaries else None, use_disk_cache)
+    key = (
+        round(float(resolution), 6),
+        int(year),
+        str(Path(boundaries).resolve()) if boundaries else None,
+        use_disk_cache,
+    )
     stamp = _file_stamp(boundaries) if boundaries else None
     return _load_cached(*key, stamp)
 
@@ -325,10 +340,30 @@ def build_delta(
     if cached is None:
         terrain = build_terrain(grid, list(rivers), lakes)
         cercle_index = rasterize_cercles(grid, shapes, pcodes)
-        population = population_raster(grid, cercle_index, [c.population for c in cercles], _towns(places, cercles, year), village_weights(grid, terrain.hand_m, terrain.river_distance_km, terrain.floodplain))
+        population = population_raster(
+            grid,
+            cercle_index,
+            [c.population for c in cercles],
+            _towns(places, cercles, year),
+            village_weights(grid, terrain.hand_m, terrain.river_distance_km, terrain.floodplain),
+        )
     else:
         terrain, cercle_index, population = cached
-    delta = Delta(grid, year, tuple(cercles), tuple(places), rivers, lakes, _gauges(), _hubs(), _links(), terrain, cercle_index, population, source)
+    delta = Delta(
+        grid,
+        year,
+        tuple(cercles),
+        tuple(places),
+        rivers,
+        lakes,
+        _gauges(),
+        _hubs(),
+        _links(),
+        terrain,
+        cercle_index,
+        population,
+        source,
+    )
     if use_disk_cache and cached is None:
         _write_rasters(delta)
     return delta
@@ -338,7 +373,12 @@ def _towns(places: list[Place], cercles: list[Cercle], year: int) -> list[tuple[
     """(cercle index, lon, lat, projected population) of the towns with a census figure."""
     position = {c.pcode: k for k, c in enumerate(cercles)}
     return [
-        (position[p.cercle_pcode], p.lon, p.lat, project_population(p.population_2009, cercles[position[p.cercle_pcode]].growth_rate, year))
+        (
+            position[p.cercle_pcode],
+            p.lon,
+            p.lat,
+            project_population(p.population_2009, cercles[position[p.cercle_pcode]].growth_rate, year),
+        )
         for p in places
         if p.population_2009 and p.cercle_pcode in position
     ]
@@ -352,7 +392,9 @@ def _places() -> list[Place]:
     out = []
     for r in facts.read_table("settlements"):
         pop = facts.number(r["population_2009"])
-        out.append(Place(r["name"], r["kind"], r["cercle_pcode"], float(r["lon"]), float(r["lat"]), int(pop) if pop else None))
+        out.append(
+            Place(r["name"], r["kind"], r["cercle_pcode"], float(r["lon"]), float(r["lat"]), int(pop) if pop else None)
+        )
     return out
 
 
@@ -430,7 +472,10 @@ def _write_rasters(delta: Delta) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".nc.tmp")
         os.close(handle)
-        encoding = {name: {"zlib": True, "complevel": 4} for name in ("population", "cercle", "hand", "floodplain", "river_distance")}
+        encoding = {
+            name: {"zlib": True, "complevel": 4}
+            for name in ("population", "cercle", "hand", "floodplain", "river_distance")
+        }
         with NETCDF_LOCK:
             delta.to_dataset().to_netcdf(tmp, engine="netcdf4", encoding=encoding)
         os.replace(tmp, path)

@@ -93,7 +93,9 @@ def allocate_integers(weights: np.ndarray, total: int) -> np.ndarray:
     return base.reshape(weights.shape)
 
 
-def village_weights(grid: Grid, hand_m: np.ndarray, river_distance_km: np.ndarray, floodplain: np.ndarray) -> np.ndarray:
+def village_weights(
+    grid: Grid, hand_m: np.ndarray, river_distance_km: np.ndarray, floodplain: np.ndarray
+) -> np.ndarray:
     """Relative density of rural population on the grid [-].
 
     A rain-fed base density that falls with rainfall from south to north, more near rivers

@@ -125,7 +125,9 @@ def rivers_from_rows(rows, places: dict[str, tuple[float, float]]) -> list[River
             elif r["place"] in places:
                 coords.append(places[r["place"]])
             else:
-                raise KeyError(f"rivers.csv: {name} vertex {r['place']!r} has no coordinates and is no known settlement")
+                raise KeyError(
+                    f"rivers.csv: {name} vertex {r['place']!r} has no coordinates and is no known settlement"
+                )
         rivers.append(
             River(
                 name=name,

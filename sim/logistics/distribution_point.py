@@ -163,4 +163,3 @@ def erlang_c_queue_length(arrival_rate_per_h: float, service_time_h: float, desk
 def utilisation(arrival_rate_per_h: float, service_time_h: float, desks: int) -> float:
     """Share of desks busy in the long run, ``ρ = λ·s / c`` [-]."""
     return arrival_rate_per_h * service_time_h / desks
-

@@ -10,7 +10,7 @@ import xarray as xr
 
 from sim.core.seeds import streams
 from sim.delta.domain import Delta
-from sim.logistics.model import SeasonInputs
+from sim.logistics.season_data import SeasonInputs
 from sim.needs import Ration
 from sim.network import cut_days
 from sim.plan import ITEM_SIZES
@@ -20,7 +20,9 @@ from sim.plan import ITEM_SIZES
 def _nearest_cells(y: tuple, x: tuple, places: tuple) -> dict[str, tuple[int, int]]:
     """Row and column of the cell nearest to each (name, lon, lat), as
     ``DataArray.sel(x=lon, y=lat, method="nearest")`` picks it on coordinates ``y``, ``x``."""
-    probe = xr.DataArray(np.arange(len(y) * len(x)).reshape(len(y), len(x)), dims=("y", "x"), coords={"y": np.array(y), "x": np.array(x)})
+    probe = xr.DataArray(
+        np.arange(len(y) * len(x)).reshape(len(y), len(x)), dims=("y", "x"), coords={"y": np.array(y), "x": np.array(x)}
+    )
     out = {}
     for name, lon, lat in places:
         flat = int(probe.sel(x=lon, y=lat, method="nearest"))
@@ -28,7 +30,15 @@ def _nearest_cells(y: tuple, x: tuple, places: tuple) -> dict[str, tuple[int, in
     return out
 
 
-def season_inputs(delta: Delta, hazards: xr.Dataset, member_needs: xr.Dataset, rations: list[Ration], seed: int, member: int, closure_probability: float = 0.0) -> SeasonInputs:
+def season_inputs(
+    delta: Delta,
+    hazards: xr.Dataset,
+    member_needs: xr.Dataset,
+    rations: list[Ration],
+    seed: int,
+    member: int,
+    closure_probability: float = 0.0,
+) -> SeasonInputs:
     """Demand, road cuts, river stage, trigger indicators and prices for one member.
 
     Only items a warehouse can hold (``sim/data/items.csv``) are played; covered space is a
@@ -56,7 +66,9 @@ def season_inputs(delta: Delta, hazards: xr.Dataset, member_needs: xr.Dataset, r
     rainfall = {name: rain.values[:, row, column] for name, (row, column) in cells.items()}
     spi3 = float(np.nanmean(hazards["spi3"].values)) if "spi3" in hazards else None
     rng = streams(seed, member)
-    stocked = [str(i) for i in member_needs["item"].values if str(i) in ITEM_SIZES]  # covered space is met by shelter kits
+    stocked = [
+        str(i) for i in member_needs["item"].values if str(i) in ITEM_SIZES
+    ]  # covered space is met by shelter kits
     member_needs = member_needs.sel(item=stocked)
     return SeasonInputs(
         dates=pd.DatetimeIndex(hazards["time"].values),

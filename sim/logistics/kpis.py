@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.logistics.model import Records
+from sim.logistics.season_data import Records
 
 SPHERE_WATER_L = 15.0
 """Sphere minimum water per person per day [L/person/day]. References: Sphere Handbook 2018, WASH standard 2.1."""
@@ -45,12 +45,18 @@ def plan_kpis(records: Records, unit_cost: dict[str, float], daily_ration: dict[
     total_demand = value_demand[-1].sum()
     out: dict[str, float] = {}
     out["fill_rate"] = float(value_given[-1].sum() / total_demand) if total_demand > 0 else 1.0
-    by_cercle = np.where(value_demand[-1] > 0, value_given[-1] / np.where(value_demand[-1] > 0, value_demand[-1], 1.0), np.nan)
+    by_cercle = np.where(
+        value_demand[-1] > 0, value_given[-1] / np.where(value_demand[-1] > 0, value_demand[-1], 1.0), np.nan
+    )
     out["fill_rate_worst_cercle"] = float(np.nanmin(by_cercle)) if np.isfinite(by_cercle).any() else 1.0
     first_need = np.flatnonzero(value_demand.sum(axis=1) > 0)
     start = int(first_need[0]) if first_need.size else 0
-    out["days_to_first_distribution"] = float(records.first_distribution - start) if records.first_distribution is not None else float("nan")
-    covered = np.flatnonzero((value_demand.sum(axis=1) > 0) & (value_given.sum(axis=1) >= COVERAGE * value_demand.sum(axis=1)))
+    out["days_to_first_distribution"] = (
+        float(records.first_distribution - start) if records.first_distribution is not None else float("nan")
+    )
+    covered = np.flatnonzero(
+        (value_demand.sum(axis=1) > 0) & (value_given.sum(axis=1) >= COVERAGE * value_demand.sum(axis=1))
+    )
     out["days_to_80pct_coverage"] = float(covered[0] - start) if covered.size else float("nan")
     unmet_daily = np.diff(demand - distributed, axis=1, prepend=0.0)  # unmet quantity added each day
     backlog = (demand - distributed).sum(axis=2)  # (item, day) unmet to date
@@ -60,7 +66,9 @@ def plan_kpis(records: Records, unit_cost: dict[str, float], daily_ration: dict[
         out[f"stock_left_{item}"] = float(records.on_hand[i, -1])
     if "water" in items:
         w = items.index("water")
-        out["person_days_below_sphere_water"] = float(np.clip(np.diff(backlog[w], prepend=0.0), 0, None).sum() / SPHERE_WATER_L)
+        out["person_days_below_sphere_water"] = float(
+            np.clip(np.diff(backlog[w], prepend=0.0), 0, None).sum() / SPHERE_WATER_L
+        )
     for kind, value in records.costs.items():
         out[f"cost_{kind}_usd"] = float(value)
     out["cost_total_usd"] = float(sum(records.costs.values()))

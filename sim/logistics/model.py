@@ -26,14 +26,13 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 import simpy
 
 from sim.core import facts
 from sim.delta.domain import Delta
+from sim.logistics.season_data import MassBalanceError, Records, SeasonInputs
 from sim.network import shortest_route
 from sim.plan import ITEM_SIZES, Plan
 
@@ -63,76 +62,6 @@ SUPPLY_ORDER = tuple(row["name"] for row in sorted(facts.read_table("hubs"), key
 (``supply_rank`` in ``sim/data/hubs.csv``)."""
 
 
-class MassBalanceError(AssertionError):
-    """Stock was created or destroyed: a bug, never an input problem."""
-
-
-@dataclass
-class SeasonInputs:
-    """What a plan is played against: one member's needs and hazards.
-
-    Attributes
-    ----------
-    demand : np.ndarray
-        (item, day, cercle) new need each day, in each item's unit.
-    road_cut : dict
-        (place, place) → bool per day, True when the flood cuts that road.
-    mopti_stage : np.ndarray
-        Stage at Mopti per day [cm], for boats.
-    stages : dict
-        gauge → stage per day [cm], for triggers.
-    spi3 : float or None
-        SPI-3 of July–September over the delta, known from the first of October.
-    rainfall : dict
-        place → rain per day [mm/day], for rainfall triggers.
-    unit_cost : dict
-        item → cost of one unit at the reference price [USD].
-    """
-
-    dates: pd.DatetimeIndex
-    items: list[str]
-    cercles: list[str]
-    capitals: list[str]
-    demand: np.ndarray
-    road_cut: dict[tuple[str, str], np.ndarray]
-    mopti_stage: np.ndarray
-    stages: dict[str, np.ndarray]
-    spi3: float | None
-    rainfall: dict[str, np.ndarray]
-    unit_cost: dict[str, float]
-    lead_time_seed: np.random.SeedSequence | None = None
-    closure_seed: np.random.SeedSequence | None = None
-    closure_probability: float = 0.0
-
-
-@dataclass
-class Records:
-    """Daily records of the model (cumulative flows, levels at the end of each day)."""
-
-    days: int
-    items: list[str]
-    cercles: list[str]
-    demand: np.ndarray = field(init=False)
-    distributed: np.ndarray = field(init=False)
-    received: np.ndarray = field(init=False)
-    lost: np.ndarray = field(init=False)
-    on_hand: np.ndarray = field(init=False)
-    in_transit: np.ndarray = field(init=False)
-    costs: dict[str, float] = field(default_factory=lambda: {"procurement": 0.0, "transport": 0.0, "storage": 0.0})
-    bought: dict[str, float] = field(default_factory=lambda: {"local": 0.0, "regional": 0.0, "international": 0.0})
-    events: list[tuple[int, str]] = field(default_factory=list)
-    first_distribution: int | None = None
-
-    def __post_init__(self):
-        shape = (len(self.items), self.days, len(self.cercles))
-        self.demand = np.zeros(shape)
-        self.distributed = np.zeros(shape)
-        self.received = np.zeros((len(self.items), self.days))
-        self.lost = np.zeros((len(self.items), self.days))
-        self.on_hand = np.zeros((len(self.items), self.days))
-        self.in_transit = np.zeros((len(self.items), self.days))
-
-
 class PlanModel:
     """One plan against one member's season."""
 
@@ -148,7 +77,9 @@ class PlanModel:
         self.hubs = [w.hub for w in plan.warehouses]
         self.hub_place = {h.name: h.place for h in delta.hubs}
         self.stock = {
-            (w.hub, item): simpy.Container(self.env, init=self._initial(w, item)) for w in plan.warehouses for item in self.items
+            (w.hub, item): simpy.Container(self.env, init=self._initial(w, item))
+            for w in plan.warehouses
+            for item in self.items
         }
         self.initial = np.array([sum(self._initial(w, item) for w in plan.warehouses) for item in self.items])
         self.depot = np.zeros((len(self.items), len(inputs.cercles)))  # delivered, not yet handed out
@@ -162,8 +93,12 @@ class PlanModel:
         self.distributed_total = np.zeros((len(self.items), len(inputs.cercles)))
         self.funds = float(plan.funding.available.to("USD").magnitude)
         self.teams_from: float = np.inf  # day the distribution teams are in the field
-        self.trucks = {t.hub: (simpy.Resource(self.env, capacity=max(t.count, 1)), t) for t in plan.fleet.trucks if t.count > 0}
-        self.boats = {b.hub: (simpy.Resource(self.env, capacity=max(b.count, 1)), b) for b in plan.fleet.boats if b.count > 0}
+        self.trucks = {
+            t.hub: (simpy.Resource(self.env, capacity=max(t.count, 1)), t) for t in plan.fleet.trucks if t.count > 0
+        }
+        self.boats = {
+            b.hub: (simpy.Resource(self.env, capacity=max(b.count, 1)), b) for b in plan.fleet.boats if b.count > 0
+        }
         self.closed_today = np.zeros(len(inputs.cercles), bool)
         self.bought_this_month: dict[tuple[str, str, int], float] = {}
         self.records = Records(self.days, self.items, inputs.cercles)
@@ -171,18 +106,34 @@ class PlanModel:
         self._states: dict[int, tuple[frozenset, tuple[str, ...]]] = {}
         self._closed_days: dict[int, frozenset] = {}
         # pint at the edge: the plan's quantities as plain floats, once
-        self.lead_days = {s.name: tuple(float(q.to("day").magnitude) for q in (s.lead_time.min, s.lead_time.mode, s.lead_time.max)) for s in plan.procurement}
+        self.lead_days = {
+            s.name: tuple(float(q.to("day").magnitude) for q in (s.lead_time.min, s.lead_time.mode, s.lead_time.max))
+            for s in plan.procurement
+        }
         self.minimum_order = {s.name: float(s.minimum_order.to("USD").magnitude) for s in plan.procurement}
-        self.truck_numbers = {h: (float(t.speed.to("km/h").magnitude), t.hours_per_day, float(t.cost_per_tonne_km.to("USD/t/km").magnitude)) for h, (_, t) in self.trucks.items()}
-        self.boat_numbers = {h: (float(b.speed.to("km/day").magnitude), float(b.cost_per_tonne_km.to("USD/t/km").magnitude)) for h, (_, b) in self.boats.items()}
+        self.truck_numbers = {
+            h: (
+                float(t.speed.to("km/h").magnitude),
+                t.hours_per_day,
+                float(t.cost_per_tonne_km.to("USD/t/km").magnitude),
+            )
+            for h, (_, t) in self.trucks.items()
+        }
+        self.boat_numbers = {
+            h: (float(b.speed.to("km/day").magnitude), float(b.cost_per_tonne_km.to("USD/t/km").magnitude))
+            for h, (_, b) in self.boats.items()
+        }
         self.min_stage = min((float(b.min_stage.to("cm").magnitude) for _, b in self.boats.values()), default=np.inf)
-        self.team_capacity = plan.distribution.teams * float(plan.distribution.households_per_team_per_day.to("household/day").magnitude)
+        self.team_capacity = plan.distribution.teams * float(
+            plan.distribution.households_per_team_per_day.to("household/day").magnitude
+        )
         self.storage_rate = np.array([float(w.storage_cost.to("USD/m**3/month").magnitude) for w in plan.warehouses])
         self.item_volume = np.array([ITEM_SIZES[item][0] for item in self.items])
         self.waiting: dict[tuple[str, str, int | None], dict[str, float]] = {}  # loads waiting for a vehicle
         self.queued: set[tuple[str, str, int | None]] = set()  # destinations with a trip waiting for a vehicle
         self.vehicle_size = {
-            id(v): (float(v.payload.to("t").magnitude), float(v.volume.to("m**3").magnitude)) for v in [*plan.fleet.trucks, *plan.fleet.boats]
+            id(v): (float(v.payload.to("t").magnitude), float(v.volume.to("m**3").magnitude))
+            for v in [*plan.fleet.trucks, *plan.fleet.boats]
         }
 
     # --- set-up helpers -------------------------------------------------------------------
@@ -297,7 +248,11 @@ class PlanModel:
             price = self.inputs.unit_cost.get(item, 0.0) * source.price_factor
             month = day // 30
             cap = getattr(source.capacity_per_month, item, None) if source.capacity_per_month is not None else None
-            room = float(cap.magnitude) - self.bought_this_month.get((source.name, item, month), 0.0) if cap is not None else np.inf
+            room = (
+                float(cap.magnitude) - self.bought_this_month.get((source.name, item, month), 0.0)
+                if cap is not None
+                else np.inf
+            )
             affordable = self.funds / price if price > 0 else np.inf
             amount = min(remaining, room, affordable)
             if amount <= 1e-9 or amount * price < self.minimum_order[source.name]:
@@ -305,12 +260,16 @@ class PlanModel:
             self.funds -= amount * price
             self.records.costs["procurement"] += amount * price
             self.records.bought[source.kind] += amount * price
-            self.bought_this_month[(source.name, item, month)] = self.bought_this_month.get((source.name, item, month), 0.0) + amount
+            self.bought_this_month[(source.name, item, month)] = (
+                self.bought_this_month.get((source.name, item, month), 0.0) + amount
+            )
             self.on_order[i] += amount
             remaining -= amount
             lead = self.lead_time(source)
             self.env.process(self.delivery(item, amount, source.hub, lead))
-            self.records.events.append((day, f"ordered {amount:,.0f} {item} from {source.name} ({reason}), {lead:.0f} days"))
+            self.records.events.append(
+                (day, f"ordered {amount:,.0f} {item} from {source.name} ({reason}), {lead:.0f} days")
+            )
 
     def lead_time(self, source) -> float:
         low, mode, high = self.lead_days[source.name]
@@ -349,7 +308,9 @@ class PlanModel:
     def _closed(self, day: int) -> frozenset:
         """Roads the flood cuts on ``day`` (computed once per day)."""
         if day not in self._closed_days:
-            self._closed_days[day] = frozenset((a, b, "road") for (a, b), cut in self.inputs.road_cut.items() if cut[day])
+            self._closed_days[day] = frozenset(
+                (a, b, "road") for (a, b), cut in self.inputs.road_cut.items() if cut[day]
+            )
         return self._closed_days[day]
 
     def move(self, item: str, amount: float, origin_hub: str, destination: str, cercle: int | None = None):
@@ -512,7 +473,10 @@ class PlanModel:
         """Cercles a load leaving ``hub`` today can reach (a route exists, access not closed)."""
         origin = self.hub_place[hub]
         return np.array(
-            [not self.closed_today[k] and (origin == capital or self.route(origin, capital, day) is not None) for k, capital in enumerate(self.inputs.capitals)]
+            [
+                not self.closed_today[k] and (origin == capital or self.route(origin, capital, day) is not None)
+                for k, capital in enumerate(self.inputs.capitals)
+            ]
         )
 
     def hubs_by_distance(self) -> list[str]:
@@ -558,7 +522,9 @@ class PlanModel:
         worst = np.max(np.abs(left - right) / scale)
         if worst > 1e-6:
             i, day = np.unravel_index(np.argmax(np.abs(left - right) / scale), left.shape)
-            raise MassBalanceError(f"mass balance broken for {self.items[i]} on day {day}: {left[i, day]:.3f} in, {right[i, day]:.3f} accounted for")
+            raise MassBalanceError(
+                f"mass balance broken for {self.items[i]} on day {day}: {left[i, day]:.3f} in, {right[i, day]:.3f} accounted for"
+            )
         unmet = r.demand - r.distributed
         if (unmet < -1e-6 * np.maximum(r.demand, 1.0)).any():
             raise MassBalanceError("more distributed than demanded")

@@ -37,7 +37,17 @@ EXACT = Rule(agree=1e-9)
 JRC_SOURCE = "Huizinga et al. 2017, JRC EUR 28552 EN, Africa residential [1]"
 SPHERE_SOURCE = "Sphere Handbook 2018 [2]"
 
-JRC_POINTS = ((0.0, 0.0), (0.5, 0.22), (1.0, 0.378), (1.5, 0.531), (2.0, 0.636), (3.0, 0.817), (4.0, 0.903), (5.0, 0.957), (6.0, 1.0))
+JRC_POINTS = (
+    (0.0, 0.0),
+    (0.5, 0.22),
+    (1.0, 0.378),
+    (1.5, 0.531),
+    (2.0, 0.636),
+    (3.0, 0.817),
+    (4.0, 0.903),
+    (5.0, 0.957),
+    (6.0, 1.0),
+)
 """Published points of the curve (depth [m], damage [-]) [1]_."""
 
 MILLET_KCAL_PER_KG = 3_630.0
@@ -46,18 +56,63 @@ MILLET_KCAL_PER_KG = 3_630.0
 
 def check_depth_damage() -> Section:
     """The curve at its published points, between them (linear by hand) and inverted."""
-    records = [compare(f"damage at {depth:g} m", damage, damage_ratio(depth), EXACT, JRC_SOURCE) for depth, damage in JRC_POINTS]
+    records = [
+        compare(f"damage at {depth:g} m", damage, damage_ratio(depth), EXACT, JRC_SOURCE)
+        for depth, damage in JRC_POINTS
+    ]
     # between points, by hand: 0.22 + (0.378 − 0.22) × 0.5 = 0.299 at 0.75 m; 0.636 + 0.181 × 0.5 = 0.7265 at 2.5 m
-    records.append(compare("damage at 0.75 m (linear, hand sum 0.299)", 0.299, damage_ratio(0.75), EXACT, f"{JRC_SOURCE}, linear between points"))
-    records.append(compare("damage at 2.5 m (linear, hand sum 0.7265)", 0.7265, damage_ratio(2.5), EXACT, f"{JRC_SOURCE}, linear between points"))
+    records.append(
+        compare(
+            "damage at 0.75 m (linear, hand sum 0.299)",
+            0.299,
+            damage_ratio(0.75),
+            EXACT,
+            f"{JRC_SOURCE}, linear between points",
+        )
+    )
+    records.append(
+        compare(
+            "damage at 2.5 m (linear, hand sum 0.7265)",
+            0.7265,
+            damage_ratio(2.5),
+            EXACT,
+            f"{JRC_SOURCE}, linear between points",
+        )
+    )
     records.append(compare("damage above 6 m (held at 1)", 1.0, damage_ratio(8.0), EXACT, JRC_SOURCE))
     # inverse, by hand: 1.5 + (0.55 − 0.531) / (0.636 − 0.531) × 0.5 = 1.590476 m; 0.1 / 0.22 × 0.5 = 0.227273 m
     destroyed = 1.5 + (DISPLACEMENT_DAMAGE - 0.531) / (0.636 - 0.531) * 0.5
     affected = AFFECTED_DAMAGE / 0.22 * 0.5
-    records.append(compare(f"depth at which damage reaches {DISPLACEMENT_DAMAGE} (house destroyed)", destroyed, depth_for_damage(DISPLACEMENT_DAMAGE), EXACT, JRC_SOURCE, unit="m", notes=f"hand sum {destroyed:.6f} m"))
-    records.append(compare(f"depth at which damage reaches {AFFECTED_DAMAGE} (house affected)", affected, depth_for_damage(AFFECTED_DAMAGE), EXACT, JRC_SOURCE, unit="m", notes=f"hand sum {affected:.6f} m"))
+    records.append(
+        compare(
+            f"depth at which damage reaches {DISPLACEMENT_DAMAGE} (house destroyed)",
+            destroyed,
+            depth_for_damage(DISPLACEMENT_DAMAGE),
+            EXACT,
+            JRC_SOURCE,
+            unit="m",
+            notes=f"hand sum {destroyed:.6f} m",
+        )
+    )
+    records.append(
+        compare(
+            f"depth at which damage reaches {AFFECTED_DAMAGE} (house affected)",
+            affected,
+            depth_for_damage(AFFECTED_DAMAGE),
+            EXACT,
+            JRC_SOURCE,
+            unit="m",
+            notes=f"hand sum {affected:.6f} m",
+        )
+    )
     depths = np.linspace(0.0, 7.0, 141)
-    figure = {"kind": "depth_damage", "depths": depths, "damage": damage_ratio(depths), "points": JRC_POINTS, "thresholds": (DISPLACEMENT_DAMAGE, AFFECTED_DAMAGE)}
+    figure = {
+        "kind": "depth_damage",
+        "depths": depths,
+        "damage": damage_ratio(depths),
+        "points": JRC_POINTS,
+        "thresholds": (DISPLACEMENT_DAMAGE, AFFECTED_DAMAGE),
+    }
     intro = (
         "`sim/impact.py` `damage_ratio` and `depth_for_damage` against the published points of the "
         "JRC Africa residential curve and hand-interpolated values between them."
@@ -65,7 +120,9 @@ def check_depth_damage() -> Section:
     return Section("depth_damage", "Depth–damage against the JRC curve", intro, tuple(records), figure)
 
 
-def synthetic_impact(days: int, displaced: float, in_sites: float, destroyed: float, household_size: float) -> xr.Dataset:
+def synthetic_impact(
+    days: int, displaced: float, in_sites: float, destroyed: float, household_size: float
+) -> xr.Dataset:
     """An impact dataset for one cercle: ``displaced`` people (all of them in need) for
     ``days`` days, ``in_sites`` of them in sites, ``destroyed`` houses from day 0."""
     ones = np.ones((days, 1))
@@ -78,11 +135,21 @@ def synthetic_impact(days: int, displaced: float, in_sites: float, destroyed: fl
             "food_insecure": (("day", "cercle"), ones * 0.0),
             "displaced_households": (("day", "cercle"), ones * displaced / household_size),
         },
-        coords={"count": ["exposed", "affected", "displaced", "in_need"], "day": pd.date_range("2022-10-01", periods=days), "cercle": ["ML0501"]},
+        coords={
+            "count": ["exposed", "affected", "displaced", "in_need"],
+            "day": pd.date_range("2022-10-01", periods=days),
+            "cercle": ["ML0501"],
+        },
     )
 
 
-def check_rations(days: int = 40, displaced: float = 1_000.0, in_sites: float = 340.0, destroyed: float = 100.0, household_size: float = 5.2) -> Section:
+def check_rations(
+    days: int = 40,
+    displaced: float = 1_000.0,
+    in_sites: float = 340.0,
+    destroyed: float = 100.0,
+    household_size: float = 5.2,
+) -> Section:
     """Needs of a fixed displaced population over ``days`` days against hand sums from the Sphere standards."""
     rations = read_rations()
     result = needs(synthetic_impact(days, displaced, in_sites, destroyed, household_size), rations, household_size)
@@ -96,13 +163,27 @@ def check_rations(days: int = 40, displaced: float = 1_000.0, in_sites: float = 
         "nfi_kit": (math.ceil(displaced / household_size), "kit", "one per household, rounded up"),
         "shelter_kit": (destroyed, "kit", "one per destroyed house"),
         "mosquito_net": (math.ceil(displaced / 1.8), "net", "one per 1.8 people [3], rounded up"),
-        "latrine": (math.ceil(in_sites / (20.0 if days > 30 else 50.0)), "latrine", "1:50 for the first 30 days, 1:20 after, people in sites, rounded up"),
+        "latrine": (
+            math.ceil(in_sites / (20.0 if days > 30 else 50.0)),
+            "latrine",
+            "1:50 for the first 30 days, 1:20 after, people in sites, rounded up",
+        ),
     }
     records = []
     for item, (value, unit, how) in hand.items():
         model = float(total.sel(item=item))
         rule = Rule(agree=0.0, within=1.0) if unit in ("kit", "net", "latrine") else Rule(agree=0.001, relative=True)
-        records.append(compare(f"{item}: {how}", value, model, rule, SPHERE_SOURCE, unit=unit, notes=f"{displaced:,.0f} displaced for {days} days"))
+        records.append(
+            compare(
+                f"{item}: {how}",
+                value,
+                model,
+                rule,
+                SPHERE_SOURCE,
+                unit=unit,
+                notes=f"{displaced:,.0f} displaced for {days} days",
+            )
+        )
     cereal = next(r for r in rations if r.item == "cereal")
     records.append(
         compare(

@@ -81,13 +81,26 @@ def check_drought_cost(result: xr.Dataset, resolution: float) -> Section:
             unit="USD/person",
             notes="food only, closer to what the payouts bought (cash for food)",
         ),
-        info("people in need at the peak, drought-2021 (model)", float(np.median(peak_in_need.values)), "model", unit="person", notes="ARC's Mali 2021 payout reached 204,000 people; 1.9 million at risk nationwide"),
+        info(
+            "people in need at the peak, drought-2021 (model)",
+            float(np.median(peak_in_need.values)),
+            "model",
+            unit="person",
+            notes="ARC's Mali 2021 payout reached 204,000 people; 1.9 million at risk nationwide",
+        ),
     )
-    figure = {"kind": "cost", "payouts": [(what, amount / people) for what, amount, people, _ in PAYOUTS], "model": float(np.median(total)), "food": float(np.median(food))}
+    figure = {
+        "kind": "cost",
+        "payouts": [(what, amount / people) for what, amount, people, _ in PAYOUTS],
+        "model": float(np.median(total)),
+        "food": float(np.median(food)),
+    }
     intro = (
         "Africa RiskView payouts, divided by the people they helped, give US$15–35 per person "
         "(five payouts, sources in the table). The model's figure is the cost of all needs of the "
         "drought-2021 scenario divided by the most people in need on any day. Rule: inside the "
         "published spread is within range, outside it is off."
     )
-    return Section("drought_cost", "Drought response cost per person against Africa RiskView payouts", intro, records, figure)
+    return Section(
+        "drought_cost", "Drought response cost per person against Africa RiskView payouts", intro, records, figure
+    )

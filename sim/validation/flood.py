@@ -47,22 +47,91 @@ TIMING_RULE = Rule(agree=0.0, within=5.0, inside="agrees")
 """Peak dates: inside the published window agrees; up to 5 days outside it within range."""
 
 PUBLISHED_AREAS = (
-    ("dry period (Akka 0 cm)", 0.0, 3_840.0, "ONISDIN flood dynamics [1]: https://onisdin.info/en/hydrology/flood-dynamics"),
-    ("Akka 442 cm (2014 forecast)", 442.0, 12_600.0, "OPIDIN bulletin 11/2014 [2]: https://opidin.org/admin/Plone/en/news/bulletins-2014/bulletin-11-2014"),
-    ("Akka 443 cm (2014 forecast, Sep)", 443.0, 12_400.0, "OPIDIN bulletin 8/2014 [3]: https://opidin.org/en/news/bulletins-2014/bulletin-8-2014"),
-    ("maximum (Akka 1,000 cm)", 1_000.0, TOPOGRAPHIC_MAX_FLOOD_KM2, "ONISDIN topographic maximum [1]: https://onisdin.info/en/hydrology/flood-dynamics"),
+    (
+        "dry period (Akka 0 cm)",
+        0.0,
+        3_840.0,
+        "ONISDIN flood dynamics [1]: https://onisdin.info/en/hydrology/flood-dynamics",
+    ),
+    (
+        "Akka 442 cm (2014 forecast)",
+        442.0,
+        12_600.0,
+        "OPIDIN bulletin 11/2014 [2]: https://opidin.org/admin/Plone/en/news/bulletins-2014/bulletin-11-2014",
+    ),
+    (
+        "Akka 443 cm (2014 forecast, Sep)",
+        443.0,
+        12_400.0,
+        "OPIDIN bulletin 8/2014 [3]: https://opidin.org/en/news/bulletins-2014/bulletin-8-2014",
+    ),
+    (
+        "maximum (Akka 1,000 cm)",
+        1_000.0,
+        TOPOGRAPHIC_MAX_FLOOD_KM2,
+        "ONISDIN topographic maximum [1]: https://onisdin.info/en/hydrology/flood-dynamics",
+    ),
 )
 """(label, Akka stage [cm], published flooded area [km²], source)."""
 
 PUBLISHED_PEAKS = (
     # year, Mopti peak [cm], Mopti peak date, gauge, window (first, last), source
-    (2014, 596.0, dt.date(2014, 10, 23), "Akka", (dt.date(2014, 11, 9), dt.date(2014, 11, 13)), "OPIDIN bulletin 11/2014 [2]"),
-    (2014, 596.0, dt.date(2014, 10, 23), "Diré", (dt.date(2014, 11, 15), dt.date(2014, 11, 23)), "OPIDIN bulletins 2014 [5]"),
-    (2016, 657.0, dt.date(2016, 10, 19), "Akka", (dt.date(2016, 11, 22), dt.date(2016, 11, 26)), "ONISDIN 2016 [4]: https://onisdin.info/en/news/opidin-predicts-high-floods"),
-    (2016, 657.0, dt.date(2016, 10, 19), "Diré", (dt.date(2016, 12, 3), dt.date(2016, 12, 11)), "ONISDIN 2016 [4]: https://onisdin.info/en/news/opidin-predicts-high-floods"),
-    (2019, 640.0, dt.date(2019, 10, 26), "Akka", (dt.date(2019, 11, 18), dt.date(2019, 11, 22)), "OPIDIN bulletin 12, 1 Nov 2019 [5]: https://opidin.org/fr/actualites/bulletins-2019/bulletin-12-1er-novembre-2019"),
-    (2019, 640.0, dt.date(2019, 10, 26), "Diré", (dt.date(2019, 11, 27), dt.date(2019, 12, 5)), "OPIDIN bulletin 12, 1 Nov 2019 [5]: https://opidin.org/fr/actualites/bulletins-2019/bulletin-12-1er-novembre-2019"),
-    (2024, 716.0, dt.date(2024, 11, 8), "Akka", (dt.date(2024, 12, 11), dt.date(2024, 12, 15)), "OPIDIN bulletin 19, 18 Nov 2024 [5]: https://opidin.org/en/bulletin-19-18-november-2024"),
+    (
+        2014,
+        596.0,
+        dt.date(2014, 10, 23),
+        "Akka",
+        (dt.date(2014, 11, 9), dt.date(2014, 11, 13)),
+        "OPIDIN bulletin 11/2014 [2]",
+    ),
+    (
+        2014,
+        596.0,
+        dt.date(2014, 10, 23),
+        "Diré",
+        (dt.date(2014, 11, 15), dt.date(2014, 11, 23)),
+        "OPIDIN bulletins 2014 [5]",
+    ),
+    (
+        2016,
+        657.0,
+        dt.date(2016, 10, 19),
+        "Akka",
+        (dt.date(2016, 11, 22), dt.date(2016, 11, 26)),
+        "ONISDIN 2016 [4]: https://onisdin.info/en/news/opidin-predicts-high-floods",
+    ),
+    (
+        2016,
+        657.0,
+        dt.date(2016, 10, 19),
+        "Diré",
+        (dt.date(2016, 12, 3), dt.date(2016, 12, 11)),
+        "ONISDIN 2016 [4]: https://onisdin.info/en/news/opidin-predicts-high-floods",
+    ),
+    (
+        2019,
+        640.0,
+        dt.date(2019, 10, 26),
+        "Akka",
+        (dt.date(2019, 11, 18), dt.date(2019, 11, 22)),
+        "OPIDIN bulletin 12, 1 Nov 2019 [5]: https://opidin.org/fr/actualites/bulletins-2019/bulletin-12-1er-novembre-2019",
+    ),
+    (
+        2019,
+        640.0,
+        dt.date(2019, 10, 26),
+        "Diré",
+        (dt.date(2019, 11, 27), dt.date(2019, 12, 5)),
+        "OPIDIN bulletin 12, 1 Nov 2019 [5]: https://opidin.org/fr/actualites/bulletins-2019/bulletin-12-1er-novembre-2019",
+    ),
+    (
+        2024,
+        716.0,
+        dt.date(2024, 11, 8),
+        "Akka",
+        (dt.date(2024, 12, 11), dt.date(2024, 12, 15)),
+        "OPIDIN bulletin 19, 18 Nov 2024 [5]: https://opidin.org/en/bulletin-19-18-november-2024",
+    ),
 )
 """Published peak windows downstream of Mopti, with the Mopti peak that led them."""
 
@@ -145,7 +214,9 @@ def check_peak_timing() -> Section:
         "highest day is compared with the window. The lags were fitted on these same years (and 1984, "
         "2006), so the rows show how much scatter one straight line leaves."
     )
-    return Section("flood_timing", "Flood-peak timing at Akka and Diré", intro, tuple(records), {"kind": "timing", "rows": rows})
+    return Section(
+        "flood_timing", "Flood-peak timing at Akka and Diré", intro, tuple(records), {"kind": "timing", "rows": rows}
+    )
 
 
 def check_2022_hydrograph() -> Section:
@@ -158,8 +229,26 @@ def check_2022_hydrograph() -> Section:
     on = {d.date(): k for k, d in enumerate(dates)}
     peak_at = dates[int(np.argmax(mopti))].date()
     records = (
-        compare("Mopti 2022 peak stage", 671.0, float(mopti.max()), Rule(agree=3.0, within=10.0), source, unit="cm", notes="the scenario's input: a consistency check"),
-        compare("Mopti 2022 peak date (days from 9 Oct 2022)", 0.0, (peak_at - peak_date).days, Rule(agree=1.0, within=5.0), source, unit="day", notes="the scenario's input: a consistency check", published_text="9 Oct 2022", model_text=f"{peak_at:%d %b %Y}"),
+        compare(
+            "Mopti 2022 peak stage",
+            671.0,
+            float(mopti.max()),
+            Rule(agree=3.0, within=10.0),
+            source,
+            unit="cm",
+            notes="the scenario's input: a consistency check",
+        ),
+        compare(
+            "Mopti 2022 peak date (days from 9 Oct 2022)",
+            0.0,
+            (peak_at - peak_date).days,
+            Rule(agree=1.0, within=5.0),
+            source,
+            unit="day",
+            notes="the scenario's input: a consistency check",
+            published_text="9 Oct 2022",
+            model_text=f"{peak_at:%d %b %Y}",
+        ),
         compare(
             "Mopti stage on 26 Sep 2022 (13 days before the peak)",
             660.0,

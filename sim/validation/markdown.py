@@ -99,7 +99,12 @@ def report(sections: list[Section], figures: dict[str, str], preamble: str) -> s
         for r in section.records:
             counts[r.verdict] = counts.get(r.verdict, 0) + 1
     summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-    off = [f"- {section.title}: {r.name} — published {published(r)}, model {modelled(r)} ({difference(r)})" for section in sections for r in section.records if r.verdict == "off"]
+    off = [
+        f"- {section.title}: {r.name} — published {published(r)}, model {modelled(r)} ({difference(r)})"
+        for section in sections
+        for r in section.records
+        if r.verdict == "off"
+    ]
     parts = [preamble, "", "## Verdicts", "", f"{summary}."]
     if off:
         parts += ["", "Off:", "", *off]

@@ -125,7 +125,13 @@ def _trigger(ax, f):
     ax.plot(dates[keep], np.asarray(f["sofara"])[keep], color=MODEL, label="model stage, Bani at Sofara")
     ax.axhline(f["threshold"], color=PUBLISHED, ls="--", label="orange alert 633 cm")
     first, last = f["window"]
-    ax.axvspan(pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(days=1), color=PUBLISHED, alpha=0.2, label="Red Cross activation 4–8 Sep 2022")
+    ax.axvspan(
+        pd.Timestamp(first),
+        pd.Timestamp(last) + pd.Timedelta(days=1),
+        color=PUBLISHED,
+        alpha=0.2,
+        label="Red Cross activation 4–8 Sep 2022",
+    )
     if f["fired"] is not None:
         ax.axvline(pd.Timestamp(f["fired"]), color=MODEL, ls=":", label=f"plan trigger fired {f['fired']:%d %b}")
     ax.set_ylabel("stage [cm]")
@@ -149,7 +155,15 @@ def _queue(ax, f):
     points = f["points"]
     x = np.arange(len(points))
     ax.bar(x - 0.2, [p[1] for p in points], width=0.4, color=PUBLISHED, label="Erlang C")
-    ax.bar(x + 0.2, [p[2] for p in points], width=0.4, yerr=[p[3] for p in points], capsize=4, color=MODEL, label="SimPy, 95 % CI")
+    ax.bar(
+        x + 0.2,
+        [p[2] for p in points],
+        width=0.4,
+        yerr=[p[3] for p in points],
+        capsize=4,
+        color=MODEL,
+        label="SimPy, 95 % CI",
+    )
     ax.set_xticks(x, [p[0].replace(", ", "\n") for p in points], fontsize=8)
     ax.set_ylabel("mean wait [min]")
     ax.set_title("Distribution point: mean wait")
@@ -175,7 +189,14 @@ def _tornado(ax, f):
     for key, (colour, shift) in styles.items():
         for k, (_, low, high) in enumerate(f["swings"][key]):
             ratios = [max(v / base[key], 1e-3) if base and base[key] else np.nan for v in (low, high)]
-            ax.plot(ratios, [k + shift] * 2, color=colour, lw=5, solid_capstyle="butt", label=key.replace("_", " ") if k == 0 else None)
+            ax.plot(
+                ratios,
+                [k + shift] * 2,
+                color=colour,
+                lw=5,
+                solid_capstyle="butt",
+                label=key.replace("_", " ") if k == 0 else None,
+            )
             ax.plot(ratios[0], k + shift, "<", color="k", ms=4)
             ax.plot(ratios[1], k + shift, ">", color="k", ms=4)
     ax.axvline(1.0, color="k", lw=0.8)

@@ -63,7 +63,17 @@ def ci_record(name: str, theory: float, sim: Estimate, unit: str, notes: str) ->
     """A record judged against the replications' confidence interval."""
     difference, verdict = judge(sim.mean, theory, ci_rule(sim.half_width))
     rule = f"|Δ| ≤ 95 % CI half-width ({sim.half_width:.4g} {unit}) agrees, ≤ 3 half-widths within range, else off"
-    return Record(name, theory, SOURCE, sim.mean, difference, verdict, rule, unit, f"simulated {sim.mean:.4g} ± {sim.half_width:.3g} {unit}; {notes}")
+    return Record(
+        name,
+        theory,
+        SOURCE,
+        sim.mean,
+        difference,
+        verdict,
+        rule,
+        unit,
+        f"simulated {sim.mean:.4g} ± {sim.half_width:.3g} {unit}; {notes}",
+    )
 
 
 def check_queue(replications: int = 20, hours: float = 300.0, warmup_h: float = 20.0, seed: int = 7) -> Section:
@@ -72,7 +82,9 @@ def check_queue(replications: int = 20, hours: float = 300.0, warmup_h: float = 
     points = []
     root = np.random.SeedSequence(seed)
     for (rate, service, desks), child in zip(CASES, root.spawn(len(CASES))):
-        runs = [simulate_site(rate, service, desks, hours, seed=s, warmup_h=warmup_h) for s in child.spawn(replications)]
+        runs = [
+            simulate_site(rate, service, desks, hours, seed=s, warmup_h=warmup_h) for s in child.spawn(replications)
+        ]
         wait = estimate([r.mean_wait_h * 60.0 for r in runs])
         queue = estimate([r.mean_queue_length for r in runs])
         busy = estimate([r.utilisation for r in runs])
@@ -80,7 +92,11 @@ def check_queue(replications: int = 20, hours: float = 300.0, warmup_h: float = 
         notes = f"{replications} replications of {hours - warmup_h:g} h after {warmup_h:g} h warm-up"
         theory_wait = erlang_c_wait(rate, service, desks) * 60.0
         records.append(ci_record(f"{label}: mean wait", theory_wait, wait, "min", notes))
-        records.append(ci_record(f"{label}: mean queue length", erlang_c_queue_length(rate, service, desks), queue, "household", notes))
+        records.append(
+            ci_record(
+                f"{label}: mean queue length", erlang_c_queue_length(rate, service, desks), queue, "household", notes
+            )
+        )
         records.append(ci_record(f"{label}: desk utilisation", utilisation(rate, service, desks), busy, "", notes))
         points.append((label, theory_wait, wait.mean, wait.half_width))
     intro = (
@@ -91,4 +107,6 @@ def check_queue(replications: int = 20, hours: float = 300.0, warmup_h: float = 
         "a = 50 × 4/60 = 3.333, Σ_{k<4} a^k/k! = 16.062, a^4/4!/(1 − 0.833) = 30.864, "
         "C = 30.864 / 46.926 = 0.6577, W_q = 0.6577 / (60 − 50) h = 3.95 min."
     )
-    return Section("queue", "The distribution queue against Erlang C", intro, tuple(records), {"kind": "queue", "points": points})
+    return Section(
+        "queue", "The distribution queue against Erlang C", intro, tuple(records), {"kind": "queue", "points": points}
+    )

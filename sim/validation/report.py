@@ -52,13 +52,25 @@ def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
 
     flood_2022 = load_file(ROOT / "scenarios" / "flood-2022.yaml")
     fine = float(flood_2022.domain.resolution.to("degree").magnitude)
-    area_2014 = step("grid flooded area 2014", runs.grid_flooded_area, runs.at_resolution(flood_2022, coarse), 596.0, dt.date(2014, 10, 23))
+    area_2014 = step(
+        "grid flooded area 2014",
+        runs.grid_flooded_area,
+        runs.at_resolution(flood_2022, coarse),
+        596.0,
+        dt.date(2014, 10, 23),
+    )
     sections.append(flood.check_flooded_area(area_2014))
     sections.append(step("peak timing", flood.check_peak_timing))
     sections.append(step("2022 hydrograph", flood.check_2022_hydrograph))
 
     one_fine = step("2022 member 0 on its grid", run_scenario, flood_2022, members=1, seed=seed)
-    ensemble = step(f"2022 ensemble, {members} members", run_scenario, runs.at_resolution(flood_2022, coarse), members=members, seed=seed)
+    ensemble = step(
+        f"2022 ensemble, {members} members",
+        run_scenario,
+        runs.at_resolution(flood_2022, coarse),
+        members=members,
+        seed=seed,
+    )
     sections.append(seasons.check_2022(one_fine, ensemble, fine, coarse))
 
     flood_2024 = runs.variant_2024(flood_2022)
@@ -68,7 +80,9 @@ def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
     early = load_file(ROOT / "scenarios" / "plans" / "early-action.yaml")
     baseline = load_file(ROOT / "scenarios" / "plans" / "baseline.yaml")
     play = step("early-action plan on 2022", runs.play_plan, runs.at_resolution(flood_2022, coarse), early, seed=seed)
-    kits = sum(t.quantity for t in early.triggers if t.action == "preposition" and t.item == "nfi_kit" and t.gauge == "Sofara")
+    kits = sum(
+        t.quantity for t in early.triggers if t.action == "preposition" and t.item == "nfi_kit" and t.gauge == "Sofara"
+    )
     sections.append(seasons.check_sofara_trigger(play.dates, play.stages["Sofara"], play.events, kits))
 
     sections.append(step("depth-damage", arithmetic.check_depth_damage))
@@ -76,7 +90,9 @@ def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
     sections.append(step("queue", queue.check_queue))
 
     drought = load_file(ROOT / "scenarios" / "drought-2021.yaml")
-    drought_result = step("drought-2021", run_scenario, runs.at_resolution(drought, coarse), members=max(members // 4, 2), seed=seed)
+    drought_result = step(
+        "drought-2021", run_scenario, runs.at_resolution(drought, coarse), members=max(members // 4, 2), seed=seed
+    )
     sections.append(drought_cost.check_drought_cost(drought_result, coarse))
 
     base = runs.at_resolution(flood_2022, coarse)
@@ -93,10 +109,39 @@ def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
     started = time.perf_counter()
     at_base = outputs(base, baseline)
     oat = [
-        {"input": "rainfall season", "low": "normal", "high": "wet (base)", "outputs": pair(outputs(runs.with_changes(base, season="normal"), baseline), at_base)},
-        {"input": "Mopti peak", "low": "641 cm", "high": "701 cm", "outputs": pair(outputs(runs.with_changes(base, peak_cm=641.0), baseline), outputs(runs.with_changes(base, peak_cm=701.0), baseline))},
-        {"input": "displacement threshold", "low": "0.3", "high": "0.7", "outputs": pair(outputs(runs.with_changes(base, displacement_damage=0.3), baseline), outputs(runs.with_changes(base, displacement_damage=0.7), baseline))},
-        {"input": "procurement lead times", "low": "all at min", "high": "all at max", "outputs": pair(outputs(base, runs.with_fixed_lead_times(baseline, "min")), outputs(base, runs.with_fixed_lead_times(baseline, "max")))},
+        {
+            "input": "rainfall season",
+            "low": "normal",
+            "high": "wet (base)",
+            "outputs": pair(outputs(runs.with_changes(base, season="normal"), baseline), at_base),
+        },
+        {
+            "input": "Mopti peak",
+            "low": "641 cm",
+            "high": "701 cm",
+            "outputs": pair(
+                outputs(runs.with_changes(base, peak_cm=641.0), baseline),
+                outputs(runs.with_changes(base, peak_cm=701.0), baseline),
+            ),
+        },
+        {
+            "input": "displacement threshold",
+            "low": "0.3",
+            "high": "0.7",
+            "outputs": pair(
+                outputs(runs.with_changes(base, displacement_damage=0.3), baseline),
+                outputs(runs.with_changes(base, displacement_damage=0.7), baseline),
+            ),
+        },
+        {
+            "input": "procurement lead times",
+            "low": "all at min",
+            "high": "all at max",
+            "outputs": pair(
+                outputs(base, runs.with_fixed_lead_times(baseline, "min")),
+                outputs(base, runs.with_fixed_lead_times(baseline, "max")),
+            ),
+        },
     ]
     log(f"  one-at-a-time runs: {time.perf_counter() - started:.1f} s")
     rain_share = step("base member without rain", runs.without_rain, base, seed=seed)
@@ -148,10 +193,17 @@ def write_report(sections: list, out: Path, members: int, coarse: float, seed: i
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.validation", description="Write the validation report (validation.md and its figures).")
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.validation", description="Write the validation report (validation.md and its figures)."
+    )
     parser.add_argument("--out", required=True, help="folder for validation.md and validation/*.png (e.g. docs)")
     parser.add_argument("--members", type=int, default=40, help="members of the flood-2022 ensemble (default 40)")
-    parser.add_argument("--resolution", type=float, default=0.05, help="coarse grid for the ensemble and sensitivity runs [deg] (default 0.05)")
+    parser.add_argument(
+        "--resolution",
+        type=float,
+        default=0.05,
+        help="coarse grid for the ensemble and sensitivity runs [deg] (default 0.05)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     out = Path(args.out)

@@ -52,14 +52,26 @@ def variant_2024(flood_2022: Scenario) -> Scenario:
     )
 
 
-def with_changes(scenario: Scenario, *, season: str | None = None, peak_cm: float | None = None, displacement_damage: float | None = None) -> Scenario:
+def with_changes(
+    scenario: Scenario,
+    *,
+    season: str | None = None,
+    peak_cm: float | None = None,
+    displacement_damage: float | None = None,
+) -> Scenario:
     """The scenario with one member input changed (for the one-at-a-time sensitivity)."""
     if season is not None:
-        scenario = scenario.model_copy(update={"rainfall": scenario.rainfall.model_copy(update={"season": season, "return_period": None})})
+        scenario = scenario.model_copy(
+            update={"rainfall": scenario.rainfall.model_copy(update={"season": season, "return_period": None})}
+        )
     if peak_cm is not None:
-        scenario = scenario.model_copy(update={"flood": scenario.flood.model_copy(update={"peak": ureg.Quantity(peak_cm, "cm")})})
+        scenario = scenario.model_copy(
+            update={"flood": scenario.flood.model_copy(update={"peak": ureg.Quantity(peak_cm, "cm")})}
+        )
     if displacement_damage is not None:
-        scenario = scenario.model_copy(update={"impact": scenario.impact.model_copy(update={"displacement_damage": displacement_damage})})
+        scenario = scenario.model_copy(
+            update={"impact": scenario.impact.model_copy(update={"displacement_damage": displacement_damage})}
+        )
     return scenario
 
 

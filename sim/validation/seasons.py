@@ -80,7 +80,19 @@ def check_2022(fine: xr.Dataset, ensemble: xr.Dataset, fine_resolution: float, c
             notes=f"{calibration}; p10–p90 {p10:,.0f}–{p90:,.0f}",
         ),
     )
-    figure = {"kind": "affected", "groups": [("2022, whole delta", [("IOM", 30_638.0, None), (f"member 0, {fine_resolution:g}°", at_fine, None), (f"median, {coarse_resolution:g}°", p50, (p10, p90))])]}
+    figure = {
+        "kind": "affected",
+        "groups": [
+            (
+                "2022, whole delta",
+                [
+                    ("IOM", 30_638.0, None),
+                    (f"member 0, {fine_resolution:g}°", at_fine, None),
+                    (f"median, {coarse_resolution:g}°", p50, (p10, p90)),
+                ],
+            )
+        ],
+    }
     intro = (
         "The 2022-like scenario (`scenarios/flood-2022.yaml`: Mopti 671 cm on 9 October, a wet "
         "season) is run on its own grid for one member, and on a coarser grid for the ensemble. "
@@ -122,7 +134,12 @@ def check_2024(result: xr.Dataset, resolution: float, result_2022: xr.Dataset | 
             unit="person",
             notes="the report came before the Mopti peak, so the model's season total should be at least the reported figure",
         ),
-        info("people affected in the whole delta, 2024 season (model)", float(np.median(delta_end)), "model", unit="person"),
+        info(
+            "people affected in the whole delta, 2024 season (model)",
+            float(np.median(delta_end)),
+            "model",
+            unit="person",
+        ),
     )
     if result_2022 is not None:
         mopti_2022 = float(np.median(affected_total(result_2022, MOPTI_REGION_2024)))
@@ -141,8 +158,14 @@ def check_2024(result: xr.Dataset, resolution: float, result_2022: xr.Dataset | 
     figure = {
         "kind": "affected",
         "groups": [
-            ("2024, Mopti region, by 20 Oct", [("UNICEF", 84_437.0, None), ("model", float(np.median(by_report)), spread_report)]),
-            ("2024, Mopti region, season", [("UNICEF", 84_437.0, None), ("model", float(np.median(at_end)), spread_end)]),
+            (
+                "2024, Mopti region, by 20 Oct",
+                [("UNICEF", 84_437.0, None), ("model", float(np.median(by_report)), spread_report)],
+            ),
+            (
+                "2024, Mopti region, season",
+                [("UNICEF", 84_437.0, None), ("model", float(np.median(at_end)), spread_end)],
+            ),
         ],
     }
     intro = (
@@ -171,7 +194,9 @@ def trigger_day(events: list[tuple[int, str]], dates: pd.DatetimeIndex, name_par
     return None
 
 
-def check_sofara_trigger(dates: pd.DatetimeIndex, sofara_cm: np.ndarray, events: list[tuple[int, str]], kits_moved: float) -> Section:
+def check_sofara_trigger(
+    dates: pd.DatetimeIndex, sofara_cm: np.ndarray, events: list[tuple[int, str]], kits_moved: float
+) -> Section:
     """Would the plan's Sofara trigger have fired in 2022, and on what day?"""
     source = "Anticipation Hub, Mali Red Cross flood EAP [3]: https://www.anticipation-hub.org/news/acting-in-anticipation-of-severe-floods-in-mali"
     origin = dt.date(2022, 9, 1)
@@ -181,19 +206,71 @@ def check_sofara_trigger(dates: pd.DatetimeIndex, sofara_cm: np.ndarray, events:
     fired = trigger_day(events, dates, "Sofara")
     records = []
     if crossed is None:
-        records.append(info("Sofara reaches 633 cm in the 2022 season", 0.0, source, notes="never: the trigger would not have fired"))
+        records.append(
+            info(
+                "Sofara reaches 633 cm in the 2022 season", 0.0, source, notes="never: the trigger would not have fired"
+            )
+        )
     else:
-        records.append(compare("day the Bani at Sofara reaches 633 cm (model stage; days from 1 Sep)", window, (crossed - origin).days, TRIGGER_RULE, source, unit="day", published_text=shown, model_text=f"{crossed:%d %b %Y}"))
+        records.append(
+            compare(
+                "day the Bani at Sofara reaches 633 cm (model stage; days from 1 Sep)",
+                window,
+                (crossed - origin).days,
+                TRIGGER_RULE,
+                source,
+                unit="day",
+                published_text=shown,
+                model_text=f"{crossed:%d %b %Y}",
+            )
+        )
     if fired is None:
-        records.append(info("day the plan's Sofara trigger fires (SimPy event log)", float("nan"), source, notes="the trigger never fired"))
+        records.append(
+            info(
+                "day the plan's Sofara trigger fires (SimPy event log)",
+                float("nan"),
+                source,
+                notes="the trigger never fired",
+            )
+        )
     else:
-        records.append(compare("day the plan's Sofara trigger fires (SimPy event log; days from 1 Sep)", window, (fired - origin).days, TRIGGER_RULE, source, unit="day", published_text=shown, model_text=f"{fired:%d %b %Y}"))
-    records.append(compare("households targeted (kits moved to Mopti on the trigger)", 1_000.0, kits_moved, Rule(agree=0.0), source, unit="household", notes="a plan input (scenarios/plans/early-action.yaml), not a model output"))
-    figure = {"kind": "trigger", "dates": dates, "sofara": sofara_cm, "threshold": SOFARA_ORANGE_CM, "window": ACTIVATION_2022, "fired": fired}
+        records.append(
+            compare(
+                "day the plan's Sofara trigger fires (SimPy event log; days from 1 Sep)",
+                window,
+                (fired - origin).days,
+                TRIGGER_RULE,
+                source,
+                unit="day",
+                published_text=shown,
+                model_text=f"{fired:%d %b %Y}",
+            )
+        )
+    records.append(
+        compare(
+            "households targeted (kits moved to Mopti on the trigger)",
+            1_000.0,
+            kits_moved,
+            Rule(agree=0.0),
+            source,
+            unit="household",
+            notes="a plan input (scenarios/plans/early-action.yaml), not a model output",
+        )
+    )
+    figure = {
+        "kind": "trigger",
+        "dates": dates,
+        "sofara": sofara_cm,
+        "threshold": SOFARA_ORANGE_CM,
+        "window": ACTIVATION_2022,
+        "fired": fired,
+    }
     intro = (
         "The early-action plan (`scenarios/plans/early-action.yaml`) fires when the Bani at Sofara "
         "reaches the Red Cross orange alert, 633 cm. The Sofara hydrograph is the model's (Mopti's "
         "2022 pulse, 16 days earlier, peak 672 cm). The plan is played on the 2022 scenario and the "
         "day its trigger fires is read from the SimPy model's event log."
     )
-    return Section("sofara_trigger", "The Red Cross early-action trigger at Sofara, 2022", intro, tuple(records), figure)
+    return Section(
+        "sofara_trigger", "The Red Cross early-action trigger at Sofara, 2022", intro, tuple(records), figure
+    )

@@ -75,7 +75,9 @@ def check_fixtures(folder: Path | None) -> Section:
                 Rule(agree=tolerance),
                 f"{SOURCE}, fixture {fixture}.npy",
                 unit="SPI",
-                notes="same months missing in both" if np.array_equal(np.isnan(ours), np.isnan(expected)) else "missing months differ",
+                notes="same months missing in both"
+                if np.array_equal(np.isnan(ours), np.isnan(expected))
+                else "missing months differ",
                 published_text="the fixture's values",
                 model_text=f"max |Δ| {max_difference(ours, expected):.1e}",
             )
@@ -128,7 +130,9 @@ def check_random(series: int = 12, years: int = 40, seed: int = 20261129) -> Sec
             ours = spi(monthly(values, f"{start}-01-01"), 3, calibration, distribution).values
             with warnings.catch_warnings():  # its goodness-of-fit warnings concern the random data, not the comparison
                 warnings.simplefilter("ignore")
-                theirs = indices.spi(values, 3, kind, start, calibration[0], calibration[1], compute.Periodicity.monthly)
+                theirs = indices.spi(
+                    values, 3, kind, start, calibration[0], calibration[1], compute.Periodicity.monthly
+                )
             worst = max(worst, max_difference(ours, theirs))
             ours_all.append(ours)
             theirs_all.append(theirs)

@@ -25,7 +25,15 @@ OUTPUTS = (
 """(key in :func:`sim.validation.runs.season_totals`, label, unit, factor to the unit)."""
 
 
-def check_spread(totals: dict[str, np.ndarray], members: int, resolution: float, seed: int, oat: list[dict], rain_share: dict[str, float] | None = None, base: dict[str, float] | None = None) -> Section:
+def check_spread(
+    totals: dict[str, np.ndarray],
+    members: int,
+    resolution: float,
+    seed: int,
+    oat: list[dict],
+    rain_share: dict[str, float] | None = None,
+    base: dict[str, float] | None = None,
+) -> Section:
     """p10–p90 of the ensemble's outputs, and the one-at-a-time table.
 
     Parameters
@@ -45,12 +53,28 @@ def check_spread(totals: dict[str, np.ndarray], members: int, resolution: float,
         values = np.asarray(totals[key], float) * factor
         p10, p50, p90 = np.percentile(values, [10, 50, 90])
         width = (p90 - p10) / p50 if p50 else float("nan")
-        records.append(info(f"{label}: median, p10–p90 over {members} members", p50, "model ensemble", unit=unit, notes=f"p10 {p10:,.0f}, p90 {p90:,.0f}; width (p90 − p10)/median = {width:.0%}"))
+        records.append(
+            info(
+                f"{label}: median, p10–p90 over {members} members",
+                p50,
+                "model ensemble",
+                unit=unit,
+                notes=f"p10 {p10:,.0f}, p90 {p90:,.0f}; width (p90 − p10)/median = {width:.0%}",
+            )
+        )
     if rain_share:
         for what in ("displaced", "affected"):
             full, river = rain_share[f"{what}, with rain"], rain_share[f"{what}, river only"]
             share = 1.0 - river / full if full else float("nan")
-            records.append(info(f"{what}: base member, with its rain / river alone", full, "model, member 0 with rainfall set to 0", unit="person", notes=f"river alone {river:,.0f}: {share:.0%} of the {what} come from storms (banco collapse)"))
+            records.append(
+                info(
+                    f"{what}: base member, with its rain / river alone",
+                    full,
+                    "model, member 0 with rainfall set to 0",
+                    unit="person",
+                    notes=f"river alone {river:,.0f}: {share:.0%} of the {what} come from storms (banco collapse)",
+                )
+            )
     header = ["input (low / high)"] + [label for _, label, _, _ in OUTPUTS] + ["baseline plan fill rate"]
     rows = []
     for row in oat:
@@ -61,7 +85,9 @@ def check_spread(totals: dict[str, np.ndarray], members: int, resolution: float,
         low, high = row["outputs"]["fill_rate"]
         cells.append(f"{low:.0%} / {high:.0%}")
         rows.append(cells)
-    swings = {key: [(row["input"], *row["outputs"][key]) for row in oat] for key in ("displaced", "affected", "fill_rate")}
+    swings = {
+        key: [(row["input"], *row["outputs"][key]) for row in oat] for key in ("displaced", "affected", "fill_rate")
+    }
     intro = (
         f"The flood-2022 ensemble, {members} members (seed {seed}) on a {resolution:g}° grid. What "
         "varies between members is the rainfall draw, the displacement threshold and the flood peak "
@@ -72,4 +98,10 @@ def check_spread(totals: dict[str, np.ndarray], members: int, resolution: float,
         "a normal season: a dry one turns the flood season into a drought (SPI-3 ≤ −1) and changes what is "
         "counted, not how much. Lead times change only the plan, so only its fill rate can move."
     )
-    return Section("spread", "The spread of the ensemble and what drives it", intro, tuple(records), {"kind": "tornado", "swings": swings, "base": base, "table": (header, rows)})
+    return Section(
+        "spread",
+        "The spread of the ensemble and what drives it",
+        intro,
+        tuple(records),
+        {"kind": "tornado", "swings": swings, "base": base, "table": (header, rows)},
+    )

@@ -143,16 +143,41 @@ class Record:
         return data
 
 
-def compare(name: str, published, model: float, rule: Rule, source: str, unit: str = "", notes: str = "", published_text: str | None = None, model_text: str | None = None) -> Record:
+def compare(
+    name: str,
+    published,
+    model: float,
+    rule: Rule,
+    source: str,
+    unit: str = "",
+    notes: str = "",
+    published_text: str | None = None,
+    model_text: str | None = None,
+) -> Record:
     """A record judged by ``rule``."""
     difference, verdict = judge(float(model), published, rule)
     ranged = isinstance(published, tuple)
-    return Record(name, published, source, float(model), difference, verdict, rule.describe(unit, ranged), unit, notes, rule.relative, published_text, model_text)
+    return Record(
+        name,
+        published,
+        source,
+        float(model),
+        difference,
+        verdict,
+        rule.describe(unit, ranged),
+        unit,
+        notes,
+        rule.relative,
+        published_text,
+        model_text,
+    )
 
 
 def info(name: str, model: float, source: str, unit: str = "", notes: str = "", published=None) -> Record:
     """A record that informs without a target (verdict ``info``)."""
-    return Record(name, published, source, float(model), None, "info", "no target: reported for the reader", unit, notes)
+    return Record(
+        name, published, source, float(model), None, "info", "no target: reported for the reader", unit, notes
+    )
 
 
 def not_run(name: str, source: str, why: str) -> Record:

@@ -173,7 +173,9 @@ def hash_passcode(passcode: str, salt: bytes) -> bytes:
 # --- workshops ------------------------------------------------------------------------------
 
 
-def insert_workshop(conn: sqlite3.Connection, settings: Settings, team_names: list[str], passcode: str, now: float | None = None) -> tuple[str, dict[str, str]]:
+def insert_workshop(
+    conn: sqlite3.Connection, settings: Settings, team_names: list[str], passcode: str, now: float | None = None
+) -> tuple[str, dict[str, str]]:
     """Store a new workshop and its teams; returns its code and each team's code."""
     names = [n.strip() for n in team_names if n.strip()]
     if len(passcode) < MIN_PASSCODE:
@@ -194,7 +196,10 @@ def insert_workshop(conn: sqlite3.Connection, settings: Settings, team_names: li
         teams = {}
         for position, name in enumerate(names):
             team_code = _fresh(taken)
-            conn.execute("INSERT INTO team (code, workshop, name, position) VALUES (?, ?, ?, ?)", (team_code, code, name, position))
+            conn.execute(
+                "INSERT INTO team (code, workshop, name, position) VALUES (?, ?, ?, ?)",
+                (team_code, code, name, position),
+            )
             teams[name] = team_code
     return code, teams
 
@@ -225,11 +230,16 @@ def check_trainer(conn: sqlite3.Connection, code: str, passcode: str) -> dict:
 
 
 def list_teams(conn: sqlite3.Connection, workshop: str) -> list[dict]:
-    return [dict(r) for r in conn.execute("SELECT code, name, position FROM team WHERE workshop = ? ORDER BY position", (workshop,))]
+    return [
+        dict(r)
+        for r in conn.execute("SELECT code, name, position FROM team WHERE workshop = ? ORDER BY position", (workshop,))
+    ]
 
 
 def team_row(conn: sqlite3.Connection, team_code: str) -> dict:
-    row = conn.execute("SELECT code, workshop, name, position, token FROM team WHERE code = ?", (normal_code(team_code),)).fetchone()
+    row = conn.execute(
+        "SELECT code, workshop, name, position, token FROM team WHERE code = ?", (normal_code(team_code),)
+    ).fetchone()
     if row is None:
         raise WorkshopError("ws_err_team_code")
     return dict(row)
@@ -247,7 +257,10 @@ def join_team(conn: sqlite3.Connection, team_code: str, now: float | None = None
     with transaction(conn):
         team = team_row(conn, team_code)
         conn.execute("UPDATE team SET token = ? WHERE code = ?", (token, team["code"]))
-        conn.execute("INSERT INTO session (token_hash, team, issued_at) VALUES (?, ?, ?)", (token_hash(token), team["code"], now or time.time()))
+        conn.execute(
+            "INSERT INTO session (token_hash, team, issued_at) VALUES (?, ?, ?)",
+            (token_hash(token), team["code"], now or time.time()),
+        )
     team["token"] = token
     return team, token
 
@@ -268,7 +281,9 @@ def _delay(kind: str, failures: int) -> float:
     return 0.0 if failures <= free else min(first * 2.0 ** (failures - free - 1), MAX_WAIT_S)
 
 
-def begin_try(conn: sqlite3.Connection, buckets: list[str], client: str, trusted_for: str | None, now: float) -> list[str]:
+def begin_try(
+    conn: sqlite3.Connection, buckets: list[str], client: str, trusted_for: str | None, now: float
+) -> list[str]:
     """Count one try in every bucket (``kind:key``), or refuse it if one of them is waiting;
     returns the buckets counted (for :func:`try_succeeded`).
 
@@ -277,7 +292,11 @@ def begin_try(conn: sqlite3.Connection, buckets: list[str], client: str, trusted
     ``WorkshopError("ws_err_wait", seconds=…)`` with nothing counted when a bucket is waiting.
     """
     with transaction(conn):
-        trusted = trusted_for is not None and conn.execute("SELECT 1 FROM trusted WHERE bucket = ? AND client = ?", (trusted_for, client)).fetchone() is not None
+        trusted = (
+            trusted_for is not None
+            and conn.execute("SELECT 1 FROM trusted WHERE bucket = ? AND client = ?", (trusted_for, client)).fetchone()
+            is not None
+        )
         counted = [b for b in buckets if not (trusted and not b.startswith("client:"))]
         rows = {b: _attempt(conn, b, now) for b in counted}
         wait = max((r["blocked_until"] - now for r in rows.values()), default=0.0)
@@ -310,11 +329,19 @@ def try_succeeded(conn: sqlite3.Connection, counted: list[str], client: str, tru
             if row is not None:
                 failures = max(row["failures"] - 1, 0)
                 kind = bucket.split(":", 1)[0]
-                conn.execute("UPDATE attempt SET failures = ?, blocked_until = MIN(blocked_until, last_at + ?) WHERE bucket = ?", (failures, _delay(kind, failures), bucket))
-        conn.execute("INSERT INTO trusted (bucket, client, at) VALUES (?, ?, ?) ON CONFLICT (bucket, client) DO UPDATE SET at = excluded.at", (trust, client, now))
+                conn.execute(
+                    "UPDATE attempt SET failures = ?, blocked_until = MIN(blocked_until, last_at + ?) WHERE bucket = ?",
+                    (failures, _delay(kind, failures), bucket),
+                )
+        conn.execute(
+            "INSERT INTO trusted (bucket, client, at) VALUES (?, ?, ?) ON CONFLICT (bucket, client) DO UPDATE SET at = excluded.at",
+            (trust, client, now),
+        )
 
 
-def set_state(conn: sqlite3.Connection, code: str, expect: tuple[str, ...], expect_round: int | None = None, **values) -> dict:
+def set_state(
+    conn: sqlite3.Connection, code: str, expect: tuple[str, ...], expect_round: int | None = None, **values
+) -> dict:
     """Change the workshop's state columns if its state is one of ``expect`` and, when given,
     its round is ``expect_round`` (else an error: another tab of the console got there first)."""
     with transaction(conn):
@@ -332,7 +359,9 @@ def set_state(conn: sqlite3.Connection, code: str, expect: tuple[str, ...], expe
 def team_decisions(conn: sqlite3.Connection, team_code: str) -> dict[int, dict]:
     """One team's decisions: round → decision (with its cost)."""
     out = {}
-    for row in conn.execute("SELECT round, payload, cost, submitted_at FROM decision WHERE team = ? ORDER BY round", (team_code,)):
+    for row in conn.execute(
+        "SELECT round, payload, cost, submitted_at FROM decision WHERE team = ? ORDER BY round", (team_code,)
+    ):
         decision = json.loads(row["payload"])
         decision["cost"] = row["cost"]
         decision["submitted_at"] = row["submitted_at"]
@@ -342,11 +371,15 @@ def team_decisions(conn: sqlite3.Connection, team_code: str) -> dict[int, dict]:
 
 def committed(conn: sqlite3.Connection, team_code: str, besides_round: int | None = None) -> float:
     """Money a team has committed [USD], leaving out the decision of ``besides_round``."""
-    row = conn.execute("SELECT COALESCE(SUM(cost), 0) FROM decision WHERE team = ? AND round IS NOT ?", (team_code, besides_round)).fetchone()
+    row = conn.execute(
+        "SELECT COALESCE(SUM(cost), 0) FROM decision WHERE team = ? AND round IS NOT ?", (team_code, besides_round)
+    ).fetchone()
     return float(row[0])
 
 
-def put_decision(conn: sqlite3.Connection, team_code: str, number: int, decision: dict, cost: float, now: float) -> None:
+def put_decision(
+    conn: sqlite3.Connection, team_code: str, number: int, decision: dict, cost: float, now: float
+) -> None:
     conn.execute(
         "INSERT INTO decision (team, round, payload, cost, submitted_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (team, round) DO UPDATE SET payload = excluded.payload, cost = excluded.cost, submitted_at = excluded.submitted_at",
@@ -363,4 +396,7 @@ def put_result(conn: sqlite3.Connection, team_code: str, number: int, snapshot: 
 
 def team_results(conn: sqlite3.Connection, team_code: str) -> dict[int, dict]:
     """A team's situation at the end of each round played (round 0: the start)."""
-    return {r["round"]: json.loads(r["payload"]) for r in conn.execute("SELECT round, payload FROM result WHERE team = ? ORDER BY round", (team_code,))}
+    return {
+        r["round"]: json.loads(r["payload"])
+        for r in conn.execute("SELECT round, payload FROM result WHERE team = ? ORDER BY round", (team_code,))
+    }

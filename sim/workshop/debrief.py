@@ -25,7 +25,20 @@ from sim.report import FONT, png_bytes
 from sim.workshop.rules import Settings, round_bounds
 from sim.workshop.scoring import Score
 
-TEAM_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6")
+TEAM_COLOURS = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#666666",
+    "#1f78b4",
+    "#b2df8a",
+    "#fb9a99",
+    "#cab2d6",
+)
 """Colour-blind-safe qualitative colours (ColorBrewer Dark2, then Paired) for up to 12 teams."""
 
 Text = Callable[..., str]
@@ -35,7 +48,10 @@ def scoreboard_png(scores: list[Score], text: Text, lang: str, width_in: float =
     """Five bar charts, one bar per team in its colour: big numbers for low-literacy groups."""
     teams = [s.team for s in scores]
     colours = {team: TEAM_COLOURS[k % len(TEAM_COLOURS)] for k, team in enumerate(sorted(teams))}
-    count = lambda v: i18n.number(v, lang)
+
+    def count(v):
+        return i18n.number(v, lang)
+
     panels = (
         (text("ws_score_crises_avoided"), [s.crises_avoided for s in scores], count),
         (text("ws_score_fill"), [s.fill_rate or 0.0 for s in scores], lambda v: i18n.percent(v, lang)),
@@ -48,9 +64,19 @@ def scoreboard_png(scores: list[Score], text: Text, lang: str, width_in: float =
         ax.barh(range(len(scores)), values, color=[colours[t] for t in teams])
         top = max(max(values, default=0), 1e-9)
         for y, value in enumerate(values):
-            ax.annotate(fmt(value), (value, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9, fontweight="bold")
+            ax.annotate(
+                fmt(value),
+                (value, y),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+                fontweight="bold",
+            )
         ax.set_xlim(0, top * 1.45)
-        ax.set_yticks(range(len(scores)), [f"{s.rank}. {s.team}" for s in scores] if ax is axes[0] else [""] * len(scores))
+        ax.set_yticks(
+            range(len(scores)), [f"{s.rank}. {s.team}" for s in scores] if ax is axes[0] else [""] * len(scores)
+        )
         ax.invert_yaxis()
         ax.set_title(textwrap.fill(title, 18), fontsize=9)
         ax.set_xticks([])
@@ -79,14 +105,29 @@ def decision_marks(decision: dict) -> list[str]:
     return marks
 
 
-def timeline_png(season, settings: Settings, decisions: dict[str, dict[int, dict]], text: Text, played: int, width_in: float = 9.0, dpi: int = 100) -> bytes:
+def timeline_png(
+    season,
+    settings: Settings,
+    decisions: dict[str, dict[int, dict]],
+    text: Text,
+    played: int,
+    width_in: float = 9.0,
+    dpi: int = 100,
+) -> bytes:
     """Mopti's stage and the displaced people over the workshop's weeks, the injects, and each
     team's decisions on its own line below."""
     first = max(settings.start_day - 14, 0)
     last = round_bounds(settings, settings.rounds)[1]
     dates = pd.DatetimeIndex(season.inputs.dates)
     days = np.arange(first, last)
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(width_in, 4.2 + 0.35 * len(decisions)), dpi=dpi, sharex=True, gridspec_kw={"height_ratios": [3, 0.6 + 0.35 * len(decisions)]})
+    fig, (top, bottom) = plt.subplots(
+        2,
+        1,
+        figsize=(width_in, 4.2 + 0.35 * len(decisions)),
+        dpi=dpi,
+        sharex=True,
+        gridspec_kw={"height_ratios": [3, 0.6 + 0.35 * len(decisions)]},
+    )
     top.plot(dates[days], season.inputs.mopti_stage[days], color="#1f5fa8", lw=2, label=text("ws_tl_stage"))
     top.set_ylabel(text("ws_tl_stage"))
     twin = top.twinx()
@@ -98,13 +139,32 @@ def timeline_png(season, settings: Settings, decisions: dict[str, dict[int, dict
     for number in range(1, settings.rounds + 1):
         start, end = round_bounds(settings, number)
         for ax in (top, bottom):
-            ax.axvspan(dates[start], dates[min(end, len(dates) - 1)], color="#000000" if number % 2 else "#ffffff", alpha=0.04 if number <= played else 0.0)
-        top.annotate(text("ws_tl_round", n=number), (dates[start], 1.0), xycoords=("data", "axes fraction"), fontsize=8, va="bottom")
+            ax.axvspan(
+                dates[start],
+                dates[min(end, len(dates) - 1)],
+                color="#000000" if number % 2 else "#ffffff",
+                alpha=0.04 if number <= played else 0.0,
+            )
+        top.annotate(
+            text("ws_tl_round", n=number),
+            (dates[start], 1.0),
+            xycoords=("data", "axes fraction"),
+            fontsize=8,
+            va="bottom",
+        )
     for inject in settings.injects:
         if first <= inject.day < last:
             for ax in (top, bottom):
                 ax.axvline(dates[inject.day], color="#b2182b", ls="--", lw=1)
-            top.annotate(text(f"ws_inject_{inject.kind}"), (dates[inject.day], 0.02), xycoords=("data", "axes fraction"), rotation=90, fontsize=7, color="#b2182b", va="bottom")
+            top.annotate(
+                text(f"ws_inject_{inject.kind}"),
+                (dates[inject.day], 0.02),
+                xycoords=("data", "axes fraction"),
+                rotation=90,
+                fontsize=7,
+                color="#b2182b",
+                va="bottom",
+            )
     names = list(decisions)
     for row, team in enumerate(names):
         colour = TEAM_COLOURS[sorted(names).index(team) % len(TEAM_COLOURS)]
@@ -113,17 +173,44 @@ def timeline_png(season, settings: Settings, decisions: dict[str, dict[int, dict
                 continue
             day = round_bounds(settings, number)[0]
             for offset, mark in enumerate(decision_marks(decision)):
-                bottom.scatter(dates[day] + pd.Timedelta(hours=20 * offset), row, marker=MARKERS[mark], s=70, color=colour, zorder=3)
+                bottom.scatter(
+                    dates[day] + pd.Timedelta(hours=20 * offset),
+                    row,
+                    marker=MARKERS[mark],
+                    s=70,
+                    color=colour,
+                    zorder=3,
+                )
     bottom.set_yticks(range(len(names)), names)
     bottom.set_ylim(len(names) - 0.5, -0.5)
-    handles = [plt.Line2D([], [], marker=m, ls="", color="#333333", label=text(f"ws_mark_{k}")) for k, m in MARKERS.items()]
-    top.legend(handles=[*top.get_lines()[:1], *twin.collections[:1], *handles], fontsize=7, ncol=4, loc="upper left", framealpha=0.9)
+    handles = [
+        plt.Line2D([], [], marker=m, ls="", color="#333333", label=text(f"ws_mark_{k}")) for k, m in MARKERS.items()
+    ]
+    top.legend(
+        handles=[*top.get_lines()[:1], *twin.collections[:1], *handles],
+        fontsize=7,
+        ncol=4,
+        loc="upper left",
+        framealpha=0.9,
+    )
     top.grid(alpha=0.3)
     fig.autofmt_xdate()
     return png_bytes(fig)
 
 
-def pdf_bytes(title: str, settings: Settings, scores: list[Score], sentences: list[str], stories_text: list[str], decisions_text: dict[str, list[str]], scoreboard_image: bytes, timeline_image: bytes, text: Text, lang: str, cercle_name: Callable[[str], str]) -> bytes:
+def pdf_bytes(
+    title: str,
+    settings: Settings,
+    scores: list[Score],
+    sentences: list[str],
+    stories_text: list[str],
+    decisions_text: dict[str, list[str]],
+    scoreboard_image: bytes,
+    timeline_image: bytes,
+    text: Text,
+    lang: str,
+    cercle_name: Callable[[str], str],
+) -> bytes:
     """The debrief as a PDF: scoreboard and one sentence per team, timeline, stories, and each team's decisions."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
@@ -135,16 +222,52 @@ def pdf_bytes(title: str, settings: Settings, scores: list[Score], sentences: li
     pdf.set_font("DejaVu", size=16)
     pdf.multi_cell(0, 9, text("ws_pdf_title", title=title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", size=9)
-    pdf.multi_cell(0, 5, text("ws_pdf_intro", rounds=settings.rounds, days=settings.round_days, budget=i18n.usd(settings.budget_usd, lang), seed=settings.seed), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        5,
+        text(
+            "ws_pdf_intro",
+            rounds=settings.rounds,
+            days=settings.round_days,
+            budget=i18n.usd(settings.budget_usd, lang),
+            seed=settings.seed,
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     _heading(pdf, text("ws_scoreboard"))
     pdf.image(io.BytesIO(scoreboard_image), w=185)
-    header = [text("ws_col_rank"), text("ws_col_team"), text("ws_score_crises_avoided"), text("ws_score_fill"), text("ws_score_shelter"), text("ws_score_water"), text("ws_score_worst"), text("ws_score_spent")]
+    header = [
+        text("ws_col_rank"),
+        text("ws_col_team"),
+        text("ws_score_crises_avoided"),
+        text("ws_score_fill"),
+        text("ws_score_shelter"),
+        text("ws_score_water"),
+        text("ws_score_worst"),
+        text("ws_score_spent"),
+    ]
     pdf.set_font("DejaVu", size=7)
-    with pdf.table(col_widths=(8, 22, 14, 14, 16, 18, 24, 16), line_height=4, headings_style=FontFace(emphasis=None, fill_color=(235, 235, 235))) as table:
+    with pdf.table(
+        col_widths=(8, 22, 14, 14, 16, 18, 24, 16),
+        line_height=4,
+        headings_style=FontFace(emphasis=None, fill_color=(235, 235, 235)),
+    ) as table:
         table.row(header)
         for s in scores:
             worst = f"{cercle_name(s.worst_cercle)} {i18n.percent(s.worst_fill, lang)}" if s.worst_cercle else "—"
-            table.row((str(s.rank), s.team, f"{s.crises_avoided} / {s.crises_avoided + s.crises}", i18n.percent(s.fill_rate or 0.0, lang), i18n.number(s.without_shelter, lang), i18n.number(s.without_water, lang), worst, i18n.usd(s.spent, lang)))
+            table.row(
+                (
+                    str(s.rank),
+                    s.team,
+                    f"{s.crises_avoided} / {s.crises_avoided + s.crises}",
+                    i18n.percent(s.fill_rate or 0.0, lang),
+                    i18n.number(s.without_shelter, lang),
+                    i18n.number(s.without_water, lang),
+                    worst,
+                    i18n.usd(s.spent, lang),
+                )
+            )
     pdf.set_font("DejaVu", size=9)
     pdf.ln(2)
     for sentence in sentences:

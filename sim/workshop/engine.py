@@ -28,7 +28,8 @@ from sim.core.units import ureg
 from sim.impact import people_impact
 from sim.logistics.inputs import season_inputs
 from sim.logistics.kpis import COVERAGE, SPHERE_WATER_L
-from sim.logistics.model import MassBalanceError, PlanModel, Records, SeasonInputs
+from sim.logistics.model import PlanModel
+from sim.logistics.season_data import MassBalanceError, Records, SeasonInputs
 from sim.needs import needs, read_rations
 from sim.plan import Plan
 from sim.run import impact_settings, rations_path, scenario_delta
@@ -96,7 +97,9 @@ def peak_day(season: Season) -> int:
 
 
 @functools.lru_cache(maxsize=4)
-def displaced_range(scenario_text: str, scenario_base: str, seed: int, resolution: float) -> tuple[np.ndarray, np.ndarray] | None:
+def displaced_range(
+    scenario_text: str, scenario_base: str, seed: int, resolution: float
+) -> tuple[np.ndarray, np.ndarray] | None:
     """People displaced each day (all cercles) if the flood peaked :data:`~sim.workshop.rules.FORECAST_ERROR_CM`
     lower and higher than in the workshop's season [person]; None when the season has no modelled flood peak."""
 
@@ -166,7 +169,10 @@ class WorkshopModel(PlanModel):
         self.sources = {s.name: s for s in plan.procurement}
         self.priority: list[int] = []
         self.allocation = plan.allocation
-        self.by_rule = {rule: self.plan.model_copy(update={"allocation": rule}) for rule in ("proportional", "worst_first", "equity_floor")}
+        self.by_rule = {
+            rule: self.plan.model_copy(update={"allocation": rule})
+            for rule in ("proportional", "worst_first", "equity_floor")
+        }
         self.closed_by_inject = np.zeros((self.days, len(self.inputs.cercles)), bool)
         for inject in injects:
             if inject.kind == "access_closure" and inject.target in self.inputs.cercles:
@@ -239,12 +245,20 @@ class WorkshopModel(PlanModel):
         self.bought_this_month[key] = self.bought_this_month.get(key, 0.0) + quantity
         lead = team_lead_time(self.seed, day, source, item)
         self.env.process(self.team_delivery(item, quantity, source, lead))
-        self.log.append((day, "ws_ev_order", {"item": item, "quantity": quantity, "source": source.name, "arrival": day + int(np.ceil(lead))}))
+        self.log.append(
+            (
+                day,
+                "ws_ev_order",
+                {"item": item, "quantity": quantity, "source": source.name, "arrival": day + int(np.ceil(lead))},
+            )
+        )
 
     def team_delivery(self, item: str, quantity: float, source, lead: float):
         """The plan model's delivery, then a line in the team's log."""
         yield from self.delivery(item, quantity, source.hub, lead)
-        self.log.append((int(self.env.now), "ws_ev_arrived", {"item": item, "quantity": quantity, "source": source.name}))
+        self.log.append(
+            (int(self.env.now), "ws_ev_arrived", {"item": item, "quantity": quantity, "source": source.name})
+        )
 
     def shares(self, wanted: np.ndarray, available: float) -> np.ndarray:
         """The team's priority cercles are served first, the rest by the team's rule."""
@@ -324,7 +338,9 @@ def snapshot(model: WorkshopModel, season: Season, since: int = 0) -> dict:
     shelter = items.index("shelter_kit") if "shelter_kit" in items else None
     without_shelter = np.zeros(len(cercles))
     if shelter is not None and last >= 0:
-        without_shelter = np.clip(r.demand[shelter, last] - r.distributed[shelter, last], 0, None) * season.household_size
+        without_shelter = (
+            np.clip(r.demand[shelter, last] - r.distributed[shelter, last], 0, None) * season.household_size
+        )
         without_shelter = np.minimum(without_shelter, displaced)
     without_water = np.zeros(len(cercles))
     water_person_days = 0.0
@@ -363,7 +379,9 @@ def snapshot(model: WorkshopModel, season: Season, since: int = 0) -> dict:
         "depot": {item: float(model.depot[i].sum()) for i, item in enumerate(items)},
         "in_transit": {item: float(model.in_transit[i]) for i, item in enumerate(items)},
         "on_order": {item: float(model.on_order[i]) for i, item in enumerate(items)},
-        "distributed": {item: float(r.distributed[i, last].sum()) if last >= 0 else 0.0 for i, item in enumerate(items)},
+        "distributed": {
+            item: float(r.distributed[i, last].sum()) if last >= 0 else 0.0 for i, item in enumerate(items)
+        },
         "costs": {k: float(v) for k, v in costs.items()},
         "events": [(d, key, values) for d, key, values in model.log if since <= d < day],
         "teams_in_field": bool(np.isfinite(model.teams_from) and model.teams_from < day),
@@ -396,7 +414,14 @@ def forecast(season: Season, day: int, displaced: tuple[np.ndarray, np.ndarray] 
     stage = season.inputs.mopti_stage[day:end]
     own = season.impact["people"].sel(count="displaced").sum("cercle").values
     if not len(stage):
-        return {"from": day, "to": end, "stage_peak_cm": (float("nan"), float("nan")), "stage_peak_day": None, "displaced_peak": (0.0, 0.0), "error_cm": FORECAST_ERROR_CM}
+        return {
+            "from": day,
+            "to": end,
+            "stage_peak_cm": (float("nan"), float("nan")),
+            "stage_peak_day": None,
+            "displaced_peak": (0.0, 0.0),
+            "error_cm": FORECAST_ERROR_CM,
+        }
     top = int(np.argmax(stage))
     rising = top == len(stage) - 1 and end < season.days and season.inputs.mopti_stage[end] > stage[-1]
     peak = float(stage[top])

@@ -22,7 +22,9 @@ def round_status(state: str, number: int, rounds: int, left: float | None, text:
     """The clock line: round n of N and its state, with the time ``left`` [s] while a timed round runs."""
     said = text(f"ws_state_{state}")
     if state in ("open", "paused") and left is not None:
-        return text("ws_round_clock", n=number, rounds=rounds, state=said, minutes=int(left // 60), seconds=int(left % 60))
+        return text(
+            "ws_round_clock", n=number, rounds=rounds, state=said, minutes=int(left // 60), seconds=int(left % 60)
+        )
     return text("ws_round_status", n=number, rounds=rounds, state=said)
 
 
@@ -50,10 +52,24 @@ def day_label(dates: pd.DatetimeIndex, day: int, lang: str) -> str:
     return i18n.date_long(dates[min(max(day, 0), len(dates) - 1)].date(), lang)
 
 
-def decision_lines(decision: dict, text: Text, lang: str, item_name: Callable[[str], str], cercle_name: Callable[[str], str]) -> list[str]:
+def decision_lines(
+    decision: dict, text: Text, lang: str, item_name: Callable[[str], str], cercle_name: Callable[[str], str]
+) -> list[str]:
     """One line per action of a decision."""
-    lines = [text("ws_line_order", quantity=number(o["quantity"], lang), item=item_name(o["item"]), source=o["source"]) for o in decision.get("orders", [])]
-    lines += [text("ws_line_move", quantity=number(m["quantity"], lang), item=item_name(m["item"]), origin=m["from_hub"], destination=m["to_hub"]) for m in decision.get("moves", [])]
+    lines = [
+        text("ws_line_order", quantity=number(o["quantity"], lang), item=item_name(o["item"]), source=o["source"])
+        for o in decision.get("orders", [])
+    ]
+    lines += [
+        text(
+            "ws_line_move",
+            quantity=number(m["quantity"], lang),
+            item=item_name(m["item"]),
+            origin=m["from_hub"],
+            destination=m["to_hub"],
+        )
+        for m in decision.get("moves", [])
+    ]
     if decision.get("allocation"):
         lines.append(text("ws_line_allocation", rule=text(f"ws_rule_{decision['allocation']}")))
     if decision.get("priority") is not None:
@@ -66,7 +82,14 @@ def decision_lines(decision: dict, text: Text, lang: str, item_name: Callable[[s
     return lines
 
 
-def event_line(event, dates: pd.DatetimeIndex, text: Text, lang: str, item_name: Callable[[str], str], target_name: Callable[[str], str]) -> str:
+def event_line(
+    event,
+    dates: pd.DatetimeIndex,
+    text: Text,
+    lang: str,
+    item_name: Callable[[str], str],
+    target_name: Callable[[str], str],
+) -> str:
     """An event of the model's log: (day, key, values)."""
     day, key, values = event
     values = dict(values)
@@ -78,7 +101,9 @@ def event_line(event, dates: pd.DatetimeIndex, text: Text, lang: str, item_name:
         values["arrival"] = day_label(dates, values["arrival"], lang)
     if "target" in values:
         values["target"] = target_name(values["target"])
-    return f"{day_label(dates, day, lang)} — {text(key, **{k: v for k, v in values.items() if k in _FIELDS.get(key, ())})}"
+    return (
+        f"{day_label(dates, day, lang)} — {text(key, **{k: v for k, v in values.items() if k in _FIELDS.get(key, ())})}"
+    )
 
 
 _FIELDS = {
@@ -96,20 +121,41 @@ _FIELDS = {
 
 def story_text(story: Story, dates: pd.DatetimeIndex, text: Text, lang: str, cercle_name: Callable[[str], str]) -> str:
     """A household's season in a few sentences, one per team."""
-    parts = [text("ws_story_start", name=story.name, cercle=cercle_name(story.cercle), date=day_label(dates, story.displaced_day, lang))]
+    parts = [
+        text(
+            "ws_story_start",
+            name=story.name,
+            cercle=cercle_name(story.cercle),
+            date=day_label(dates, story.displaced_day, lang),
+        )
+    ]
     for team, day in story.sheltered.items():
         water = story.water_short_days[team]
         if day is None:
-            parts.append(text("ws_story_not_sheltered", team=team, days=story.end_day - story.displaced_day, water=water))
+            parts.append(
+                text("ws_story_not_sheltered", team=team, days=story.end_day - story.displaced_day, water=water)
+            )
         else:
-            parts.append(text("ws_story_sheltered", team=team, date=day_label(dates, day, lang), days=max(day - story.displaced_day, 0), water=water))
+            parts.append(
+                text(
+                    "ws_story_sheltered",
+                    team=team,
+                    date=day_label(dates, day, lang),
+                    days=max(day - story.displaced_day, 0),
+                    water=water,
+                )
+            )
     return " ".join(parts)
 
 
 def score_sentence(score: Score, text: Text, lang: str, cercle_name: Callable[[str], str]) -> str:
     """A team's score in one sentence: needs covered, money spent, crises avoided, people left
     without shelter and water, and the cercle served least."""
-    worst = text("ws_sentence_worst", cercle=cercle_name(score.worst_cercle), fill=i18n.percent(score.worst_fill, lang)) if score.worst_cercle else ""
+    worst = (
+        text("ws_sentence_worst", cercle=cercle_name(score.worst_cercle), fill=i18n.percent(score.worst_fill, lang))
+        if score.worst_cercle
+        else ""
+    )
     return text(
         "ws_sentence",
         team=score.team,

@@ -35,7 +35,9 @@ def lan_address() -> str | None:
     return address
 
 
-def team_address(server_address: str | None, port: int, browser_url: str | None = None, lan: str | None = None) -> tuple[str, bool]:
+def team_address(
+    server_address: str | None, port: int, browser_url: str | None = None, lan: str | None = None
+) -> tuple[str, bool]:
     """The address teams type, and whether other devices can reach it.
 
     Parameters

@@ -168,7 +168,9 @@ def default_start_day(peak_day: int, rounds: int = DEFAULT_ROUNDS, round_days: i
 
 def lead_days(source) -> tuple[float, float, float]:
     """A supplier's lead time as (min, mode, max) [day]."""
-    return tuple(float(q.to("day").magnitude) for q in (source.lead_time.min, source.lead_time.mode, source.lead_time.max))
+    return tuple(
+        float(q.to("day").magnitude) for q in (source.lead_time.min, source.lead_time.mode, source.lead_time.max)
+    )
 
 
 def calendar_warnings(settings: Settings, plan, peak_day: int) -> list[tuple[str, dict]]:
@@ -202,7 +204,12 @@ def too_late(settings: Settings, plan, number: int) -> list[tuple[str, float]]:
 
 def offers(plan, items: list[str]) -> list[tuple[str, str]]:
     """What can be ordered: (item, supplier) for every item a supplier sells, in the plan's order."""
-    return [(item, source.name) for source in plan.procurement for item in items if source.items is None or item in source.items]
+    return [
+        (item, source.name)
+        for source in plan.procurement
+        for item in items
+        if source.items is None or item in source.items
+    ]
 
 
 def check_settings(settings: Settings, season_days: int) -> None:
@@ -260,7 +267,12 @@ def check_decision(decision: dict, plan, unit_cost: dict[str, float], cercles: l
             raise WorkshopError("ws_err_minimum", source=source, minimum=minimum)
         out["orders"].append({"item": item, "source": source, "quantity": quantity})
     for move in decision.get("moves") or []:
-        item, origin, destination, quantity = move.get("item"), move.get("from_hub"), move.get("to_hub"), _number(move.get("quantity"))
+        item, origin, destination, quantity = (
+            move.get("item"),
+            move.get("from_hub"),
+            move.get("to_hub"),
+            _number(move.get("quantity")),
+        )
         if quantity is None or quantity <= 0:
             raise WorkshopError("ws_err_quantity", item=item or "?")
         if origin not in hubs or destination not in hubs or origin == destination:
@@ -294,10 +306,16 @@ def _number(value) -> float | None:
 def purchase_cost(decision: dict, plan, unit_cost: dict[str, float]) -> float:
     """What a decision's orders cost at the supplier's price [USD]."""
     sources = {s.name: s for s in plan.procurement}
-    return float(sum(o["quantity"] * unit_cost[o["item"]] * sources[o["source"]].price_factor for o in decision.get("orders", [])))
+    return float(
+        sum(
+            o["quantity"] * unit_cost[o["item"]] * sources[o["source"]].price_factor for o in decision.get("orders", [])
+        )
+    )
 
 
-def decision_cost(decision: dict, plan, unit_cost: dict[str, float], forecast_price: float, forecast_owned: bool) -> float:
+def decision_cost(
+    decision: dict, plan, unit_cost: dict[str, float], forecast_price: float, forecast_owned: bool
+) -> float:
     """Money a decision commits: its purchases at the supplier's price, and the forecast [USD]."""
     cost = purchase_cost(decision, plan, unit_cost)
     if decision["forecast"] and not forecast_owned:
@@ -320,7 +338,11 @@ def check_capacity(settings: Settings, plan, number: int, decision: dict, earlie
         key = (order["source"], order["item"])
         wanted[key] = wanted.get(key, 0.0) + order["quantity"]
     for (source, item), quantity in wanted.items():
-        cap = getattr(sources[source].capacity_per_month, item, None) if sources[source].capacity_per_month is not None else None
+        cap = (
+            getattr(sources[source].capacity_per_month, item, None)
+            if sources[source].capacity_per_month is not None
+            else None
+        )
         if cap is None:
             continue
         already = sum(
@@ -331,7 +353,9 @@ def check_capacity(settings: Settings, plan, number: int, decision: dict, earlie
             if (o["source"], o["item"]) == (source, item)
         )
         if already + quantity > float(cap.magnitude) + 1e-9:
-            raise WorkshopError("ws_err_capacity", source=source, item=item, capacity=float(cap.magnitude), ordered=already)
+            raise WorkshopError(
+                "ws_err_capacity", source=source, item=item, capacity=float(cap.magnitude), ordered=already
+            )
 
 
 @dataclass(frozen=True)
@@ -368,7 +392,14 @@ class Ledger:
         return {**asdict(self), "spent": self.spent, "left": self.left}
 
 
-def ledger(settings: Settings, plan, unit_cost: dict[str, float], decisions: dict[int, dict], running: dict[str, float], day: int) -> Ledger:
+def ledger(
+    settings: Settings,
+    plan,
+    unit_cost: dict[str, float],
+    decisions: dict[int, dict],
+    running: dict[str, float],
+    day: int,
+) -> Ledger:
     """The account of a team: its ``decisions`` (round → decision), the running costs of the
     rounds played (``running``: transport and storage [USD]) and the budget arrived by ``day``."""
     bought = any(d.get("forecast") for d in decisions.values())

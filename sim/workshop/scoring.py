@@ -101,6 +101,10 @@ def scoreboard(results_by_team: dict[str, dict[int, dict]]) -> list[Score]:
     ranked = []
     for position, score in enumerate(scores, start=1):
         previous = ranked[-1] if ranked else None
-        tied = previous is not None and (previous.crises_avoided, previous.fill_rate, previous.spent) == (score.crises_avoided, score.fill_rate, score.spent)
+        tied = previous is not None and (previous.crises_avoided, previous.fill_rate, previous.spent) == (
+            score.crises_avoided,
+            score.fill_rate,
+            score.spent,
+        )
         ranked.append(Score(**{**score.__dict__, "rank": previous.rank if tied else position}))
     return ranked

@@ -72,7 +72,9 @@ def plan_of(plan_text: str) -> Plan:
     return parse_text(plan_text, "plan.yaml", expect="plan")
 
 
-def create_workshop(conn: sqlite3.Connection, settings: Settings, team_names: list[str], passcode: str) -> tuple[str, dict[str, str]]:
+def create_workshop(
+    conn: sqlite3.Connection, settings: Settings, team_names: list[str], passcode: str
+) -> tuple[str, dict[str, str]]:
     """Check the scenario, the plan and the calendar, compute the season, store the workshop."""
     if len(passcode or "") < db.MIN_PASSCODE:  # before the season is computed: a quick refusal
         raise WorkshopError("ws_err_passcode_short", n=db.MIN_PASSCODE)
@@ -90,7 +92,13 @@ def calendar_preview(settings: Settings) -> dict:
     """The calendar a trainer is about to create: its days, the crisis's peak, the warnings."""
     season = season_of(settings)
     peak = peak_day(season)
-    return {"start": settings.start_day, "end": last_day(settings), "peak": peak, "dates": season.inputs.dates, "warnings": calendar_warnings(settings, plan_of(settings.plan_text), peak)}
+    return {
+        "start": settings.start_day,
+        "end": last_day(settings),
+        "peak": peak,
+        "dates": season.inputs.dates,
+        "warnings": calendar_warnings(settings, plan_of(settings.plan_text), peak),
+    }
 
 
 def deadline(row: dict) -> float | None:
@@ -115,7 +123,9 @@ def time_left(row: dict, now: float | None = None) -> float | None:
 # --- the trainer ----------------------------------------------------------------------------
 
 
-def trainer_login(conn: sqlite3.Connection, code: str, passcode: str, client: str = "", now: float | None = None) -> dict:
+def trainer_login(
+    conn: sqlite3.Connection, code: str, passcode: str, client: str = "", now: float | None = None
+) -> dict:
     """The workshop, if ``passcode`` is its trainer's; every try counts against the limits."""
     now = now or time.time()
     code = db.normal_code(code)
@@ -147,7 +157,14 @@ def resume(conn: sqlite3.Connection, code: str, passcode: str, client: str = "",
     return db.set_state(conn, code, ("paused",), state="open", opened_at=opened, remaining=None)
 
 
-def advance(conn: sqlite3.Connection, code: str, passcode: str, client: str = "", now: float | None = None, number: int | None = None) -> dict:
+def advance(
+    conn: sqlite3.Connection,
+    code: str,
+    passcode: str,
+    client: str = "",
+    now: float | None = None,
+    number: int | None = None,
+) -> dict:
     """Close the round (round ``number`` when given: a console showing an older round is
     refused), play it for every team, and open the next (or finish the workshop).
 
@@ -159,7 +176,9 @@ def advance(conn: sqlite3.Connection, code: str, passcode: str, client: str = ""
     _store_round(conn, row, number)
     if number >= row["settings"].rounds:
         return db.set_state(conn, code, ("closed",), state="finished", opened_at=None, remaining=None)
-    return db.set_state(conn, code, ("closed",), state="open", round=number + 1, opened_at=now or time.time(), remaining=None)
+    return db.set_state(
+        conn, code, ("closed",), state="open", round=number + 1, opened_at=now or time.time(), remaining=None
+    )
 
 
 def _running(results: dict[int, dict], number: int) -> dict[str, float]:
@@ -175,7 +194,14 @@ def account(settings: Settings, decisions: dict[int, dict], results: dict[int, d
     """A team's ledger with its decisions of rounds up to ``number`` and the running costs of
     the rounds played up to it, the budget arrived by ``day``: the one account every screen shows."""
     season = season_of(settings)
-    return ledger(settings, plan_of(settings.plan_text), season.inputs.unit_cost, {k: d for k, d in decisions.items() if k <= number}, _running(results, number), day)
+    return ledger(
+        settings,
+        plan_of(settings.plan_text),
+        season.inputs.unit_cost,
+        {k: d for k, d in decisions.items() if k <= number},
+        _running(results, number),
+        day,
+    )
 
 
 def _account_now(row: dict, decisions: dict[int, dict], results: dict[int, dict]) -> Ledger:
@@ -200,7 +226,9 @@ def _store_round(conn: sqlite3.Connection, row: dict, number: int) -> None:
         decisions = {k: v for k, v in db.team_decisions(conn, team["code"]).items() if k <= number}
         model = play(settings, plan, decisions, end)
         snap = snapshot(model, season, since=since)
-        snap["costs"]["forecast"] = settings.forecast_price_usd if any(d.get("forecast") for d in decisions.values()) else 0.0
+        snap["costs"]["forecast"] = (
+            settings.forecast_price_usd if any(d.get("forecast") for d in decisions.values()) else 0.0
+        )
         snap["injects"] = [i.to_dict() for i in injects_between(settings, since if number else 0, end)]
         earlier = db.team_results(conn, team["code"])
         earlier[number] = snap
@@ -256,7 +284,9 @@ def trainer_view(conn: sqlite3.Connection, code: str, passcode: str, client: str
         "decisions": decisions,
         "results": results,
         "ledgers": {t["code"]: _account_now(row, decisions[t["code"]], results[t["code"]]) for t in teams},
-        "submitted": [t["code"] for t in teams if row["state"] in ("open", "paused", "closed") and number in decisions[t["code"]]],
+        "submitted": [
+            t["code"] for t in teams if row["state"] in ("open", "paused", "closed") and number in decisions[t["code"]]
+        ],
         "time_left": time_left(row),
         "peak_day": peak_day(season),
         "warnings": calendar_warnings(settings, plan, peak_day(season)),
@@ -277,7 +307,10 @@ def _final_models(row: dict, teams: list[dict], decisions: dict[str, dict[int, d
     plan = plan_of(settings.plan_text)
     played = played_rounds(row)
     end = round_bounds(settings, played)[1] if played >= 1 else settings.start_day
-    models = {t["name"]: play(settings, plan, {k: v for k, v in decisions[t["code"]].items() if k <= played}, end) for t in teams}
+    models = {
+        t["name"]: play(settings, plan, {k: v for k, v in decisions[t["code"]].items() if k <= played}, end)
+        for t in teams
+    }
     return season, models
 
 
@@ -290,7 +323,10 @@ def debrief(conn: sqlite3.Connection, code: str, passcode: str, client: str = ""
 
 def _results_by_name(conn: sqlite3.Connection, row: dict) -> dict[str, dict[int, dict]]:
     played = played_rounds(row)
-    return {t["name"]: {k: v for k, v in db.team_results(conn, t["code"]).items() if k <= played} for t in db.list_teams(conn, row["code"])}
+    return {
+        t["name"]: {k: v for k, v in db.team_results(conn, t["code"]).items() if k <= played}
+        for t in db.list_teams(conn, row["code"])
+    }
 
 
 def results_by_team(conn: sqlite3.Connection, code: str, passcode: str, client: str = "") -> dict[str, dict[int, dict]]:
@@ -322,7 +358,13 @@ def team_status(conn: sqlite3.Connection, team_code: str, token: str) -> dict:
     """The state and round of a team's workshop and the time left: what its page watches."""
     team = db.check_token(conn, team_code, token)
     row = db.workshop_row(conn, team["workshop"])
-    return {"state": row["state"], "round": row["round"], "rounds": row["settings"].rounds, "time_left": time_left(row), "current_tab": team["token"] == token}
+    return {
+        "state": row["state"],
+        "round": row["round"],
+        "rounds": row["settings"].rounds,
+        "time_left": time_left(row),
+        "current_tab": team["token"] == token,
+    }
 
 
 def forecast_owned(decisions: dict[int, dict], before: int | None = None) -> bool:
@@ -343,7 +385,9 @@ def standing_rules(decisions: dict[int, dict], before: int) -> dict:
     return out
 
 
-def submit(conn: sqlite3.Connection, team_code: str, token: str, number: int, raw: dict, now: float | None = None) -> dict:
+def submit(
+    conn: sqlite3.Connection, team_code: str, token: str, number: int, raw: dict, now: float | None = None
+) -> dict:
     """Record a team's decision for round ``number``; refused (nothing written) when the
     token is not the team's current one, the round is not open, time is up, the decision is
     malformed, a supplier cannot deliver that much this month, or it costs more than the
@@ -372,7 +416,9 @@ def submit(conn: sqlite3.Connection, team_code: str, token: str, number: int, ra
         check_capacity(settings, plan, number, decision, earlier)
         cost = decision_cost(decision, plan, season.inputs.unit_cost, settings.forecast_price_usd, owned)
         others = {k: d for k, d in earlier.items() if k != number}
-        left = account(settings, others, db.team_results(conn, team["code"]), number, round_bounds(settings, number)[0]).left
+        left = account(
+            settings, others, db.team_results(conn, team["code"]), number, round_bounds(settings, number)[0]
+        ).left
         if cost > left + 1e-6:
             raise WorkshopError("ws_err_budget", cost=cost, left=max(left, 0.0))
         db.put_decision(conn, team["code"], number, decision, cost, now)
@@ -451,7 +497,13 @@ def team_view(conn: sqlite3.Connection, team_code: str, token: str) -> dict:
         "standing": standing_rules(decisions, number),
         "arrivals": [arrival_day(settings, plan, number, o) for o in current["orders"]] if current else [],
         "ledger": _account_now(row, decisions, results),
-        "forecast": forecast(season, start_day, displaced_range(settings.scenario_text, settings.scenario_base, settings.seed, settings.resolution)) if owned and row["state"] != "finished" else None,
+        "forecast": forecast(
+            season,
+            start_day,
+            displaced_range(settings.scenario_text, settings.scenario_base, settings.seed, settings.resolution),
+        )
+        if owned and row["state"] != "finished"
+        else None,
         "round_dates": round_bounds(settings, number) if number else (settings.start_day, settings.start_day),
         "offers": _offers(settings, plan, season, number),
         "hubs": [w.hub for w in plan.warehouses],
@@ -468,4 +520,3 @@ def team_stories(conn: sqlite3.Connection, team_code: str, token: str) -> tuple[
     team = db.check_token(conn, team_code, token)
     row = db.workshop_row(conn, team["workshop"])
     return _final_models(row, [team], {team["code"]: db.team_decisions(conn, team["code"])})
-

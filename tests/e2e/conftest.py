@@ -62,7 +62,14 @@ class AppServer:
     def start(self) -> str:
         port = _free_port()
         with self.log.open("a") as out:
-            self.process = subprocess.Popen(["make", "run", f"PORT={port}"], cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                ["make", "run", f"PORT={port}"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 300
         while True:
@@ -91,13 +98,15 @@ class AppServer:
     def tracebacks(self) -> str:
         """The server log's tracebacks (an app that works logs none)."""
         text = self.log.read_text() if self.log.exists() else ""
-        return text[text.index("Traceback"):][:3000] if "Traceback" in text else ""
+        return text[text.index("Traceback") :][:3000] if "Traceback" in text else ""
 
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory, user_data):
     """``make run`` on the session's data folder; yields its URL, and fails on any traceback it logged."""
-    server = AppServer(user_data, tmp_path_factory.mktemp("server-cache"), tmp_path_factory.mktemp("server") / "streamlit.log")
+    server = AppServer(
+        user_data, tmp_path_factory.mktemp("server-cache"), tmp_path_factory.mktemp("server") / "streamlit.log"
+    )
     server.start()
     try:
         yield server.url

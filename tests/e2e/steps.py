@@ -25,7 +25,9 @@ def open_page(browser, url: str, requests: list[str], locale: str = "fr-FR"):
 
 def non_local(requests: list[str]) -> list[str]:
     """Requests that left this machine (data: and blob: addresses are in the page itself)."""
-    return [u for u in requests if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL_HOSTS]
+    return [
+        u for u in requests if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL_HOSTS
+    ]
 
 
 def settle(page, timeout_ms: int = 600_000) -> float:
@@ -47,7 +49,9 @@ def no_exception(page, step: str) -> None:
 def git_status() -> str:
     """``git status --porcelain`` of the product's folder (user files must never land there);
     with ``UPDATE_SCREENSHOTS=1`` the screenshots the tests write into ``docs/img`` are left out."""
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         status = "".join(line for line in status.splitlines(keepends=True) if "docs/img/" not in line)
     return status

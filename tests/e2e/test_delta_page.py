@@ -30,7 +30,9 @@ def test_delta_page_shows_the_delta_in_french_and_stays_offline(app_server, brow
         chart.wait_for(timeout=60_000)
         page.wait_for_timeout(1500)
         box = chart.bounding_box()
-        page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.45)  # inside a cercle, off the rivers
+        page.mouse.move(
+            box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.45
+        )  # inside a cercle, off the rivers
         tooltip = page.locator("#vg-tooltip-element")
         tooltip.wait_for(state="visible", timeout=10_000)
         assert "Population 2024" in tooltip.inner_text()

@@ -55,7 +55,9 @@ class _Counting(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_a_raster_that_points_at_the_network_is_refused_without_a_request(app_server, browser, tmp_path, hazard_catalog):
+def test_a_raster_that_points_at_the_network_is_refused_without_a_request(
+    app_server, browser, tmp_path, hazard_catalog
+):
     """Issue 12: a VRT disguised as a GeoTIFF whose band is read from /vsicurl/ must be refused
     before GDAL reaches out; a counting HTTP server on this machine stands for the network."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
@@ -87,7 +89,9 @@ def test_a_raster_that_points_at_the_network_is_refused_without_a_request(app_se
         assert non_local(requests) == []
         after = sorted(p.name for p in hazard_catalog.glob("*")) if hazard_catalog.exists() else []
         assert after == before
-        assert set(glob.glob(os.path.join(tempfile.gettempdir(), "layer-upload-*"))) <= uploads_before  # the upload's copy is gone
+        assert (
+            set(glob.glob(os.path.join(tempfile.gettempdir(), "layer-upload-*"))) <= uploads_before
+        )  # the upload's copy is gone
     finally:
         context.close()
         server.shutdown()

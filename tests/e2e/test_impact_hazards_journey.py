@@ -40,7 +40,9 @@ def test_impact_run_save_rerun_and_download(app_server, browser, user_data, tmp_
         settle(page)
         choose(page, "Scénario de départ", "flood-2022 (livré)")
         settle(page)
-        page.wait_for_function("() => [...document.querySelectorAll('input')].some(i => i.value === 'flood-2022-variante')", timeout=60_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('input')].some(i => i.value === 'flood-2022-variante')", timeout=60_000
+        )
         _simulate(page, "the first run")
         assert page.get_by_label("Pic à Mopti (cm)").last.input_value() == "671.00"
         if screenshot_dir:
@@ -54,7 +56,9 @@ def test_impact_run_save_rerun_and_download(app_server, browser, user_data, tmp_
         settle(page)
         no_exception(page, "saving the scenario")
         page.get_by_text("Scénario « crue-2022-menages-7 » enregistré", exact=False).wait_for(timeout=30_000)
-        assert "household_size: 7.7 person/household" in (user_data / "scenarios" / "crue-2022-menages-7.yaml").read_text(encoding="utf-8")
+        assert "household_size: 7.7 person/household" in (
+            user_data / "scenarios" / "crue-2022-menages-7.yaml"
+        ).read_text(encoding="utf-8")
         _simulate(page, "running the saved scenario")
         with page.expect_download(timeout=60_000) as download:
             page.get_by_role("button", name="Besoins (CSV pour Excel)").click()
@@ -77,7 +81,9 @@ def test_impact_run_save_rerun_and_download(app_server, browser, user_data, tmp_
 def test_hazards_slider_add_a_layer_and_use_it(app_server, browser, hazard_catalog, tmp_path, screenshot_dir):
     status = git_status()
     grid = Grid(resolution=0.05)
-    depth = xr.DataArray(np.full(grid.shape, 0.8, np.float32), dims=("y", "x"), coords={"y": grid.y, "x": grid.x}, attrs={"units": "m"})
+    depth = xr.DataArray(
+        np.full(grid.shape, 0.8, np.float32), dims=("y", "x"), coords={"y": grid.y, "x": grid.x}, attrs={"units": "m"}
+    )
     depth_file = write_geotiff(depth, tmp_path / "unosat-depth.tif")
     requests: list[str] = []
     context, page = open_page(browser, app_server + "/hazards", requests)

@@ -18,7 +18,9 @@ def test_a_bad_scenario_name_is_refused(app_server, user_data, browser):
         page.get_by_label("Nom du scénario (minuscules, chiffres, tirets)").fill("Mon Scénario!")
         page.get_by_role("button", name="Enregistrer le scénario").click()
         settle(page)
-        page.get_by_text("« Mon Scénario! » : un nom s'écrit en minuscules, chiffres et tirets", exact=False).wait_for(timeout=60_000)
+        page.get_by_text("« Mon Scénario! » : un nom s'écrit en minuscules, chiffres et tirets", exact=False).wait_for(
+            timeout=60_000
+        )
         no_exception(page, "refusing a bad name")
         assert not (user_data / "scenarios" / "Mon Scénario!.yaml").exists()
     finally:

@@ -19,17 +19,89 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = ("", "hazards", "impact", "plan", "atelier-formateur", "atelier-equipe")
 
 ENGLISH = (
-    "the", "and", "with", "of", "to", "for", "your", "yours", "shipped", "Download", "Upload", "Save", "Run", "Rename", "Delete",
-    "members", "Affected", "Displaced", "needs", "cost", "Rainfall", "Flood", "Drought", "Gauges", "Team", "Trainer", "Drag",
-    "drop", "Browse", "files", "must", "expected", "unknown", "missing", "per", "household", "people", "seed", "Stock left",
-    "Share", "days", "warehouse", "truck", "boats", "trigger", "release", "order", "funds",
+    "the",
+    "and",
+    "with",
+    "of",
+    "to",
+    "for",
+    "your",
+    "yours",
+    "shipped",
+    "Download",
+    "Upload",
+    "Save",
+    "Run",
+    "Rename",
+    "Delete",
+    "members",
+    "Affected",
+    "Displaced",
+    "needs",
+    "cost",
+    "Rainfall",
+    "Flood",
+    "Drought",
+    "Gauges",
+    "Team",
+    "Trainer",
+    "Drag",
+    "drop",
+    "Browse",
+    "files",
+    "must",
+    "expected",
+    "unknown",
+    "missing",
+    "per",
+    "household",
+    "people",
+    "seed",
+    "Stock left",
+    "Share",
+    "days",
+    "warehouse",
+    "truck",
+    "boats",
+    "trigger",
+    "release",
+    "order",
+    "funds",
 )
 """Words that would be English left in the French app (whole words, case-sensitive)."""
 
 FRENCH = (
-    "le", "les", "des", "du", "et", "avec", "pour", "livré", "Télécharger", "Enregistrer", "Lancer", "Supprimer", "Renommer",
-    "membres", "touchées", "Déplacés", "besoins", "coût", "Pluie", "Crue", "Sécheresse", "équipe", "formateur", "Graine",
-    "entrepôt", "camions", "déclencheur", "jours", "personnes", "ménages", "saisons",
+    "le",
+    "les",
+    "des",
+    "du",
+    "et",
+    "avec",
+    "pour",
+    "livré",
+    "Télécharger",
+    "Enregistrer",
+    "Lancer",
+    "Supprimer",
+    "Renommer",
+    "membres",
+    "touchées",
+    "Déplacés",
+    "besoins",
+    "coût",
+    "Pluie",
+    "Crue",
+    "Sécheresse",
+    "équipe",
+    "formateur",
+    "Graine",
+    "entrepôt",
+    "camions",
+    "déclencheur",
+    "jours",
+    "personnes",
+    "ménages",
+    "saisons",
 )
 """Words that would be French left in the English app."""
 
@@ -41,7 +113,9 @@ def _shipped_titles() -> list[str]:
 
 def _visible_text(page) -> str:
     """The text of the page with every expander and every tab opened in turn."""
-    page.add_style_tag(content="[data-testid='stIconMaterial'] { display: none !important; }")  # icon names are ligatures, not words
+    page.add_style_tag(
+        content="[data-testid='stIconMaterial'] { display: none !important; }"
+    )  # icon names are ligatures, not words
     texts = []
     for summary in page.locator("[data-testid='stExpander'] summary").all():
         if summary.is_visible():
@@ -70,7 +144,11 @@ def _problems(text: str, lang: str, titles: list[str]) -> list[str]:
     words = ENGLISH if lang == "fr" else FRENCH
     found = sorted({w for w in words if re.search(rf"(?<![\w'’-]){re.escape(w)}(?![\w'’-])", text)})
     if found:
-        lines = [line for line in text.splitlines() if any(re.search(rf"(?<![\w'’-]){re.escape(w)}(?![\w'’-])", line) for w in found)]
+        lines = [
+            line
+            for line in text.splitlines()
+            if any(re.search(rf"(?<![\w'’-]){re.escape(w)}(?![\w'’-])", line) for w in found)
+        ]
         problems.append(f"{'English' if lang == 'fr' else 'French'} words {found} in: {lines[:6]}")
     return problems
 
@@ -79,7 +157,9 @@ def _problems(text: str, lang: str, titles: list[str]) -> list[str]:
 def test_every_page_speaks_one_language(app_server, browser, lang):
     titles = _shipped_titles()
     requests: list[str] = []
-    context, page = open_page(browser, f"{app_server}/?lang={lang}", requests, locale="fr-FR" if lang == "fr" else "en-GB")
+    context, page = open_page(
+        browser, f"{app_server}/?lang={lang}", requests, locale="fr-FR" if lang == "fr" else "en-GB"
+    )
     failures = {}
     try:
         for path in PAGES:
@@ -95,7 +175,10 @@ def test_every_page_speaks_one_language(app_server, browser, lang):
     finally:
         context.close()
     if failures:
-        pytest.fail("\n".join(f"{path}: {problem}" for path, problems in failures.items() for problem in problems), pytrace=False)
+        pytest.fail(
+            "\n".join(f"{path}: {problem}" for path, problems in failures.items() for problem in problems),
+            pytrace=False,
+        )
 
 
 def test_switching_language_back_and_forth_on_every_page(app_server, browser):

@@ -28,7 +28,9 @@ def _grid(page):
 def _run(page, step: str) -> float:
     """Click the run button; returns the seconds from the click to the KPI cards."""
     start = time.monotonic()
-    page.get_by_role("button", name="Lancer l'ensemble").or_(page.get_by_role("button", name="Run the ensemble")).click()
+    page.get_by_role("button", name="Lancer l'ensemble").or_(
+        page.get_by_role("button", name="Run the ensemble")
+    ).click()
     settle(page)
     no_exception(page, step)
     page.get_by_test_id("stMetric").first.wait_for(timeout=60_000)

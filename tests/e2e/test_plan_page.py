@@ -15,7 +15,11 @@ pytestmark = pytest.mark.browser
 
 
 def test_load_a_plan_file_refuses_a_bad_one_with_its_line(app_server, user_data, browser, tmp_path):
-    good = (ROOT / "scenarios" / "plans" / "early-action.yaml").read_text(encoding="utf-8").replace("name: early-action\n", "name: early-action-uploaded\n", 1)
+    good = (
+        (ROOT / "scenarios" / "plans" / "early-action.yaml")
+        .read_text(encoding="utf-8")
+        .replace("name: early-action\n", "name: early-action-uploaded\n", 1)
+    )
     bad = good.replace("gauge: Sofara", "gauge: Sofara-aval", 1)
     line = next(n for n, text in enumerate(bad.splitlines(), 1) if "Sofara-aval" in text)
     (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
@@ -30,7 +34,9 @@ def test_load_a_plan_file_refuses_a_bad_one_with_its_line(app_server, user_data,
         page.get_by_text("bad.yaml", exact=True).wait_for(timeout=60_000)  # the upload has reached the server
         page.get_by_role("button", name="Vérifier et ajouter à mes plans").click()
         settle(page)
-        page.get_by_text(f"bad.yaml:{line} : triggers[0].gauge : station « Sofara-aval » inconnue", exact=False).wait_for(timeout=60_000)
+        page.get_by_text(
+            f"bad.yaml:{line} : triggers[0].gauge : station « Sofara-aval » inconnue", exact=False
+        ).wait_for(timeout=60_000)
         no_exception(page, "refusing a bad plan file")
         assert not (user_data / "plans" / "early-action-uploaded.yaml").exists()
         page.locator("input[type=file]").set_input_files(str(tmp_path / "good.yaml"))
@@ -48,7 +54,8 @@ def test_load_a_plan_file_refuses_a_bad_one_with_its_line(app_server, user_data,
 
 
 BOMB = "".join(
-    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9 if prev else ['x'] * 9)}]\n" for prev, name in zip([None, *"abcdefgh"], "abcdefghi")
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9 if prev else ['x'] * 9)}]\n"
+    for prev, name in zip([None, *"abcdefgh"], "abcdefghi")
 )
 """Nine levels of nine aliases (issue 12): about 350 bytes, nine to the ninth values once expanded."""
 
@@ -57,11 +64,21 @@ BOMB = "".join(
     ("name", "text", "french"),
     [
         ("bomb.yaml", BOMB, "bomb.yaml:1 : yaml : les ancres (&a) ne sont pas permises"),
-        ("kind-list.yaml", "kind: [plan]\n", "kind-list.yaml:1 : kind : doit valoir « scenario » ou « plan » (reçu « ["),
-        ("python-tag.yaml", "kind: !!python/object/apply:os.system [echo]\n", "python-tag.yaml:1 : yaml : les étiquettes"),
+        (
+            "kind-list.yaml",
+            "kind: [plan]\n",
+            "kind-list.yaml:1 : kind : doit valoir « scenario » ou « plan » (reçu « [",
+        ),
+        (
+            "python-tag.yaml",
+            "kind: !!python/object/apply:os.system [echo]\n",
+            "python-tag.yaml:1 : yaml : les étiquettes",
+        ),
     ],
 )
-def test_a_hostile_plan_file_is_refused_at_once_with_its_line(app_server, user_data, browser, tmp_path, name, text, french):
+def test_a_hostile_plan_file_is_refused_at_once_with_its_line(
+    app_server, user_data, browser, tmp_path, name, text, french
+):
     """A file that used to hang the server (the alias bomb grew it by 25 MB/s) or show a
     traceback in the browser is refused with one French line, and the page goes on working."""
     assert len(BOMB) < 400
@@ -79,7 +96,9 @@ def test_a_hostile_plan_file_is_refused_at_once_with_its_line(app_server, user_d
         settle(page, timeout_ms=30_000)  # a hang fails here
         page.get_by_text(french, exact=False).wait_for(timeout=10_000)
         no_exception(page, f"refusing {name}")
-        assert (sorted((user_data / "plans").glob("*")) if (user_data / "plans").exists() else []) == before  # nothing written
+        assert (
+            sorted((user_data / "plans").glob("*")) if (user_data / "plans").exists() else []
+        ) == before  # nothing written
         # the page still works after it
         page.reload(wait_until="domcontentloaded")
         page.get_by_role("heading", name="Plan de contingence et simulation").wait_for(timeout=60_000)

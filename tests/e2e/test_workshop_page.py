@@ -94,8 +94,10 @@ def _plain(text):
 
 def _cell(page, row, column):
     """The text of a table's cell (st.table), by the row's heading and the column's, as the page shows it now."""
-    tables = page.get_by_test_id("stTable").locator("table").evaluate_all(
-        "ts => ts.map(t => [...t.rows].map(r => [...r.cells].map(c => c.innerText.trim())))"
+    tables = (
+        page.get_by_test_id("stTable")
+        .locator("table")
+        .evaluate_all("ts => ts.map(t => [...t.rows].map(r => [...r.cells].map(c => c.innerText.trim())))")
     )
     for rows in tables:
         headers = [_plain(h) for h in rows[0]]
@@ -110,7 +112,9 @@ def _clean(page, step):
     no_exception(page, step)
 
 
-def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(workshop_server, browser, screenshot_dir, tmp_path):
+def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(
+    workshop_server, browser, screenshot_dir, tmp_path
+):
     requests: list[str] = []
     trainer_ctx, a_ctx, b_ctx = (_context(browser, requests) for _ in range(3))
     try:
@@ -120,8 +124,12 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(works
         trainer.get_by_role("tab", name="Créer un atelier").click()
         _pick(trainer, "Scénario (saison)", "flood-2022")
         _pick(trainer, "Plan de départ", "baseline")
-        trainer.get_by_text(re.compile("^Saison jouée : du 31 juillet 2022 au 22 octobre 2022")).wait_for(timeout=120_000)  # past the peak of 9 October
-        trainer.get_by_text("Dépôt international (UNHRD) livre en 60 jours au moins", exact=False).wait_for(timeout=60_000)
+        trainer.get_by_text(re.compile("^Saison jouée : du 31 juillet 2022 au 22 octobre 2022")).wait_for(
+            timeout=120_000
+        )  # past the peak of 9 October
+        trainer.get_by_text("Dépôt international (UNHRD) livre en 60 jours au moins", exact=False).wait_for(
+            timeout=60_000
+        )
         trainer.get_by_label("Mot de passe du formateur (8 caractères au moins)").fill("court")
         trainer.get_by_role("button", name="Créer l'atelier").click()
         trainer.get_by_text("doit avoir au moins 8 caractères", exact=False).wait_for(timeout=60_000)
@@ -133,12 +141,28 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(works
         workshop_code = header.inner_text().split()[-1]
         address = trainer.get_by_test_id("ws-team-address").inner_text().strip()
         lan = lan_address()
-        assert address == (f"http://{lan}:{workshop_server.url.rsplit(':', 1)[1]}/atelier-equipe" if lan else f"{workshop_server.url}/atelier-equipe")
-        assert float(trainer.get_by_test_id("ws-team-address").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 32  # large
-        qr = trainer.get_by_test_id("stImage").filter(has=trainer.get_by_text("Scannez pour ouvrir la page des équipes")).locator("img")
+        assert address == (
+            f"http://{lan}:{workshop_server.url.rsplit(':', 1)[1]}/atelier-equipe"
+            if lan
+            else f"{workshop_server.url}/atelier-equipe"
+        )
+        assert (
+            float(trainer.get_by_test_id("ws-team-address").evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+            >= 32
+        )  # large
+        qr = (
+            trainer.get_by_test_id("stImage")
+            .filter(has=trainer.get_by_text("Scannez pour ouvrir la page des équipes"))
+            .locator("img")
+        )
         expect(qr).to_have_count(1, timeout=60_000)
-        assert qr.evaluate("i => i.complete && i.naturalWidth") >= 200  # the QR code, drawn on the laptop (no request left it)
-        codes = {name: trainer.get_by_text(re.compile(f"^{name} :")).first.inner_text().split()[-1] for name in ("Équipe A", "Équipe B")}
+        assert (
+            qr.evaluate("i => i.complete && i.naturalWidth") >= 200
+        )  # the QR code, drawn on the laptop (no request left it)
+        codes = {
+            name: trainer.get_by_text(re.compile(f"^{name} :")).first.inner_text().split()[-1]
+            for name in ("Équipe A", "Équipe B")
+        }
         trainer.get_by_role("button", name="Commencer la manche 1").click()
         trainer.get_by_text("Manche 1 sur 3 — ouverte").wait_for(timeout=120_000)
         _clean(trainer, "starting round 1")
@@ -152,7 +176,9 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(works
         _join(team_b, codes["Équipe B"])
         for page in (team_a, team_b):
             page.get_by_role("heading", name="Vos décisions pour la manche 1").wait_for(timeout=120_000)
-            assert page.locator("a[href*='atelier-formateur'], a[href$='/delta'], a[href$='/plan']").count() == 0  # the team's page links nothing else
+            assert (
+                page.locator("a[href*='atelier-formateur'], a[href$='/delta'], a[href$='/plan']").count() == 0
+            )  # the team's page links nothing else
             assert page.get_by_test_id("stSidebarNav").count() == 0
         box = team_a.get_by_label("Article — fournisseur", exact=True).first
         box.click()
@@ -161,19 +187,27 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(works
         options = [_plain(o) for o in team_a.get_by_role("option").all_inner_texts()]
         team_a.keyboard.press("Escape")
         assert SHELTER in options and len(options) == 2  # regional and UNHRD
-        assert not [o for o in options if o.startswith("Kit abri d'urgence — Marché local")]  # the form offers only what a supplier sells
+        assert not [
+            o for o in options if o.startswith("Kit abri d'urgence — Marché local")
+        ]  # the form offers only what a supplier sells
 
         # round 1: A buys 250 t of cereal locally in time for the September wave; B waits
         _pick(team_a, "Article — fournisseur", CEREAL)
         team_a.get_by_label("Quantité").nth(0).fill("250000")
         team_a.get_by_role("button", name="Envoyer les décisions").click()
         team_a.get_by_text("Décisions envoyées", exact=False).wait_for(timeout=120_000)
-        team_a.get_by_text("commande de 250 000 × Céréales à Marché local de Mopti (arrivée prévue le", exact=False).wait_for(timeout=60_000)
+        team_a.get_by_text(
+            "commande de 250 000 × Céréales à Marché local de Mopti (arrivée prévue le", exact=False
+        ).wait_for(timeout=60_000)
         trainer.get_by_text("Décisions reçues : 1 sur 2 (Équipe A)", exact=False).wait_for(timeout=60_000)
-        trainer.get_by_text("commande de 250 000 × Céréales à Marché local de Mopti", exact=False).first.wait_for(timeout=60_000)  # the panel agrees with the count
+        trainer.get_by_text("commande de 250 000 × Céréales à Marché local de Mopti", exact=False).first.wait_for(
+            timeout=60_000
+        )  # the panel agrees with the count
         assert _cell(trainer, "Équipe A", "Achats") == "150 000 US$" == _cell(team_a, "Achats", "Montant")
         assert _cell(trainer, "Équipe B", "Décision (manche 1)") == "en attente"
-        team_b.get_by_text("Rien n'est encore envoyé pour cette manche", exact=False).wait_for(timeout=60_000)  # and so does B's page
+        team_b.get_by_text("Rien n'est encore envoyé pour cette manche", exact=False).wait_for(
+            timeout=60_000
+        )  # and so does B's page
         _clean(team_a, "sending round 1")
         trainer.get_by_role("button", name="Clore la manche 1 et jouer ses 28 jours").click()
         trainer.get_by_text("Manche 2 sur 3 — ouverte").wait_for(timeout=180_000)
@@ -187,7 +221,9 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(works
         workshop_server.stop()
         url = workshop_server.start()
         for page in (trainer, team_a, team_b):
-            page.goto(url + ("/atelier-formateur" if page is trainer else "/atelier-equipe"), wait_until="domcontentloaded")
+            page.goto(
+                url + ("/atelier-formateur" if page is trainer else "/atelier-equipe"), wait_until="domcontentloaded"
+            )
         _trainer_login(trainer, workshop_code, "mauvais-mot")
         trainer.get_by_text("Code d'atelier ou mot de passe incorrect", exact=False).wait_for(timeout=60_000)
         _trainer_login(trainer, workshop_code, PASSCODE)
@@ -198,11 +234,15 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(works
             page.get_by_role("heading", name="Vos décisions pour la manche 2").wait_for(timeout=180_000)
         # the new round starts empty, with the last one beside it
         team_a.get_by_text("Vos décisions de la manche 1").wait_for(timeout=60_000)
-        team_a.get_by_text("commande de 250 000 × Céréales à Marché local de Mopti", exact=False).first.wait_for(timeout=60_000)
+        team_a.get_by_text("commande de 250 000 × Céréales à Marché local de Mopti", exact=False).first.wait_for(
+            timeout=60_000
+        )
         team_a.get_by_text("Rien n'est encore envoyé pour cette manche", exact=False).wait_for(timeout=60_000)
         assert [float(team_a.get_by_label("Quantité").nth(k).input_value()) for k in range(3)] == [0.0] * 3
         assert team_a.get_by_label("Article — fournisseur", exact=True).first.input_value() == "— pas de commande —"
-        assert _cell(team_a, "Reste", "Montant") == left_before == _cell(trainer, "Équipe A", "Reste")  # the ledger survived the restart
+        assert (
+            _cell(team_a, "Reste", "Montant") == left_before == _cell(trainer, "Équipe A", "Reste")
+        )  # the ledger survived the restart
         assert team_a.get_by_text("Eau potable à Marché", exact=False).count() == 0  # never B's decisions
         _shot(team_a, screenshot_dir, "workshop-team-round2-fr.png")
 
@@ -222,19 +262,33 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(works
         trainer.get_by_text("Décisions reçues : 2 sur 2", exact=False).wait_for(timeout=60_000)
         assert _cell(trainer, "Équipe A", "Prévision") == "15 000 US$" == _cell(team_a, "Prévision", "Montant")
         assert _cell(trainer, "Équipe B", "Achats") == "110 000 US$" == _cell(team_b, "Achats", "Montant")
-        _shot(trainer, screenshot_dir, "workshop-console.png", trainer.get_by_role("heading", name=re.compile("code de l'atelier")))
+        _shot(
+            trainer,
+            screenshot_dir,
+            "workshop-console.png",
+            trainer.get_by_role("heading", name=re.compile("code de l'atelier")),
+        )
         _clean(trainer, "round 2 on the console")
         trainer.get_by_role("button", name="Clore la manche 2 et jouer ses 28 jours").click()
         trainer.get_by_text("Manche 3 sur 3 — ouverte").wait_for(timeout=180_000)
-        trainer.get_by_text("Manche en cours : une commande chez Dépôt international (UNHRD)", exact=False).wait_for(timeout=60_000)
-        trainer.get_by_text("Manche en cours : une commande chez Fournisseurs régionaux", exact=False).wait_for(timeout=60_000)
+        trainer.get_by_text("Manche en cours : une commande chez Dépôt international (UNHRD)", exact=False).wait_for(
+            timeout=60_000
+        )
+        trainer.get_by_text("Manche en cours : une commande chez Fournisseurs régionaux", exact=False).wait_for(
+            timeout=60_000
+        )
         for page in (team_a, team_b):
             page.get_by_role("heading", name="Vos décisions pour la manche 3").wait_for(timeout=120_000)
-        team_b.get_by_text("Commandé maintenant chez Fournisseurs régionaux (Dakar, Abidjan), Dépôt international (UNHRD), rien n'arrivera", exact=False).wait_for(timeout=60_000)
+        team_b.get_by_text(
+            "Commandé maintenant chez Fournisseurs régionaux (Dakar, Abidjan), Dépôt international (UNHRD), rien n'arrivera",
+            exact=False,
+        ).wait_for(timeout=60_000)
         trainer.get_by_role("button", name="Clore la dernière manche et terminer").click()
         trainer.get_by_text("Manche 3 sur 3 — atelier terminé").wait_for(timeout=180_000)
         trainer.get_by_role("heading", name="Tableau des scores").wait_for(timeout=180_000)
-        expect(trainer.get_by_role("button", name="Clore la dernière manche et terminer")).to_have_count(0, timeout=180_000)  # the page is redrawn
+        expect(trainer.get_by_role("button", name="Clore la dernière manche et terminer")).to_have_count(
+            0, timeout=180_000
+        )  # the page is redrawn
         trainer.get_by_role("heading", name="Histoires de ménages déplacés").wait_for(timeout=180_000)
         ranked = trainer.locator("li").filter(has_text=re.compile(r"a couvert \d+\s% des besoins en dépensant"))
         expect(ranked).to_have_count(2, timeout=60_000)  # one sentence per team, best first: the well-timed order wins
@@ -247,11 +301,38 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(works
         download.value.save_as(pdf)
         assert pdf.read_bytes().startswith(b"%PDF")
         _clean(trainer, "the debrief")
-        _shot(trainer, screenshot_dir, "workshop-scoreboard-fr.png", trainer.get_by_role("heading", name="Tableau des scores"))
-        _shot(trainer, screenshot_dir, "workshop-timeline-fr.png", trainer.get_by_role("heading", name="Chronologie des décisions face à la crue"))
-        _shot(trainer, screenshot_dir, "workshop-stories-fr.png", trainer.get_by_role("button", name="Débriefing (PDF)"))
+        _shot(
+            trainer,
+            screenshot_dir,
+            "workshop-scoreboard-fr.png",
+            trainer.get_by_role("heading", name="Tableau des scores"),
+        )
+        _shot(
+            trainer,
+            screenshot_dir,
+            "workshop-timeline-fr.png",
+            trainer.get_by_role("heading", name="Chronologie des décisions face à la crue"),
+        )
+        _shot(
+            trainer, screenshot_dir, "workshop-stories-fr.png", trainer.get_by_role("button", name="Débriefing (PDF)")
+        )
         if screenshot_dir and shutil.which("pdftoppm"):  # the debrief's first page, for the documentation
-            subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(screenshot_dir / "workshop-debrief-fr")], check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "70",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(pdf),
+                    str(screenshot_dir / "workshop-debrief-fr"),
+                ],
+                check=True,
+            )
 
         # --- the end screens: score and rank, the same money ---------------------------------
         for page, rank in ((team_a, "1 sur 2"), (team_b, "2 sur 2")):
@@ -259,10 +340,19 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(works
             metric = page.get_by_test_id("stMetric").filter(has_text="Votre rang")
             expect(metric.get_by_test_id("stMetricValue")).to_have_text(rank, timeout=60_000)
             _clean(page, "the end screen")
-        spent_team = team_a.get_by_test_id("stMetric").filter(has_text="Dépensé").get_by_test_id("stMetricValue").inner_text()
+        spent_team = (
+            team_a.get_by_test_id("stMetric").filter(has_text="Dépensé").get_by_test_id("stMetricValue").inner_text()
+        )
         assert _plain(spent_team) == spent_console
-        team_a.get_by_text(re.compile(r"^Équipe A a couvert \d+\s% des besoins en dépensant")).first.wait_for(timeout=60_000)
-        _shot(team_a, screenshot_dir, "workshop-team-end.png", team_a.get_by_role("heading", name="Atelier de simulation — équipe"))
+        team_a.get_by_text(re.compile(r"^Équipe A a couvert \d+\s% des besoins en dépensant")).first.wait_for(
+            timeout=60_000
+        )
+        _shot(
+            team_a,
+            screenshot_dir,
+            "workshop-team-end.png",
+            team_a.get_by_role("heading", name="Atelier de simulation — équipe"),
+        )
         for page in (trainer, team_b):  # and in English
             page.get_by_text("English").click()
         team_b.get_by_role("heading", name="End of the workshop").wait_for(timeout=120_000)
@@ -275,7 +365,9 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(works
     except Exception:
         for k, context in enumerate((trainer_ctx, a_ctx, b_ctx)):
             for j, pg in enumerate(context.pages):
-                pg.screenshot(path=str(tmp_path / f"failed-{k}-{j}.png"), full_page=True)  # what each page showed, to debug
+                pg.screenshot(
+                    path=str(tmp_path / f"failed-{k}-{j}.png"), full_page=True
+                )  # what each page showed, to debug
         raise
     finally:
         for context in (trainer_ctx, a_ctx, b_ctx):

@@ -30,7 +30,11 @@ GRID = Grid(resolution=0.05)
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())} if folder.exists() else {}
+    return (
+        {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+        if folder.exists()
+        else {}
+    )
 
 
 @pytest.fixture
@@ -42,12 +46,19 @@ def catalog(data_dir):
 
 
 def depth_tif(path: Path, value=1.5, units="m") -> Path:
-    field = xr.DataArray(np.full(GRID.shape, value, np.float32), dims=("y", "x"), coords={"y": GRID.y, "x": GRID.x}, attrs={"units": units})
+    field = xr.DataArray(
+        np.full(GRID.shape, value, np.float32),
+        dims=("y", "x"),
+        coords={"y": GRID.y, "x": GRID.x},
+        attrs={"units": units},
+    )
     return write_geotiff(field, path)
 
 
 def test_add_list_open_a_flood_depth_map(catalog, tmp_path):
-    card = add_layer(depth_tif(tmp_path / "depth.tif", 150, "cm"), "depth-2022", "flood-depth", source="test", licence="CC-BY-4.0")
+    card = add_layer(
+        depth_tif(tmp_path / "depth.tif", 150, "cm"), "depth-2022", "flood-depth", source="test", licence="CC-BY-4.0"
+    )
     assert (card.units, card.source_units, card.original_crs) == ("m", "cm", "EPSG:4326")
     assert sorted(p.name for p in catalog.iterdir()) == ["depth-2022.tif", "depth-2022.yaml"]
     cards, problems = list_layers()
@@ -61,7 +72,12 @@ def test_add_list_open_a_flood_depth_map(catalog, tmp_path):
 
 def test_rainfall_stack_keeps_its_dates(catalog, tmp_path):
     times = np.array(["2022-08-01", "2022-08-02"], dtype="datetime64[ns]")
-    rain = xr.DataArray(np.ones((2, *GRID.shape), np.float32) * [[[3.0]], [[5.0]]], dims=("time", "y", "x"), coords={"time": times, "y": GRID.y, "x": GRID.x}, attrs={"units": "mm/day"})
+    rain = xr.DataArray(
+        np.ones((2, *GRID.shape), np.float32) * [[[3.0]], [[5.0]]],
+        dims=("time", "y", "x"),
+        coords={"time": times, "y": GRID.y, "x": GRID.x},
+        attrs={"units": "mm/day"},
+    )
     card = add_layer(write_geotiff(rain, tmp_path / "rain.tif"), "rain-aug", "rainfall")
     assert (str(card.time_coverage.start), card.time_coverage.steps) == ("2022-08-01", 2)
     layer = open_layer("rain-aug", grid=GRID)
@@ -73,7 +89,25 @@ def test_rainfall_stack_keeps_its_dates(catalog, tmp_path):
 def test_flood_extent_polygons_are_rasterized(catalog, tmp_path, gdal_tools, form):
     source = tmp_path / "extent.geojson"
     # a 0.5° × 0.5° square around Mopti, in UTM after ogr2ogr for the gpkg and zip forms
-    source.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"date": "2022-10-09"}, "geometry": {"type": "Polygon", "coordinates": [[[-4.45, 14.25], [-3.95, 14.25], [-3.95, 14.75], [-4.45, 14.75], [-4.45, 14.25]]]}}]}))
+    source.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"date": "2022-10-09"},
+                        "geometry": {
+                            "type": "Polygon",
+                            "coordinates": [
+                                [[-4.45, 14.25], [-3.95, 14.25], [-3.95, 14.75], [-4.45, 14.75], [-4.45, 14.25]]
+                            ],
+                        },
+                    }
+                ],
+            }
+        )
+    )
     if form == "geojson":
         path = source
     elif form == "gpkg":
@@ -112,7 +146,12 @@ def _bad_inputs(tmp_path, gdal_tools):
     nocrs = tmp_path / "nocrs.tif"
     subprocess.run([gdal_tools["gdal_translate"], "-q", ascii_grid, nocrs], check=True)
     far = tmp_path / "paris.tif"
-    field = xr.DataArray(np.ones((10, 10), np.float32), dims=("y", "x"), coords={"y": np.linspace(49.5, 48.5, 10), "x": np.linspace(2, 3, 10)}, attrs={"units": "m"})
+    field = xr.DataArray(
+        np.ones((10, 10), np.float32),
+        dims=("y", "x"),
+        coords={"y": np.linspace(49.5, 48.5, 10), "x": np.linspace(2, 3, 10)},
+        attrs={"units": "m"},
+    )
     write_geotiff(field, far)
     kg = depth_tif(tmp_path / "kg.tif", units="kg")
     return [
@@ -163,13 +202,22 @@ def test_prepare_writes_nothing(catalog, tmp_path):
     assert snapshot(catalog) == {}
 
 
-
-
 def test_cli_add_and_list(catalog, tmp_path):
     import os
 
     env = dict(os.environ)
-    added = cli("hazards", "add", depth_tif(tmp_path / "d.tif"), "--name", "depth", "--kind", "flood-depth", "--source", "UNOSAT", env=env)
+    added = cli(
+        "hazards",
+        "add",
+        depth_tif(tmp_path / "d.tif"),
+        "--name",
+        "depth",
+        "--kind",
+        "flood-depth",
+        "--source",
+        "UNOSAT",
+        env=env,
+    )
     assert added.returncode == 0, added.stderr
     assert "added flood-depth layer 'depth' in m" in added.stdout
     listed = cli("hazards", "list", "--json", env=env)
@@ -188,9 +236,13 @@ def test_scenarios_naming_layers_are_checked(catalog, tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(text.replace("  peak: 671 cm\n  peak_date: 2022-10-09\n", "  layer: depth\n"), encoding="utf-8")
     missing = tmp_path / "missing.yaml"
-    missing.write_text(text.replace("  peak: 671 cm\n  peak_date: 2022-10-09\n", "  layer: nowhere\n"), encoding="utf-8")
+    missing.write_text(
+        text.replace("  peak: 671 cm\n  peak_date: 2022-10-09\n", "  layer: nowhere\n"), encoding="utf-8"
+    )
     wrong = tmp_path / "wrong.yaml"
-    wrong.write_text(text.replace("  source: generator\n  season: wet\n", "  source: layer\n  layer: depth\n"), encoding="utf-8")
+    wrong.write_text(
+        text.replace("  source: generator\n  season: wet\n", "  source: layer\n  layer: depth\n"), encoding="utf-8"
+    )
     context = validation_context(layers=layer_kinds())
     assert check_files([good], context=context) == []
     problems = check_files([missing, wrong], context=context)
@@ -228,7 +280,10 @@ def test_shipped_layers_are_listed_and_read_only(catalog, tmp_path, monkeypatch)
     add_layer(depth_tif(tmp_path / "u.tif", 1.0), "user-depth", "flood-depth")
     entries, problems = module.layer_entries()
     assert problems == []
-    assert [(card.name, is_shipped) for card, _, is_shipped in entries] == [("shipped-depth", True), ("user-depth", False)]
+    assert [(card.name, is_shipped) for card, _, is_shipped in entries] == [
+        ("shipped-depth", True),
+        ("user-depth", False),
+    ]
     assert float(open_layer("shipped-depth", grid=GRID).max()) == pytest.approx(2.0)
     before = snapshot(shipped)
     for action in (lambda: module.delete_layer("shipped-depth"), lambda: module.rename_layer("shipped-depth", "mine")):

@@ -113,22 +113,54 @@ def catalog_dir(data_dir) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())} if folder.exists() else {}
+    return (
+        {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+        if folder.exists()
+        else {}
+    )
 
 
 def field(value, units: str, times=None, grid: Grid = GRID) -> xr.DataArray:
     """A constant map (or a stack of them, one per date) on ``grid``."""
     if times is None:
-        return xr.DataArray(np.full(grid.shape, value, np.float32), dims=("y", "x"), coords={"y": grid.y, "x": grid.x}, attrs={"units": units})
+        return xr.DataArray(
+            np.full(grid.shape, value, np.float32),
+            dims=("y", "x"),
+            coords={"y": grid.y, "x": grid.x},
+            attrs={"units": units},
+        )
     times = np.array(times, dtype="datetime64[ns]")
     values = np.broadcast_to(np.asarray(value, np.float32).reshape(-1, 1, 1), (len(times), *grid.shape)).copy()
-    return xr.DataArray(values, dims=("time", "y", "x"), coords={"time": times, "y": grid.y, "x": grid.x}, attrs={"units": units})
+    return xr.DataArray(
+        values, dims=("time", "y", "x"), coords={"time": times, "y": grid.y, "x": grid.x}, attrs={"units": units}
+    )
 
 
-def tile(path: Path, west: float, north: float, value: float, cols: int = 40, rows: int = 74, cell: float = 0.05, date: str | None = "2024-08-01", units: str = "mm/day") -> Path:
+def tile(
+    path: Path,
+    west: float,
+    north: float,
+    value: float,
+    cols: int = 40,
+    rows: int = 74,
+    cell: float = 0.05,
+    date: str | None = "2024-08-01",
+    units: str = "mm/day",
+) -> Path:
     """A small GeoTIFF tile in EPSG:4326 (one band, dated in its description)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with rasterio.open(path, "w", driver="GTiff", width=cols, height=rows, count=1, dtype="float32", crs="EPSG:4326", transform=from_origin(west, north, cell, cell), nodata=-9999.0) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=cols,
+        height=rows,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=from_origin(west, north, cell, cell),
+        nodata=-9999.0,
+    ) as dst:
         dst.write(np.full((1, rows, cols), value, np.float32))
         dst.update_tags(units=units)
         if date:
@@ -136,7 +168,14 @@ def tile(path: Path, west: float, north: float, value: float, cols: int = 40, ro
     return path
 
 
-def vrt_xml(*sources: tuple[str, str], cols: int = 40, rows: int = 74, west: float = -6.6, north: float = 16.9, cell: float = 0.05) -> str:
+def vrt_xml(
+    *sources: tuple[str, str],
+    cols: int = 40,
+    rows: int = 74,
+    west: float = -6.6,
+    north: float = 16.9,
+    cell: float = 0.05,
+) -> str:
     """A hand-written one-band VRT reading ``(relativeToVRT, SourceFilename)`` sources in turn."""
     parts = "".join(
         f'<SimpleSource><SourceFilename relativeToVRT="{relative}">{name}</SourceFilename><SourceBand>1</SourceBand>'
@@ -167,7 +206,18 @@ def gdalbuildvrt(gdal_tools) -> str:
     return str(Path(gdal_tools["gdal_translate"]).parent / "gdalbuildvrt")
 
 
-REMOTE_PREFIXES = ["/vsicurl/", "/vsicurl_streaming/", "/vsis3/", "/vsis3_streaming/", "/vsigs/", "/vsiaz/", "/vsiadls/", "/vsioss/", "/vsiswift/", "/vsiwebhdfs/"]
+REMOTE_PREFIXES = [
+    "/vsicurl/",
+    "/vsicurl_streaming/",
+    "/vsis3/",
+    "/vsis3_streaming/",
+    "/vsigs/",
+    "/vsiaz/",
+    "/vsiadls/",
+    "/vsioss/",
+    "/vsiswift/",
+    "/vsiwebhdfs/",
+]
 
 
 def remote_names(server: CountingServer) -> list[str]:
@@ -199,7 +249,15 @@ def test_control_an_unguarded_gdal_reaches_the_counting_server(server):
     with pytest.raises(rasterio.errors.RasterioIOError), rasterio.Env():
         rasterio.open(f"/vsicurl/{server.url()}")
     assert len(server.requests) >= 1
-    with rasterio.Env(AWS_S3_ENDPOINT=f"127.0.0.1:{server.port}", AWS_HTTPS="NO", AWS_VIRTUAL_HOSTING="FALSE", AWS_NO_SIGN_REQUEST="YES"), pytest.raises(rasterio.errors.RasterioIOError):
+    with (
+        rasterio.Env(
+            AWS_S3_ENDPOINT=f"127.0.0.1:{server.port}",
+            AWS_HTTPS="NO",
+            AWS_VIRTUAL_HOSTING="FALSE",
+            AWS_NO_SIGN_REQUEST="YES",
+        ),
+        pytest.raises(rasterio.errors.RasterioIOError),
+    ):
         rasterio.open("/vsis3/bucket/x.tif")
     assert any(path.startswith("/bucket") for _, path in server.requests)
 
@@ -221,7 +279,9 @@ def test_remote_names_are_refused_before_gdal_sees_them(server, catalog_dir):
 
 
 def test_the_command_line_refuses_a_url_in_one_line(server, catalog_dir):
-    done = sim_cli("hazards", "add", server.url("rain_20240801.tif"), "--name", "remote", "--kind", "rainfall", "--units", "mm/day")
+    done = sim_cli(
+        "hazards", "add", server.url("rain_20240801.tif"), "--name", "remote", "--kind", "rainfall", "--units", "mm/day"
+    )
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "not a local file" in lines[0] and "127.0.0.1" in lines[0], done.stderr
@@ -279,7 +339,9 @@ def test_files_that_are_not_what_their_ending_says_are_refused_with_zero_request
     disguised_tif = tmp_path / "rain_20240801.tif"
     disguised_tif.write_text(vrt_xml(("0", f"/vsicurl/{server.url()}")))
     wms = tmp_path / "depth.tif"
-    wms.write_text(f"<GDAL_WMS><Service name=\"TMS\"><ServerUrl>{server.url('${{z}}/${{x}}/${{y}}.png')}</ServerUrl></Service></GDAL_WMS>")
+    wms.write_text(
+        f'<GDAL_WMS><Service name="TMS"><ServerUrl>{server.url("${{z}}/${{x}}/${{y}}.png")}</ServerUrl></Service></GDAL_WMS>'
+    )
     ogr_json = tmp_path / "extent.geojson"
     ogr_json.write_text(_ogr_vrt(server))
     ogr_zip = tmp_path / "extent.zip"
@@ -290,7 +352,12 @@ def test_files_that_are_not_what_their_ending_says_are_refused_with_zero_request
     wms_as_vrt = tmp_path / "wms.vrt"
     wms_as_vrt.write_text(wms.read_text())
     derived = tmp_path / "derived.vrt"
-    derived.write_text(vrt_xml(("1", "a.tif")).replace('<VRTRasterBand dataType="Float32" band="1">', '<VRTRasterBand dataType="Float32" band="1" subClass="VRTDerivedRasterBand"><PixelFunctionType>inv</PixelFunctionType>'))
+    derived.write_text(
+        vrt_xml(("1", "a.tif")).replace(
+            '<VRTRasterBand dataType="Float32" band="1">',
+            '<VRTRasterBand dataType="Float32" band="1" subClass="VRTDerivedRasterBand"><PixelFunctionType>inv</PixelFunctionType>',
+        )
+    )
     tile(tmp_path / "a.tif", -6.6, 16.9, 5.0)
     cases = [
         (disguised_tif, "rainfall", "not a GeoTIFF but a text file"),
@@ -341,7 +408,21 @@ def test_a_separate_stack_keeps_its_dates(catalog_dir, tmp_path, gdal_tools):
     separate = folder / "separate.vrt"
     subprocess.run([gdalbuildvrt(gdal_tools), "-q", "-separate", separate, *days], check=True)
     vrt = folder / "stack.vrt"
-    subprocess.run([gdal_tools["gdal_translate"], "-q", "-of", "VRT", "-mo", "dates=2024-07-10,2024-07-11,2024-07-12", "-mo", "units=mm/day", separate, vrt], check=True)
+    subprocess.run(
+        [
+            gdal_tools["gdal_translate"],
+            "-q",
+            "-of",
+            "VRT",
+            "-mo",
+            "dates=2024-07-10,2024-07-11,2024-07-12",
+            "-mo",
+            "units=mm/day",
+            separate,
+            vrt,
+        ],
+        check=True,
+    )
     card = add_layer(vrt, "stack", "rainfall", grid=GRID)
     assert (str(card.time_coverage.start), card.time_coverage.steps) == ("2024-07-10", 3)
     for path in [*days, separate, vrt]:
@@ -360,7 +441,9 @@ def test_a_hand_written_vrt_of_files_below_its_folder_is_accepted(catalog_dir, t
     assert check_vrt(outer) == [(folder / "sub" / "deeper" / "a.tif").resolve()]
     add_layer(outer, "by-hand", "rainfall", grid=GRID)
     (folder / "sub" / "deeper" / "a.tif").unlink()
-    assert float(open_layer("by-hand", grid=GRID).isel(time=0).sel(x=-6.0, y=15.0, method="nearest")) == pytest.approx(7.0)
+    assert float(open_layer("by-hand", grid=GRID).isel(time=0).sel(x=-6.0, y=15.0, method="nearest")) == pytest.approx(
+        7.0
+    )
 
 
 def test_vrt_sources_outside_the_folder_are_refused(catalog_dir, tmp_path, gdal_tools):
@@ -382,7 +465,10 @@ def test_vrt_sources_outside_the_folder_are_refused(catalog_dir, tmp_path, gdal_
         "loops.vrt": (vrt_xml(("1", "loop.vrt")), "leads back to a VRT already read"),
         "missing.vrt": (vrt_xml(("1", "absent.tif")), "does not exist"),
         "png.vrt": (vrt_xml(("1", "picture.png")), "is neither a GeoTIFF nor a VRT"),
-        "doctype.vrt": ('<!DOCTYPE x [<!ENTITY e "/vsicurl/http://127.0.0.1:9/x.tif">]>' + vrt_xml(("0", "&e;")), "DOCTYPE"),
+        "doctype.vrt": (
+            '<!DOCTYPE x [<!ENTITY e "/vsicurl/http://127.0.0.1:9/x.tif">]>' + vrt_xml(("0", "&e;")),
+            "DOCTYPE",
+        ),
         "broken.vrt": ("<VRTDataset><SRS>", "not a readable VRT"),
     }
     for name, (text, _) in cases.items():
@@ -411,7 +497,10 @@ def test_leftovers_of_a_killed_add_are_removed_or_ignored(catalog_dir, tmp_path)
     (catalog_dir / "x.tif").write_bytes(b"half of an old add")  # a data file without its card
     (catalog_dir / "x.nc").write_bytes(b"an older orphan")
     host = _host()
-    leftovers = [catalog_dir / f".adding-{dead}@{host}~k2j4-x.tif", catalog_dir / f".adding-{dead}@{host}~k2j4-x.yaml.tmp"]
+    leftovers = [
+        catalog_dir / f".adding-{dead}@{host}~k2j4-x.tif",
+        catalog_dir / f".adding-{dead}@{host}~k2j4-x.yaml.tmp",
+    ]
     for path in leftovers:
         path.write_bytes(b"partial")
     running = catalog_dir / f".adding-{os.getpid()}@{host}~zz9-y.tif"  # an add still running: left alone
@@ -435,7 +524,18 @@ def _rain_source(path: Path, days: int = 24) -> Path:
     """An uncompressed daily rainfall stack on the default grid (about 13 MB), so that the copy takes a while."""
     grid = Grid()
     times = [f"2024-08-{d:02d}" for d in range(1, days + 1)]
-    with rasterio.open(path, "w", driver="GTiff", width=grid.shape[1], height=grid.shape[0], count=days, dtype="float32", crs="EPSG:4326", transform=grid.transform, nodata=float("nan")) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=grid.shape[1],
+        height=grid.shape[0],
+        count=days,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=grid.transform,
+        nodata=float("nan"),
+    ) as dst:
         for band in range(1, days + 1):
             dst.write(np.full(grid.shape, float(band), np.float32), band)
             dst.set_band_description(band, times[band - 1])
@@ -444,7 +544,12 @@ def _rain_source(path: Path, days: int = 24) -> Path:
 
 
 def _add_process(source: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "sim", "hazards", "add", str(source), "--name", "x", "--kind", "rainfall"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "sim", "hazards", "add", str(source), "--name", "x", "--kind", "rainfall"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _kill_when(process: subprocess.Popen, folder: Path, delay: float, after: str | None) -> None:
@@ -453,6 +558,7 @@ def _kill_when(process: subprocess.Popen, folder: Path, delay: float, after: str
     ``after``: None (from the start), ``"temporary"`` (its first temporary file) or ``"data"``
     (the data file under its own name, before the card).
     """
+
     def seen() -> bool:
         names = os.listdir(folder)
         return any(n.startswith(".adding-") for n in names) if after == "temporary" else "x.tif" in names
@@ -502,7 +608,9 @@ def test_an_add_killed_at_any_moment_leaves_a_consistent_catalog(catalog_dir, tm
         listed = [card["name"] for card in json.loads(done.stdout)]
         cards = sorted(p.stem for p in catalog_dir.glob("*.yaml"))
         assert listed == cards and listed in ([], ["x"]), (delay, listed, os.listdir(catalog_dir))
-        assert not [n for n in os.listdir(catalog_dir) if n.startswith(".adding-")], os.listdir(catalog_dir)  # the dead add's files were removed
+        assert not [n for n in os.listdir(catalog_dir) if n.startswith(".adding-")], os.listdir(
+            catalog_dir
+        )  # the dead add's files were removed
         if listed:  # the add had finished: the layer is whole
             assert float(open_layer("x").isel(time=23).mean()) == pytest.approx(24.0)
             with pytest.raises(CatalogError, match="already exists"):
@@ -512,7 +620,9 @@ def test_an_add_killed_at_any_moment_leaves_a_consistent_catalog(catalog_dir, tm
             assert float(open_layer("x").isel(time=0).mean()) == pytest.approx(1.0)
         assert sorted(os.listdir(catalog_dir)) == ["x.tif", "x.yaml"]
         delete_layer("x")
-    assert {"nothing", "temporary files", "layer"} <= set(states), states  # a data file without its card: also made by hand above
+    assert {"nothing", "temporary files", "layer"} <= set(states), (
+        states
+    )  # a data file without its card: also made by hand above
 
 
 # --------------------------------------------------------------------------- 4. size of a layer and of an upload
@@ -576,7 +686,10 @@ def test_uploads_are_checked_saved_and_cleaned_up_on_the_page(catalog_dir, tmp_p
     at.text_input(key="layer_name").set_value("huge")
     at.button[0].click().run()
     assert not at.exception
-    expected = {"fr": "huge.tif : 50,1 Mo, plus que la limite de 50 Mo", "en": "huge.tif: 50.1 MB is more than the limit of 50 MB"}[lang]
+    expected = {
+        "fr": "huge.tif : 50,1 Mo, plus que la limite de 50 Mo",
+        "en": "huge.tif: 50.1 MB is more than the limit of 50 MB",
+    }[lang]
     assert [e.value for e in at.error if e.value.startswith(expected)], [e.value for e in at.error]
     assert _uploads() == before
     depth = write_geotiff(field(1.5, "m"), tmp_path / "depth.tif")
@@ -616,19 +729,45 @@ def test_a_zip_that_unzips_to_too_much_is_refused_before_gdal_reads_it(catalog_d
 
 
 def _polygon_file(path: Path, ring) -> Path:
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[-4.45, 14.25], [-3.95, 14.25], [-3.95, 14.75], [-4.45, 14.25]]]}},
-        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}},
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {},
+                        "geometry": {
+                            "type": "Polygon",
+                            "coordinates": [[[-4.45, 14.25], [-3.95, 14.25], [-3.95, 14.75], [-4.45, 14.25]]],
+                        },
+                    },
+                    {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}},
+                ],
+            }
+        )
+    )
     return path
 
 
 BAD_POLYGONS = [
     ("unclosed", [[-4.4, 14.2], [-3.9, 14.2], [-3.9, 14.7], [-4.4, 14.7]], "feature 2: a polygon ring is not closed"),
     ("too-short", [[-4.4, 14.2], [-3.9, 14.2]], "feature 2: a polygon ring is not closed"),
-    ("bow-tie", [[-4.4, 14.2], [-3.9, 14.7], [-3.9, 14.2], [-4.4, 14.7], [-4.4, 14.2]], "feature 2: the polygon crosses itself near longitude -4.15000, latitude 14.45000"),
-    ("latitude-400", [[-4.4, 14.2], [-3.9, 400.0], [-3.9, 14.7], [-4.4, 14.2]], "feature 2: coordinates out of range (longitude -3.9, latitude 400)"),
-    ("longitude-200", [[-4.4, 14.2], [200.0, 14.2], [-3.9, 14.7], [-4.4, 14.2]], "feature 2: coordinates out of range (longitude 200, latitude 14.2)"),
+    (
+        "bow-tie",
+        [[-4.4, 14.2], [-3.9, 14.7], [-3.9, 14.2], [-4.4, 14.7], [-4.4, 14.2]],
+        "feature 2: the polygon crosses itself near longitude -4.15000, latitude 14.45000",
+    ),
+    (
+        "latitude-400",
+        [[-4.4, 14.2], [-3.9, 400.0], [-3.9, 14.7], [-4.4, 14.2]],
+        "feature 2: coordinates out of range (longitude -3.9, latitude 400)",
+    ),
+    (
+        "longitude-200",
+        [[-4.4, 14.2], [200.0, 14.2], [-3.9, 14.7], [-4.4, 14.2]],
+        "feature 2: coordinates out of range (longitude 200, latitude 14.2)",
+    ),
 ]
 
 
@@ -647,9 +786,24 @@ def test_bad_flood_extent_polygons_are_one_coded_line(catalog_dir, tmp_path, nam
 def test_out_of_range_after_reprojection_is_refused(tmp_path):
     """A ring in UTM whose northing is absurd: refused after conversion, not repaired."""
     path = tmp_path / "utm.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32630"}}, "features": [
-        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[400000, 1600000], [450000, 1600000], [450000, 9e12], [400000, 1600000]]]}},
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32630"}},
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {},
+                        "geometry": {
+                            "type": "Polygon",
+                            "coordinates": [[[400000, 1600000], [450000, 1600000], [450000, 9e12], [400000, 1600000]]],
+                        },
+                    },
+                ],
+            }
+        )
+    )
     with pytest.raises(RasterError) as err:
         read_layer(path, "flood-extent", grid=GRID)
     one_line(err, "utm.geojson: feature 1: coordinates (450000, 9e+12) are outside what", "EPSG:32630")
@@ -666,7 +820,17 @@ def test_a_boundaries_reader_may_still_take_invalid_polygons(tmp_path):
 
 def _raster(path: Path, values, units: str, dates=("2024-08-01",)) -> Path:
     """A GeoTIFF over the delta with the given values (a scalar or an array of the grid's shape) per band."""
-    with rasterio.open(path, "w", driver="GTiff", width=GRID.shape[1], height=GRID.shape[0], count=len(dates), dtype="float32", crs="EPSG:4326", transform=GRID.transform) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=GRID.shape[1],
+        height=GRID.shape[0],
+        count=len(dates),
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=GRID.transform,
+    ) as dst:
         for band, date in enumerate(dates, start=1):
             dst.write(np.broadcast_to(np.asarray(values, np.float32), GRID.shape), band)
             dst.set_band_description(band, date)
@@ -693,7 +857,9 @@ BAD_VALUES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "kind", "values", "units", "message"), BAD_VALUES, ids=[case[0] for case in BAD_VALUES])
+@pytest.mark.parametrize(
+    ("name", "kind", "values", "units", "message"), BAD_VALUES, ids=[case[0] for case in BAD_VALUES]
+)
 def test_values_no_rainfall_or_flood_can_have_are_refused(catalog_dir, tmp_path, name, kind, values, units, message):
     path = _raster(tmp_path / name, values, units)
     with pytest.raises(CatalogError) as err:
@@ -707,7 +873,12 @@ def test_the_limits_themselves_are_accepted(catalog_dir, tmp_path):
     assert MAX_DAILY_RAINFALL == 2000.0 and MAX_FLOOD_DEPTH == 50.0
     add_layer(_raster(tmp_path / "record.tif", _with_spike(1825.0), "mm/day"), "record", "rainfall", grid=GRID)
     assert float(open_layer("record", grid=GRID).max()) == pytest.approx(1825.0, rel=1e-3)
-    add_layer(_raster(tmp_path / "channel.tif", _with_spike(49.0, background=-0.0005), "m", dates=("2022-10-09",)), "channel", "flood-depth", grid=GRID)
+    add_layer(
+        _raster(tmp_path / "channel.tif", _with_spike(49.0, background=-0.0005), "m", dates=("2022-10-09",)),
+        "channel",
+        "flood-depth",
+        grid=GRID,
+    )
     depth = open_layer("channel", grid=GRID)
     assert float(depth.max()) == pytest.approx(49.0, rel=1e-3) and float(depth.min()) == 0.0
 
@@ -725,10 +896,15 @@ def test_monthly_rainfall_has_its_own_limit(catalog_dir, tmp_path):
 def test_french_of_the_new_refusals(tmp_path):
     with pytest.raises(CatalogError) as err:
         add_layer(_raster(tmp_path / "pluie.tif", _with_spike(2500.0), "mm/day"), "pluie", "rainfall", grid=GRID)
-    assert message_text(err.value, "fr") == "pluie.tif : une pluie de 2500 mm/jour dépasse 2000 mm/jour, plus que toute pluie jamais mesurée ; vérifiez l'unité, ou une valeur d'absence de données (nodata) non déclarée"
+    assert (
+        message_text(err.value, "fr")
+        == "pluie.tif : une pluie de 2500 mm/jour dépasse 2000 mm/jour, plus que toute pluie jamais mesurée ; vérifiez l'unité, ou une valeur d'absence de données (nodata) non déclarée"
+    )
     with pytest.raises(CatalogError) as err:
         add_layer(_polygon_file(tmp_path / "emprise.geojson", BAD_POLYGONS[3][1]), "emprise", "flood-extent")
-    assert message_text(err.value, "fr").startswith("emprise.geojson : entité 2 : coordonnées hors limites (longitude −3,9, latitude 400) après conversion de")
+    assert message_text(err.value, "fr").startswith(
+        "emprise.geojson : entité 2 : coordonnées hors limites (longitude −3,9, latitude 400) après conversion de"
+    )
 
 
 # --------------------------------------------------------------------------- the new messages in both catalogs
@@ -736,12 +912,25 @@ def test_french_of_the_new_refusals(tmp_path):
 
 def test_every_new_code_is_in_layers_yaml_with_its_english_text():
     """The codes of sim/core/vectorio.py (which tests/test_messages.py does not scan) and of the new refusals."""
-    texts = {lang: YAML(typ="safe").load((ROOT / "sim" / "locales" / lang / "layers.yaml").read_text(encoding="utf-8")) for lang in ("fr", "en")}
+    texts = {
+        lang: YAML(typ="safe").load((ROOT / "sim" / "locales" / lang / "layers.yaml").read_text(encoding="utf-8"))
+        for lang in ("fr", "en")
+    }
     assert set(texts["fr"]) == set(texts["en"])
     raised = {}
-    for module in ("sim/core/vectorio.py", *(f"hazards/io/{p.name}" for p in sorted((ROOT / "hazards" / "io").glob("*.py"))), "hazards/catalog.py", "hazards/season.py"):
+    for module in (
+        "sim/core/vectorio.py",
+        *(f"hazards/io/{p.name}" for p in sorted((ROOT / "hazards" / "io").glob("*.py"))),
+        "hazards/catalog.py",
+        "hazards/season.py",
+    ):
         for node in ast.walk(ast.parse((ROOT / module).read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and len(node.args) >= 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2]) and CODE.fullmatch(node.args[0].value):
+            if (
+                isinstance(node, ast.Call)
+                and len(node.args) >= 2
+                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2])
+                and CODE.fullmatch(node.args[0].value)
+            ):
                 raised[node.args[0].value] = node.args[1].value
     for code, english in raised.items():
         assert catalog("en")[code] == english, code

@@ -204,8 +204,17 @@ def geotiff(gdal_tools, tmp_path, name="rain.tif", *options, **grid_kwargs) -> P
 
 def test_geotiff_from_gdal_translate(gdal_tools, tmp_path):
     path = geotiff(
-        gdal_tools, tmp_path, "rain.tif",
-        "-a_srs", "EPSG:4326", "-a_nodata", "-9999", "-mo", "units=mm/day", "-mo", "date=2024-08-15",
+        gdal_tools,
+        tmp_path,
+        "rain.tif",
+        "-a_srs",
+        "EPSG:4326",
+        "-a_nodata",
+        "-9999",
+        "-mo",
+        "units=mm/day",
+        "-mo",
+        "date=2024-08-15",
     )
     rain = read_rainfall(path)
     assert list(rain["time"].values) == [np.datetime64("2024-08-15")]
@@ -219,8 +228,17 @@ def test_geotiff_from_gdal_translate(gdal_tools, tmp_path):
 
 def test_geotiff_utm_copy_matches(gdal_tools, tmp_path):
     path = geotiff(
-        gdal_tools, tmp_path, "rain.tif",
-        "-a_srs", "EPSG:4326", "-a_nodata", "-9999", "-mo", "units=mm/day", "-mo", "date=2024-08-15",
+        gdal_tools,
+        tmp_path,
+        "rain.tif",
+        "-a_srs",
+        "EPSG:4326",
+        "-a_nodata",
+        "-9999",
+        "-mo",
+        "units=mm/day",
+        "-mo",
+        "date=2024-08-15",
         hole=False,
     )
     utm = tmp_path / "rain_utm.tif"
@@ -261,11 +279,23 @@ def test_multiband_stack_with_dates_tag(gdal_tools, tmp_path):
     run(Path(gdal_tools["gdal_translate"]).parent / "gdalbuildvrt", "-q", "-separate", vrt, *bands)
     stack = tmp_path / "stack.tif"
     run(
-        gdal_tools["gdal_translate"], "-q", "-a_srs", "EPSG:4326", "-mo", "units=mm/day",
-        "-mo", "dates=2024-07-10,2024-07-11,2024-07-12", vrt, stack,
+        gdal_tools["gdal_translate"],
+        "-q",
+        "-a_srs",
+        "EPSG:4326",
+        "-mo",
+        "units=mm/day",
+        "-mo",
+        "dates=2024-07-10,2024-07-11,2024-07-12",
+        vrt,
+        stack,
     )
     rain = read_rainfall(stack)
-    assert list(pd.DatetimeIndex(rain["time"].values).strftime("%Y-%m-%d")) == ["2024-07-10", "2024-07-11", "2024-07-12"]
+    assert list(pd.DatetimeIndex(rain["time"].values).strftime("%Y-%m-%d")) == [
+        "2024-07-10",
+        "2024-07-11",
+        "2024-07-12",
+    ]
     # Probe: 5.49, 7.49, 9.49 mm/day.
     np.testing.assert_allclose([at(rain.isel(time=t), **PROBE) for t in range(3)], [5.49, 7.49, 9.49], atol=1e-4)
 
@@ -313,8 +343,17 @@ def test_not_a_raster_at_all(tmp_path):
 
 def test_truncated_geotiff(gdal_tools, tmp_path):
     whole = geotiff(
-        gdal_tools, tmp_path, "whole.tif",
-        "-a_srs", "EPSG:4326", "-mo", "units=mm/day", "-mo", "date=2024-08-15", "-co", "COMPRESS=NONE",
+        gdal_tools,
+        tmp_path,
+        "whole.tif",
+        "-a_srs",
+        "EPSG:4326",
+        "-mo",
+        "units=mm/day",
+        "-mo",
+        "date=2024-08-15",
+        "-co",
+        "COMPRESS=NONE",
     )
     data = whole.read_bytes()
     cut = tmp_path / "cut.tif"
@@ -337,8 +376,19 @@ def test_no_crs_needs_crs_argument(gdal_tools, tmp_path):
 
 def test_raster_outside_the_delta(gdal_tools, tmp_path):
     path = geotiff(
-        gdal_tools, tmp_path, "paris.tif", "-a_srs", "EPSG:4326", "-mo", "units=mm/day", "-mo", "date=2024-08-15",
-        west=2.0, south=48.5, cols=20, rows=20,
+        gdal_tools,
+        tmp_path,
+        "paris.tif",
+        "-a_srs",
+        "EPSG:4326",
+        "-mo",
+        "units=mm/day",
+        "-mo",
+        "date=2024-08-15",
+        west=2.0,
+        south=48.5,
+        cols=20,
+        rows=20,
     )
     with pytest.raises(RasterError) as err:
         read_rainfall(path)
@@ -346,8 +396,9 @@ def test_raster_outside_the_delta(gdal_tools, tmp_path):
 
 
 def test_max_cells_on_small_file(gdal_tools, tmp_path):
-    path = geotiff(gdal_tools, tmp_path, "rain.tif", "-a_srs", "EPSG:4326", "-mo", "units=mm/day",
-                   "-mo", "date=2024-08-15")
+    path = geotiff(
+        gdal_tools, tmp_path, "rain.tif", "-a_srs", "EPSG:4326", "-mo", "units=mm/day", "-mo", "date=2024-08-15"
+    )
     with pytest.raises(RasterError) as err:
         read_rainfall(path, max_cells=1000)  # 90 × 90 = 8100 cells > 1000
     assert "90×90 cells exceeds the limit of 1000 cells" in assert_one_line_naming(err, "rain.tif")

@@ -33,5 +33,7 @@ def test_monthly_sums_have_the_bits_of_xarray():
     times = pd.DatetimeIndex(rain.time.values)
     monthly = rain.resample(time="MS").sum()
     keys = np.asarray(times.year * 12 + times.month - 1)
-    wanted = np.asarray(pd.DatetimeIndex(monthly.time.values).year * 12 + pd.DatetimeIndex(monthly.time.values).month - 1)
+    wanted = np.asarray(
+        pd.DatetimeIndex(monthly.time.values).year * 12 + pd.DatetimeIndex(monthly.time.values).month - 1
+    )
     np.testing.assert_array_equal(sums_by(rain.values, keys, wanted), monthly.values)

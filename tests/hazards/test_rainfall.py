@@ -111,7 +111,12 @@ def _exact_amount(f, p_wet, mean):
     wet = u > 1.0 - p_wet
     p = np.where(wet, p_wet, 1.0)
     q = np.clip((u - (1.0 - p)) / p, 0.0, rainfall.MAX_WET_QUANTILE)
-    amount = special.gammaincinv(rainfall.WET_DAY_GAMMA_SHAPE, q) * np.where(wet, mean, 0.0) / p / rainfall.WET_DAY_GAMMA_SHAPE
+    amount = (
+        special.gammaincinv(rainfall.WET_DAY_GAMMA_SHAPE, q)
+        * np.where(wet, mean, 0.0)
+        / p
+        / rainfall.WET_DAY_GAMMA_SHAPE
+    )
     return np.where(wet, np.minimum(amount, rainfall.MAX_DAILY_MM), 0.0)
 
 
@@ -125,8 +130,15 @@ def test_tabulated_amounts_match_scipy():
     f = np.concatenate([np.linspace(-1.3, 6.0, 3001), [7.0, 9.0, 11.9, 12.5, 30.0]])
     for p in (0.9, 0.5, 0.2, 0.05, 0.004):
         mean = 12.0 * p
-        fast = np.array([_amount(x, np.log(p), mean / p / WET_DAY_GAMMA_SHAPE, tail, quantile) if x > -special.ndtri(p) else 0.0 for x in f])
-        np.testing.assert_allclose(np.minimum(fast, 200.0), _exact_amount(f, p, mean), rtol=TABLE_RTOL, atol=TABLE_ATOL_MM)
+        fast = np.array(
+            [
+                _amount(x, np.log(p), mean / p / WET_DAY_GAMMA_SHAPE, tail, quantile) if x > -special.ndtri(p) else 0.0
+                for x in f
+            ]
+        )
+        np.testing.assert_allclose(
+            np.minimum(fast, 200.0), _exact_amount(f, p, mean), rtol=TABLE_RTOL, atol=TABLE_ATOL_MM
+        )
 
 
 def _plain_generate(grid, start, days, seed, season):
@@ -148,11 +160,16 @@ def _plain_generate(grid, start, days, seed, season):
 
     def weights(n, rho):
         a = (np.arange(n) % step) / step
-        return np.arange(n) // step, np.stack([1 - a, a], 1) / np.sqrt((1 - a) ** 2 + a**2 + 2 * a * (1 - a) * rho)[:, None]
+        return np.arange(n) // step, np.stack([1 - a, a], 1) / np.sqrt((1 - a) ** 2 + a**2 + 2 * a * (1 - a) * rho)[
+            :, None
+        ]
 
     rows, wy = weights(grid.shape[0], autocovariance[1, 0])
     cols, wx = weights(grid.shape[1], autocovariance[0, 1])
-    means = [np.asarray(season_factor(season) * annual * rainfall.MONTHLY_SHARE[d.month - 1] / d.days_in_month) for d in dates]
+    means = [
+        np.asarray(season_factor(season) * annual * rainfall.MONTHLY_SHARE[d.month - 1] / d.days_in_month)
+        for d in dates
+    ]
     last = max((t + 1 for t, m in enumerate(means) if (m > 0).any()), default=0)
     noise = rng.standard_normal((last, *nodes))
     rain = np.zeros((days, *grid.shape), np.float32)
@@ -164,7 +181,10 @@ def _plain_generate(grid, start, days, seed, season):
     return rain
 
 
-@pytest.mark.parametrize(("resolution", "start", "days"), [(0.01, dt.date(2022, 8, 27), 8), (0.01, dt.date(2022, 11, 27), 8), (0.05, dt.date(2022, 7, 30), 5)])
+@pytest.mark.parametrize(
+    ("resolution", "start", "days"),
+    [(0.01, dt.date(2022, 8, 27), 8), (0.01, dt.date(2022, 11, 27), 8), (0.05, dt.date(2022, 7, 30), 5)],
+)
 def test_generator_matches_the_plain_algorithm(resolution, start, days):
     # 0.01°: nodes every 9 cells, interpolated; 0.05°: a node per cell; from 27 November
     # nothing is drawn after the last rainy month; the compiled kernel skips the runs of
@@ -208,7 +228,9 @@ def test_sampled_fields_have_the_gaussian_correlation():
     products = []
     for seed in range(300):
         f = gaussian_field(np.random.default_rng(seed), (370, 370), cell_km)
-        products.append([np.mean(f[:, :-lag] * f[:, lag:]) for lag in lags] + [np.mean(f[:-lag] * f[lag:]) for lag in lags])
+        products.append(
+            [np.mean(f[:, :-lag] * f[:, lag:]) for lag in lags] + [np.mean(f[:-lag] * f[lag:]) for lag in lags]
+        )
     expected = np.exp(-((lags * cell_km) ** 2) / (4 * CORRELATION_KM**2))
     np.testing.assert_allclose(np.mean(products, axis=0), np.tile(expected, 2), atol=0.06)
 

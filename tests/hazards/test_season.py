@@ -9,12 +9,16 @@ import xarray as xr
 from hazards import season
 from hazards.return_periods import mopti_peak_for_return_period
 from hazards.season import hazard_season
+from sim.core.seeds import streams
 from sim.delta.domain import load_delta
 from sim.scenario import parse_text
-from sim.core.seeds import streams
 
 ROOT = Path(__file__).resolve().parents[2]
-FLOOD_2022 = (ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8").replace("resolution: 0.01 degree", "resolution: 0.05 degree")
+FLOOD_2022 = (
+    (ROOT / "scenarios" / "flood-2022.yaml")
+    .read_text(encoding="utf-8")
+    .replace("resolution: 0.01 degree", "resolution: 0.05 degree")
+)
 
 
 @pytest.fixture(scope="module")
@@ -90,11 +94,23 @@ def test_return_period_flood_and_storm(delta):
 def test_layers_replace_the_models(delta):
     grid = delta.grid
     dates = season.season_dates(scenario())
-    rain = xr.DataArray(np.full((len(dates), *grid.shape), 2.0, np.float32), dims=("time", "y", "x"), coords={"time": dates, "y": grid.y, "x": grid.x}, attrs={"units": "mm/day", "frequency": "daily"})
-    extent = xr.DataArray(np.zeros(grid.shape, np.float32), dims=("y", "x"), coords={"y": grid.y, "x": grid.x}, attrs={"kind": "flood-extent", "units": "1"})
+    rain = xr.DataArray(
+        np.full((len(dates), *grid.shape), 2.0, np.float32),
+        dims=("time", "y", "x"),
+        coords={"time": dates, "y": grid.y, "x": grid.x},
+        attrs={"units": "mm/day", "frequency": "daily"},
+    )
+    extent = xr.DataArray(
+        np.zeros(grid.shape, np.float32),
+        dims=("y", "x"),
+        coords={"y": grid.y, "x": grid.x},
+        attrs={"kind": "flood-extent", "units": "1"},
+    )
     extent.loc[{"y": slice(14.7, 14.3), "x": slice(-4.4, -4.0)}] = 1.0
     layers = {"rain": rain, "extent": extent}.__getitem__
-    text = FLOOD_2022.replace("  source: generator\n  season: wet\n", "  source: layer\n  layer: rain\n").replace("  peak: 671 cm\n  peak_date: 2022-10-09\n", "  layer: extent\n")
+    text = FLOOD_2022.replace("  source: generator\n  season: wet\n", "  source: layer\n  layer: rain\n").replace(
+        "  peak: 671 cm\n  peak_date: 2022-10-09\n", "  layer: extent\n"
+    )
     ds = hazard_season(scenario(text), delta, seed=1, layers=layers)
     assert float(ds.rainfall.mean()) == pytest.approx(2.0)
     inside = ds.flood_depth.isel(time=100).sel(y=14.5, x=-4.2, method="nearest")
@@ -104,7 +120,14 @@ def test_layers_replace_the_models(delta):
 
 def test_a_rainfall_layer_must_cover_the_season(delta):
     grid = delta.grid
-    short = xr.DataArray(np.zeros((10, *grid.shape), np.float32), dims=("time", "y", "x"), coords={"time": season.season_dates(scenario())[:10], "y": grid.y, "x": grid.x}, attrs={"units": "mm/day", "frequency": "daily"})
+    short = xr.DataArray(
+        np.zeros((10, *grid.shape), np.float32),
+        dims=("time", "y", "x"),
+        coords={"time": season.season_dates(scenario())[:10], "y": grid.y, "x": grid.x},
+        attrs={"units": "mm/day", "frequency": "daily"},
+    )
     text = FLOOD_2022.replace("  source: generator\n  season: wet\n", "  source: layer\n  layer: rain\n")
-    with pytest.raises(ValueError, match="covers 2022-06-01 to 2022-06-10; the scenario needs 2022-06-01 to 2023-01-26"):
+    with pytest.raises(
+        ValueError, match="covers 2022-06-01 to 2022-06-10; the scenario needs 2022-06-01 to 2023-01-26"
+    ):
         hazard_season(scenario(text), delta, layers={"rain": short}.__getitem__)

@@ -95,9 +95,7 @@ def test_spi_random_grid_matches_climate_indices_directly(distribution, atol):
     kind = indices.Distribution.gamma if distribution == "gamma" else indices.Distribution.pearson
     for y in range(ny):
         for x in range(nx):
-            expected = indices.spi(
-                values[:, y, x], 3, kind, 1981, 1985, 2014, compute.Periodicity.monthly
-            )
+            expected = indices.spi(values[:, y, x], 3, kind, 1981, 1985, 2014, compute.Periodicity.monthly)
             np.testing.assert_array_equal(np.isnan(result[:, y, x]), np.isnan(expected))
             np.testing.assert_allclose(result[:, y, x], expected, atol=atol, equal_nan=True)
 
@@ -158,8 +156,6 @@ def test_severity_keeps_dataarray_shape():
     classes = spi_module.severity(spi_values)
     assert isinstance(classes, xr.DataArray)
     np.testing.assert_array_equal(classes.values, [[3, 0], [2, 1]])
-
-
 
 
 def test_spi_of_one_month_is_spi_at_that_month():

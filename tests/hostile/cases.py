@@ -162,7 +162,9 @@ def folder_at(path: Path) -> None:
 # --- ration profiles ------------------------------------------------------------------------
 
 
-def rations_csv(edit: Callable[[list[list[str]]], None] | None = None, encoding: str = "utf-8") -> Callable[[Path], None]:
+def rations_csv(
+    edit: Callable[[list[list[str]]], None] | None = None, encoding: str = "utf-8"
+) -> Callable[[Path], None]:
     """A copy of the shipped ration profile, changed by ``edit(rows)`` (rows include the header)."""
 
     def write(path: Path) -> None:
@@ -209,8 +211,8 @@ def cercle_features() -> tuple[dict, ...]:
     from shapely.geometry import mapping
 
     from sim.core import facts
-    from sim.delta.boundaries import approximate_cercles
     from sim.core.grid import Grid
+    from sim.delta.boundaries import approximate_cercles
 
     settlements = facts.read_table("settlements")
     capitals = {}
@@ -219,7 +221,11 @@ def cercle_features() -> tuple[dict, ...]:
         capitals[row["pcode"]] = (float(capital["lon"]), float(capital["lat"]))
     shapes = approximate_cercles(Grid(resolution=0.05), capitals)
     return tuple(
-        {"type": "Feature", "properties": {PCODE_FIELD: pcode}, "geometry": json.loads(json.dumps(mapping(shape.geometry)))}
+        {
+            "type": "Feature",
+            "properties": {PCODE_FIELD: pcode},
+            "geometry": json.loads(json.dumps(mapping(shape.geometry))),
+        }
         for pcode, shape in shapes.items()
     )
 
@@ -247,15 +253,16 @@ def bowtie(feature: dict) -> None:
     ring = feature["geometry"]["coordinates"][0]
     xs, ys = [p[0] for p in ring], [p[1] for p in ring]
     west, south, east, north = min(xs), min(ys), max(xs), max(ys)
-    feature["geometry"] = {"type": "Polygon", "coordinates": [[[west, south], [east, north], [east, south], [west, north], [west, south]]]}
+    feature["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [[[west, south], [east, north], [east, south], [west, north], [west, south]]],
+    }
 
 
 # --- YAML -----------------------------------------------------------------------------------
 
-BOMB = (
-    "kind: plan\n"
-    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    + "".join(f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+BOMB = 'kind: plan\na: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{b}: &{b} [{','.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi")
 )
 """The 353-byte alias bomb: nine levels of nine, 9**8 "lol" once expanded."""
 
@@ -273,28 +280,62 @@ S, P = "scenario", "plan"
 CASES: list[Case] = [
     # YAML itself
     Case("alias-bomb", P, whole(BOMB)),  # run: test_alias_bomb_is_refused_fast
-    Case("anchor-and-alias", P, then(
-        sub("    lead_time: {min: 30 day, mode: 45 day, max: 90 day}\n", "    lead_time: &regional {min: 30 day, mode: 45 day, max: 90 day}\n"),
-        sub("    lead_time: {min: 60 day, mode: 90 day, max: 120 day}\n", "    lead_time: *regional\n"),
-    )),
+    Case(
+        "anchor-and-alias",
+        P,
+        then(
+            sub(
+                "    lead_time: {min: 30 day, mode: 45 day, max: 90 day}\n",
+                "    lead_time: &regional {min: 30 day, mode: 45 day, max: 90 day}\n",
+            ),
+            sub("    lead_time: {min: 60 day, mode: 90 day, max: 120 day}\n", "    lead_time: *regional\n"),
+        ),
+    ),
     Case("anchor-alone", S, sub("title: Crue", "title: &t Crue")),
     Case("alias-undefined", S, sub("title: Crue de 2022 / The 2022 flood\n", "title: *nowhere\n")),
-    Case("tag-python-object", S, lambda text, folder: sub("title: Crue de 2022 / The 2022 flood\n", f"title: {pwned(folder)}\n")(text, folder), run=True),
+    Case(
+        "tag-python-object",
+        S,
+        lambda text, folder: sub("title: Crue de 2022 / The 2022 flood\n", f"title: {pwned(folder)}\n")(text, folder),
+        run=True,
+    ),
     Case("tag-python-name", P, sub("name: early-action\n", "name: !!python/name:os.system early-action\n")),
     Case("tag-str", S, sub("days: 240\n", "days: !!str 240\n")),
     Case("tag-float", S, sub("access_closure_probability: 0.02\n", "access_closure_probability: !!float 0.02\n")),
     Case("tag-binary", S, sub("title: Crue de 2022 / The 2022 flood\n", "title: !!binary aGVsbG8=\n")),
-    Case("tag-set", P, sub("    items: [nfi_kit, cereal, soap, dignity_kit, latrine, water]\n", "    items: !!set {nfi_kit, cereal}\n")),
+    Case(
+        "tag-set",
+        P,
+        sub(
+            "    items: [nfi_kit, cereal, soap, dignity_kit, latrine, water]\n", "    items: !!set {nfi_kit, cereal}\n"
+        ),
+    ),
     Case("tag-local", S, sub("  gauge: Mopti\n", "  gauge: !gauge Mopti\n")),
     Case("kind-list-plan", P, sub("kind: plan\n", "kind: [plan]\n"), run=True),
     Case("kind-list-scenario", S, sub("kind: scenario\n", "kind: [scenario]\n")),
     Case("kind-mapping", P, sub("kind: plan\n", "kind: {plan: 1}\n")),
     Case("five-mb-of-comments", S, add(FIVE_MB_OF_COMMENTS)),
-    Case("too-many-values", S, sub("title: Crue de 2022 / The 2022 flood\n", "title: [" + ",".join(["1"] * (MAX_YAML_NODES + 5_000)) + "]\n")),
-    Case("values-just-under-the-limit", S, sub("title: Crue de 2022 / The 2022 flood\n", "title: [" + ",".join(["1"] * (MAX_YAML_NODES - 100)) + "]\n")),
-    Case("deep-brackets", S, sub("title: Crue de 2022 / The 2022 flood\n", "title: " + "[" * 10_000 + "]" * 10_000 + "\n")),
+    Case(
+        "too-many-values",
+        S,
+        sub("title: Crue de 2022 / The 2022 flood\n", "title: [" + ",".join(["1"] * (MAX_YAML_NODES + 5_000)) + "]\n"),
+    ),
+    Case(
+        "values-just-under-the-limit",
+        S,
+        sub("title: Crue de 2022 / The 2022 flood\n", "title: [" + ",".join(["1"] * (MAX_YAML_NODES - 100)) + "]\n"),
+    ),
+    Case(
+        "deep-brackets",
+        S,
+        sub("title: Crue de 2022 / The 2022 flood\n", "title: " + "[" * 10_000 + "]" * 10_000 + "\n"),
+    ),
     Case("deep-brackets-unclosed", S, sub("title: Crue de 2022 / The 2022 flood\n", "title: " + "[" * 10_000 + "\n")),
-    Case("deep-mappings", S, sub("title: Crue de 2022 / The 2022 flood\n", "title: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n")),
+    Case(
+        "deep-mappings",
+        S,
+        sub("title: Crue de 2022 / The 2022 flood\n", "title: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n"),
+    ),
     Case("nul-byte", S, sub("title: Crue", "title: Cr\x00ue")),
     Case("latin1-scenario", S, encoded(sub("title: Crue de 2022", "title: Crue d'été 2022"), "latin-1")),
     Case("utf16-scenario", S, encoded(lambda text, folder: text, "utf-16")),
@@ -315,8 +356,16 @@ CASES: list[Case] = [
     Case("peak-spread-inf", S, sub("  peak: 671 cm\n", "  peak: 671 cm\n  peak_spread: inf cm\n")),
     Case("flood-return-period-1e308", S, sub("  peak: 671 cm\n", "  return_period: 1e308 year\n")),
     Case("rainfall-return-period-inf", S, sub("  season: wet\n", "  season: wet\n  return_period: inf year\n")),
-    Case("household-size-1e308", S, sub("household_size: 5.2 person/household\n", "household_size: 1e308 person/household\n")),
-    Case("household-size-1e-9", S, sub("household_size: 5.2 person/household\n", "household_size: 1e-9 person/household\n")),
+    Case(
+        "household-size-1e308",
+        S,
+        sub("household_size: 5.2 person/household\n", "household_size: 1e308 person/household\n"),
+    ),
+    Case(
+        "household-size-1e-9",
+        S,
+        sub("household_size: 5.2 person/household\n", "household_size: 1e-9 person/household\n"),
+    ),
     Case("start-date-0001", S, sub("start_date: 2022-06-01\n", "start_date: 0001-06-01\n")),
     Case("start-date-9999", S, sub("start_date: 2022-06-01\n", "start_date: 9999-06-01\n"), run=True),
     Case("peak-date-after-season", S, sub("  peak_date: 2022-10-09\n", "  peak_date: 2023-10-09\n")),
@@ -348,7 +397,13 @@ CASES: list[Case] = [
     Case("truck-hours-nan", P, sub("      count: 4\n", "      count: 4\n      hours_per_day: .nan\n")),
     Case("boat-min-stage-1e9-cm", P, sub("      count: 2\n", "      count: 2\n      min_stage: 1e9 cm\n")),
     Case("teams-1e9", P, sub("  teams: 8\n", "  teams: 1000000000\n")),
-    Case("households-per-team-1e308", P, sub("  households_per_team_per_day: 250 household/day\n", "  households_per_team_per_day: 1e308 household/day\n")),
+    Case(
+        "households-per-team-1e308",
+        P,
+        sub(
+            "  households_per_team_per_day: 250 household/day\n", "  households_per_team_per_day: 1e308 household/day\n"
+        ),
+    ),
     Case("lead-time-1e300-day", P, sub("max: 42 day}", "max: 1e300 day}")),
     Case("lead-time-nan", P, sub("{min: 7 day,", "{min: .nan day,")),
     Case("price-factor-inf", P, sub("    price_factor: 1.1\n", "    price_factor: .inf\n")),
@@ -364,16 +419,55 @@ CASES: list[Case] = [
     Case("rations-folder", S, rations("rations", folder_at), run=True, named=("rations",)),
     Case("rations-etc-passwd", S, add("rations: /etc/passwd\n"), named=("/etc/passwd",)),
     Case("rations-latin1", S, rations("rations.csv", rations_csv(encoding="latin-1")), named=("rations.csv",)),
-    Case("rations-short-row", S, rations("rations.csv", rations_csv(water_row(short_row))), run=True, named=("rations.csv",)),
-    Case("rations-unit-cost-inf", S, rations("rations.csv", rations_csv(set_column("unit_cost_usd", "inf"))), named=("rations.csv",)),
-    Case("rations-unit-cost-nan", S, rations("rations.csv", rations_csv(set_column("unit_cost_usd", "nan"))), named=("rations.csv",)),
-    Case("rations-quantity-1e400", S, rations("rations.csv", rations_csv(set_column("quantity", "1e400"))), named=("rations.csv",)),
-    Case("rations-water-15-kg", S, rations("rations.csv", rations_csv(set_column("unit", "kg"))), named=("rations.csv",)),
+    Case(
+        "rations-short-row",
+        S,
+        rations("rations.csv", rations_csv(water_row(short_row))),
+        run=True,
+        named=("rations.csv",),
+    ),
+    Case(
+        "rations-unit-cost-inf",
+        S,
+        rations("rations.csv", rations_csv(set_column("unit_cost_usd", "inf"))),
+        named=("rations.csv",),
+    ),
+    Case(
+        "rations-unit-cost-nan",
+        S,
+        rations("rations.csv", rations_csv(set_column("unit_cost_usd", "nan"))),
+        named=("rations.csv",),
+    ),
+    Case(
+        "rations-quantity-1e400",
+        S,
+        rations("rations.csv", rations_csv(set_column("quantity", "1e400"))),
+        named=("rations.csv",),
+    ),
+    Case(
+        "rations-water-15-kg", S, rations("rations.csv", rations_csv(set_column("unit", "kg"))), named=("rations.csv",)
+    ),
     Case("boundaries-missing-file", S, boundaries("missing.geojson"), named=("missing.geojson",)),
     Case("boundaries-folder", S, boundaries("boundaries", folder_at), named=("boundaries",)),
-    Case("boundaries-not-geojson", S, boundaries("boundaries.geojson", lambda path: path.write_text("not a map\n")), named=("boundaries.geojson",)),
-    Case("boundaries-unclosed-ring", S, boundaries("boundaries.geojson", geojson(unclosed_ring)), named=("boundaries.geojson",)),
-    Case("boundaries-self-intersecting", S, boundaries("boundaries.geojson", geojson(bowtie)), run=True, named=("boundaries.geojson",)),
+    Case(
+        "boundaries-not-geojson",
+        S,
+        boundaries("boundaries.geojson", lambda path: path.write_text("not a map\n")),
+        named=("boundaries.geojson",),
+    ),
+    Case(
+        "boundaries-unclosed-ring",
+        S,
+        boundaries("boundaries.geojson", geojson(unclosed_ring)),
+        named=("boundaries.geojson",),
+    ),
+    Case(
+        "boundaries-self-intersecting",
+        S,
+        boundaries("boundaries.geojson", geojson(bowtie)),
+        run=True,
+        named=("boundaries.geojson",),
+    ),
 ]
 
 CONTROLS: list[Case] = [

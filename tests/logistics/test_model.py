@@ -8,7 +8,8 @@ import pytest
 
 from sim.delta.domain import load_delta
 from sim.logistics.kpis import plan_kpis
-from sim.logistics.model import PlanModel, SeasonInputs, simulate_plan
+from sim.logistics.model import PlanModel, simulate_plan
+from sim.logistics.season_data import SeasonInputs
 from sim.scenario import parse_text
 
 ITEMS = ["nfi_kit", "water"]
@@ -57,7 +58,10 @@ def inputs(days=40, kits=(300, 100), water=(0, 0), cut_tenenkou=(), stage=500.0,
     demand[1, :] = water
     cut = np.zeros(days, bool)
     cut[list(cut_tenenkou)] = True
-    stages = {"Mopti": np.full(days, stage), "Sofara": np.full(days, 400.0) if sofara is None else np.asarray(sofara, float)}
+    stages = {
+        "Mopti": np.full(days, stage),
+        "Sofara": np.full(days, 400.0) if sofara is None else np.asarray(sofara, float),
+    }
     return SeasonInputs(
         dates=pd.date_range("2022-08-01", periods=days),
         items=ITEMS,
@@ -170,7 +174,9 @@ def test_a_load_beyond_one_truck_leaves_in_several_trips(delta):
     model = PlanModel(delta, plan(stock=2400, trucks=1), inputs(kits=(0, 2400)))
     records = model.run()
     per_trip = 2400 * 85 / 360
-    assert records.in_transit[0, 1:5].tolist() == pytest.approx([2400 - per_trip, 2400 - 3 * per_trip, 2400 - 4 * per_trip, 0.0])
+    assert records.in_transit[0, 1:5].tolist() == pytest.approx(
+        [2400 - per_trip, 2400 - 3 * per_trip, 2400 - 4 * per_trip, 0.0]
+    )
 
 
 def test_loads_for_one_destination_merge_while_they_wait_for_a_truck(delta):
@@ -185,7 +191,12 @@ def test_loads_for_one_destination_merge_while_they_wait_for_a_truck(delta):
             trips.append(self.env.now)
             yield from super().trip(key, vehicles, route)
 
-    slow = parse_text(PLAN.format(stock=1000, funds=0, trucks=1, allocation="proportional").replace("count: 1\n", "count: 1\n      speed: 5 km/h\n"), "slow.yaml")
+    slow = parse_text(
+        PLAN.format(stock=1000, funds=0, trucks=1, allocation="proportional").replace(
+            "count: 1\n", "count: 1\n      speed: 5 km/h\n"
+        ),
+        "slow.yaml",
+    )
     season = inputs(kits=(0, 0))
     season.demand[0, :10, 1] = 10
     records = CountingTrips(delta, slow, season).run()
@@ -203,17 +214,23 @@ def test_stock_is_not_sent_down_a_cut_road(delta):
     assert np.argmax(records.distributed[0, :, 1] > 0) >= 20
 
 
-
 def test_boats_run_only_when_mopti_is_above_their_minimum_stage(delta):
     # the second cercle's capital is Youwarou, whose road from Mopti is cut all season and
     # which the river reaches (links.csv): only boats bring its 100 kits, and only while Mopti
     # stands at or above the boats' min_stage (300 cm by default, sim.plan.NAVIGATION_STAGE_CM)
-    boats = parse_text(PLAN.format(stock=1000, funds=0, trucks=2, allocation="proportional").replace("fleet:\n", "fleet:\n  boats:\n    - hub: Mopti/Sévaré\n      count: 2\n"), "toy.yaml")
+    boats = parse_text(
+        PLAN.format(stock=1000, funds=0, trucks=2, allocation="proportional").replace(
+            "fleet:\n", "fleet:\n  boats:\n    - hub: Mopti/Sévaré\n      count: 2\n"
+        ),
+        "toy.yaml",
+    )
     assert boats.fleet.boats[0].min_stage.magnitude == 300
 
     def season(stage: float) -> SeasonInputs:
         base = inputs(stage=stage)
-        return replace(base, capitals=["Mopti", "Youwarou"], road_cut={("Mopti", "Youwarou"): np.ones(len(base.dates), bool)})
+        return replace(
+            base, capitals=["Mopti", "Youwarou"], road_cut={("Mopti", "Youwarou"): np.ones(len(base.dates), bool)}
+        )
 
     high = simulate_plan(delta, boats, season(500.0))
     low = simulate_plan(delta, boats, season(250.0))

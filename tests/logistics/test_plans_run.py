@@ -6,21 +6,38 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+
 from tests.conftest import sim_cli as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = ROOT / "scenarios" / "plans"
 
 
-
-
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("plans")
     scenario = folder / "flood.yaml"
-    scenario.write_text((ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8").replace("resolution: 0.01 degree", "resolution: 0.05 degree"), encoding="utf-8")
+    scenario.write_text(
+        (ROOT / "scenarios" / "flood-2022.yaml")
+        .read_text(encoding="utf-8")
+        .replace("resolution: 0.01 degree", "resolution: 0.05 degree"),
+        encoding="utf-8",
+    )
     out = folder / "out"
-    result = cli("run", scenario, "--plan", PLANS / "baseline.yaml", "--plan", PLANS / "early-action.yaml", "--members", "2", "--seed", "5", "--out", out)
+    result = cli(
+        "run",
+        scenario,
+        "--plan",
+        PLANS / "baseline.yaml",
+        "--plan",
+        PLANS / "early-action.yaml",
+        "--members",
+        "2",
+        "--seed",
+        "5",
+        "--out",
+        out,
+    )
     assert result.returncode == 0, result.stderr
     return scenario, out
 
@@ -32,7 +49,12 @@ def test_summary_has_both_plans_and_a_paired_comparison(run):
     fill = summary["plans"]["baseline"]["kpis"]["fill_rate"]
     assert {"value", "p10", "p50", "p90"} <= set(fill) and 0 <= fill["value"] <= 1
     assert "minus_baseline" in summary["plans"]["early-action"]
-    for name in ("days_to_first_distribution", "cost_transport_usd", "share_bought_locally", "person_days_below_sphere_water"):
+    for name in (
+        "days_to_first_distribution",
+        "cost_transport_usd",
+        "share_bought_locally",
+        "person_days_below_sphere_water",
+    ):
         assert name in summary["plans"]["baseline"]["kpis"]
 
 
@@ -60,7 +82,9 @@ def test_compare_prints_the_plans_side_by_side(run):
 def test_a_bad_plan_exits_2_and_writes_nothing(run, tmp_path):
     scenario, _ = run
     bad = tmp_path / "bad-plan.yaml"
-    bad.write_text((PLANS / "baseline.yaml").read_text(encoding="utf-8").replace("hub: Ségou", "hub: Kidal", 1), encoding="utf-8")
+    bad.write_text(
+        (PLANS / "baseline.yaml").read_text(encoding="utf-8").replace("hub: Ségou", "hub: Kidal", 1), encoding="utf-8"
+    )
     out = tmp_path / "out"
     result = cli("run", scenario, "--plan", bad, "--out", out)
     assert result.returncode == 2
@@ -83,7 +107,14 @@ def test_report_writes_a_pdf_and_a_workbook(run):
     pdf = (out / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
     workbook = openpyxl.load_workbook(out / "report.xlsx")
-    assert workbook.sheetnames == ["Bilan", "Par cercle", "Besoins", "Chronologie", "Indicateurs des plans", "Non couvert en fin de saison"]  # French by default
+    assert workbook.sheetnames == [
+        "Bilan",
+        "Par cercle",
+        "Besoins",
+        "Chronologie",
+        "Indicateurs des plans",
+        "Non couvert en fin de saison",
+    ]  # French by default
     assert workbook["Par cercle"].max_row == 18  # 17 cercles and a header
     plans = {row[0].value for row in workbook["Non couvert en fin de saison"].iter_rows(min_row=2)}
     assert plans == {"baseline", "early-action"}

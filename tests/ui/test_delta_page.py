@@ -34,4 +34,3 @@ def test_bad_boundaries_show_an_error_not_a_traceback(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
     assert at.error and "cercles.geojson" in at.error[0].value
-

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.core.loader import dump_yaml, InputError
+from sim.core.loader import InputError, dump_yaml
 from sim.scenario import load_file, parse_text, validation_context
 from ui.plan_editor import COLUMNS, TABLES, plan_data, plan_tables, where
 
@@ -17,7 +17,9 @@ def _settings(plan, **changes):
         "name": plan.name,
         "funding_available_usd": float(plan.funding.available.to("USD").magnitude),
         "teams": plan.distribution.teams,
-        "households_per_team_per_day": float(plan.distribution.households_per_team_per_day.to("household/day").magnitude),
+        "households_per_team_per_day": float(
+            plan.distribution.households_per_team_per_day.to("household/day").magnitude
+        ),
         "allocation": plan.allocation,
         "equity_floor": plan.equity_floor,
     }
@@ -52,14 +54,26 @@ def test_the_early_action_tables_hold_the_sofara_trigger():
 def test_an_added_source_and_a_changed_trigger_are_saved():
     plan = load_file(PLANS / "early-action.yaml", expect="plan")
     tables = plan_tables(plan)
-    source = {"name": "Marché de Ségou", "kind": "local", "hub": "Ségou", "lead_min_day": 5.0, "lead_mode_day": 10.0, "lead_max_day": 30.0, "price_factor": 1.0, "minimum_order_usd": None, "items": ["nfi_kit", "cereal"]}
+    source = {
+        "name": "Marché de Ségou",
+        "kind": "local",
+        "hub": "Ségou",
+        "lead_min_day": 5.0,
+        "lead_mode_day": 10.0,
+        "lead_max_day": 30.0,
+        "price_factor": 1.0,
+        "minimum_order_usd": None,
+        "items": ["nfi_kit", "cereal"],
+    }
     tables["procurement"] = pd.concat([tables["procurement"], pd.DataFrame([source])], ignore_index=True)
     tables["triggers"].loc[0, "threshold"] = 600.0
     tables["triggers"] = tables["triggers"].drop(index=5)  # the cereal order on SPI
     edited = _parse(plan_data(plan, tables, _settings(plan, name="early-action-segou", allocation="worst_first")))
     assert edited.name == "early-action-segou" and edited.allocation == "worst_first"
     added = edited.procurement[-1]
-    assert added.hub == "Ségou" and added.items == ["nfi_kit", "cereal"] and added.lead_time.mode.to("day").magnitude == 10
+    assert (
+        added.hub == "Ségou" and added.items == ["nfi_kit", "cereal"] and added.lead_time.mode.to("day").magnitude == 10
+    )
     assert edited.triggers[0].threshold == 600 and len(edited.triggers) == 5
     # the source's monthly capacity, which no table shows, follows the source by name
     assert [s.capacity_per_month for s in edited.procurement[:3]] == [s.capacity_per_month for s in plan.procurement]
@@ -68,7 +82,9 @@ def test_an_added_source_and_a_changed_trigger_are_saved():
 def test_blank_rows_are_dropped():
     plan = load_file(PLANS / "baseline.yaml", expect="plan")
     tables = plan_tables(plan)
-    tables["pledges"] = pd.concat([tables["pledges"], pd.DataFrame([{c: None for c in COLUMNS["pledges"]}])], ignore_index=True)
+    tables["pledges"] = pd.concat(
+        [tables["pledges"], pd.DataFrame([{c: None for c in COLUMNS["pledges"]}])], ignore_index=True
+    )
     again = _parse(plan_data(plan, tables, _settings(plan)))
     assert len(again.funding.pledges) == len(plan.funding.pledges)
 

@@ -34,7 +34,11 @@ def test_save_a_variant_of_the_baseline(data_dir):
     assert plan.allocation == "worst_first"
     # what the tables hold comes back unchanged: the baseline's warehouses, sources and trucks
     baseline = load_file(SHIPPED / "baseline.yaml", expect="plan")
-    assert plan.warehouses == baseline.warehouses and plan.procurement == baseline.procurement and plan.fleet == baseline.fleet
+    assert (
+        plan.warehouses == baseline.warehouses
+        and plan.procurement == baseline.procurement
+        and plan.fleet == baseline.fleet
+    )
     # the saved plan is now plan A, listed as the user's own; the page says where it went
     assert at.selectbox(key="plan_a").value == str(saved)
     assert str(saved) in at.success[0].value

@@ -82,7 +82,12 @@ def impact_result(members: list[float], cercles=("ML0501", "ML0505")) -> xr.Data
     values = np.zeros((len(members), 4, len(days), len(cercles)))
     for m, total in enumerate(members):
         values[m, 1] = total / len(cercles)
-    coords = {"member": range(len(members)), "count": ["exposed", "affected", "displaced", "in_need"], "day": days, "cercle": list(cercles)}
+    coords = {
+        "member": range(len(members)),
+        "count": ["exposed", "affected", "displaced", "in_need"],
+        "day": days,
+        "cercle": list(cercles),
+    }
     return xr.Dataset({"people": (("member", "count", "day", "cercle"), values)}, coords=coords)
 
 
@@ -115,7 +120,13 @@ def test_drought_cost_check_on_a_hand_made_season():
     cost[0, 1] = 1_000.0  # water: US$10,000 → US$30 per person in all
     result = xr.Dataset(
         {"people": (("member", "count", "day", "cercle"), people), "cost": (("member", "item", "day", "cercle"), cost)},
-        coords={"member": [0], "count": ["exposed", "affected", "displaced", "in_need"], "item": ["cereal", "water"], "day": days, "cercle": ["ML0501"]},
+        coords={
+            "member": [0],
+            "count": ["exposed", "affected", "displaced", "in_need"],
+            "item": ["cereal", "water"],
+            "day": days,
+            "cercle": ["ML0501"],
+        },
     )
     section = drought_cost.check_drought_cost(result, 0.05)
     assert section.records[0].model == pytest.approx(30.0)
@@ -162,7 +173,12 @@ def test_cli_refuses_bad_arguments(tmp_path, capsys):
 def test_figures_are_png():
     from sim.validation import plots
 
-    for section in (arithmetic.check_depth_damage(), flood.check_peak_timing(), flood.check_flooded_area(), flood.check_2022_hydrograph()):
+    for section in (
+        arithmetic.check_depth_damage(),
+        flood.check_peak_timing(),
+        flood.check_flooded_area(),
+        flood.check_2022_hydrograph(),
+    ):
         assert plots.draw(section.figure).startswith(b"\x89PNG\r\n\x1a\n")
     with pytest.raises(ValueError, match="unknown figure kind"):
         plots.draw({"kind": "pie"})

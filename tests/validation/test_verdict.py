@@ -32,7 +32,10 @@ def test_judge(model, published, rule, difference, verdict):
 
 def test_rule_is_written_out():
     assert Rule(agree=0.05, within=0.15, relative=True).describe() == "|Δ| ≤ 5% agrees, ≤ 15% within range, else off"
-    assert Rule(within=5.0, inside="agrees").describe("day", ranged=True) == "inside the published range agrees, ≤ 5 day outside it within range, else off"
+    assert (
+        Rule(within=5.0, inside="agrees").describe("day", ranged=True)
+        == "inside the published range agrees, ≤ 5 day outside it within range, else off"
+    )
 
 
 def test_records_carry_their_rule_and_source():

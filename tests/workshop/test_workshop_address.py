@@ -15,10 +15,25 @@ from sim.workshop.room import qr_png, team_address
 @pytest.mark.parametrize(
     ("server", "browser", "lan", "expected"),
     [
-        ("0.0.0.0", "http://127.0.0.1:8501/atelier-formateur", "192.168.1.20", ("http://192.168.1.20:8501/atelier-equipe", True)),  # the trainer on the laptop itself
-        ("0.0.0.0", "http://192.168.1.20:8501/atelier-formateur", "10.0.0.3", ("http://192.168.1.20:8501/atelier-equipe", True)),  # the address the trainer's browser used wins
+        (
+            "0.0.0.0",
+            "http://127.0.0.1:8501/atelier-formateur",
+            "192.168.1.20",
+            ("http://192.168.1.20:8501/atelier-equipe", True),
+        ),  # the trainer on the laptop itself
+        (
+            "0.0.0.0",
+            "http://192.168.1.20:8501/atelier-formateur",
+            "10.0.0.3",
+            ("http://192.168.1.20:8501/atelier-equipe", True),
+        ),  # the address the trainer's browser used wins
         ("192.168.1.20", None, None, ("http://192.168.1.20:8501/atelier-equipe", True)),
-        ("127.0.0.1", "http://127.0.0.1:8501/", "192.168.1.20", ("http://127.0.0.1:8501/atelier-equipe", False)),  # README's default: this computer only
+        (
+            "127.0.0.1",
+            "http://127.0.0.1:8501/",
+            "192.168.1.20",
+            ("http://127.0.0.1:8501/atelier-equipe", False),
+        ),  # README's default: this computer only
     ],
 )
 def test_workshop_team_address(server, browser, lan, expected):

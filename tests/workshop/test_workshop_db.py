@@ -19,7 +19,10 @@ PASS = "s3cret-pass"
 def _snapshot_of(path):
     conn = sqlite3.connect(path)
     try:
-        return {table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() for table in ("workshop", "team", "decision", "result")}
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("workshop", "team", "decision", "result")
+        }
     finally:
         conn.close()
 
@@ -61,14 +64,38 @@ def test_workshop_team_codes_are_short_and_unambiguous(workshop_started):
     ("misuse", "key"),
     [
         (lambda c, code, teams, tokens: service.join(c, "XXXXXX"), "ws_err_team_code"),
-        (lambda c, code, teams, tokens: service.submit(c, teams["Équipe A"], "not-the-token", 1, ORDER), "ws_err_session"),
-        (lambda c, code, teams, tokens: service.submit(c, teams["Équipe A"], tokens["Équipe B"], 1, ORDER), "ws_err_session"),
-        (lambda c, code, teams, tokens: service.submit(c, teams["Équipe A"], tokens["Équipe A"], 2, ORDER), "ws_err_round_closed"),
         (
-            lambda c, code, teams, tokens: service.submit(c, teams["Équipe A"], tokens["Équipe A"], 1, {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 10_000}]}),
+            lambda c, code, teams, tokens: service.submit(c, teams["Équipe A"], "not-the-token", 1, ORDER),
+            "ws_err_session",
+        ),
+        (
+            lambda c, code, teams, tokens: service.submit(c, teams["Équipe A"], tokens["Équipe B"], 1, ORDER),
+            "ws_err_session",
+        ),
+        (
+            lambda c, code, teams, tokens: service.submit(c, teams["Équipe A"], tokens["Équipe A"], 2, ORDER),
+            "ws_err_round_closed",
+        ),
+        (
+            lambda c, code, teams, tokens: service.submit(
+                c,
+                teams["Équipe A"],
+                tokens["Équipe A"],
+                1,
+                {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 10_000}]},
+            ),
             "ws_err_budget",
         ),
-        (lambda c, code, teams, tokens: service.submit(c, teams["Équipe A"], tokens["Équipe A"], 1, {"moves": [{"item": "nfi_kit", "from_hub": "Gao", "to_hub": "Bamako", "quantity": 1}]}), "ws_err_move"),
+        (
+            lambda c, code, teams, tokens: service.submit(
+                c,
+                teams["Équipe A"],
+                tokens["Équipe A"],
+                1,
+                {"moves": [{"item": "nfi_kit", "from_hub": "Gao", "to_hub": "Bamako", "quantity": 1}]},
+            ),
+            "ws_err_move",
+        ),
     ],
 )
 def test_workshop_misuse_is_refused_and_changes_nothing(workshop_started, workshop_db, misuse, key):
@@ -85,15 +112,21 @@ def test_workshop_budget_counts_what_earlier_rounds_committed(workshop_started):
     conn, code, teams, tokens = workshop_started
     a, token = teams["Équipe A"], tokens["Équipe A"]
     # 200,000 US$ budget; nfi kits at 55 US$ (sim/data/rations.csv): 3,000 kits = 165,000 US$
-    assert service.submit(conn, a, token, 1, {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 3000}]})["cost"] == pytest.approx(165_000)
+    assert service.submit(
+        conn, a, token, 1, {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 3000}]}
+    )["cost"] == pytest.approx(165_000)
     # resubmitting round 1 replaces it: 3,600 kits = 198,000 US$ still fits
     service.submit(conn, a, token, 1, {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 3600}]})
     service.advance(conn, code, PASS)
     running = service.team_view(conn, a, token)["ledger"]
     assert running.transport + running.storage > 0  # round 1 moved and stored stock
-    with pytest.raises(WorkshopError) as err:  # 2,000 US$ left less round 1's transport and storage; 100 kits cost 5,500 US$
+    with pytest.raises(
+        WorkshopError
+    ) as err:  # 2,000 US$ left less round 1's transport and storage; 100 kits cost 5,500 US$
         service.submit(conn, a, token, 2, ORDER)
-    assert err.value.key == "ws_err_budget" and err.value.values["left"] == pytest.approx(max(2_000 - running.transport - running.storage, 0.0))
+    assert err.value.key == "ws_err_budget" and err.value.values["left"] == pytest.approx(
+        max(2_000 - running.transport - running.storage, 0.0)
+    )
 
 
 def test_workshop_second_tab_takes_over_and_the_first_is_refused(workshop_started):
@@ -152,13 +185,22 @@ def test_workshop_two_teams_submitting_at_the_same_moment_lose_nothing(workshop_
         conn = db.connect(workshop_db)  # one connection per client, as in the server's threads
         try:
             barrier.wait()
-            service.submit(conn, teams[name], tokens[name], 1, {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": quantity}]})
+            service.submit(
+                conn,
+                teams[name],
+                tokens[name],
+                1,
+                {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": quantity}]},
+            )
         except Exception as err:  # noqa: BLE001  (collected and checked below)
             errors.append(err)
         finally:
             conn.close()
 
-    threads = [threading.Thread(target=send, args=(name, q)) for name, q in (("Équipe A", 100), ("Équipe B", 200), ("Équipe A", 100), ("Équipe B", 200))]
+    threads = [
+        threading.Thread(target=send, args=(name, q))
+        for name, q in (("Équipe A", 100), ("Équipe B", 200), ("Équipe A", 100), ("Équipe B", 200))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -171,7 +213,13 @@ def test_workshop_two_teams_submitting_at_the_same_moment_lose_nothing(workshop_
 
 def test_workshop_team_view_shows_only_its_own_decisions(workshop_started):
     conn, _, teams, tokens = workshop_started
-    service.submit(conn, teams["Équipe B"], tokens["Équipe B"], 1, {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 777}]})
+    service.submit(
+        conn,
+        teams["Équipe B"],
+        tokens["Équipe B"],
+        1,
+        {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 777}]},
+    )
     view = service.team_view(conn, teams["Équipe A"], tokens["Équipe A"])
     assert view["decisions"] == {}
 

@@ -52,12 +52,33 @@ def test_workshop_debrief_pdf_in_both_languages(workshop_db, workshop_flood):
     scores = scoreboard(service.results_by_team(conn, code, PASS))
     dates = pd.DatetimeIndex(season.inputs.dates)
     for lang in ("fr", "en"):
-        text = lambda key, **values: t(key, lang, **values)  # noqa: E731
+
+        def text(key, lang=lang, **values):
+            return t(key, lang, **values)
+
         board = scoreboard_png(scores, text, lang)
-        line = timeline_png(season, workshop_flood, {names[k]: v for k, v in view["decisions"].items()}, text, played=workshop_flood.rounds)
+        line = timeline_png(
+            season,
+            workshop_flood,
+            {names[k]: v for k, v in view["decisions"].items()},
+            text,
+            played=workshop_flood.rounds,
+        )
         assert board.startswith(b"\x89PNG") and line.startswith(b"\x89PNG")
         stories = [story_text(s, dates, text, lang, str) for s in household_stories(models)]
         sentences = [score_sentence(s, text, lang, str) for s in scores]
-        pdf = pdf_bytes(workshop_flood.title, workshop_flood, scores, sentences, stories, {"Équipe A": ["x"], "Équipe B": []}, board, line, text, lang, str)
+        pdf = pdf_bytes(
+            workshop_flood.title,
+            workshop_flood,
+            scores,
+            sentences,
+            stories,
+            {"Équipe A": ["x"], "Équipe B": []},
+            board,
+            line,
+            text,
+            lang,
+            str,
+        )
         assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
     assert np.isfinite([s.spent for s in scores]).all()

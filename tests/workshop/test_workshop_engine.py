@@ -11,7 +11,14 @@ from sim.workshop.rules import Inject, round_bounds
 from tests.workshop.conftest import FIXED_LEAD_PLAN, workshop_settings
 
 PLAN = parse_text(FIXED_LEAD_PLAN, "plan.yaml", expect="plan")
-ORDER = {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 300.0}], "moves": [], "allocation": None, "priority": [], "mobilize": True, "forecast": False}
+ORDER = {
+    "orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 300.0}],
+    "moves": [],
+    "allocation": None,
+    "priority": [],
+    "mobilize": True,
+    "forecast": False,
+}
 
 
 def test_workshop_replay_is_deterministic_so_a_restart_finds_the_same_state(workshop_flood):
@@ -27,8 +34,14 @@ def test_workshop_stopping_at_a_round_end_does_not_change_the_days_before(worksh
     short = play(workshop_flood, PLAN, {1: ORDER}, end_1)
     long = play(workshop_flood, PLAN, {1: ORDER}, 111)
     for name in ("demand", "distributed", "on_hand", "in_transit", "lost"):
-        np.testing.assert_allclose(getattr(short.records, name)[..., :end_1, :] if getattr(short.records, name).ndim == 3 else getattr(short.records, name)[:, :end_1],
-                                   getattr(long.records, name)[..., :end_1, :] if getattr(long.records, name).ndim == 3 else getattr(long.records, name)[:, :end_1])
+        np.testing.assert_allclose(
+            getattr(short.records, name)[..., :end_1, :]
+            if getattr(short.records, name).ndim == 3
+            else getattr(short.records, name)[:, :end_1],
+            getattr(long.records, name)[..., :end_1, :]
+            if getattr(long.records, name).ndim == 3
+            else getattr(long.records, name)[:, :end_1],
+        )
 
 
 def test_workshop_order_arrives_after_the_supplier_lead_time(workshop_flood):
@@ -40,7 +53,9 @@ def test_workshop_order_arrives_after_the_supplier_lead_time(workshop_flood):
     assert received[start + 4] == 0.0
     assert received[start + 5] == pytest.approx(300.0)
     # and they were paid: 300 kits x 55 US$ (sim/data/rations.csv) x price factor 1.0
-    assert model.records.costs["procurement"] == pytest.approx(300 * season_of(workshop_flood).inputs.unit_cost["nfi_kit"])
+    assert model.records.costs["procurement"] == pytest.approx(
+        300 * season_of(workshop_flood).inputs.unit_cost["nfi_kit"]
+    )
 
 
 def test_workshop_teams_face_the_same_needs_whatever_they_decide(workshop_flood):
@@ -65,7 +80,10 @@ def test_workshop_flooded_warehouse_loses_its_share_of_stock():
 
 def test_workshop_injects_cut_the_road_and_stop_the_boats(workshop_flood):
     season = season_of(workshop_flood)
-    injected = injected_inputs(season.inputs, (Inject(day=92, kind="road_cut", target="Ténenkou|Mopti", value=10), Inject(day=100, kind="boats_stop")))
+    injected = injected_inputs(
+        season.inputs,
+        (Inject(day=92, kind="road_cut", target="Ténenkou|Mopti", value=10), Inject(day=100, kind="boats_stop")),
+    )
     cut = injected.road_cut[("Mopti", "Ténenkou")]
     assert cut[92:102].all()
     np.testing.assert_array_equal(cut[:92], season.inputs.road_cut[("Mopti", "Ténenkou")][:92])
@@ -105,6 +123,8 @@ def test_workshop_crisis_is_a_cercle_given_less_than_80_percent_of_its_new_needs
     r = model.records
     for k, covered in enumerate(snap["covered"]):
         new = sum(price[i] * (r.demand[i, end - 1, k] - r.demand[i, start - 1, k]) for i in range(len(price)))
-        given = sum(price[i] * (r.distributed[i, end - 1, k] - r.distributed[i, start - 1, k]) for i in range(len(price)))
+        given = sum(
+            price[i] * (r.distributed[i, end - 1, k] - r.distributed[i, start - 1, k]) for i in range(len(price))
+        )
         assert covered == (None if new <= 1e-9 else given >= 0.8 * new)
     assert any(c is not None for c in snap["covered"])

@@ -34,13 +34,18 @@ PASS = "room-passcode"
 BASELINE = (ROOT / "scenarios" / "plans" / "baseline.yaml").read_text(encoding="utf-8")
 LOCAL = "Marché local de Mopti"
 REGIONAL = "Fournisseurs régionaux (Dakar, Abidjan)"
-CEREAL = {"orders": [{"item": "cereal", "source": LOCAL, "quantity": 250_000}]}  # 150,000 US$ at 0.6 US$/kg (sim/data/rations.csv)
+CEREAL = {
+    "orders": [{"item": "cereal", "source": LOCAL, "quantity": 250_000}]
+}  # 150,000 US$ at 0.6 US$/kg (sim/data/rations.csv)
 
 
 def _tables(path):
     conn = sqlite3.connect(path)
     try:
-        return {table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() for table in ("workshop", "team", "decision", "result")}
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("workshop", "team", "decision", "result")
+        }
     finally:
         conn.close()
 
@@ -48,7 +53,13 @@ def _tables(path):
 def default_calendar(**changes):
     """The calendar the console offers: three rounds of 28 days ending two weeks after the peak."""
     peak = peak_day(season_of(workshop_settings(plan_text=BASELINE)))
-    values = dict(plan_text=BASELINE, injects=(), budget_usd=400_000.0, start_day=default_start_day(peak), round_days=DEFAULT_ROUND_DAYS)
+    values = dict(
+        plan_text=BASELINE,
+        injects=(),
+        budget_usd=400_000.0,
+        start_day=default_start_day(peak),
+        round_days=DEFAULT_ROUND_DAYS,
+    )
     values.update(changes)
     return workshop_settings(**values)
 
@@ -77,7 +88,9 @@ def test_workshop_default_calendar_runs_past_the_flood_peak_and_lead_times_fit()
         ("ws_warn_late_from", {"source": "Dépôt international (UNHRD)", "days": 60.0, "n": 2, "end": peak + 13}),
     ]
     # the calendar of issue 13 (three weeks from 30 August) ended before the peak, and no purchase could help
-    old = calendar_warnings(workshop_settings(plan_text=BASELINE, start_day=90, round_days=7), service.plan_of(BASELINE), peak)
+    old = calendar_warnings(
+        workshop_settings(plan_text=BASELINE, start_day=90, round_days=7), service.plan_of(BASELINE), peak
+    )
     assert old[0] == ("ws_warn_before_peak", {"end": 110, "peak": peak})
     assert ("ws_warn_never_arrives", {"source": REGIONAL, "days": 30.0, "end": 110}) in old
 
@@ -87,7 +100,9 @@ def test_workshop_a_well_timed_order_wins(workshop_db):
     service.submit(conn, teams["À temps"], tokens["À temps"], 1, CEREAL)
     for number in (1, 2, 3):
         if number == 3:
-            service.submit(conn, teams["En retard"], tokens["En retard"], 3, CEREAL)  # the same purchase, two months later
+            service.submit(
+                conn, teams["En retard"], tokens["En retard"], 3, CEREAL
+            )  # the same purchase, two months later
         service.advance(conn, code, PASS)
     board = {s.team: s for s in scoreboard(service.results_by_team(conn, code, PASS))}
     timely, late, idle = board["À temps"], board["En retard"], board["Rien"]
@@ -108,7 +123,9 @@ def test_workshop_console_warns_when_an_order_cannot_arrive_before_the_end(works
     late = service.trainer_view(conn, code, PASS)["late_orders"][teams["A"]]
     assert late[0]["round"] == 3 and late[0]["arrival"] >= 144
     offers = {(o["item"], o["source"]): o for o in service.team_view(conn, teams["A"], tokens["A"])["offers"]}
-    assert offers[("shelter_kit", REGIONAL)]["too_late"] and not offers[("cereal", LOCAL)]["too_late"]  # the team is told too
+    assert (
+        offers[("shelter_kit", REGIONAL)]["too_late"] and not offers[("cereal", LOCAL)]["too_late"]
+    )  # the team is told too
 
 
 # --- the order form --------------------------------------------------------------------------
@@ -124,7 +141,12 @@ def test_workshop_order_form_offers_only_what_a_supplier_sells(workshop_db):
     plan = service.plan_of(BASELINE)
     for offer in view["offers"]:  # every offer, at its minimum order, passes the checks
         quantity = max(offer["minimum"] / offer["price"], 1.0) if offer["price"] > 0 else 1.0
-        check_decision({"orders": [{"item": offer["item"], "source": offer["source"], "quantity": quantity * 1.01}]}, plan, season.inputs.unit_cost, season.inputs.cercles)
+        check_decision(
+            {"orders": [{"item": offer["item"], "source": offer["source"], "quantity": quantity * 1.01}]},
+            plan,
+            season.inputs.unit_cost,
+            season.inputs.cercles,
+        )
 
 
 # --- a new round starts empty ----------------------------------------------------------------
@@ -141,7 +163,9 @@ def test_workshop_new_round_starts_empty_with_the_last_one_beside(workshop_db):
     assert view["previous"]["orders"] == [{"item": "cereal", "source": LOCAL, "quantity": 250_000.0}]
     assert view["standing"] == {"allocation": "worst_first", "priority": ["ML0405"]}
     # an order in round 2 with the priority left as it was keeps the priority cercle
-    service.submit(conn, a, token, 2, {"orders": [{"item": "water", "source": LOCAL, "quantity": 1000}], "priority": None})
+    service.submit(
+        conn, a, token, 2, {"orders": [{"item": "water", "source": LOCAL, "quantity": 1000}], "priority": None}
+    )
     decisions = db.team_decisions(conn, a)
     model = play(default_calendar(), service.plan_of(BASELINE), decisions, round_bounds(default_calendar(), 2)[1])
     assert model.priority == [season_of(default_calendar()).inputs.cercles.index("ML0405")]
@@ -163,9 +187,13 @@ def test_workshop_one_ledger_on_every_screen(workshop_db):
     assert team.transport > 0 and team.storage > 0  # running costs of round 1 count against the budget
     assert team.left == pytest.approx(400_000.0 - 165_000.0 - team.transport - team.storage)
     with pytest.raises(WorkshopError) as err:  # what is left, to the cent, is what may be spent
-        service.submit(conn, a, token, 2, {"orders": [{"item": "cereal", "source": LOCAL, "quantity": (team.left + 1.0) / 0.6}]})
+        service.submit(
+            conn, a, token, 2, {"orders": [{"item": "cereal", "source": LOCAL, "quantity": (team.left + 1.0) / 0.6}]}
+        )
     assert err.value.key == "ws_err_budget" and err.value.values["left"] == pytest.approx(team.left)
-    service.submit(conn, a, token, 2, {"orders": [{"item": "cereal", "source": LOCAL, "quantity": (team.left - 1.0) / 0.6}]})
+    service.submit(
+        conn, a, token, 2, {"orders": [{"item": "cereal", "source": LOCAL, "quantity": (team.left - 1.0) / 0.6}]}
+    )
     service.advance(conn, code, PASS)
     service.advance(conn, code, PASS)
     board = {s.team: s for s in scoreboard(service.results_by_team(conn, code, PASS))}
@@ -175,7 +203,9 @@ def test_workshop_one_ledger_on_every_screen(workshop_db):
     assert {s.team: s.spent for s in final["final"]["scores"]} == {s.team: s.spent for s in board.values()}
 
 
-CAPPED_PLAN = FIXED_LEAD_PLAN.replace("    items: [nfi_kit, water]\n", "    items: [nfi_kit, water]\n    capacity_per_month: {nfi_kit: 500 kit}\n")
+CAPPED_PLAN = FIXED_LEAD_PLAN.replace(
+    "    items: [nfi_kit, water]\n", "    items: [nfi_kit, water]\n    capacity_per_month: {nfi_kit: 500 kit}\n"
+)
 
 
 def test_workshop_supplier_monthly_capacity_holds_for_team_orders(workshop_db):
@@ -186,7 +216,12 @@ def test_workshop_supplier_monthly_capacity_holds_for_team_orders(workshop_db):
     order = {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 300}]}
     with pytest.raises(WorkshopError) as err:
         service.submit(conn, a, token, 1, {"orders": order["orders"] * 2})  # 600 kits in one decision
-    assert err.value.key == "ws_err_capacity" and err.value.values == {"source": "Marché local", "item": "nfi_kit", "capacity": 500.0, "ordered": 0}
+    assert err.value.key == "ws_err_capacity" and err.value.values == {
+        "source": "Marché local",
+        "item": "nfi_kit",
+        "capacity": 500.0,
+        "ordered": 0,
+    }
     service.submit(conn, a, token, 1, order)
     service.advance(conn, code, PASS)
     before = _tables(workshop_db)
@@ -196,7 +231,9 @@ def test_workshop_supplier_monthly_capacity_holds_for_team_orders(workshop_db):
     assert _tables(workshop_db) == before
     service.submit(conn, a, token, 2, {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 200}]})
     service.advance(conn, code, PASS)
-    service.submit(conn, a, token, 3, {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 500}]})  # a new month
+    service.submit(
+        conn, a, token, 3, {"orders": [{"item": "nfi_kit", "source": "Marché local", "quantity": 500}]}
+    )  # a new month
 
 
 # --- decisions counted alike; end screens ----------------------------------------------------
@@ -229,14 +266,28 @@ def test_workshop_teams_see_their_score_and_rank_at_the_end(workshop_db):
 
 
 def test_workshop_score_is_explained_in_one_sentence():
-    score = Score(team="Mairie de Djenné", fill_rate=0.69, without_shelter=1234.0, without_water=20.0, water_person_days=0.0, worst_cercle="ML0405", worst_fill=0.31, spent=32_301.0, budget=400_000.0, crises_avoided=4, crises=2)
+    score = Score(
+        team="Mairie de Djenné",
+        fill_rate=0.69,
+        without_shelter=1234.0,
+        without_water=20.0,
+        water_person_days=0.0,
+        worst_cercle="ML0405",
+        worst_fill=0.31,
+        spent=32_301.0,
+        budget=400_000.0,
+        crises_avoided=4,
+        crises=2,
+    )
     french = score_sentence(score, lambda key, **v: t(key, "fr", **v), "fr", {"ML0405": "Youwarou"}.get)
     assert french == (
         "Mairie de Djenné a couvert 69\u00a0% des besoins en dépensant 32\u202f301 US$ sur 400\u202f000 US$ : 4 crises évitées sur 6, "
         "1\u202f234 personnes encore sans abri et 20 sans eau suffisante ; cercle le moins servi : Youwarou (31\u00a0%)."
     )
     english = score_sentence(score, lambda key, **v: t(key, "en", **v), "en", {"ML0405": "Youwarou"}.get)
-    assert english.startswith("Mairie de Djenné covered 69% of the needs spending US$32,301 of US$400,000: 4 crises avoided out of 6")
+    assert english.startswith(
+        "Mairie de Djenné covered 69% of the needs spending US$32,301 of US$400,000: 4 crises avoided out of 6"
+    )
 
 
 # --- the forecast ----------------------------------------------------------------------------
@@ -251,7 +302,9 @@ def test_workshop_forecast_uses_opidin_error_and_says_when_the_peak_is_later(wor
     f = service.team_view(conn, teams["A"], tokens["A"])["forecast"]
     window = season.inputs.mopti_stage[f["from"] : f["to"]]
     assert f["stage_peak_cm"] == pytest.approx((window.max() - 25.0, window.max() + 25.0))
-    assert f["stage_peak_day"] is None  # 31 July-29 August: still rising, the peak (9 October) is later; not "the last day of the window"
+    assert (
+        f["stage_peak_day"] is None
+    )  # 31 July-29 August: still rising, the peak (9 October) is later; not "the last day of the window"
     own = season.impact["people"].sel(count="displaced").sum("cercle").values[f["from"] : f["to"]].max()
     assert f["displaced_peak"][0] <= own <= f["displaced_peak"][1] and f["displaced_peak"][0] < f["displaced_peak"][1]
     service.advance(conn, code, PASS)
@@ -367,7 +420,9 @@ def test_workshop_wrong_team_codes_slow_to_a_few_tries_a_minute(workshop_db):
     with pytest.raises(WorkshopError) as err:
         service.join(restarted, teams["A"], client="10.0.0.66", now=now + 1)
     assert err.value.key == "ws_err_wait"
-    assert service.join(restarted, teams["A"], client="10.0.0.7", now=now + 1)[0]["code"] == teams["A"]  # another device is not held up
+    assert (
+        service.join(restarted, teams["A"], client="10.0.0.7", now=now + 1)[0]["code"] == teams["A"]
+    )  # another device is not held up
 
 
 def test_workshop_guesses_from_many_addresses_are_slowed_together(workshop_db):
@@ -380,7 +435,9 @@ def test_workshop_guesses_from_many_addresses_are_slowed_together(workshop_db):
     with pytest.raises(WorkshopError) as err:  # a 32nd address waits, whatever code it types
         service.join(conn, teams["A"], client="10.0.2.1", now=t0 + 3)
     assert err.value.key == "ws_err_wait"
-    assert service.join(conn, teams["A"], client="10.0.0.5", now=t0 + 3)[0]["code"] == teams["A"]  # the team's own phone is let in
+    assert (
+        service.join(conn, teams["A"], client="10.0.0.5", now=t0 + 3)[0]["code"] == teams["A"]
+    )  # the team's own phone is let in
 
 
 def test_workshop_wrong_passcodes_slow_down_and_the_trainer_keeps_the_console(workshop_db):
@@ -401,7 +458,9 @@ def test_workshop_wrong_passcodes_slow_down_and_the_trainer_keeps_the_console(wo
     with pytest.raises(WorkshopError) as err:  # the workshop waits too, for a newcomer from another address …
         service.trainer_login(conn, code, PASS, client="10.0.4.1", now=t0 + 109)
     assert err.value.key == "ws_err_wait"
-    assert service.trainer_login(conn, code, PASS, client="10.0.0.2", now=t0 + 109)["code"] == code  # … not for the trainer's laptop
+    assert (
+        service.trainer_login(conn, code, PASS, client="10.0.0.2", now=t0 + 109)["code"] == code
+    )  # … not for the trainer's laptop
     conn.close()
     with pytest.raises(WorkshopError) as err:  # and a restart does not reset it
         service.trainer_login(db.connect(workshop_db), code, PASS, client="10.0.0.66", now=t0 + 110)

@@ -38,13 +38,21 @@ def test_workshop_calendar_must_fit_the_season():
 
 def test_workshop_decision_cost_is_the_purchase_at_the_supplier_price_plus_the_forecast():
     decision = check_decision(
-        {"orders": [{"item": "shelter_kit", "source": "Régional", "quantity": 1000}, {"item": "nfi_kit", "source": "Marché local", "quantity": 200}], "forecast": True},
+        {
+            "orders": [
+                {"item": "shelter_kit", "source": "Régional", "quantity": 1000},
+                {"item": "nfi_kit", "source": "Marché local", "quantity": 200},
+            ],
+            "forecast": True,
+        },
         PLAN,
         PRICES,
         CERCLES,
     )
     # hand sum: 1000 kits x 100 US$ x 1.1 + 200 kits x 55 US$ x 1.0 + 15,000 US$ of forecast
-    assert decision_cost(decision, PLAN, PRICES, 15_000.0, forecast_owned=False) == pytest.approx(110_000 + 11_000 + 15_000)
+    assert decision_cost(decision, PLAN, PRICES, 15_000.0, forecast_owned=False) == pytest.approx(
+        110_000 + 11_000 + 15_000
+    )
     assert decision_cost(decision, PLAN, PRICES, 15_000.0, forecast_owned=True) == pytest.approx(121_000)
 
 
@@ -55,7 +63,10 @@ def test_workshop_decision_cost_is_the_purchase_at_the_supplier_price_plus_the_f
         ({"orders": [{"item": "shelter_kit", "source": "Nowhere", "quantity": 10}]}, "ws_err_source"),
         ({"orders": [{"item": "shelter_kit", "source": "Régional", "quantity": -5}]}, "ws_err_quantity"),
         ({"orders": [{"item": "shelter_kit", "source": "Régional", "quantity": "beaucoup"}]}, "ws_err_quantity"),
-        ({"orders": [{"item": "shelter_kit", "source": "Régional", "quantity": 5}]}, "ws_err_minimum"),  # 550 US$ < 1,000 US$
+        (
+            {"orders": [{"item": "shelter_kit", "source": "Régional", "quantity": 5}]},
+            "ws_err_minimum",
+        ),  # 550 US$ < 1,000 US$
         ({"moves": [{"item": "nfi_kit", "from_hub": "Bamako", "to_hub": "Bamako", "quantity": 5}]}, "ws_err_move"),
         ({"moves": [{"item": "nfi_kit", "from_hub": "Bamako", "to_hub": "Gao", "quantity": 5}]}, "ws_err_move"),
         ({"allocation": "richest_first"}, "ws_err_allocation"),
@@ -69,7 +80,9 @@ def test_workshop_bad_decisions_are_refused_with_their_message(decision, key):
 
 
 def test_workshop_late_funding_holds_back_its_share_until_it_arrives():
-    settings = workshop_settings(budget_usd=200_000.0, injects=(Inject(day=100, kind="funding_late", share=0.25, value=14),))
+    settings = workshop_settings(
+        budget_usd=200_000.0, injects=(Inject(day=100, kind="funding_late", share=0.25, value=14),)
+    )
     # a quarter of 200,000 US$ expected on day 100 arrives 14 days late, on day 114
     assert budget_available(settings, 90) == 150_000.0
     assert budget_available(settings, 113) == 150_000.0

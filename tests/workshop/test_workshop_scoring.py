@@ -31,7 +31,10 @@ def test_workshop_crises_count_cercle_rounds_and_skip_the_start():
 
 
 def test_workshop_score_reads_the_last_round():
-    results = {1: snap([0.9, 0.5], [True, False], 10.0, shelter=(52.0, 10.4)), 2: snap([0.95, 0.4], [True, False], 30.0, shelter=(5.2, 0.0))}
+    results = {
+        1: snap([0.9, 0.5], [True, False], 10.0, shelter=(52.0, 10.4)),
+        2: snap([0.95, 0.4], [True, False], 30.0, shelter=(5.2, 0.0)),
+    }
     score = team_score("A", results)
     assert score.worst_cercle == "ML0404" and score.worst_fill == pytest.approx(0.4)
     assert score.without_shelter == pytest.approx(5.2)
