@@ -47,7 +47,7 @@ def _spi(ax, f):
     time = pd.DatetimeIndex(f["time"])
     last = slice(-40 * 12, None)
     ax.plot(time[last], f["reference"][last], color=PUBLISHED, lw=2.5, label="climate-indices fixture")
-    ax.plot(time[last], f["ours"][last], color=MODEL, lw=1, ls="--", label="hazards.drought.spi")
+    ax.plot(time[last], f["ours"][last], color=MODEL, lw=1, ls="--", label="hazards.spi.spi")
     ax.set_ylabel("SPI-6 [-]")
     ax.set_title(f"{f['label']}, last 40 years")
     ax.legend(loc="lower left")
