@@ -40,6 +40,7 @@ from scipy import special
 
 from hazards import flood, return_periods
 from hazards.flood import BANCO_COLLAPSE_MAX, BANCO_COLLAPSE_RAIN_MM
+from hazards.wrsi import CROP_FAILURE_WRSI
 from sim.delta.domain import Delta
 from sim.impact_kernel import cell_sums, events, scan_cells
 
@@ -244,7 +245,7 @@ def _drought_shares(wrsi: np.ndarray | None, spi3: np.ndarray | None) -> tuple[n
     """Shares of each cell's people food-insecure, and displaced, once drought has struck (float32) [-]."""
     if wrsi is None or spi3 is None:
         return None
-    failed = np.where(np.isfinite(wrsi) & (wrsi < 50.0) & (spi3 <= DROUGHT_SPI), FOOD_INSECURE_SHARE, 0.0)
+    failed = np.where(np.isfinite(wrsi) & (wrsi < CROP_FAILURE_WRSI) & (spi3 <= DROUGHT_SPI), FOOD_INSECURE_SHARE, 0.0)
     return failed.astype(np.float32), (1.0 * DROUGHT_DISPLACED_SHARE * failed).astype(np.float32)
 
 

@@ -3,7 +3,7 @@
 import pint
 import pytest
 
-from sim.core.units import UnitError, magnitude_in, parse_quantity, to_usd, ureg
+from sim.core.units import UnitError, parse_quantity, to_usd, ureg
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,7 @@ from sim.core.units import UnitError, magnitude_in, parse_quantity, to_usd, ureg
     ],
 )
 def test_parse_quantity_reads_file_strings(text, unit, expected):
-    assert magnitude_in(text, unit) == pytest.approx(expected)
+    assert float(parse_quantity(text, expected=unit).to(unit).magnitude) == pytest.approx(expected)
 
 
 def test_force_ndarray_like_for_pint_xarray():

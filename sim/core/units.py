@@ -21,22 +21,9 @@ import pint
 from sim.core.messages import CodedError
 from sim.core.registry import Quantity, ureg
 
-__all__ = ["ureg", "Quantity", "UnitError", "parse_quantity", "parse_units", "to_usd", "CANONICAL"]
+__all__ = ["ureg", "Quantity", "UnitError", "parse_quantity", "parse_units", "to_usd"]
 
 # the registry lives in sim.core.registry, below sim.core.messages (which names units in French)
-
-CANONICAL = {
-    "rainfall_rate": "mm/day",
-    "depth": "m",
-    "stage": "cm",
-    "volume": "m**3",
-    "mass": "kg",
-    "water": "L",
-    "area": "km**2",
-    "time": "day",
-    "money": "USD",
-}
-"""Canonical units used inside the model, by kind of quantity."""
 
 
 class UnitError(CodedError):
@@ -124,17 +111,6 @@ def parse_quantity(text: str | int | float, expected: str | None = None) -> pint
                 **dims,
             )
     return quantity
-
-
-def magnitude_in(text: str | int | float, unit: str) -> float:
-    """Parse ``text`` and return its magnitude in ``unit`` as a plain float.
-
-    Raises
-    ------
-    UnitError
-        If the quantity cannot be read or has another dimension than ``unit``.
-    """
-    return float(parse_quantity(text, expected=unit).to(unit).magnitude)
 
 
 def parse_units(text: str):
