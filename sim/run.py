@@ -7,7 +7,7 @@ computed twice in different ways.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -134,6 +134,42 @@ def run_scenario(
     return combine_members(parts)
 
 
+@dataclass(frozen=True)
+class MemberSeason:
+    """One member's season: its hazards, its impact parameters, the people it affects and their needs."""
+
+    hazards: xr.Dataset
+    settings: ImpactSettings
+    impact: xr.Dataset
+    needs: xr.Dataset
+
+
+def simulate_member(
+    scenario: Scenario,
+    delta: Delta,
+    rations: list,
+    seed: int,
+    member: int,
+    members: int = 1,
+    layers=None,
+) -> MemberSeason:
+    """Hazards, impact and needs of one member of an ensemble of ``members``: the one way a
+    member is played, by the CLI and the app (:func:`run_members`), the workshop and the
+    validation report.
+
+    Parameters
+    ----------
+    rations : list of Ration
+        The scenario's ration profile (:func:`sim.needs.read_rations` of :func:`rations_path`).
+    layers : callable, optional
+        Opens a hazard-catalog layer by name (the catalog's own by default).
+    """
+    settings = member_settings(impact_settings(scenario), seed, member, members)
+    hazards = hazard_season(scenario, delta, seed=seed, member=member, layers=layers)
+    impact = people_impact(delta, hazards, settings)
+    return MemberSeason(hazards, settings, impact, needs(impact, rations, settings.household_size))
+
+
 def run_members(
     scenario: Scenario,
     member_ids: list[int],
@@ -151,10 +187,8 @@ def run_members(
     settings = impact_settings(scenario)
     outputs = []
     for member in member_ids:
-        hazards = hazard_season(scenario, delta, seed=seed, member=member, layers=layers)
-        own = member_settings(settings, seed, member, members)
-        impact = people_impact(delta, hazards, own)
-        required = needs(impact, rations, own.household_size)
+        played = simulate_member(scenario, delta, rations, seed, member, members, layers=layers)
+        hazards, own, impact, required = played.hazards, played.settings, played.impact, played.needs
         merged = xr.merge([impact, required.drop_vars(["unit", "once"])])
         merged["displacement_damage"] = own.displacement_damage
         merged["mopti_peak_cm"] = xr.DataArray(

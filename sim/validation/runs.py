@@ -20,9 +20,9 @@ from sim.impact import people_impact
 from sim.logistics.inputs import season_inputs
 from sim.logistics.kpis import plan_kpis
 from sim.logistics.model import PlanModel
-from sim.needs import needs, read_rations
+from sim.needs import read_rations
 from sim.plan import Plan
-from sim.run import impact_settings, rations_path, scenario_delta
+from sim.run import impact_settings, rations_path, scenario_delta, simulate_member
 from sim.scenario import Scenario
 
 
@@ -110,10 +110,10 @@ def play_plan(scenario: Scenario, plan: Plan, seed: int = 1, member: int = 0) ->
 
     delta = scenario_delta(scenario)
     rations = read_rations(rations_path(scenario, None))
-    settings = impact_settings(scenario)
-    hazards = hazard_season(scenario, delta, seed=seed, member=member)
-    required = needs(people_impact(delta, hazards, settings), rations, settings.household_size)
-    inputs = season_inputs(delta, hazards, required, rations, seed, member, scenario.access_closure_probability)
+    played = simulate_member(scenario, delta, rations, seed, member)
+    inputs = season_inputs(
+        delta, played.hazards, played.needs, rations, seed, member, scenario.access_closure_probability
+    )
     model = PlanModel(delta, plan, inputs)
     records = model.run()
     daily = {r.item: r.quantity for r in rations if r.per == "person_day"}

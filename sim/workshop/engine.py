@@ -30,9 +30,9 @@ from sim.logistics.inputs import season_inputs
 from sim.logistics.kpis import COVERAGE, SPHERE_WATER_L
 from sim.logistics.model import PlanModel
 from sim.logistics.season_data import MassBalanceError, Records, SeasonInputs
-from sim.needs import needs, read_rations
+from sim.needs import read_rations
 from sim.plan import Plan
-from sim.run import impact_settings, rations_path, scenario_delta
+from sim.run import impact_settings, rations_path, scenario_delta, simulate_member
 from sim.scenario import Scenario, parse_text
 from sim.workshop.rules import (
     FORECAST_ERROR_CM,
@@ -76,12 +76,9 @@ def load_season(scenario_text: str, scenario_base: str, seed: int, resolution: f
     scenario = workshop_scenario(parse_text(scenario_text, "scenario.yaml", expect="scenario"), resolution)
     delta = scenario_delta(scenario, base)
     rations = read_rations(rations_path(scenario, base))
-    settings = impact_settings(scenario)
-    hazards = hazard_season(scenario, delta, seed=seed, member=0)
-    impact = people_impact(delta, hazards, settings)
-    required = needs(impact, rations, settings.household_size)
-    inputs = season_inputs(delta, hazards, required, rations, seed, 0, scenario.access_closure_probability)
-    return Season(scenario, delta, hazards, impact, inputs, rations, settings.household_size)
+    played = simulate_member(scenario, delta, rations, seed, 0)
+    inputs = season_inputs(delta, played.hazards, played.needs, rations, seed, 0, scenario.access_closure_probability)
+    return Season(scenario, delta, played.hazards, played.impact, inputs, rations, played.settings.household_size)
 
 
 def season_of(settings: Settings) -> Season:
