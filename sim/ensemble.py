@@ -97,8 +97,10 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _warm_worker(runs: list[tuple], warmed) -> None:
-    """Initializer of a pool's worker process: lower its priority, play the warm-up ``runs``,
+def _warm_worker(runs: list[tuple], warmed, parent: int) -> None:
+    """Initializer of a pool's worker process: watch ``parent`` (the pool's process, given by
+    it: a parent killed while this worker was still importing would otherwise leave it
+    watching the process it was handed to), lower its priority, play the warm-up ``runs``,
     then freeze what is loaded out of the garbage collector's way (it stays for the process's
     life), and count the worker in ``warmed``. Best effort: a run that fails is logged, not
     raised (the real run will report the problem)."""
@@ -106,7 +108,7 @@ def _warm_worker(runs: list[tuple], warmed) -> None:
         os.nice(WORKER_NICENESS)
     except OSError:  # a platform without priorities: run as is
         pass
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
     try:
         for args in runs:
             try:
@@ -162,7 +164,7 @@ class LocalPool:
                     self.workers,
                     mp_context=self._context,
                     initializer=_warm_worker,
-                    initargs=(self._runs, self._warmed),
+                    initargs=(self._runs, self._warmed, os.getpid()),
                 )
                 self._started = False
             return self._executor

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -90,6 +91,15 @@ def _shot(page, folder, name, target=None):
 def _plain(text):
     """Text as read aloud: narrow and no-break spaces as plain ones."""
     return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def _cell_shows(page, row, column, expected, timeout_s: float = 60.0):
+    """Wait until a table's cell shows ``expected`` (the console refreshes its tables on its own
+    rerun, a moment after the count above them); the cell's text."""
+    deadline = time.monotonic() + timeout_s
+    while (value := _cell(page, row, column)) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+    return value
 
 
 def _cell(page, row, column):
@@ -203,7 +213,11 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(
         trainer.get_by_text("commande de 250 000 × Céréales à Marché local de Mopti", exact=False).first.wait_for(
             timeout=60_000
         )  # the panel agrees with the count
-        assert _cell(trainer, "Équipe A", "Achats") == "150 000 US$" == _cell(team_a, "Achats", "Montant")
+        assert (
+            _cell_shows(trainer, "Équipe A", "Achats", "150 000 US$")
+            == "150 000 US$"
+            == _cell(team_a, "Achats", "Montant")
+        )
         assert _cell(trainer, "Équipe B", "Décision (manche 1)") == "en attente"
         team_b.get_by_text("Rien n'est encore envoyé pour cette manche", exact=False).wait_for(
             timeout=60_000
@@ -214,7 +228,7 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(
         for page in (team_a, team_b):  # the teams' pages follow by themselves
             page.get_by_role("heading", name="Vos décisions pour la manche 2").wait_for(timeout=120_000)
         left_before = _cell(team_a, "Reste", "Montant")
-        assert left_before == _cell(trainer, "Équipe A", "Reste")
+        assert left_before == _cell_shows(trainer, "Équipe A", "Reste", left_before)
         assert _cell(team_a, "Transport", "Montant") != "0 US$"  # round 1's running costs count
 
         # --- the server restarts mid-workshop -------------------------------------------------
@@ -241,7 +255,7 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(
         assert [float(team_a.get_by_label("Quantité").nth(k).input_value()) for k in range(3)] == [0.0] * 3
         assert team_a.get_by_label("Article — fournisseur", exact=True).first.input_value() == "— pas de commande —"
         assert (
-            _cell(team_a, "Reste", "Montant") == left_before == _cell(trainer, "Équipe A", "Reste")
+            _cell(team_a, "Reste", "Montant") == left_before == _cell_shows(trainer, "Équipe A", "Reste", left_before)
         )  # the ledger survived the restart
         assert team_a.get_by_text("Eau potable à Marché", exact=False).count() == 0  # never B's decisions
         _shot(team_a, screenshot_dir, "workshop-team-round2-fr.png")
@@ -260,8 +274,16 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(
         team_a.get_by_text(re.compile("^Prévision du ")).wait_for(timeout=120_000)
         team_a.get_by_text("l'erreur des prévisions de l'OPIDIN en septembre", exact=False).wait_for(timeout=60_000)
         trainer.get_by_text("Décisions reçues : 2 sur 2", exact=False).wait_for(timeout=60_000)
-        assert _cell(trainer, "Équipe A", "Prévision") == "15 000 US$" == _cell(team_a, "Prévision", "Montant")
-        assert _cell(trainer, "Équipe B", "Achats") == "110 000 US$" == _cell(team_b, "Achats", "Montant")
+        assert (
+            _cell_shows(trainer, "Équipe A", "Prévision", "15 000 US$")
+            == "15 000 US$"
+            == _cell(team_a, "Prévision", "Montant")
+        )
+        assert (
+            _cell_shows(trainer, "Équipe B", "Achats", "110 000 US$")
+            == "110 000 US$"
+            == _cell(team_b, "Achats", "Montant")
+        )
         _shot(
             trainer,
             screenshot_dir,
