@@ -72,7 +72,7 @@ def loop_people_impact(
     n_cercles = len(delta.cercles)
     rain = hazards["rainfall"].values.reshape(n_days, -1)
     depth = hazards["flood_depth"].values.reshape(n_days, -1)
-    normal = impact.normal_flood_depth(delta).ravel()
+    normal = hazards["normal_flood_depth"].values.ravel()
     population = delta.population.ravel()
     cercle_of = delta.cercle_index.ravel()
     wrsi = hazards["wrsi"].values.ravel() if "wrsi" in hazards else None

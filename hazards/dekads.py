@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hazards.numpy_sums import sums_by
+from hazards.aggregate import sums_by
 
 __all__ = ["DEKADS_PER_YEAR", "dekad_totals"]
 
@@ -38,8 +38,8 @@ def dekad_totals(rain: np.ndarray, times: pd.DatetimeIndex, year: int) -> np.nda
     Returns
     -------
     numpy.ndarray
-        (dekad, y, x) totals [mm/dekad], with the bits of xarray's ``groupby(dekad).sum()``
-        (:func:`hazards.numpy_sums.sums_by`).
+        (dekad, y, x) totals [mm/dekad], as xarray's ``groupby(dekad).sum()`` gives them
+        (:func:`hazards.aggregate.sums_by`).
     """
     days = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D")
     full = np.zeros((len(days), *rain.shape[1:]), rain.dtype)

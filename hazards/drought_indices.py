@@ -20,8 +20,8 @@ import scipy
 import xarray as xr
 
 from hazards import rainfall
+from hazards.aggregate import block_means, sums_by
 from hazards.dekads import dekad_totals
-from hazards.numpy_sums import block_means, sums_by
 from hazards.spi import spi_of_month
 from hazards.start_of_season import season_wrsi
 from sim.core import climate
@@ -108,7 +108,7 @@ def drought_indices(rain: xr.DataArray, grid: Grid) -> dict[str, xr.DataArray] |
 def _to_coarse(rain: xr.DataArray, coarse: Grid) -> xr.DataArray:
     """Block means of ``rain`` on the coarse grid (edge cells that fill no block dropped),
     as ``coarsen(...).mean()``; float32 rain without NaN goes through the compiled
-    :func:`hazards.numpy_sums.block_means`, which gives the same bits."""
+    :func:`hazards.aggregate.block_means`, which sums in float64."""
     factor = int(round(coarse.resolution / (float(abs(rain.x[1] - rain.x[0])))))
     if factor <= 1:
         return rain

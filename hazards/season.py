@@ -17,6 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from hazards import flood, rainfall
+from hazards.baselines import dry_season_depth, normal_flood_depth
 from hazards.catalog import CatalogError, open_layer
 from hazards.drought_indices import drought_indices
 from hazards.return_periods import (
@@ -60,7 +61,9 @@ def hazard_season(scenario: Scenario, delta: Delta, seed: int = 0, member: int =
     Returns
     -------
     xr.Dataset
-        ``rainfall`` (time, y, x) [mm/day]; ``flood_depth`` (time, y, x) [m]; ``stage``
+        ``rainfall`` (time, y, x) [mm/day]; ``flood_depth`` (time, y, x) [m];
+        ``normal_flood_depth`` and ``dry_season_depth`` (y, x), the highest water of a median
+        year's flood and of the dry season (:mod:`hazards.baselines`) [m]; ``stage``
         (gauge, time) [cm]; ``spi3`` and ``wrsi`` (y, x) when the season covers July to
         September [-] and [%]; attrs ``seed``, ``member``, ``scenario``, ``mopti_peak_cm``.
     """
@@ -87,9 +90,22 @@ def hazard_season(scenario: Scenario, delta: Delta, seed: int = 0, member: int =
         coords={"gauge": list(flood.GAUGE_RELATIONS), "time": dates},
         attrs={"units": "cm", "long_name": "stage at the gauge"},
     )
+    space = {"y": delta.grid.y, "x": delta.grid.x}
     data = {
         "rainfall": rain,
         "flood_depth": depth if depth.dtype == np.float32 else depth.astype(np.float32),
+        "normal_flood_depth": xr.DataArray(
+            normal_flood_depth(delta),
+            dims=("y", "x"),
+            coords=space,
+            attrs={"units": "m", "long_name": "highest water of a median year's flood"},
+        ),
+        "dry_season_depth": xr.DataArray(
+            dry_season_depth(delta),
+            dims=("y", "x"),
+            coords=space,
+            attrs={"units": "m", "long_name": "highest water of the dry season"},
+        ),
         "stage": stage,
     }
     indices = drought_indices(rain, delta.grid)

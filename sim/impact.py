@@ -38,7 +38,6 @@ import pandas as pd
 import xarray as xr
 from scipy import special
 
-from hazards import flood, return_periods
 from hazards.flood import BANCO_COLLAPSE_MAX, BANCO_COLLAPSE_RAIN_MM
 from hazards.wrsi import CROP_FAILURE_WRSI
 from sim.delta.domain import Delta
@@ -74,10 +73,6 @@ measured: with it (and :data:`HOUSE_FLOOR_SPREAD_M`) the 2022-like season (Mopti
 seed 1, members 0-2 on the 0.01° grid) affects 29,800-39,100 people by flood and storm
 against the 30,638 reported for the delta (IOM Mali Crisis Response Plan 2023–2024);
 villages stand on mounds (toggere) raised above the floods people remember."""
-
-NORMAL_FLOOD_RETURN_PERIOD = 2.0
-"""Return period of the flood the houses are built to stay dry in [yr]. Notes: assumption;
-delta villages sit on mounds (toggere) above the usual yearly flood."""
 
 REBUILD_DAYS = 120
 """Days to rebuild an earth house once the water has left it [day]. Notes: assumption; no
@@ -160,57 +155,6 @@ COUNTS = ("exposed", "affected", "displaced", "in_need")
 """The four counts, in this order along the ``count`` dimension."""
 
 
-def flood_impact(
-    delta: Delta,
-    house_depth: np.ndarray,
-    rain: np.ndarray,
-    collapse_share: np.ndarray,
-    settings: ImpactSettings,
-) -> dict[str, np.ndarray]:
-    """Daily shares of each cell's people in each count, for floods and storms [-].
-
-    Parameters
-    ----------
-    house_depth : np.ndarray
-        (day, y, x) water level relative to the cell's mean house floor, NaN where the water
-        is not above its usual yearly level. [m]
-    rain : np.ndarray
-        (day, y, x) daily rainfall. [mm/day]
-    collapse_share : np.ndarray
-        (day, y, x) share of earth houses collapsing that day. [-]
-
-    Returns
-    -------
-    dict of (day, y, x) float32 arrays: exposed, affected, displaced, in_need, destroyed.
-    """
-    destroyed_depth = depth_for_damage(settings.displacement_damage)
-    affected_depth = depth_for_damage(AFFECTED_DAMAGE)
-    wet = np.isfinite(house_depth)
-    exposed = (wet | (rain >= STORM_EXPOSURE_MM)).astype(np.float32)
-    flood_destroyed = np.maximum.accumulate(share_above(house_depth, destroyed_depth), axis=0)
-    flood_damaged = np.maximum.accumulate(share_above(house_depth, affected_depth), axis=0)
-    standing = 1.0 - np.cumprod(1.0 - settings.banco_share * collapse_share, axis=0)
-    destroyed = 1.0 - (1.0 - flood_destroyed) * (1.0 - standing)
-    affected = np.maximum(1.0 - (1.0 - flood_damaged) * (1.0 - standing), destroyed)
-    # displaced until the water has left the house and it has been rebuilt
-    days = np.arange(house_depth.shape[0]).reshape((-1,) + (1,) * (house_depth.ndim - 1))
-    last_wet = np.where(wet.any(axis=0), house_depth.shape[0] - 1 - np.argmax(wet[::-1], axis=0), -1)
-    collapse_days = collapse_share > 0
-    last_collapse = np.where(
-        collapse_days.any(axis=0), house_depth.shape[0] - 1 - np.argmax(collapse_days[::-1], axis=0), -1
-    )
-    home_again = np.maximum(last_wet, last_collapse) + settings.rebuild_days
-    displaced = np.where(days <= home_again[None], destroyed, 0.0)
-    in_need = np.maximum(displaced, np.where(wet, affected, 0.0))
-    return {
-        "exposed": exposed,
-        "affected": affected.astype(np.float32),
-        "displaced": displaced.astype(np.float32),
-        "in_need": in_need.astype(np.float32),
-        "destroyed": destroyed.astype(np.float32),
-    }
-
-
 DROUGHT_SPI = -1.0
 """SPI-3 (July–September) at or below which a season is a drought (McKee et al. 1993: moderate)."""
 
@@ -255,28 +199,14 @@ def _drought_days(dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(dates >= harvest), np.asarray(dates >= harvest + pd.Timedelta(days=DROUGHT_DISPLACEMENT_LAG_DAYS))
 
 
-def normal_flood_depth(delta: Delta, year: int = 2001) -> np.ndarray:
-    """Highest water depth of a median year's flood at each cell [m]: the level houses stand above."""
-    return _normal_flood_depth(delta, year)
-
-
-@lru_cache(maxsize=4)
-def _normal_flood_depth(delta: Delta, year: int) -> np.ndarray:
-
-    dates = pd.date_range(f"{year}-06-01", periods=240, freq="D")
-    peak = return_periods.mopti_peak_for_return_period(NORMAL_FLOOD_RETURN_PERIOD)
-    depth = flood.fluvial_depth(delta, dates, peak, pd.Timestamp(year, *return_periods.TYPICAL_PEAK_DATE).date())
-    return depth.max("time").values
-
-
 def people_impact(delta: Delta, hazards: xr.Dataset, settings: ImpactSettings) -> xr.Dataset:
     """The four counts, destroyed houses and food insecurity, per cercle and day [person].
 
     Parameters
     ----------
     hazards : xr.Dataset
-        From :func:`hazards.season.hazard_season`: ``rainfall``, ``flood_depth`` and, for a
-        season covering July–September, ``wrsi``.
+        From :func:`hazards.season.hazard_season`: ``rainfall``, ``flood_depth``,
+        ``normal_flood_depth`` and, for a season covering July–September, ``spi3`` and ``wrsi``.
 
     Returns
     -------
@@ -290,7 +220,8 @@ def people_impact(delta: Delta, hazards: xr.Dataset, settings: ImpactSettings) -
     days = hazards.sizes["time"]
     rain = hazards["rainfall"].transpose("time", "y", "x").values.reshape(days, -1)
     depth = hazards["flood_depth"].transpose("time", "y", "x").values.reshape(days, -1)
-    totals = flood_totals(delta, rain, depth, settings)
+    normal = hazards["normal_flood_depth"].transpose("y", "x").values.ravel()
+    totals = flood_totals(rain, depth, normal, *_cells(delta), len(delta.cercles), settings)
     dates = pd.DatetimeIndex(hazards["time"].values)
     cercle_spi = _cercle_mean(delta, hazards["spi3"].values) if "spi3" in hazards else None
     drought = _drought_totals(delta, dates, hazards["wrsi"].values if "wrsi" in hazards else None, cercle_spi)
@@ -332,11 +263,19 @@ def people_impact(delta: Delta, hazards: xr.Dataset, settings: ImpactSettings) -
     )
 
 
-def flood_totals(delta: Delta, rain: np.ndarray, depth: np.ndarray, settings: ImpactSettings) -> dict[str, np.ndarray]:
+def flood_totals(
+    rain: np.ndarray,
+    depth: np.ndarray,
+    normal: np.ndarray,
+    people: np.ndarray,
+    cercle: np.ndarray,
+    cercles: int,
+    settings: ImpactSettings,
+) -> dict[str, np.ndarray]:
     """People of each cercle in each count, and destroyed houses (as people), from floods and
     storms, per day [person].
 
-    The shares of :func:`flood_impact` times each cell's people, summed over the cells of
+    The shares of the module's rules times each cell's people, summed over the cells of
     each cercle: (day, cercle) float64 arrays ``exposed``, ``affected``, ``displaced``,
     ``in_need``, ``destroyed``.
 
@@ -346,22 +285,27 @@ def flood_totals(delta: Delta, rain: np.ndarray, depth: np.ndarray, settings: Im
         (day, cell) daily rainfall, cells in row-major order of the grid. [mm/day]
     depth : np.ndarray
         (day, cell) flood depth. [m]
+    normal : np.ndarray
+        (cell,) highest water of a median year's flood (:func:`hazards.baselines.normal_flood_depth`). [m]
+    people : np.ndarray
+        (cell,) float64 people of each cell. [person]
+    cercle : np.ndarray
+        (cell,) int64 index of each cell's cercle, -1 outside the cercles.
+    cercles : int
+        Number of cercles.
 
     Notes
     -----
     Computed cell by cell in compiled loops rather than on (day, cell) arrays: only the
     cells where water rises above its usual level or rain collapses houses are followed,
     and only from their first such day; share_above is evaluated on the wet days of those
-    cells only. Every number is the one :func:`flood_impact` and a float64 sum over the
-    cells of a cercle in grid order give, bit for bit (same float32 roundings, same order
-    of additions).
+    cells only. All in float64 but the stored house depths and shares (float32).
+    ``tests/impact_reference.py`` applies the same rules on whole (day, cell) arrays; the
+    counts agree within a relative 1e-5 (``tests/test_impact.py``).
     """
-
-    normal = normal_flood_depth(delta).ravel()
-    people, cercle = _cells(delta)
     collapse_start, collapse_full = BANCO_COLLAPSE_RAIN_MM
     exposed, last_wet, last_collapse, wet_count, collapse_count = scan_cells(
-        rain, depth, normal, people, cercle, len(delta.cercles), STORM_EXPOSURE_MM, collapse_start
+        rain, depth, normal, people, cercle, cercles, STORM_EXPOSURE_MM, collapse_start
     )
     active = np.flatnonzero(((last_wet >= 0) | (last_collapse >= 0)) & (people > 0) & (cercle >= 0))
     last = np.maximum(last_wet, last_collapse)[active]
@@ -382,7 +326,7 @@ def flood_totals(delta: Delta, rain: np.ndarray, depth: np.ndarray, settings: Im
     damaged_share = share_above(house_depth, depth_for_damage(AFFECTED_DAMAGE))
     sums = cell_sums(
         rain.shape[0],
-        len(delta.cercles),
+        cercles,
         active,
         first,
         last,
@@ -405,8 +349,8 @@ def flood_totals(delta: Delta, rain: np.ndarray, depth: np.ndarray, settings: Im
 
 @lru_cache(maxsize=4)
 def _cells(delta: Delta) -> tuple[np.ndarray, np.ndarray]:
-    """People of each cell as float32 (as the counts multiply them) and its cercle (-1 outside)."""
-    return delta.population.ravel().astype(np.float32), delta.cercle_index.ravel().astype(np.int64)
+    """People of each cell [person] and its cercle (-1 outside)."""
+    return delta.population.ravel().astype(np.float64), delta.cercle_index.ravel().astype(np.int64)
 
 
 def _drought_totals(

@@ -28,7 +28,6 @@ import csv
 import io
 import math
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from sim.core.loader import InputError, Problem
+from sim.core.limits import MAX_RATION_QUANTITY, MAX_RATIONS_BYTES, MAX_UNIT_COST_USD
+from sim.core.loader import InputError, Problem, read_text
 from sim.core.messages import render
 from sim.core.units import UnitError, parse_quantity
 
@@ -71,42 +71,11 @@ person)."""
 REQUIRED_COLUMNS = ("item", "quantity", "unit", "per", "group", "source", "unit_cost_usd", "cost_source")
 """Columns every ration profile has; ``name_fr``, ``name_en`` and ``cost_unit`` are optional."""
 
+_PROFILE = "a ration profile"
+"""What a ration file should be, in messages."""
+
 DAYS_PER_MONTH = 365.25 / 12
 """Mean month [day], to turn per-month rations into daily ones."""
-
-MAX_RATIONS_BYTES = 1_000_000
-"""Largest ration profile read [byte]. Notes: the shipped profile is 3.3 kB for 10 items, and a
-profile holds at most one row per item of :data:`ITEM_UNITS` (11); a million bytes is 300
-times that, room for long source texts, and keeps a wrong file (a log, a database dump) from
-being read into memory."""
-
-MAX_QUANTITY = {
-    "L": 200.0,
-    "kg": 100.0,
-    "m**2": 50.0,
-    "kit": 10.0,
-    "net": 10.0,
-    "latrine": 1.0,
-}
-"""Largest quantity of an item per person, household or destroyed house, in the item's unit:
-per day for ``person_day`` and ``person_month`` rations (a monthly one is compared as
-quantity / :data:`DAYS_PER_MONTH`), as written for the others [item unit]. Notes: bounds that
-catch a slip (a quantity typed in another unit, extra zeros, ``1e9``), not a judgement of a
-profile; each is several times the shipped value (``sim/data/rations.csv``):
-L: 200 L per person per day, twice WHO's 'optimal access' of 100 L (Howard et al. 2020,
-*Domestic water quantity, service level and health*, 2nd ed., WHO) — the profile has
-Sphere's 15 L; kg: 100 kg, a month of cereal for a household of five (0.6 kg × 5 × 30 = 90 kg)
-handed out at once — the daily rations are 0.6 kg of cereal and 1.95 kg of animal feed;
-m**2: 50 m² per person, above Sphere's 45 m² of whole settlement per person (the profile
-has 3.5 m² of covered space); kit and net: 10 per person or household (one NFI kit per
-household, one net per 1.8 people: 10 nets cover a household of 18); latrine: one per
-person (the profile has one per 50)."""
-
-MAX_UNIT_COST_USD = 10_000.0
-"""Largest unit cost accepted, in USD per unit of the item [USD/item unit]. Notes: the dearest
-shipped item is the emergency latrine at 300 USD, then the shelter kit at 100 USD; 10,000 USD
-is 33 times that, more than any relief item costs, and refuses a cost written in CFA francs
-(667 FCFA per USD: a 55 USD kit is 36,685 FCFA) without its ``cost_unit``."""
 
 LATRINE_EARLY_DAYS = 30
 """Days of displacement after which the latrine ratio goes from 1:50 to 1:20. Notes:
@@ -162,11 +131,11 @@ def read_rations(path: str | Path = DEFAULT_RATIONS) -> list[Ration]:
         larger than :data:`MAX_RATIONS_BYTES`, not UTF-8, binary, empty), the header (not a
         profile, missing or repeated columns, semicolons), a row (fewer or more fields than
         the header, an unknown or repeated item), a cell (a wrong unit, a quantity or cost
-        that is not a finite number, negative, or above :data:`MAX_QUANTITY` or
+        that is not a finite number, negative, or above :data:`MAX_RATION_QUANTITY` or
         :data:`MAX_UNIT_COST_USD`, an unknown ``per`` or ``group``, a missing source).
     """
     file = str(path)
-    records = _records(_profile_text(Path(path)), file)
+    records = _records(read_text(path, MAX_RATIONS_BYTES, _PROFILE), file)
     if not records:
         raise InputError(
             [
@@ -228,51 +197,6 @@ def check_rations(path: str | Path) -> list[Problem]:
 def _coded(file: str, line: int | None, field: str, code: str, english: str | dict, **params: Any) -> Problem:
     """A problem whose English message is ``english`` filled with ``params``."""
     return Problem(file, line, field, render(english, params, "en"), code, params)
-
-
-def _profile_text(path: Path) -> str:
-    """The text of a profile file, refused when it is not a readable UTF-8 text file of bounded size."""
-    file = str(path)
-
-    def refuse(line: int | None, code: str, english: str, **params) -> InputError:
-        return InputError([_coded(file, line, "file", code, english, **params)])
-
-    try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            raise refuse(None, "err_file_is_folder", "is a folder, not a file")
-        if not stat.S_ISREG(mode):
-            raise refuse(None, "err_file_unreadable", "{detail}", detail="not a regular file")
-        with path.open("rb") as stream:
-            data = stream.read(MAX_RATIONS_BYTES + 1)
-    except FileNotFoundError:
-        raise refuse(None, "err_file_missing", "no such file") from None
-    except IsADirectoryError:
-        raise refuse(None, "err_file_is_folder", "is a folder, not a file") from None
-    except PermissionError as err:
-        raise refuse(None, "err_file_permission", "{detail}", detail=err.strerror or str(err)) from None
-    except OSError as err:
-        raise refuse(None, "err_file_unreadable", "{detail}", detail=err.strerror or str(err)) from None
-    if len(data) > MAX_RATIONS_BYTES:
-        size = max(len(data), path.stat().st_size)
-        raise refuse(
-            None,
-            "err_rations_too_large",
-            "is {size:,} bytes, more than the {limit:,} bytes a ration profile may hold",
-            size=size,
-            limit=MAX_RATIONS_BYTES,
-        )
-    try:
-        text = data.decode("utf-8-sig")  # spreadsheets write 'CSV UTF-8' with a byte-order mark
-    except UnicodeDecodeError as err:
-        raise refuse(data[: err.start].count(b"\n") + 1, "err_file_not_utf8", "is not UTF-8 text") from None
-    if "\x00" in text:
-        raise refuse(
-            text[: text.index("\x00")].count("\n") + 1,
-            "err_rations_binary",
-            "holds binary data (a NUL byte), not CSV text",
-        )
-    return text
 
 
 def _records(text: str, file: str) -> list[tuple[int, list[str]]]:
@@ -444,7 +368,7 @@ def _number(text: str, field: str, bad) -> float | None:
             bad(field, "err_not_a_number", "not a number: {value!r}", value=text)
         return None
     if not math.isfinite(value):
-        bad(field, "err_rations_not_finite", "must be a finite number, got {value!r}", value=text)
+        bad(field, "err_quantity_not_finite", "must be a finite number, got {value}", value=text)
         return None
     return value
 
@@ -463,11 +387,11 @@ def _unit_text_ok(text: str, field: str, bad) -> bool:
 
 
 def _check_quantity(amount: float, row: dict[str, str], unit: str, bad) -> None:
-    """A quantity in the item's unit is neither negative nor above :data:`MAX_QUANTITY`."""
+    """A quantity in the item's unit is neither negative nor above :data:`MAX_RATION_QUANTITY`."""
     if amount < 0:
         bad("quantity", "err_not_negative", "must not be negative, got {value}", value=row["quantity"])
         return
-    limit = MAX_QUANTITY[unit] * (DAYS_PER_MONTH if row["per"] == "person_month" else 1.0)
+    limit = MAX_RATION_QUANTITY[unit] * (DAYS_PER_MONTH if row["per"] == "person_month" else 1.0)
     if amount > limit:
         bad(
             "quantity",

@@ -17,13 +17,11 @@ from __future__ import annotations
 import heapq
 import weakref
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from hazards import flood
 from sim.delta.domain import Delta, Link
-from sim.impact import HOUSE_FREEBOARD_M, normal_flood_depth
+from sim.impact import HOUSE_FREEBOARD_M
 
 ROAD_CUT_DEPTH_M = HOUSE_FREEBOARD_M
 """Rise of the water above a median year's flood that cuts a road not known to flood every
@@ -131,23 +129,27 @@ def _legs(delta: Delta) -> list[Leg]:
     return _LEGS[delta]
 
 
-def cut_days(delta: Delta, link: Link | Leg, flood_depth: np.ndarray) -> np.ndarray:
+def cut_days(
+    delta: Delta, link: Link | Leg, flood_depth: np.ndarray, normal_depth: np.ndarray, dry_depth: np.ndarray
+) -> np.ndarray:
     """Days on which the flood cuts a road link (bool per day).
 
     Parameters
     ----------
     flood_depth : np.ndarray
         (day, y, x) flood depth on the delta's grid. [m]
+    normal_depth, dry_depth : np.ndarray
+        (y, x) highest water of a median year's flood and of the dry season
+        (``normal_flood_depth`` and ``dry_season_depth`` of :func:`hazards.season.hazard_season`). [m]
     """
     rows, cols = _sample_cells(delta, link)
     if rows.size == 0:
         return np.zeros(flood_depth.shape[0], bool)
-    dry, normal = _baselines(delta)
     if link.seasonal:
-        rise = flood_depth[:, rows, cols] - dry[rows, cols]
+        rise = flood_depth[:, rows, cols] - dry_depth[rows, cols]
         limit = SEASONAL_ROAD_CUT_DEPTH_M
     else:
-        rise = flood_depth[:, rows, cols] - normal[rows, cols]
+        rise = flood_depth[:, rows, cols] - normal_depth[rows, cols]
         limit = ROAD_CUT_DEPTH_M
     return (rise > limit).any(axis=1)
 
@@ -162,19 +164,6 @@ def _sample_cells(delta: Delta, link) -> tuple[np.ndarray, np.ndarray]:
         return np.array([], int), np.array([], int)
     rows, cols = np.array(cells).T
     return rows, cols
-
-
-def _baselines(delta: Delta) -> tuple[np.ndarray, np.ndarray]:
-    """Highest water of the dry season and of a median year's flood at each cell [m]."""
-    return _dry_season_depth(delta), normal_flood_depth(delta)
-
-
-@lru_cache(maxsize=4)
-def _dry_season_depth(delta: Delta) -> np.ndarray:
-    import pandas as pd
-
-    dates = pd.date_range("2001-03-01", periods=30, freq="D")
-    return flood.fluvial_depth(delta, dates, flood.MOPTI_DRY_SEASON_CM, dates[15].date()).max("time").values
 
 
 def _straight_km(delta: Delta, link) -> float:

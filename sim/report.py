@@ -34,6 +34,7 @@ from babel.numbers import format_decimal  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from hazards import flood
+from hazards.baselines import NORMAL_FLOOD_RETURN_PERIOD
 from sim import impact
 from sim.core.fileio import NETCDF_LOCK, write_bytes_atomic  # noqa: E402
 from sim.core.i18n import (  # noqa: E402
@@ -96,7 +97,7 @@ def assumptions(summary: dict, lang: str, results: xr.Dataset | None = None) -> 
                 "report_asm_freeboard",
                 lang,
                 freeboard=_decimal(impact.HOUSE_FREEBOARD_M, lang),
-                years=_decimal(impact.NORMAL_FLOOD_RETURN_PERIOD, lang),
+                years=_decimal(NORMAL_FLOOD_RETURN_PERIOD, lang),
                 spread=_decimal(impact.HOUSE_FLOOR_SPREAD_M, lang),
             ),
             t("report_src_freeboard", lang, reported=number(CALIBRATION_AFFECTED_2022, lang)),

@@ -3,16 +3,26 @@
 import numpy as np
 import pytest
 
+from hazards.flood import banco_collapse_fraction
 from sim.impact import (
     COUNTS,
+    HOUSE_FREEBOARD_M,
     ImpactSettings,
     damage_ratio,
     depth_for_damage,
     drought_impact,
     expected_annual,
-    flood_impact,
+    flood_totals,
     share_above,
 )
+from tests.impact_reference import flood_impact, plain_totals
+
+AGREEMENT = 1e-5
+"""Relative tolerance between the compiled kernel and the plain reference [-]. Notes: both
+compute in float64 from float32 house depths and shares, but in different orders (the kernel
+cell by cell, the reference by whole arrays and a sparse product), so the last bits may
+differ; 1e-5 is one person in 100,000. Measured on the two shipped scenarios at 0.05°: no
+difference at all."""
 
 
 @pytest.mark.parametrize(
@@ -44,12 +54,28 @@ def test_share_above_spreads_house_floors():
     assert share_above(0.8, 0.5, spread_m=0.3) == pytest.approx(0.8413, abs=1e-4)
 
 
-def _one_cell(levels, rain=None, collapse=None, **settings):
-    depth = np.array(levels, np.float32)[:, None, None]
-    rain = np.zeros_like(depth) if rain is None else np.array(rain, np.float32)[:, None, None]
-    collapse = np.zeros_like(depth) if collapse is None else np.array(collapse, np.float32)[:, None, None]
-    shares = flood_impact(None, depth, rain, collapse, ImpactSettings(**settings))
-    return {k: v[:, 0, 0] for k, v in shares.items()}
+def _one_cell(levels, rain=None, **settings):
+    """One cell of one person: its shares of each count per day from the product's kernel
+    (:func:`sim.impact.flood_totals`), after checking them against the plain reference.
+    ``levels`` are the water level relative to the house floor, NaN when the water is not
+    above its usual yearly level [m]."""
+    depth = np.array(levels, np.float64)[:, None, None]
+    rain = np.zeros_like(depth) if rain is None else np.array(rain, np.float64)[:, None, None]
+    impact_settings = ImpactSettings(**settings)
+    reference = flood_impact(depth, rain, banco_collapse_fraction(rain), impact_settings)
+    flood = np.where(np.isfinite(depth), depth + HOUSE_FREEBOARD_M, 0.0).reshape(len(levels), 1)
+    totals = flood_totals(
+        rain.reshape(len(levels), 1),
+        flood.astype(np.float32),
+        np.zeros(1, np.float32),
+        np.ones(1),
+        np.zeros(1, np.int64),
+        1,
+        impact_settings,
+    )
+    for name, values in totals.items():
+        np.testing.assert_allclose(values[:, 0], reference[name][:, 0, 0], rtol=AGREEMENT, atol=1e-12, err_msg=name)
+    return {name: values[:, 0] for name, values in totals.items()}
 
 
 def test_counts_follow_their_rules_day_by_day():
@@ -78,10 +104,12 @@ def test_shallow_water_affects_without_displacing():
 
 
 def test_storm_collapse_displaces_banco_households():
-    s = _one_cell([np.nan] * 4, rain=[0, 150, 0, 0], collapse=[0, 0.02, 0, 0], banco_share=0.5, rebuild_days=1)
+    s = _one_cell([np.nan] * 4, rain=[0, 150, 0, 0], banco_share=0.5, rebuild_days=1)
     assert s["exposed"].tolist() == [0, 1, 0, 0]
-    assert s["destroyed"][1] == pytest.approx(0.01)  # hand sum: 0.5 × 0.02
-    assert s["displaced"].tolist() == pytest.approx([0, 0.01, 0.01, 0])
+    # hand sum: 150 mm is 100/150 of the way from 50 to 200 mm, so 0.05 × (2/3)² = 0.0222 of
+    # earth houses fall, and half the houses are earth: 0.0111
+    assert s["destroyed"][1] == pytest.approx(0.5 * 0.05 * (2 / 3) ** 2)
+    assert s["displaced"].tolist() == pytest.approx([0, 0.011111, 0.011111, 0], rel=1e-4)
 
 
 def test_threshold_changes_displacement():
@@ -122,47 +150,10 @@ def test_counts_are_four():
     assert COUNTS == ("exposed", "affected", "displaced", "in_need")
 
 
-def _plain_totals(delta, hazards, settings):
-    """People per (day, cercle) in each count the plain way: :func:`flood_impact` on whole
-    (day, cell) arrays of the cells where water rises or houses fall, and
-    :func:`drought_impact`, summed over each cercle's cells with a sparse matrix."""
-    import pandas as pd
-    from scipy import sparse
-
-    from hazards.flood import BANCO_COLLAPSE_RAIN_MM, banco_collapse_fraction
-    from sim.impact import HOUSE_FREEBOARD_M, STORM_EXPOSURE_MM, normal_flood_depth
-
-    days = hazards.sizes["time"]
-    rain = hazards["rainfall"].values.reshape(days, -1)
-    above = hazards["flood_depth"].values.reshape(days, -1) - normal_flood_depth(delta).reshape(1, -1)
-    people = delta.population.ravel().astype(np.float32)
-    index = delta.cercle_index.ravel()
-    cells = np.flatnonzero(index >= 0)
-    membership = sparse.csr_matrix((np.ones(len(cells)), (cells, index[cells])), shape=(index.size, len(delta.cercles)))
-    exposed = ((above > 0) | (rain >= STORM_EXPOSURE_MM)).astype(np.float32)
-    active = np.flatnonzero(((above > 0) | (rain > BANCO_COLLAPSE_RAIN_MM[0])).any(axis=0) & (people > 0))
-    level = above[:, active]
-    house = np.where(level > 0, level - HOUSE_FREEBOARD_M, np.nan).astype(np.float32)
-    shares = flood_impact(delta, house, rain[:, active], banco_collapse_fraction(rain[:, active]), settings)
-    totals = {"exposed": np.asarray((exposed * people) @ membership)}
-    for name in ("affected", "displaced", "in_need", "destroyed"):
-        totals[name] = np.asarray((shares[name] * people[active]) @ membership[active])
-    spi = hazards["spi3"].values
-    valid = np.isfinite(spi)
-    means = np.append(
-        (np.where(valid, spi, 0.0).ravel() @ membership) / np.maximum(valid.astype(float).ravel() @ membership, 1),
-        np.nan,
-    )
-    drought = drought_impact(pd.DatetimeIndex(hazards.time.values), hazards["wrsi"].values, means[delta.cercle_index])
-    totals["food_insecure"] = np.asarray((drought["food_insecure"] * delta.population).reshape(days, -1) @ membership)
-    totals["drought_displaced"] = np.asarray((drought["displaced"] * delta.population).reshape(days, -1) @ membership)
-    return totals
-
-
 @pytest.mark.parametrize("name", ["flood-2022", "drought-2021"])
-def test_people_impact_sums_the_cell_rules_bit_for_bit(name):
+def test_people_impact_agrees_with_the_plain_reference(name):
     # people_impact follows cells one by one in compiled loops, only where and from when
-    # something happens; its counts must be the plain array computation's, bit for bit
+    # something happens; its counts must be the plain array computation's, within AGREEMENT
     from pathlib import Path
 
     from hazards.season import hazard_season
@@ -181,7 +172,7 @@ def test_people_impact_sums_the_cell_rules_bit_for_bit(name):
     delta = load_delta(resolution=0.05, year=scenario.domain.population_year)
     hazards = hazard_season(scenario, delta, seed=2)
     settings = ImpactSettings(displacement_damage=0.42, rebuild_days=30)
-    plain = _plain_totals(delta, hazards, settings)
+    plain = plain_totals(delta, hazards, settings)
     got = people_impact(delta, hazards, settings)
     assert plain["affected"].max() > 0 and plain["exposed"].max() > 0
     assert name == "flood-2022" or plain["food_insecure"].max() > 0  # the drought bites
@@ -191,6 +182,8 @@ def test_people_impact_sums_the_cell_rules_bit_for_bit(name):
         ("displaced", plain["drought_displaced"]),
         ("in_need", plain["food_insecure"]),
     ):
-        np.testing.assert_array_equal(got["people"].sel(count=count).values, plain[count] + extra)
-    np.testing.assert_array_equal(got["destroyed_houses"].values, plain["destroyed"] / settings.household_size)
-    np.testing.assert_array_equal(got["food_insecure"].values, plain["food_insecure"])
+        np.testing.assert_allclose(got["people"].sel(count=count).values, plain[count] + extra, rtol=AGREEMENT)
+    np.testing.assert_allclose(
+        got["destroyed_houses"].values, plain["destroyed"] / settings.household_size, rtol=AGREEMENT
+    )
+    np.testing.assert_allclose(got["food_insecure"].values, plain["food_insecure"], rtol=AGREEMENT)

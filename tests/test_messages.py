@@ -861,7 +861,7 @@ def test_unreadable_files(tmp_path):
     expected = [
         f"{tmp_path / 'none.yaml'}: file: no such file",
         f"{tmp_path}: file: is a folder, not a file",
-        f"{latin}: file: is not UTF-8 text",
+        f"{latin}:1: file: is not UTF-8 text",
         f"{empty}:1: file: is empty; expected a mapping with 'kind: scenario' or 'kind: plan'",
     ]
     for problem, english in zip(problems, expected, strict=True):

@@ -11,7 +11,7 @@ from sim.core.messages import message_text
 from sim.needs import (
     DAYS_PER_MONTH,
     DEFAULT_RATIONS,
-    MAX_QUANTITY,
+    MAX_RATION_QUANTITY,
     MAX_RATIONS_BYTES,
     MAX_UNIT_COST_USD,
     check_rations,
@@ -180,7 +180,7 @@ def test_the_shipped_profile_passes_the_checks():
     # every shipped quantity and cost is inside the bounds, several times over
     for ration in read_rations():
         daily = ration.quantity / (DAYS_PER_MONTH if ration.per == "person_month" else 1.0)
-        assert daily * 5 <= MAX_QUANTITY[ration.unit], ration.item
+        assert daily * 5 <= MAX_RATION_QUANTITY[ration.unit], ration.item
         assert 0 <= ration.unit_cost_usd * 30 <= MAX_UNIT_COST_USD, ration.item
 
 
@@ -239,8 +239,8 @@ def test_utf8_with_bom_is_accepted(tmp_path):
         # valid UTF-8 holding a NUL byte on line 2: binary data, not CSV
         (
             (HEADER + "water\x00\x00\x00\n").encode(),
-            ":2: file: holds binary data (a NUL byte), not CSV text",
-            "err_rations_binary",
+            ":2: file: holds binary data (a NUL byte), not text",
+            "err_file_binary",
         ),
         # French spreadsheets separate columns with ';': one column, named with all the others
         (
@@ -286,8 +286,7 @@ def test_a_file_above_the_size_bound_is_not_read(tmp_path):
         problem, f"{path}: file: is 1,000,001 bytes, more than the 1,000,000 bytes a ration profile may hold"
     )
     assert (
-        french
-        == f"{path} : fichier : fait 1\u202f000\u202f001 octets, plus que les 1\u202f000\u202f000 octets qu'un profil de rations peut compter"
+        french == f"{path} : fichier : fait 1\u202f000\u202f001 octets, plus que les 1\u202f000\u202f000 octets permis"
     )
 
 
@@ -307,29 +306,29 @@ def test_a_file_above_the_size_bound_is_not_read(tmp_path):
         # non-finite numbers: Python's float() reads them, the model must not
         (
             WATER.replace(",15,", ",nan,"),
-            ":2: water.quantity: must be a finite number, got 'nan'",
-            "err_rations_not_finite",
+            ":2: water.quantity: must be a finite number, got nan",
+            "err_quantity_not_finite",
         ),
         (
             WATER.replace(",15,", ",inf,"),
-            ":2: water.quantity: must be a finite number, got 'inf'",
-            "err_rations_not_finite",
+            ":2: water.quantity: must be a finite number, got inf",
+            "err_quantity_not_finite",
         ),
         (
             WATER.replace(",15,", ",-inf,"),
-            ":2: water.quantity: must be a finite number, got '-inf'",
-            "err_rations_not_finite",
+            ":2: water.quantity: must be a finite number, got -inf",
+            "err_quantity_not_finite",
         ),
         (
             WATER.replace(",15,", ",1e400,"),
-            ":2: water.quantity: must be a finite number, got '1e400'",
-            "err_rations_not_finite",
+            ":2: water.quantity: must be a finite number, got 1e400",
+            "err_quantity_not_finite",
         ),  # beyond a float: inf
         # a cost of nan used to pass (nan < 0 is false) and make water cost nothing in the totals
         (
             WATER.replace(",0.01,", ",nan,"),
-            ":2: water.unit_cost_usd: must be a finite number, got 'nan'",
-            "err_rations_not_finite",
+            ":2: water.unit_cost_usd: must be a finite number, got nan",
+            "err_quantity_not_finite",
         ),
         (WATER.replace(",15,", ",-15,"), ":2: water.quantity: must not be negative, got -15", "err_not_negative"),
         # 15,000 L per person per day: 75 times the bound of 200 L (twice WHO's optimal access)
@@ -484,7 +483,7 @@ def test_check_rations_is_empty_when_fine_and_lists_every_problem(tmp_path):
         HEADER + WATER.replace(",15,", ",nan,") + "\n" + CEREAL.replace(",0.6,USD", ",inf,USD") + "\n", encoding="utf-8"
     )
     assert [(p.line, p.field, p.code) for p in check_rations(bad)] == [
-        (2, "water.quantity", "err_rations_not_finite"),
-        (3, "cereal.unit_cost_usd", "err_rations_not_finite"),
+        (2, "water.quantity", "err_quantity_not_finite"),
+        (3, "cereal.unit_cost_usd", "err_quantity_not_finite"),
     ]
     assert check_rations(tmp_path / "none.csv")[0].code == "err_file_missing"

@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from hazards.baselines import dry_season_depth, normal_flood_depth
 from hazards.flood import fluvial_depth
 from sim.delta.domain import load_delta
 from sim.network import cut_days, shortest_route
@@ -48,12 +49,13 @@ def test_seasonal_tracks_are_cut_by_a_normal_flood_main_roads_only_by_a_big_one(
     dates = pd.date_range("2022-06-01", periods=240)
     normal = fluvial_depth(delta, dates, 600, dt.date(2022, 10, 14)).values
     big = fluvial_depth(delta, dates, 800, dt.date(2022, 10, 14)).values
+    baselines = (normal_flood_depth(delta), dry_season_depth(delta))
     track = _links(delta, "Macina", "Diafarabé")  # cut in the rainy season (maliactu 2019)
     main = _links(delta, "Bamako", "Ségou")
-    assert cut_days(delta, track, normal).sum() > 60
-    assert not cut_days(delta, main, normal).any()
-    assert not cut_days(delta, main, big).any()  # far upstream of the delta
+    assert cut_days(delta, track, normal, *baselines).sum() > 60
+    assert not cut_days(delta, main, normal, *baselines).any()
+    assert not cut_days(delta, main, big, *baselines).any()  # far upstream of the delta
     assert (
-        cut_days(delta, _links(delta, "Mopti", "Ténenkou"), big).sum()
-        >= cut_days(delta, _links(delta, "Mopti", "Ténenkou"), normal).sum()
+        cut_days(delta, _links(delta, "Mopti", "Ténenkou"), big, *baselines).sum()
+        >= cut_days(delta, _links(delta, "Mopti", "Ténenkou"), normal, *baselines).sum()
     )

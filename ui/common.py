@@ -182,6 +182,32 @@ def scenario_picker(container, lang: str, widget_key: str, label_key: str = "sce
     return Path(chosen)
 
 
+MIME_TYPES = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+    ".yaml": "application/yaml",
+    ".tif": "image/tiff",
+    ".nc": "application/x-netcdf",
+    ".json": "application/json",
+    ".geojson": "application/geo+json",
+}
+"""Media type of a downloaded file, by its ending."""
+
+
+def download(where, label: str, data: bytes, file_name: str, key: str) -> None:
+    """A download button in ``where`` (``st`` or a column) that does not rerun the page when
+    clicked (the file is already made), with the media type of the file's ending."""
+    where.download_button(
+        label,
+        data,
+        file_name=file_name,
+        mime=MIME_TYPES.get(Path(file_name).suffix.lower(), "application/octet-stream"),
+        key=key,
+        on_click="ignore",
+    )
+
+
 def show_error(err, lang: str) -> None:
     """Bad input as one ``st.error`` per problem, in the reader's language (never a traceback)."""
     for item in getattr(err, "problems", None) or [err]:

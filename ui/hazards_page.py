@@ -221,7 +221,6 @@ def _add_tab() -> None:
         rename=rename_layer,
         delete=delete_layer,
         folder=catalog_folder(),
-        mime="application/octet-stream",
     )
 
 

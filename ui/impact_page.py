@@ -23,7 +23,7 @@ from sim.scenario import load_file, parse_text, save_file, validation_context
 from sim.tables import csv_bytes, workbook_bytes
 from ui.cercle_map import cercle_map, show_cercle_map
 from ui.charts import time_chart
-from ui.common import Key, choice, scenario_picker, show_error
+from ui.common import Key, choice, download, scenario_picker, show_error
 from ui.i18n import has, number, t, usd
 from ui.library import file_items, library_panel
 
@@ -373,39 +373,36 @@ st.subheader(t("by_cercle_table", lang))
 st.dataframe(_written(cercles_numbers), hide_index=True, width="stretch")
 st.subheader(t("downloads", lang))
 d1, d2, d3, d4, d5 = st.columns(5)
-d1.download_button(
+download(
+    d1,
     t("download_needs_csv", lang),
     csv_bytes(needs_numbers, lang),
-    file_name=f"{scenario.name}-{t('needs_file', lang)}.csv",
-    mime="text/csv",
-    key="impact_needs_csv",
-    on_click="ignore",
+    f"{scenario.name}-{t('needs_file', lang)}.csv",
+    "impact_needs_csv",
 )
-d2.download_button(
+download(
+    d2,
     t("download_needs_excel", lang),
     csv_bytes(needs_numbers, lang, excel=True),
-    file_name=f"{scenario.name}-{t('needs_file', lang)}-excel.csv",
-    mime="text/csv",
-    key="impact_needs_excel",
-    on_click="ignore",
+    f"{scenario.name}-{t('needs_file', lang)}-excel.csv",
+    "impact_needs_excel",
 )
-d3.download_button(
+download(
+    d3,
     t("download_cercles_csv", lang),
     csv_bytes(cercles_numbers, lang),
-    file_name=f"{scenario.name}-{t('cercles_file', lang)}.csv",
-    mime="text/csv",
-    key="impact_cercles_csv",
-    on_click="ignore",
+    f"{scenario.name}-{t('cercles_file', lang)}.csv",
+    "impact_cercles_csv",
 )
-d4.download_button(
+download(
+    d4,
     t("download_cercles_excel", lang),
     csv_bytes(cercles_numbers, lang, excel=True),
-    file_name=f"{scenario.name}-{t('cercles_file', lang)}-excel.csv",
-    mime="text/csv",
-    key="impact_cercles_excel",
-    on_click="ignore",
+    f"{scenario.name}-{t('cercles_file', lang)}-excel.csv",
+    "impact_cercles_excel",
 )
-d5.download_button(
+download(
+    d5,
     t("download_xlsx", lang),
     workbook_bytes(
         {
@@ -414,8 +411,6 @@ d5.download_button(
             t("timeline", lang): timeline.reset_index(names=t("col_day", lang)),
         }
     ),
-    file_name=f"{scenario.name}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="impact_xlsx",
-    on_click="ignore",
+    f"{scenario.name}.xlsx",
+    "impact_xlsx",
 )

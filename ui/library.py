@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from sim.core import userdata
-from ui.common import show_error
+from ui.common import download, show_error
 from ui.i18n import t
 
 FLASH = "library_flash"
@@ -59,7 +59,6 @@ def library_panel(
     rename: Callable[[str, str], object],
     delete: Callable[[str], object],
     folder: Path,
-    mime: str = "application/yaml",
 ) -> None:
     """The list of files, and what the user can do with their own.
 
@@ -94,13 +93,12 @@ def library_panel(
     chosen = st.selectbox(t("library_pick", lang), names, key=f"{key}_pick")
     item = own[names.index(chosen)]
     c1, c2, c3 = st.columns(3)
-    c1.download_button(
+    download(
+        c1,
         t("library_download", lang, name=item.download.name),
         item.download.read_bytes(),
-        file_name=item.download.name,
-        mime=mime,
-        key=f"{key}_download",
-        on_click="ignore",
+        item.download.name,
+        f"{key}_download",
     )
     new_key = f"{key}_new_name"
     c2.text_input(t("library_new_name", lang), key=new_key, placeholder=f"{chosen}-2")

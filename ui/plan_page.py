@@ -23,6 +23,7 @@ from sim.scenario import dump_text, load_file, parse_text, save_file, validation
 from ui.common import (
     Key,
     choice,
+    download,
     file_label,
     keep_choice,
     plan_files,
@@ -392,13 +393,12 @@ with st.expander(t("edit_plan", lang, name=stem), expanded=bool(st.session_state
         st.rerun()
     text_on_screen = dump_text(edited) if edited is not None else plan_a.read_text(encoding="utf-8")
     name_on_screen = f"{edited.name}.yaml" if edited is not None else plan_a.name
-    b3.download_button(
+    download(
+        b3,
         t("download_plan", lang, name=name_on_screen),
         text_on_screen.encode("utf-8"),
-        file_name=name_on_screen,
-        mime="application/yaml",
-        key="plan_download",
-        on_click="ignore",
+        name_on_screen,
+        "plan_download",
     )
 
 unsaved = edited is not None and _differs(edited, base_plan)

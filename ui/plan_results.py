@@ -24,7 +24,7 @@ from sim.tables import build_frames, csv_bytes, workbook_bytes
 from sim.verdict import RELIABLE_MEMBERS, verdict_sentence
 from ui.cercle_map import cercle_map, show_cercle_map
 from ui.charts import time_chart
-from ui.common import Key, choice, show_error
+from ui.common import Key, choice, download, show_error
 from ui.i18n import number, percent, t
 
 CARDS = (
@@ -289,35 +289,31 @@ def show_results(run: dict, lang: str) -> None:
     d1, d2, d3, d4 = st.columns(4)
     with st.spinner(t("making_report", lang)):
         pdf, xlsx = _report_files(run, lang)
-    d1.download_button(
+    download(
+        d1,
         t("download_report", lang),
         pdf,
-        file_name=f"{summary['scenario']}-{t('report_file', lang)}.pdf",
-        mime="application/pdf",
-        key="plan_pdf",
-        on_click="ignore",
+        f"{summary['scenario']}-{t('report_file', lang)}.pdf",
+        "plan_pdf",
     )
-    d2.download_button(
+    download(
+        d2,
         t("download_workbook", lang),
         xlsx,
-        file_name=f"{summary['scenario']}-{t('report_file', lang)}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="plan_xlsx",
-        on_click="ignore",
+        f"{summary['scenario']}-{t('report_file', lang)}.xlsx",
+        "plan_xlsx",
     )
-    d3.download_button(
+    download(
+        d3,
         t("download_csv_excel", lang),
         csv_bytes(numbers, lang, excel=True),
-        file_name=f"{summary['scenario']}-{t('cercles_file', lang)}-excel.csv",
-        mime="text/csv",
-        key="plan_csv_excel",
-        on_click="ignore",
+        f"{summary['scenario']}-{t('cercles_file', lang)}-excel.csv",
+        "plan_csv_excel",
     )
-    d4.download_button(
+    download(
+        d4,
         t("download_csv_plain", lang),
         csv_bytes(numbers, lang, excel=False),
-        file_name=f"{summary['scenario']}-{t('cercles_file', lang)}.csv",
-        mime="text/csv",
-        key="plan_csv",
-        on_click="ignore",
+        f"{summary['scenario']}-{t('cercles_file', lang)}.csv",
+        "plan_csv",
     )

@@ -41,7 +41,7 @@ from sim.workshop.rules import (
 )
 from sim.workshop.scoring import scoreboard
 from sim.workshop.stories import household_stories
-from ui.common import Key, cached_delta, plan_files, scenario_files
+from ui.common import Key, cached_delta, download, plan_files, scenario_files
 from ui.common import show_error as show_input_error
 from ui.i18n import percent, t
 
@@ -588,10 +588,10 @@ st.header(text("ws_stories"))
 for story in stories or [text("ws_no_story")]:
     st.write(story)
 st.caption(text("ws_stories_note"))
-st.download_button(
+download(
+    st,
     text("ws_download_debrief"),
     pdf,
-    file_name=f"atelier-{row['code']}-debrief.pdf" if lang == "fr" else f"workshop-{row['code']}-debrief.pdf",
-    mime="application/pdf",
-    key="ws_debrief",
+    f"atelier-{row['code']}-debrief.pdf" if lang == "fr" else f"workshop-{row['code']}-debrief.pdf",
+    "ws_debrief",
 )

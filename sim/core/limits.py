@@ -61,8 +61,12 @@ Notes: more than ten times Mali's whole Humanitarian Response Plan (about US$ 70
 asked for 2024, OCHA Financial Tracking Service)."""
 
 MAX_UNIT_COST_USD = 10_000.0
-"""Largest price or cost per unit written in a plan (storage per m³ and month, transport per
-tonne-kilometre) [USD per unit]. Notes: a hundred times the dearest of ``sim/data/rations.csv``."""
+"""Largest price or cost per unit: of an item in a ration profile (per kit, kg, L…), or written
+in a plan (storage per m³ and month, transport per tonne-kilometre) [USD per unit]. Notes: the
+dearest item of ``sim/data/rations.csv`` is the emergency latrine at 300 USD, then the shelter
+kit at 100 USD; 10,000 USD is 33 times that, more than any relief item costs, and refuses a
+cost written in CFA francs (667 FCFA per USD: a 55 USD kit is 36,685 FCFA) without its
+``cost_unit``."""
 
 MAX_PRICE_FACTOR = 100.0
 """Largest price of a source relative to the ration profile's unit cost [-]. Notes: assumption."""
@@ -113,3 +117,31 @@ MAX_WORKERS = 256
 MAX_SEED = 2**63 - 1
 """Largest random seed [-]. Notes: NumPy's SeedSequence takes any non-negative integer; this is
 the largest a 64-bit signed integer holds, as written in summary.json."""
+
+MAX_RATIONS_BYTES = 1_000_000
+"""Largest ration profile read [byte]. Notes: the shipped profile is 3.3 kB for 10 items, and a
+profile holds at most one row per item of :data:`sim.needs.ITEM_UNITS` (11); a million bytes is 300
+times that, room for long source texts, and keeps a wrong file (a log, a database dump) from
+being read into memory."""
+
+MAX_RATION_QUANTITY = {
+    "L": 200.0,
+    "kg": 100.0,
+    "m**2": 50.0,
+    "kit": 10.0,
+    "net": 10.0,
+    "latrine": 1.0,
+}
+"""Largest quantity of an item per person, household or destroyed house, in the item's unit:
+per day for ``person_day`` and ``person_month`` rations (a monthly one is compared as
+quantity / :data:`sim.needs.DAYS_PER_MONTH`), as written for the others [item unit]. Notes: bounds that
+catch a slip (a quantity typed in another unit, extra zeros, ``1e9``), not a judgement of a
+profile; each is several times the shipped value (``sim/data/rations.csv``):
+L: 200 L per person per day, twice WHO's 'optimal access' of 100 L (Howard et al. 2020,
+*Domestic water quantity, service level and health*, 2nd ed., WHO) — the profile has
+Sphere's 15 L; kg: 100 kg, a month of cereal for a household of five (0.6 kg × 5 × 30 = 90 kg)
+handed out at once — the daily rations are 0.6 kg of cereal and 1.95 kg of animal feed;
+m**2: 50 m² per person, above Sphere's 45 m² of whole settlement per person (the profile
+has 3.5 m² of covered space); kit and net: 10 per person or household (one NFI kit per
+household, one net per 1.8 people: 10 nets cover a household of 18); latrine: one per
+person (the profile has one per 50)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import stat
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -80,33 +81,63 @@ def coded_problem(file: str, line: int | None, field: str, code: str, english: s
     return Problem(file, line, field, render(english, params, "en"), code, params)
 
 
-def read_text(path: str | Path) -> str:
-    """The UTF-8 text of a user's file.
+def read_text(path: str | Path, max_bytes: int | None = None, what: str = "this file") -> str:
+    """The UTF-8 text of a user's file (a byte-order mark is allowed and dropped).
+
+    Parameters
+    ----------
+    max_bytes : int, optional
+        Largest file read [byte]; a larger one is refused before it is read in full.
+    what : str
+        What the file should be, for the message of a file too large ("a ration profile").
 
     Raises
     ------
     InputError
-        A missing file, a folder, a file that is not UTF-8 text or cannot be read.
+        A missing file, a folder or other non-regular file, a file that cannot be read, is
+        larger than ``max_bytes``, is not UTF-8 (with the line of the first bad byte) or
+        holds a NUL byte (with its line).
     """
     path = Path(path)
+    file = str(path)
+
+    def refuse(line: int | None, code: str, english: str, **params) -> InputError:
+        return InputError([coded_problem(file, line, "file", code, english, **params)])
+
     try:
-        return path.read_text(encoding="utf-8")
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise refuse(None, "err_file_is_folder", "is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise refuse(None, "err_file_unreadable", "{detail}", detail="not a regular file")
+        with path.open("rb") as stream:
+            data = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
     except FileNotFoundError:
-        raise InputError([coded_problem(str(path), None, "file", "err_file_missing", "no such file")]) from None
+        raise refuse(None, "err_file_missing", "no such file") from None
     except IsADirectoryError:
-        raise InputError(
-            [coded_problem(str(path), None, "file", "err_file_is_folder", "is a folder, not a file")]
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError([coded_problem(str(path), None, "file", "err_file_not_utf8", "is not UTF-8 text")]) from None
+        raise refuse(None, "err_file_is_folder", "is a folder, not a file") from None
     except PermissionError as err:
-        raise InputError(
-            [coded_problem(str(path), None, "file", "err_file_permission", "{detail}", detail=err.strerror or str(err))]
-        ) from None
+        raise refuse(None, "err_file_permission", "{detail}", detail=err.strerror or str(err)) from None
     except OSError as err:
-        raise InputError(
-            [coded_problem(str(path), None, "file", "err_file_unreadable", "{detail}", detail=err.strerror or str(err))]
-        ) from None
+        raise refuse(None, "err_file_unreadable", "{detail}", detail=err.strerror or str(err)) from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise refuse(
+            None,
+            "err_file_too_large",
+            "is {size:,} bytes, more than the {limit:,} bytes {what} may hold",
+            size=max(len(data), path.stat().st_size),
+            limit=max_bytes,
+            what=what,
+        )
+    try:
+        text = data.decode("utf-8-sig")  # spreadsheets write 'CSV UTF-8' with a byte-order mark
+    except UnicodeDecodeError as err:
+        raise refuse(data[: err.start].count(b"\n") + 1, "err_file_not_utf8", "is not UTF-8 text") from None
+    if "\x00" in text:
+        raise refuse(
+            text[: text.index("\x00")].count("\n") + 1, "err_file_binary", "holds binary data (a NUL byte), not text"
+        )
+    return text
 
 
 def read_mapping(text: str, file: str, what: str) -> CommentedMap:

@@ -53,11 +53,13 @@ def season_inputs(
     closure_probability : float
         Daily chance that insecurity closes access to a cercle [-].
     """
-    depth = hazards["flood_depth"].values
+    depth = hazards["flood_depth"].transpose("time", "y", "x").values
+    normal = hazards["normal_flood_depth"].transpose("y", "x").values
+    dry = hazards["dry_season_depth"].transpose("y", "x").values
     road_cut = {}
     for link in delta.links:
         if link.mode == "road":
-            cut = cut_days(delta, link, depth)
+            cut = cut_days(delta, link, depth, normal, dry)
             road_cut[(link.origin, link.destination)] = cut
     stages = {str(g): hazards["stage"].sel(gauge=g).values for g in hazards["gauge"].values}
     rain = hazards["rainfall"].transpose("time", "y", "x")

@@ -1,11 +1,11 @@
-"""hazards.dekads: the 36 dekads of a year, with the bits of xarray's groupby."""
+"""hazards.dekads: the 36 dekads of a year, as xarray's groupby gives them."""
 
 import numpy as np
 import pandas as pd
 
 from hazards.dekads import DEKADS_PER_YEAR, dekad_totals
 from sim.core.grid import Grid
-from tests.hazards.test_numpy_sums import random_rain
+from tests.hazards.test_aggregate import random_rain
 
 
 def test_dekad_sums_have_the_bits_of_xarray():

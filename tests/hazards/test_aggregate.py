@@ -1,12 +1,12 @@
-"""hazards.numpy_sums: monthly sums and block means with the bits of xarray."""
+"""hazards.aggregate: monthly sums and block means against xarray."""
 
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 
+from hazards.aggregate import sums_by
 from hazards.drought_indices import _to_coarse
-from hazards.numpy_sums import sums_by
 from sim.core.grid import Grid
 
 
@@ -20,12 +20,18 @@ def random_rain(grid, days, seed=0):
 
 
 @pytest.mark.parametrize("resolution", [0.05, 0.02, 0.01])
-def test_coarse_means_have_the_bits_of_xarray(resolution):
+def test_coarse_means_agree_with_xarray(resolution):
+    # xarray sums float32 pairwise in float32 (a relative error of a few 1e-7 over 100
+    # values); block_means sums in float64 and rounds once: they agree within 1e-6
     rain = random_rain(Grid(resolution=resolution), 6)
     factor = int(round(0.1 / resolution))
     expected = rain.coarsen(y=factor, x=factor, boundary="trim").mean()
     got = _to_coarse(rain, Grid(resolution=0.1))
-    np.testing.assert_array_equal(got.values.view(np.uint32), expected.values.view(np.uint32))
+    assert got.shape == expected.shape and got.dtype == np.float32
+    np.testing.assert_allclose(got.values, expected.values, rtol=1e-6, atol=0)
+    exact = rain.astype(np.float64).coarsen(y=factor, x=factor, boundary="trim").mean()
+    # and sit closer to the float64 mean than float32 pairwise sums do
+    assert np.abs(got.values - exact.values).max() <= np.abs(expected.values - exact.values).max()
 
 
 def test_monthly_sums_have_the_bits_of_xarray():
