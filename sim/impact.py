@@ -67,12 +67,14 @@ out at 3.4 times UNICEF's 84,437. Within a ~1 km cell houses stand from the plai
 of the mounds (toggere), so a wider spread is plausible; with 0.6 m the 2024 figure is within
 25 %. The 2024 check therefore informed this value and is not fully independent."""
 
-HOUSE_FREEBOARD_M = 1.6
+HOUSE_FREEBOARD_M = 1.7
 """Height of house floors above a median year's highest water [m]. Notes: calibrated, not
-measured: with it (and :data:`HOUSE_FLOOR_SPREAD_M`) the 2022-like season (Mopti 671 cm,
-seed 1, members 0-2 on the 0.01° grid) affects 29,800-39,100 people by flood and storm
-against the 30,638 reported for the delta (IOM Mali Crisis Response Plan 2023–2024);
-villages stand on mounds (toggere) raised above the floods people remember."""
+measured, on one season: with it (and :data:`HOUSE_FLOOR_SPREAD_M`) the 2022-like season's
+control member (Mopti 671 cm, seed 1, member 0, 0.01° grid; official OCHA cercles, people in
+OCHA's listed places) affects 29,725 people by flood and storm against the 30,638 reported
+for the delta (IOM Mali Crisis Response Plan 2023–2024); 1.6 m gives 41,294 and 1.8 m 21,525
+(fitted to 0.1 m: 1.69 m would give 30,715). It was 1.6 m with the former Voronoi cercles and
+rule-spread villages. Villages stand on mounds (toggere) raised above the floods people remember."""
 
 REBUILD_DAYS = 120
 """Days to rebuild an earth house once the water has left it [day]. Notes: assumption; no

@@ -35,7 +35,8 @@ from sim.scenario import Scenario
 
 
 def boundaries_path(scenario: Scenario, base: Path | None = None) -> Path | None:
-    """The official boundaries the scenario names, relative to its folder ``base``; None for the approximate ones."""
+    """The cercle boundaries the scenario names, relative to its folder ``base``; None for the
+    built-in ones (:data:`sim.delta.domain.OFFICIAL_CERCLES`)."""
     boundaries = scenario.domain.boundaries
     if not boundaries:
         return None

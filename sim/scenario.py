@@ -46,8 +46,8 @@ class DomainSettings(Strict):
     )
     boundaries: str | None = Field(
         None,
-        description="Official cercle boundaries (OCHA COD-AB GeoJSON or Shapefile), relative to the scenario file; "
-        "approximate polygons when absent",
+        description="Other cercle boundaries (OCHA COD-AB GeoJSON or Shapefile), relative to the scenario file; "
+        "the shipped OCHA cercles (sim/data/admin/cercles.geojson) when absent",
     )
 
     @model_validator(mode="after")

@@ -12,8 +12,9 @@ import shapely
 from sim.core import facts
 from sim.core.i18n import catalog
 from sim.core.messages import message_text
+from sim.delta.admin_data import ADMIN_DIR, build
 from sim.delta.boundaries import BoundariesError, check_boundaries, read_boundaries
-from sim.delta.domain import build_delta
+from sim.delta.domain import APPROXIMATE, OFFICIAL_CERCLES, build_delta
 
 PCODES = [r["pcode"] for r in facts.read_table("cercles")]
 
@@ -23,8 +24,28 @@ def cercles_geojson(reference):
     return reference / "mali_admin" / "mli_adm2_cercles.geojson"
 
 
-def test_approximate_cercles_tile_the_grid_and_say_so():
+def test_the_built_in_cercles_are_the_official_ones(cercles_geojson):
     delta = build_delta(resolution=0.02)
+    assert not delta.approximate and delta.boundaries == str(OFFICIAL_CERCLES)
+    assert delta.cercle_population() == {c.pcode: c.population for c in delta.cercles}
+    official = read_boundaries(cercles_geojson, PCODES)
+    frame = shapely.box(*delta.grid.bounds)
+    for cercle in delta.cercles:
+        # the shipped polygon is OCHA's, clipped to the grid and simplified by 0.002° (about
+        # 220 m): it differs from the original by less than 1 % of its area
+        original = official[cercle.pcode].geometry.intersection(frame)
+        assert cercle.geometry.symmetric_difference(original).area < 0.01 * original.area, cercle.name
+
+
+def test_the_shipped_admin_files_are_what_the_script_makes_of_the_reference(reference, tmp_path):
+    counts = build(reference / "mali_admin", tmp_path)
+    assert counts["cercles"] == len(PCODES)
+    for name in ("cercles.geojson", "communes.geojson", "settlements.csv"):
+        assert (tmp_path / name).read_bytes() == (ADMIN_DIR / name).read_bytes(), name
+
+
+def test_approximate_cercles_tile_the_grid_and_say_so():
+    delta = build_delta(resolution=0.02, boundaries=APPROXIMATE)
     assert delta.approximate and delta.boundaries == "approximate"
     assert all(c.approximate for c in delta.cercles)
     assert (delta.cercle_index >= 0).all()  # Voronoi cells cover the whole grid

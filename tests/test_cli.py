@@ -63,7 +63,8 @@ def test_domain_prints_the_cercles_as_json():
     result = run("domain", "--resolution", "0.02", "--year", "2022", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["boundaries"] == "approximate"
+    assert data["boundaries"].endswith("sim/data/admin/cercles.geojson")  # the official cercles, built in
+    assert all(c["boundary"] == "official" for c in data["cercles"])
     assert len(data["cercles"]) == 17
     mopti = next(c for c in data["cercles"] if c["pcode"] == "ML0501")
     assert mopti["population_2022"] == round(368_512 * 1.03**13)

@@ -215,7 +215,7 @@ def show_error(err, lang: str) -> None:
 
 
 def boundaries_path() -> str | None:
-    """Official cercle boundaries set with ``SIM_BOUNDARIES``, or None for the approximate ones."""
+    """Cercle boundaries set with ``SIM_BOUNDARIES``, or None for the built-in (OCHA) ones."""
     return settings.boundaries_file()
 
 

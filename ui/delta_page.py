@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from sim.delta.boundaries import BoundariesError
-from sim.delta.domain import DEFAULT_YEAR, Delta
+from sim.delta.domain import DEFAULT_YEAR, OFFICIAL_CERCLES, Delta
 from sim.labels import hub_role
 from ui.cercle_map import cercle_map, show_cercle_map
 from ui.common import RESOLUTIONS, Key, boundaries_path, cached_delta
@@ -93,6 +93,8 @@ except (BoundariesError, ValueError, OSError) as err:
 
 if delta.approximate:
     st.info(t("boundaries_approximate", lang))
+elif delta.boundaries == str(OFFICIAL_CERCLES):
+    st.caption(t("boundaries_builtin", lang))
 else:
     st.caption(t("boundaries_official", lang, source=delta.boundaries))
 

@@ -5,7 +5,7 @@ variable                      what it sets                                      
 ============================  =====================================================  =========================
 ``SIM_DATA_DIR``              the user's data folder (scenarios, plans, layers)      ``~/.local/share/delta-sim``
 ``SIM_CACHE_DIR``             the on-disk cache of the built delta                   ``$XDG_CACHE_HOME/niger-delta-sim``
-``SIM_BOUNDARIES``            official cercle boundaries for the app                 the approximate cercles
+``SIM_BOUNDARIES``            other cercle boundaries for the app                    the shipped OCHA cercles
 ``SIM_REFERENCE_DIR``         the shared reference data (validation, tests)          ``../shared/reference``
 ``SIM_DEBUG``                 show the traceback of an internal error on the CLI     off
 ============================  =====================================================  =========================
@@ -47,7 +47,7 @@ def cache_dir() -> Path:
 
 
 def boundaries_file() -> str | None:
-    """Official cercle boundaries set with ``$SIM_BOUNDARIES``, or None for the approximate ones."""
+    """Cercle boundaries set with ``$SIM_BOUNDARIES``, or None for the built-in (OCHA) ones."""
     return os.environ.get("SIM_BOUNDARIES") or None
 
 

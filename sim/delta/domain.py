@@ -17,6 +17,7 @@ the delta's cercles, not the delta's rectangle.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import tempfile
@@ -37,6 +38,7 @@ from sim.delta.population import (
     CENSUS_YEAR,
     population_raster,
     project_population,
+    settlement_weights,
     village_weights,
 )
 from sim.delta.terrain import River, Terrain, build_terrain, rivers_from_rows
@@ -50,8 +52,18 @@ DEFAULT_YEAR = 2024
 MIN_RESOLUTION = 0.002
 """Finest cell size accepted [deg]; finer grids do not fit comfortably in memory."""
 
-DOMAIN_VERSION = "1"
+DOMAIN_VERSION = "2"
 """Bump when the generation code changes, to invalidate disk caches."""
+
+OFFICIAL_CERCLES = facts.DATA_DIR / "admin" / "cercles.geojson"
+"""The built-in delta's cercle boundaries: OCHA COD-AB, CC0 (``sim/data/admin/README.md``)."""
+
+LISTED_PLACES = facts.DATA_DIR / "admin" / "settlements.csv"
+"""The populated places of the delta's cercles: OCHA COD-AB, CC0 (``sim/data/admin/README.md``)."""
+
+APPROXIMATE = "approximate"
+"""``boundaries`` value for the generated cercles (Voronoi cells around the capitals), the
+fallback for a delta without boundary data."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +174,7 @@ class Delta:
     terrain: Terrain
     cercle_index: np.ndarray = field(repr=False)
     population: np.ndarray = field(repr=False)
-    boundaries: str = "approximate"
+    boundaries: str = APPROXIMATE
 
     @property
     def approximate(self) -> bool:
@@ -272,17 +284,20 @@ def load_delta(
         Cell size. [deg]
     year : int
         Year the census populations are projected to.
-    boundaries : path, optional
+    boundaries : path or "approximate", optional
         Official cercle boundaries (see :func:`sim.delta.boundaries.read_boundaries`); by default
-        approximate polygons generated from the capitals.
+        the shipped OCHA ones (:data:`OFFICIAL_CERCLES`); :data:`APPROXIMATE` for polygons
+        generated from the capitals.
     """
+    if boundaries is None:
+        boundaries = OFFICIAL_CERCLES if OFFICIAL_CERCLES.exists() else APPROXIMATE
     key = (
         round(float(resolution), 6),
         int(year),
-        str(Path(boundaries).resolve()) if boundaries else None,
+        APPROXIMATE if boundaries == APPROXIMATE else str(Path(boundaries).resolve()),
         use_disk_cache,
     )
-    stamp = _file_stamp(boundaries) if boundaries else None
+    stamp = None if boundaries == APPROXIMATE else _file_stamp(boundaries)
     return _load_cached(*key, stamp)
 
 
@@ -310,12 +325,14 @@ def build_delta(
         capital = next(p for p in places if p.name == row["capital"] and p.kind == "cercle_capital")
         capitals[row["pcode"]] = (capital.lon, capital.lat)
     pcodes = list(capitals)
-    if boundaries:
+    if boundaries is None:
+        boundaries = OFFICIAL_CERCLES if OFFICIAL_CERCLES.exists() else APPROXIMATE
+    if boundaries == APPROXIMATE:
+        shapes = approximate_cercles(grid, capitals)
+        source = APPROXIMATE
+    else:
         shapes = read_boundaries(boundaries, pcodes)
         source = str(boundaries)
-    else:
-        shapes = approximate_cercles(grid, capitals)
-        source = "approximate"
     cercles = []
     for row in facts.read_table("cercles"):
         rate = rates.get(row["region"], rates["Mali"])
@@ -340,12 +357,19 @@ def build_delta(
     if cached is None:
         terrain = build_terrain(grid, list(rivers), lakes)
         cercle_index = rasterize_cercles(grid, shapes, pcodes)
+        towns = _towns(places, cercles, year)
         population = population_raster(
             grid,
             cercle_index,
             [c.population for c in cercles],
-            _towns(places, cercles, year),
-            village_weights(grid, terrain.hand_m, terrain.river_distance_km, terrain.floodplain),
+            towns,
+            settlement_weights(
+                grid,
+                cercle_index,
+                _listed_places(),
+                [(lon, lat) for _, lon, lat, _ in towns],
+                village_weights(grid, terrain.hand_m, terrain.river_distance_km, terrain.floodplain),
+            ),
         )
     else:
         terrain, cercle_index, population = cached
@@ -382,6 +406,12 @@ def _towns(places: list[Place], cercles: list[Cercle], year: int) -> list[tuple[
         for p in places
         if p.population_2009 and p.cercle_pcode in position
     ]
+
+
+def _listed_places() -> list[tuple[float, float]]:
+    """(lon, lat) of every populated place of :data:`LISTED_PLACES`."""
+    with LISTED_PLACES.open(encoding="utf-8", newline="") as stream:
+        return [(float(r["lon"]), float(r["lat"])) for r in csv.DictReader(stream)]
 
 
 def _growth_rates() -> dict[str, float]:
@@ -440,7 +470,8 @@ def _file_stamp(path) -> tuple:
 def _cache_path(grid: Grid, year: int, source: str) -> Path:
     digest = hashlib.sha256()
     digest.update(f"{DOMAIN_VERSION}|{facts.fingerprint()}|{grid.resolution}|{year}|{source}".encode())
-    if source != "approximate":
+    digest.update(LISTED_PLACES.read_bytes())
+    if source != APPROXIMATE:
         digest.update(Path(source).read_bytes())
     return cache_dir() / f"delta-{digest.hexdigest()[:20]}.nc"
 

@@ -2,8 +2,10 @@
 
 The raster holds whole persons per cell and its sum over each cercle equals that
 cercle's projected population exactly. Towns with a known population are spread over a
-disc of urban density; the rest of the cercle lives in villages, which in the delta
-cluster along the rivers and on the edges of the floodplain, above the usual flood.
+disc of urban density. The rest of the cercle lives in the populated places OCHA lists
+(``sim/data/admin/settlements.csv``), an equal share per place (:func:`settlement_weights`),
+but for :data:`DISPERSED_SHARE` spread over the cercle by the village rule of
+:func:`village_weights` (along the rivers and on the edges of the floodplain).
 
 References
 ----------
@@ -51,6 +53,17 @@ CLUSTERING_SIGMA = 0.6
 
 POPULATION_SEED = 20090401
 """Seed of the village clustering field: fixed, so the built-in delta is reproducible."""
+
+DISPERSED_SHARE = 0.1
+"""Share of a cercle's rural people living away from the listed places (hamlets, herders'
+camps, fishing camps) [-]. Notes: assumption; OCHA's list holds the villages and their
+hamlets that the administration records, not the seasonal camps of the delta's herders and
+fishers."""
+
+TOWN_CLEARANCE_KM = 3.0
+"""Distance from a town with a census figure within which a listed place is taken to be part
+of the town, not a village of its own [km]. Notes: assumption; the towns' discs of
+:data:`URBAN_DENSITY_PER_KM2` hold 1–3 km of radius."""
 
 
 def project_population(population_2009: float, rate_per_year: float, year: int) -> int:
@@ -112,6 +125,58 @@ def village_weights(
     field = ndimage.gaussian_filter(rng.standard_normal(grid.shape), sigma=1.5)
     field /= field.std() or 1.0
     return weights * np.exp(CLUSTERING_SIGMA * field) * grid.cell_area_km2[:, None]
+
+
+def settlement_weights(
+    grid: Grid,
+    cercle_index: np.ndarray,
+    places: list[tuple[float, float]],
+    towns: list[tuple[float, float]],
+    dispersed: np.ndarray,
+) -> np.ndarray:
+    """Relative density of each cercle's rural people on the grid, summing to 1 over each
+    cercle that has cells [-].
+
+    An equal share of ``1 - DISPERSED_SHARE`` for each listed place in the cercle (in the cell
+    that holds it; places within :data:`TOWN_CLEARANCE_KM` of a ``town`` are left out, being
+    part of it), and :data:`DISPERSED_SHARE` spread as ``dispersed``. A cercle with no listed
+    place on the grid is spread as ``dispersed`` alone.
+
+    Parameters
+    ----------
+    cercle_index : np.ndarray of int
+        Index of the cercle of each cell, -1 outside every cercle.
+    places : list of (lon, lat)
+        Listed populated places. [deg]
+    towns : list of (lon, lat)
+        Towns with a census figure, spread on their own. [deg]
+    dispersed : np.ndarray
+        Relative density of the people away from the listed places (:func:`village_weights`).
+    """
+    count = np.zeros(grid.shape)
+    town_km = np.array([grid.project_km(lon, lat) for lon, lat in towns]).reshape(-1, 2)
+    for lon, lat in places:
+        cell = grid.index_of(lon, lat)
+        if cell is None:
+            continue
+        if len(town_km):
+            x, y = grid.project_km(lon, lat)
+            if np.hypot(town_km[:, 0] - x, town_km[:, 1] - y).min() < TOWN_CLEARANCE_KM:
+                continue
+        count[cell] += 1.0
+    out = np.zeros(grid.shape)
+    for k in range(int(cercle_index.max()) + 1):
+        inside = cercle_index == k
+        spread = np.where(inside, dispersed, 0.0)
+        if not spread.sum() > 0:
+            continue
+        spread /= spread.sum()
+        listed = np.where(inside, count, 0.0)
+        if listed.sum() > 0:
+            out += (1.0 - DISPERSED_SHARE) * listed / listed.sum() + DISPERSED_SHARE * spread
+        else:
+            out += spread
+    return out
 
 
 def town_kernel(grid: Grid, lon: float, lat: float, population: float) -> np.ndarray:

@@ -19,7 +19,9 @@ def test_delta_page_shows_the_delta_in_french_and_stays_offline(app_server, brow
         settle(page)
         no_exception(page, "opening the delta page")
         page.locator("[data-testid='stImage'] img").first.wait_for(timeout=60_000)
-        assert page.get_by_text("approximatives").first.is_visible()
+        # the built-in cercles are OCHA's: the map's caption says so, and no "approximate" notice
+        assert page.get_by_text("limites de cercles officielles").first.is_visible()
+        assert page.get_by_text("approximatives").count() == 0
         assert page.get_by_test_id("stMetricValue").nth(1).inner_text().strip() == "17"
         page.wait_for_timeout(1500)  # let late requests (fonts, icons) show up in the log
         if screenshot_dir:
