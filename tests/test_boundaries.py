@@ -361,3 +361,44 @@ def test_check_boundaries(cercles_geojson, tmp_path):
     assert message_text(problem, "fr") == f"flood-2022.yaml:9 : domain.boundaries : {missing} : ce fichier n'existe pas"
     (problem,) = check_boundaries(_geojson(tmp_path, {"type": "Point", "coordinates": [-4.2, 14.5]}), ["ML0501"])
     assert problem.code == "err_boundaries_not_polygon" and problem.line is None
+
+
+def test_swapped_longitude_and_latitude_are_refused_before_any_cell_is_counted(tmp_path):
+    # the square near Mopti written (lat, lon): it lies at 14° E, 4° S, in range for GDAL
+    # but nowhere near the delta; it used to reach the population step and fail there
+    swapped = [[lat, lon] for lon, lat in SQUARE]
+    path = _geojson(tmp_path, {"type": "Polygon", "coordinates": [swapped]})
+    err = _refusal(path)
+    assert err.code == "err_boundaries_off_grid"
+    assert str(err) == (
+        f"{path}: the cercles ML0501 lie outside the delta's grid (-6.6° to -2.9° E, 13.2° to 16.9° N); "
+        "are longitude and latitude swapped, or the CRS wrong?"
+    )
+    assert "longitude et latitude sont-elles inversées" in _in_both_catalogs(err)
+    # the same file named by a scenario: validate exits 2 with that one line
+    assert check_boundaries(path, ["ML0501"])[0].code == "err_boundaries_off_grid"
+
+
+def test_a_cercle_smaller_than_a_cell_is_refused_on_one_line(tmp_path):
+    # every cercle a 0.01° square around its capital: inside the grid, but at 0.1° most hold
+    # no cell centre, which used to fail in the population step ("cercle k has no cell")
+    features = []
+    for row in facts.read_table("cercles"):
+        capital = next(r for r in facts.read_table("settlements") if r["name"] == row["capital"])
+        lon, lat = float(capital["lon"]), float(capital["lat"])
+        ring = [[lon, lat], [lon + 0.01, lat], [lon + 0.01, lat + 0.01], [lon, lat + 0.01], [lon, lat]]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"ADM2_PCODE": row["pcode"]},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    path = tmp_path / "tiny.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    with pytest.raises(BoundariesError) as info:
+        build_delta(resolution=0.1, boundaries=path)
+    err = info.value
+    assert err.code == "err_boundaries_no_cell" and "\n" not in str(err)
+    assert str(err).startswith(f"{path}: the cercles ") and str(err).endswith("of the 0.1° grid; choose a finer grid")
+    assert "choisissez une grille plus fine" in _in_both_catalogs(err)

@@ -195,6 +195,20 @@ def _read_boundaries(path: Path, file: str, pcodes: list[str], pcode_field: str 
                 pcode=pcode,
             )
         shapes[pcode] = CercleShape(pcode, shape, approximate=False)
+    west, south, east, north = Grid().bounds
+    outside = [p for p in pcodes if not shapes[p].geometry.intersects(box(west, south, east, north))]
+    if outside:
+        raise BoundariesError(
+            "err_boundaries_off_grid",
+            "{file}: the cercles {outside} lie outside the delta's grid ({west}° to {east}° E, {south}° to {north}° N); "
+            "are longitude and latitude swapped, or the CRS wrong?",
+            file=file,
+            outside=outside,
+            west=west,
+            east=east,
+            south=south,
+            north=north,
+        )
     return shapes
 
 

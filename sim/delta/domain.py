@@ -33,7 +33,7 @@ from sim.core import facts
 from sim.core.fileio import NETCDF_LOCK
 from sim.core.grid import CRS, Grid
 from sim.core.settings import cache_dir
-from sim.delta.boundaries import approximate_cercles, rasterize_cercles, read_boundaries
+from sim.delta.boundaries import BoundariesError, approximate_cercles, rasterize_cercles, read_boundaries
 from sim.delta.population import (
     CENSUS_YEAR,
     population_raster,
@@ -357,6 +357,15 @@ def build_delta(
     if cached is None:
         terrain = build_terrain(grid, list(rivers), lakes)
         cercle_index = rasterize_cercles(grid, shapes, pcodes)
+        empty = [pcode for k, pcode in enumerate(pcodes) if not (cercle_index == k).any()]
+        if empty:
+            raise BoundariesError(
+                "err_boundaries_no_cell",
+                "{file}: the cercles {empty} hold no cell centre of the {resolution}° grid; choose a finer grid",
+                file=source,
+                empty=empty,
+                resolution=resolution,
+            )
         towns = _towns(places, cercles, year)
         population = population_raster(
             grid,
