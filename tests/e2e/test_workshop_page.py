@@ -93,6 +93,14 @@ def _plain(text):
     return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
 
 
+def _loaded_width(page, image, timeout_s: float = 30.0) -> int:
+    """The natural width of an image once the browser has loaded it (0 if it never does) [px]."""
+    deadline = time.monotonic() + timeout_s
+    while not (width := image.evaluate("i => (i.complete && i.naturalWidth) || 0")) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    return width
+
+
 def _cell_shows(page, row, column, expected, timeout_s: float = 60.0):
     """Wait until a table's cell shows ``expected`` (the console refreshes its tables on its own
     rerun, a moment after the count above them); the cell's text."""
@@ -166,9 +174,9 @@ def test_workshop_trainer_and_two_teams_play_three_rounds_across_a_restart(
             .locator("img")
         )
         expect(qr).to_have_count(1, timeout=60_000)
-        assert (
-            qr.evaluate("i => i.complete && i.naturalWidth") >= 200
-        )  # the QR code, drawn on the laptop (no request left it)
+        # the QR code, drawn on the laptop (no request left it); the element shows up a moment
+        # before its picture has loaded, so wait for the picture as a person would
+        assert _loaded_width(trainer, qr) >= 200
         codes = {
             name: trainer.get_by_text(re.compile(f"^{name} :")).first.inner_text().split()[-1]
             for name in ("Équipe A", "Équipe B")
