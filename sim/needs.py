@@ -28,6 +28,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,12 @@ at twice Africa RiskView's cost per person when water was trucked to every food-
 person)."""
 
 REQUIRED_COLUMNS = ("item", "quantity", "unit", "per", "group", "source", "unit_cost_usd", "cost_source")
-"""Columns every ration profile has; ``name_fr``, ``name_en`` and ``cost_unit`` are optional."""
+"""Columns every ration profile has; ``name_fr``, ``name_en``, ``cost_unit`` and ``included``
+are optional."""
+
+INCLUDED = {"yes": True, "no": False}
+"""Values of the optional ``included`` column: ``no`` marks an item left out of the needs unless
+a scenario switches it on (``include_items``); empty or absent means ``yes``."""
 
 _PROFILE = "a ration profile"
 """What a ration file should be, in messages."""
@@ -107,6 +113,7 @@ class Ration:
     source: str
     unit_cost_usd: float
     cost_source: str
+    included: bool = True
 
 
 def read_rations(path: str | Path = DEFAULT_RATIONS) -> list[Ration]:
@@ -341,6 +348,15 @@ def _ration(row: dict[str, str], file: str, line: int, problems: list[Problem]) 
     for field in ("source", "cost_source"):
         if not row[field]:
             bad(field, "err_rations_no_source", "empty; every number needs its source (or 'assumption: why')")
+    included = (row.get("included") or "yes").lower()
+    if included not in INCLUDED:
+        bad(
+            "included",
+            "err_rations_unknown_choice",
+            "unknown {value!r}; expected one of {allowed}",
+            value=row["included"],
+            allowed=list(INCLUDED),
+        )
     if len(problems) > before:
         return None
     return Ration(
@@ -354,7 +370,13 @@ def _ration(row: dict[str, str], file: str, line: int, problems: list[Problem]) 
         row["source"],
         cost,
         row["cost_source"],
+        INCLUDED[included],
     )
+
+
+def active_rations(rations: list[Ration], include: Collection[str] = ()) -> list[Ration]:
+    """The rations that make the needs: those ``included``, and those a scenario switches on."""
+    return [r for r in rations if r.included or r.item in include]
 
 
 def _number(text: str, field: str, bad) -> float | None:

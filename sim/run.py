@@ -30,7 +30,7 @@ from sim.impact import (
 from sim.logistics.inputs import season_inputs
 from sim.logistics.kpis import plan_kpis
 from sim.logistics.model import PlanModel
-from sim.needs import DEFAULT_RATIONS, check_rations, needs, read_rations
+from sim.needs import DEFAULT_RATIONS, active_rations, check_rations, needs, read_rations
 from sim.scenario import Scenario
 
 
@@ -161,14 +161,16 @@ def simulate_member(
     Parameters
     ----------
     rations : list of Ration
-        The scenario's ration profile (:func:`sim.needs.read_rations` of :func:`rations_path`).
+        The scenario's ration profile (:func:`sim.needs.read_rations` of :func:`rations_path`);
+        its items marked ``included: no`` count only when the scenario's ``include_items`` names them.
     layers : callable, optional
         Opens a hazard-catalog layer by name (the catalog's own by default).
     """
     settings = member_settings(impact_settings(scenario), seed, member, members)
     hazards = hazard_season(scenario, delta, seed=seed, member=member, layers=layers)
     impact = people_impact(delta, hazards, settings)
-    return MemberSeason(hazards, settings, impact, needs(impact, rations, settings.household_size))
+    counted = active_rations(rations, scenario.include_items)
+    return MemberSeason(hazards, settings, impact, needs(impact, counted, settings.household_size))
 
 
 def run_members(

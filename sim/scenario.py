@@ -34,7 +34,7 @@ from sim.core.loader import (
     read_text,
     validate_mapping,
 )
-from sim.plan import Plan
+from sim.plan import ItemName, Plan
 
 
 class DomainSettings(Strict):
@@ -113,6 +113,11 @@ class Scenario(Strict):
     )
     rations: str | None = Field(
         None, description="Ration profile CSV, relative to the scenario file; the Sphere-based default when absent"
+    )
+    include_items: list[ItemName] = Field(
+        default_factory=list,
+        description="Items of the ration profile marked 'included: no' (an unsourced ration, such as animal feed) "
+        "that this scenario counts in its needs",
     )
 
     @model_validator(mode="after")

@@ -487,3 +487,18 @@ def test_check_rations_is_empty_when_fine_and_lists_every_problem(tmp_path):
         (3, "cereal.unit_cost_usd", "err_quantity_not_finite"),
     ]
     assert check_rations(tmp_path / "none.csv")[0].code == "err_file_missing"
+
+
+def test_an_item_marked_not_included_counts_only_when_a_scenario_switches_it_on(tmp_path):
+    from sim.needs import active_rations
+
+    rations = read_rations()
+    feed = next(r for r in rations if r.item == "animal_feed")
+    assert not feed.included and all(r.included for r in rations if r.item != "animal_feed")
+    assert "animal_feed" not in {r.item for r in active_rations(rations)}
+    assert "animal_feed" in {r.item for r in active_rations(rations, ["animal_feed"])}
+    # the column is optional (absent: every item counts) and takes yes or no, nothing else
+    path = _profile(tmp_path, HEADER.rstrip("\n") + ",included\n" + WATER.rstrip("\n") + ",maybe\n")
+    (problem,) = _refused(path)
+    assert problem.field == "water.included" and problem.code == "err_rations_unknown_choice"
+    assert all(r.included for r in read_rations(_profile(tmp_path, HEADER + WATER)))

@@ -46,6 +46,7 @@ class Key(StrEnum):
     IMPACT_HOUSEHOLD = "impact_household"
     IMPACT_DAMAGE = "impact_damage"
     IMPACT_RATIONS = "impact_rations"
+    IMPACT_INCLUDE = "impact_include"
     IMPACT_MEMBERS = "impact_members"
     IMPACT_SEED = "impact_seed"
     IMPACT_RESULT = "impact_result"

@@ -69,6 +69,9 @@ def _edited(base_data: dict, k) -> dict:
     data.pop("rations", None)
     if rations:
         data["rations"] = rations
+    data.pop("include_items", None)
+    if st.session_state[k(Key.IMPACT_INCLUDE)]:
+        data["include_items"] = list(st.session_state[k(Key.IMPACT_INCLUDE)])
     return data
 
 
@@ -156,6 +159,10 @@ user_scenarios = userdata.user_folder("scenarios")
 rations_files = [""] + sorted(
     {p.name for folder in (base_path.parent, user_scenarios) if folder.is_dir() for p in folder.glob("rations*.csv")}
 )
+# items a ration profile leaves out unless a scenario counts them (the shipped profile's, and the scenario's own)
+optional_items = list(
+    dict.fromkeys([r.item for r in read_rations(DEFAULT_RATIONS) if not r.included] + list(base.include_items))
+)
 
 with st.expander(t("my_scenarios", lang)):
     library_panel(
@@ -199,6 +206,7 @@ if k(Key.IMPACT_NAME) not in st.session_state:
     st.session_state[k(Key.IMPACT_HOUSEHOLD)] = float(base.household_size.to("person/household").magnitude)
     st.session_state[k(Key.IMPACT_DAMAGE)] = float(base.impact.displacement_damage)
     st.session_state[k(Key.IMPACT_RATIONS)] = base.rations or ""
+    st.session_state[k(Key.IMPACT_INCLUDE)] = list(base.include_items)
 for key, options in ((Key.IMPACT_RAIN_LAYER, rain_layers), (Key.IMPACT_RATIONS, rations_files)):
     if st.session_state.get(k(key)) not in options:  # a layer or profile that is gone
         st.session_state[k(key)] = ""
@@ -260,6 +268,14 @@ with st.form("scenario_form"):
         lambda n, lg: n or t("default_rations", lg),
         k(Key.IMPACT_RATIONS),
         lang,
+    )
+    st.multiselect(
+        t("include_items", lang),
+        optional_items,
+        format_func=lambda item: item_name(item, lang),
+        key=k(Key.IMPACT_INCLUDE),
+        help=t("include_items_help", lang),
+        placeholder=t("include_items_none", lang),
     )
     c1, c2 = st.columns(2)
     members = c1.number_input(t("members", lang), min_value=1, max_value=20, value=1, step=1, key=k(Key.IMPACT_MEMBERS))
