@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -372,6 +373,12 @@ def _ration(row: dict[str, str], file: str, line: int, problems: list[Problem]) 
         row["cost_source"],
         INCLUDED[included],
     )
+
+
+@lru_cache(maxsize=1)
+def optional_items() -> tuple[str, ...]:
+    """Items the shipped profile (:data:`DEFAULT_RATIONS`, read-only) marks ``included: no``."""
+    return tuple(r.item for r in read_rations(DEFAULT_RATIONS) if not r.included)
 
 
 def active_rations(rations: list[Ration], include: Collection[str] = ()) -> list[Ration]:

@@ -17,6 +17,7 @@ from sim.core import userdata
 from sim.core.loader import InputError, dump_yaml
 from sim.labels import item_name, unit_name
 from sim.needs import DEFAULT_RATIONS, read_rations
+from sim.needs import optional_items as shipped_optional_items
 from sim.results import summarize
 from sim.run import run_scenario, scenario_delta
 from sim.scenario import load_file, parse_text, save_file, validation_context
@@ -160,9 +161,7 @@ rations_files = [""] + sorted(
     {p.name for folder in (base_path.parent, user_scenarios) if folder.is_dir() for p in folder.glob("rations*.csv")}
 )
 # items a ration profile leaves out unless a scenario counts them (the shipped profile's, and the scenario's own)
-optional_items = list(
-    dict.fromkeys([r.item for r in read_rations(DEFAULT_RATIONS) if not r.included] + list(base.include_items))
-)
+optional_items = list(dict.fromkeys([*shipped_optional_items(), *base.include_items]))
 
 with st.expander(t("my_scenarios", lang)):
     library_panel(

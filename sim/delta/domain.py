@@ -289,8 +289,7 @@ def load_delta(
         the shipped OCHA ones (:data:`OFFICIAL_CERCLES`); :data:`APPROXIMATE` for polygons
         generated from the capitals.
     """
-    if boundaries is None:
-        boundaries = OFFICIAL_CERCLES if OFFICIAL_CERCLES.exists() else APPROXIMATE
+    boundaries = _boundaries(boundaries)
     key = (
         round(float(resolution), 6),
         int(year),
@@ -325,8 +324,7 @@ def build_delta(
         capital = next(p for p in places if p.name == row["capital"] and p.kind == "cercle_capital")
         capitals[row["pcode"]] = (capital.lon, capital.lat)
     pcodes = list(capitals)
-    if boundaries is None:
-        boundaries = OFFICIAL_CERCLES if OFFICIAL_CERCLES.exists() else APPROXIMATE
+    boundaries = _boundaries(boundaries)
     if boundaries == APPROXIMATE:
         shapes = approximate_cercles(grid, capitals)
         source = APPROXIMATE
@@ -415,6 +413,13 @@ def _towns(places: list[Place], cercles: list[Cercle], year: int) -> list[tuple[
         for p in places
         if p.population_2009 and p.cercle_pcode in position
     ]
+
+
+def _boundaries(boundaries: str | Path | None) -> str | Path:
+    """The boundaries asked for: the shipped OCHA cercles when none (the approximate ones if they are missing)."""
+    if boundaries is not None:
+        return boundaries
+    return OFFICIAL_CERCLES if OFFICIAL_CERCLES.exists() else APPROXIMATE
 
 
 def _listed_places() -> list[tuple[float, float]]:
