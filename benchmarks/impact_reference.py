@@ -76,6 +76,7 @@ def loop_people_impact(
     population = delta.population.ravel()
     cercle_of = delta.cercle_index.ravel()
     wrsi = hazards["wrsi"].values.ravel() if "wrsi" in hazards else None
+    usual = hazards["wrsi_normal"].values.ravel() if "wrsi_normal" in hazards else None
     spi3 = hazards["spi3"].values if "spi3" in hazards else None
     if wrsi is not None and spi3 is not None and spi_means is None:
         spi_means = cercle_spi_means(delta, spi3)
@@ -133,10 +134,11 @@ def loop_people_impact(
             totals["displaced"][d][c] += displaced * people
             totals["in_need"][d][c] += in_need * people
             totals["destroyed"][d][c] += destroyed_days[d] * people
-        # drought: a failed harvest in a cercle in drought
+        # drought: a failed harvest, where the median year's succeeds, in a cercle in drought
         if spi_means is not None:
             w = float(wrsi[cell])
-            if math.isfinite(w) and w < 50.0 and spi_means[c] <= impact.DROUGHT_SPI:
+            normally = usual is None or float(usual[cell]) >= 50.0
+            if math.isfinite(w) and w < 50.0 and normally and spi_means[c] <= impact.DROUGHT_SPI:
                 failed = impact.FOOD_INSECURE_SHARE * float(population[cell])
                 for d in range(n_days):
                     if days[d] >= harvest:

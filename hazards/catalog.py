@@ -109,9 +109,11 @@ class LayerCard(Strict):
     name: str = Field(
         pattern=NAME_PATTERN, description="Name scenarios use for the layer: lower case, digits and dashes"
     )
-    kind: Literal[LAYER_KINDS] = Field(description="rainfall, flood-depth, flood-extent or drought-index")
+    kind: Literal[LAYER_KINDS] = Field(
+        description="rainfall, flood-depth, flood-extent, drought-index, population or elevation"
+    )
     file: str = Field(pattern=r"^[^/\\]+$", description="Data file, next to the card")
-    units: str = Field(description="Units the layer is returned in (mm/day, mm/month, m or 1)")
+    units: str = Field(description="Units the layer is returned in (mm/day, mm/month, m, person or 1)")
     source_units: str = Field(description="Units of the values in the file")
     original_crs: str = Field(description="CRS of the file as added")
     source: str = Field(min_length=1, description="Who produced the data, with an address if possible")

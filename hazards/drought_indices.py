@@ -3,7 +3,9 @@
 :func:`drought_indices` computes both at :data:`DROUGHT_RESOLUTION` from a season's daily
 rain and maps them back to the domain grid. The SPI is calibrated on
 :data:`CLIMATOLOGY_YEARS` years of rain from the same generator
-(:func:`hazards.rainfall.generate`), kept on disk between processes.
+(:func:`hazards.rainfall.generate`), kept on disk between processes; the median WRSI of
+those years is the season's yardstick for the WRSI (FEWS NET's WRSI anomaly compares a
+season's WRSI with its median).
 """
 
 from __future__ import annotations
@@ -60,8 +62,9 @@ def drought_indices(rain: xr.DataArray, grid: Grid) -> dict[str, xr.DataArray] |
     Returns
     -------
     dict or None
-        ``spi3`` [-] and ``wrsi`` [%], (y, x) DataArrays; None when the season does not
-        cover July to September.
+        ``spi3`` [-], ``wrsi`` [%] and ``wrsi_normal`` (the median WRSI of the
+        calibration years) [%], (y, x) DataArrays; None when the season does not cover July
+        to September.
     """
     times = pd.DatetimeIndex(rain["time"].values)
     year = times[0].year
@@ -100,9 +103,11 @@ def drought_indices(rain: xr.DataArray, grid: Grid) -> dict[str, xr.DataArray] |
         dims=("y", "x"),
         coords={"y": coarse_grid.y, "x": coarse_grid.x},
     )
+    normal = xr.DataArray(_normal_wrsi(coarse_grid), dims=("y", "x"), coords={"y": coarse_grid.y, "x": coarse_grid.x})
     spi3 = _to_fine(spi, grid).assign_attrs(units="1", long_name="SPI-3, July to September")
     wrsi_fine = _to_fine(wrsi, grid).assign_attrs(units="%", long_name="WRSI of millet")
-    return {"spi3": spi3, "wrsi": wrsi_fine}
+    normal_fine = _to_fine(normal, grid).assign_attrs(units="%", long_name="median WRSI of millet")
+    return {"spi3": spi3, "wrsi": wrsi_fine, "wrsi_normal": normal_fine}
 
 
 def _to_coarse(rain: xr.DataArray, coarse: Grid) -> xr.DataArray:
@@ -165,6 +170,35 @@ def _climatology_months(coarse: Grid) -> xr.DataArray:
     return xr.DataArray(
         values, dims=("time", "y", "x"), coords={"time": months, "y": coarse.y, "x": coarse.x}, name="rainfall"
     )
+
+
+@lru_cache(maxsize=2)
+def _normal_wrsi(coarse: Grid) -> np.ndarray:
+    """Median millet WRSI of the :data:`CLIMATOLOGY_YEARS` calibration years, (y, x) [%].
+
+    The same generated years as :func:`_climatology_months` (same seed), each year's WRSI by
+    :func:`hazards.start_of_season.season_wrsi`; kept on disk like them.
+    """
+    modules = (
+        rainfall,
+        climate,
+        sys.modules[__name__],
+        sys.modules[season_wrsi.__module__],
+        sys.modules["hazards.wrsi"],
+    )
+    code = b"".join(Path(module.__file__).read_bytes() for module in modules)
+    key = f"{coarse!r}|{CLIMATOLOGY_SEED}|{CLIMATOLOGY_YEARS}|wrsi|numpy {np.__version__}|scipy {scipy.__version__}|{hashlib.sha256(code).hexdigest()}"
+    return cached_array("wrsi_normal", key, lambda: _generate_normal_wrsi(coarse))
+
+
+def _generate_normal_wrsi(coarse: Grid) -> np.ndarray:
+    start = dt.date(1991, 1, 1)
+    days = (dt.date(1991 + CLIMATOLOGY_YEARS, 1, 1) - start).days
+    daily = rainfall.generate(coarse, start, days, CLIMATOLOGY_SEED, season="normal").transpose("time", "y", "x")
+    times = pd.DatetimeIndex(daily["time"].values)
+    values = daily.values
+    years = [season_wrsi(dekad_totals(values, times, 1991 + k)) for k in range(CLIMATOLOGY_YEARS)]
+    return np.median(np.stack(years), axis=0)
 
 
 def _generate_climatology(coarse: Grid, months: pd.DatetimeIndex) -> np.ndarray:

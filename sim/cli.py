@@ -14,6 +14,7 @@ from pathlib import Path
 import pydantic
 
 from hazards.catalog import add_layer, catalog_folder, layer_kinds, list_layers
+from hazards.io.layers import LAYER_KINDS
 from sim.core import limits, settings
 from sim.core.errors import BadInputError
 from sim.core.loader import InputError
@@ -145,8 +146,10 @@ def _parser() -> argparse.ArgumentParser:
     add = hsub.add_parser("add", help="validate a file and register it as a layer")
     add.add_argument("file", type=Path, metavar="FILE")
     add.add_argument("--name", required=True, help="layer name: lower case, digits and dashes")
-    add.add_argument("--kind", required=True, choices=("rainfall", "flood-depth", "flood-extent", "drought-index"))
-    add.add_argument("--units", help="units of the values when the file does not say (e.g. mm/day, m, 1)")
+    add.add_argument("--kind", required=True, choices=LAYER_KINDS)
+    add.add_argument(
+        "--units", help="units of the values when the file does not say (e.g. mm/day, m, 1, person, person/km^2)"
+    )
     add.add_argument("--crs", help="CRS of the file when it has none (e.g. EPSG:32630)")
     add.add_argument("--source", default="unspecified", help="who produced the data")
     add.add_argument("--licence", default="unspecified", help="licence of the data")

@@ -40,6 +40,7 @@ from scipy import special
 
 from hazards.flood import BANCO_COLLAPSE_MAX, BANCO_COLLAPSE_RAIN_MM
 from hazards.wrsi import CROP_FAILURE_WRSI
+from sim.delta.communes import unit_cercles, unit_index
 from sim.delta.domain import Delta
 from sim.impact_kernel import cell_sums, events, scan_cells
 
@@ -59,22 +60,22 @@ AFFECTED_DAMAGE = 0.1
 """Damage from which a household counts as affected [-]. Notes: assumption (about 0.2 m of
 water inside the house on the JRC curve)."""
 
-HOUSE_FLOOR_SPREAD_M = 0.6
-"""Standard deviation of house floor heights within a cell [m]. Notes: assumption. It was
-0.3 m until the validation report (docs/validation.md) showed the response far too steep
-above the 2022 flood: people affected in the Mopti region by 20 Oct 2024 (Mopti 716 cm) came
-out at 3.4 times UNICEF's 84,437. Within a ~1 km cell houses stand from the plain to the top
-of the mounds (toggere), so a wider spread is plausible; with 0.6 m the 2024 figure is within
-25 %. The 2024 check therefore informed this value and is not fully independent."""
+HOUSE_FLOOR_SPREAD_M = 0.8
+"""Standard deviation of house floor heights within a cell [m]. Notes: calibrated, not
+measured, jointly with :data:`HOUSE_FREEBOARD_M` (``sim/validation/calibration.py``, the
+calibration section of docs/validation.md): on the control members (seed 1, 0.01° grid) of
+the 2022 season (30,638 affected in the delta, IOM) and the 2024 season (84,437 in the Mopti
+region by 20 Oct, UNICEF), with the national counts of 2018, 2019 and 2024 (208,448, OCHA) as
+upper bounds. 2022 sets the level, 2024 (Mopti 45 cm higher) the steepness, and the 2024
+national bound holds it back; within a ~1 km cell houses stand from the plain to the top of
+the mounds (toggere)."""
 
-HOUSE_FREEBOARD_M = 1.7
-"""Height of house floors above a median year's highest water [m]. Notes: calibrated, not
-measured, on one season: with it (and :data:`HOUSE_FLOOR_SPREAD_M`) the 2022-like season's
-control member (Mopti 671 cm, seed 1, member 0, 0.01° grid; official OCHA cercles, people in
-OCHA's listed places) affects 29,725 people by flood and storm against the 30,638 reported
-for the delta (IOM Mali Crisis Response Plan 2023–2024); 1.6 m gives 41,294 and 1.8 m 21,525
-(fitted to 0.1 m: 1.69 m would give 30,715). It was 1.6 m with the former Voronoi cercles and
-rule-spread villages. Villages stand on mounds (toggere) raised above the floods people remember."""
+HOUSE_FREEBOARD_M = 2.1
+"""Height of house floors above a median year's highest water [m]. Notes: calibrated with
+:data:`HOUSE_FLOOR_SPREAD_M` (see there); the fit gives 30,825 affected for 2022, 75,273 in
+the Mopti region by 20 Oct 2024 and 233,780 in the delta over the 2024 season (12 % above the
+national count). Villages stand on mounds (toggere) raised above the floods
+people remember."""
 
 REBUILD_DAYS = 120
 """Days to rebuild an earth house once the water has left it [day]. Notes: assumption; no
@@ -148,6 +149,8 @@ class ImpactSettings:
 
     household_size: float = 5.2
     displacement_damage: float = DISPLACEMENT_DAMAGE
+    house_freeboard: float = HOUSE_FREEBOARD_M
+    floor_spread: float = HOUSE_FLOOR_SPREAD_M
     rebuild_days: int = REBUILD_DAYS
     hosted_share: float = HOSTED_SHARE
     banco_share: float = BANCO_SHARE
@@ -156,26 +159,41 @@ class ImpactSettings:
 COUNTS = ("exposed", "affected", "displaced", "in_need")
 """The four counts, in this order along the ``count`` dimension."""
 
+CAUSES = ("flood", "storm", "drought")
+"""The causes the counts are kept apart by, along the ``cause`` dimension: the river's flood,
+storms (earth houses collapsing in heavy rain, where the river had not already destroyed or
+damaged them) and drought (a failed harvest). Notes: the first two add up to the combined
+count of a cell hit by both; drought victims are taken as other people, so the total is the
+sum of the three (an upper bound where the same people are hit twice)."""
+
 
 DROUGHT_SPI = -1.0
 """SPI-3 (July–September) at or below which a season is a drought (McKee et al. 1993: moderate)."""
 
 
 def drought_impact(
-    dates: pd.DatetimeIndex, wrsi: np.ndarray | None, spi3: np.ndarray | None
+    dates: pd.DatetimeIndex,
+    wrsi: np.ndarray | None,
+    spi3: np.ndarray | None,
+    wrsi_normal: np.ndarray | None = None,
 ) -> dict[str, np.ndarray] | None:
     """Daily shares of each cell's people food-insecure and displaced by drought [-].
 
-    People in cells with a failed harvest — millet WRSI below 50 in a cercle in drought (its
-    mean SPI-3 at or below :data:`DROUGHT_SPI`, so that neither places where millet never
-    grows nor a local dry pocket in a good year count as a drought; drought is declared by
-    administrative area, as Africa RiskView does) — become food-insecure from the harvest (:data:`HARVEST_MONTH_DAY`) on, in the
-    share :data:`FOOD_INSECURE_SHARE`; a share of them leaves home
-    :data:`DROUGHT_DISPLACEMENT_LAG_DAYS` later.
+    Drought is a shock against the place's own climate, not its usual state: people in cells
+    whose millet harvest fails this season (WRSI below :data:`CROP_FAILURE_WRSI`) where it
+    succeeds in a median year (``wrsi_normal`` at or above it), in a cercle in drought (its
+    mean SPI-3 at or below :data:`DROUGHT_SPI`, so that a local dry pocket in a good year does
+    not count; drought is declared by administrative area, as Africa RiskView does), become
+    food-insecure from the harvest (:data:`HARVEST_MONTH_DAY`) on, in the share
+    :data:`FOOD_INSECURE_SHARE`; a share of them leaves home
+    :data:`DROUGHT_DISPLACEMENT_LAG_DAYS` later. Where millet fails even in a median year
+    (the north of the delta, where people live from the river, rice and herds) the model
+    counts no drought victims: that chronic state is not a shock this season brings.
 
-    Returns None without the drought indices.
+    Returns None without the drought indices. Without ``wrsi_normal`` every cell is taken as
+    one where the harvest usually succeeds.
     """
-    shares = _drought_shares(wrsi, spi3)
+    shares = _drought_shares(wrsi, spi3, wrsi_normal)
     if shares is None:
         return None
     after, moved = _drought_days(dates)
@@ -187,11 +205,15 @@ def drought_impact(
     }
 
 
-def _drought_shares(wrsi: np.ndarray | None, spi3: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+def _drought_shares(
+    wrsi: np.ndarray | None, spi3: np.ndarray | None, wrsi_normal: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Shares of each cell's people food-insecure, and displaced, once drought has struck (float32) [-]."""
     if wrsi is None or spi3 is None:
         return None
-    failed = np.where(np.isfinite(wrsi) & (wrsi < CROP_FAILURE_WRSI) & (spi3 <= DROUGHT_SPI), FOOD_INSECURE_SHARE, 0.0)
+    usual = np.ones(np.shape(wrsi), bool) if wrsi_normal is None else np.asarray(wrsi_normal) >= CROP_FAILURE_WRSI
+    shock = np.isfinite(wrsi) & (wrsi < CROP_FAILURE_WRSI) & usual & (spi3 <= DROUGHT_SPI)
+    failed = np.where(shock, FOOD_INSECURE_SHARE, 0.0)
     return failed.astype(np.float32), (1.0 * DROUGHT_DISPLACED_SHARE * failed).astype(np.float32)
 
 
@@ -202,65 +224,98 @@ def _drought_days(dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
 
 
 def people_impact(delta: Delta, hazards: xr.Dataset, settings: ImpactSettings) -> xr.Dataset:
-    """The four counts, destroyed houses and food insecurity, per cercle and day [person].
+    """The four counts by cause, destroyed houses and food insecurity, per cercle and day [person].
 
     Parameters
     ----------
     hazards : xr.Dataset
         From :func:`hazards.season.hazard_season`: ``rainfall``, ``flood_depth``,
-        ``normal_flood_depth`` and, for a season covering July–September, ``spi3`` and ``wrsi``.
+        ``normal_flood_depth`` and, for a season covering July–September, ``spi3``, ``wrsi``
+        and ``wrsi_normal``.
 
     Returns
     -------
     xr.Dataset
-        ``people`` (count, day, cercle) [person]; ``destroyed_houses`` and
+        ``people_by_cause`` (cause, count, day, cercle) [person], the counts of each cause
+        (:data:`CAUSES`; drought has no one "exposed": that count is for water and storms);
+        ``people`` (count, day, cercle) [person], their sum; ``destroyed_houses`` and
         ``displaced_households`` (day, cercle) [household]; ``food_insecure`` and
-        ``displaced_by_drought`` (the part of the displaced who left after a failed harvest) (day, cercle)
-        [person]; ``displaced_in_sites`` (day, cercle) [person]; coordinates ``cercle``
-        (pcodes), ``cercle_name``, ``day`` (dates).
+        ``displaced_by_drought`` (the part of the displaced who left after a failed harvest)
+        (day, cercle) [person]; ``displaced_in_sites`` (day, cercle) [person]; coordinates
+        ``cercle`` (pcodes), ``cercle_name``, ``day`` (dates), ``cause``, ``count``.
     """
     days = hazards.sizes["time"]
     rain = hazards["rainfall"].transpose("time", "y", "x").values.reshape(days, -1)
     depth = hazards["flood_depth"].transpose("time", "y", "x").values.reshape(days, -1)
     normal = hazards["normal_flood_depth"].transpose("y", "x").values.ravel()
-    totals = flood_totals(rain, depth, normal, *_cells(delta), len(delta.cercles), settings)
+    people, units = _cells(delta)
+    to_cercles = _unit_membership(delta)
+    communes = len(delta.communes)
+    totals = flood_totals(rain, depth, normal, people, units, to_cercles.shape[0], settings)
     dates = pd.DatetimeIndex(hazards["time"].values)
     cercle_spi = _cercle_mean(delta, hazards["spi3"].values) if "spi3" in hazards else None
-    drought = _drought_totals(delta, dates, hazards["wrsi"].values if "wrsi" in hazards else None, cercle_spi)
-    food = np.zeros_like(totals["exposed"])
-    drought_displaced = np.zeros_like(totals["exposed"])
-    if drought is not None:
-        food, drought_displaced = drought
-        totals["affected"] = totals["affected"] + food  # drought and flood victims taken as different people
-        totals["displaced"] = totals["displaced"] + drought_displaced
-        totals["in_need"] = totals["in_need"] + food
+    wrsi = hazards["wrsi"].values if "wrsi" in hazards else None
+    wrsi_normal = hazards["wrsi_normal"].values if "wrsi_normal" in hazards else None
+    drought = _drought_totals(delta, dates, wrsi, cercle_spi, wrsi_normal)
+    zeros = np.zeros((days, to_cercles.shape[0]))
+    food_units, moved_units = drought if drought is not None else (zeros, zeros)
+    by_drought = {"exposed": zeros, "affected": food_units, "displaced": moved_units, "in_need": food_units}
+    by_unit = np.stack(
+        [np.stack([totals[name][cause] for name in COUNTS]) for cause in range(2)]
+        + [np.stack([by_drought[name] for name in COUNTS])]
+    )  # (cause, count, day, unit)
+    by_cause = np.asarray(by_unit @ to_cercles)
+    counts = by_cause.sum(axis=0)
+    destroyed = np.asarray(totals["destroyed"].sum(axis=0) @ to_cercles)
+    food, drought_displaced = np.asarray(food_units @ to_cercles), np.asarray(moved_units @ to_cercles)
+    commune_counts = by_unit[:, :, :, :communes].sum(axis=0)  # (count, day, commune)
+    displaced = counts[COUNTS.index("displaced")]
     size = settings.household_size
-    counts = np.stack([totals[name] for name in COUNTS])
-    pcodes = [c.pcode for c in delta.cercles]
-    coords = {
-        "count": list(COUNTS),
-        "day": dates,
-        "cercle": pcodes,
-        "cercle_name": ("cercle", [c.name for c in delta.cercles]),
-    }
     return xr.Dataset(
         {
+            "people_by_cause": (("cause", "count", "day", "cercle"), by_cause, {"units": "person"}),
             "people": (("count", "day", "cercle"), counts, {"units": "person"}),
-            "destroyed_houses": (("day", "cercle"), totals["destroyed"] / size, {"units": "household"}),
-            "displaced_households": (("day", "cercle"), totals["displaced"] / size, {"units": "household"}),
+            "destroyed_houses": (("day", "cercle"), destroyed / size, {"units": "household"}),
+            "displaced_households": (("day", "cercle"), displaced / size, {"units": "household"}),
             "displaced_in_sites": (
                 ("day", "cercle"),
-                totals["displaced"] * (1.0 - settings.hosted_share),
+                displaced * (1.0 - settings.hosted_share),
                 {"units": "person"},
             ),
             "food_insecure": (("day", "cercle"), food, {"units": "person"}),
             "displaced_by_drought": (("day", "cercle"), drought_displaced, {"units": "person"}),
+            "commune_affected": (
+                ("commune",),
+                commune_counts[COUNTS.index("affected"), -1],
+                {"units": "person", "long_name": "people affected by the season's end"},
+            ),
+            "commune_displaced_peak": (
+                ("commune",),
+                commune_counts[COUNTS.index("displaced")].max(axis=0, initial=0.0),
+                {"units": "person", "long_name": "most people displaced on one day"},
+            ),
+            "commune_in_need_peak": (
+                ("commune",),
+                commune_counts[COUNTS.index("in_need")].max(axis=0, initial=0.0),
+                {"units": "person", "long_name": "most people in need on one day"},
+            ),
         },
-        coords={k: v for k, v in coords.items() if k != "count"} | {"count": list(COUNTS)},
+        coords={
+            "cause": list(CAUSES),
+            "count": list(COUNTS),
+            "day": dates,
+            "cercle": [c.pcode for c in delta.cercles],
+            "cercle_name": ("cercle", [c.name for c in delta.cercles]),
+            "commune": [c.pcode for c in delta.communes],
+            "commune_name": ("commune", [c.name for c in delta.communes]),
+            "commune_cercle": ("commune", [c.cercle_pcode for c in delta.communes]),
+        },
         attrs={
             "household_size": size,
             "displacement_damage": settings.displacement_damage,
             "hosted_share": settings.hosted_share,
+            "house_freeboard_m": settings.house_freeboard,
+            "house_floor_spread_m": settings.floor_spread,
         },
     )
 
@@ -274,12 +329,14 @@ def flood_totals(
     cercles: int,
     settings: ImpactSettings,
 ) -> dict[str, np.ndarray]:
-    """People of each cercle in each count, and destroyed houses (as people), from floods and
-    storms, per day [person].
+    """People of each cercle in each count, and destroyed houses (as people), from the river's
+    flood and from storms, per day [person].
 
     The shares of the module's rules times each cell's people, summed over the cells of
-    each cercle: (day, cercle) float64 arrays ``exposed``, ``affected``, ``displaced``,
-    ``in_need``, ``destroyed``.
+    each cercle: (cause, day, cercle) float64 arrays ``exposed``, ``affected``,
+    ``displaced``, ``in_need``, ``destroyed``, cause 0 the flood and 1 the storms
+    (what they add where the water had not already destroyed or damaged the houses; a
+    storm on a cell under water counts its people exposed to the flood only).
 
     Parameters
     ----------
@@ -319,13 +376,13 @@ def flood_totals(
         last,
         wet_count,
         collapse_count,
-        HOUSE_FREEBOARD_M,
+        settings.house_freeboard,
         collapse_start,
         collapse_full,
         BANCO_COLLAPSE_MAX,
     )
-    destroyed_share = share_above(house_depth, depth_for_damage(settings.displacement_damage))
-    damaged_share = share_above(house_depth, depth_for_damage(AFFECTED_DAMAGE))
+    destroyed_share = share_above(house_depth, depth_for_damage(settings.displacement_damage), settings.floor_spread)
+    damaged_share = share_above(house_depth, depth_for_damage(AFFECTED_DAMAGE), settings.floor_spread)
     sums = cell_sums(
         rain.shape[0],
         cercles,
@@ -344,30 +401,52 @@ def flood_totals(
         collapse,
         float(settings.banco_share),
     )
+    sums = sums.transpose(2, 3, 0, 1)  # (cause, count, day, cercle)
     return {"exposed": exposed} | {
-        name: sums[k] for k, name in enumerate(("affected", "displaced", "in_need", "destroyed"))
+        name: np.ascontiguousarray(sums[:, k])
+        for k, name in enumerate(("affected", "displaced", "in_need", "destroyed"))
     }
 
 
 @lru_cache(maxsize=4)
 def _cells(delta: Delta) -> tuple[np.ndarray, np.ndarray]:
-    """People of each cell [person] and its cercle (-1 outside)."""
-    return delta.population.ravel().astype(np.float64), delta.cercle_index.ravel().astype(np.int64)
+    """People of each cell [person] and its unit of aggregation: its commune, else the rest of
+    its cercle, -1 outside (:func:`sim.delta.communes.unit_index`)."""
+    communes = np.full(delta.grid.shape, -1) if delta.commune_index is None else delta.commune_index
+    units = unit_index(communes, delta.cercle_index, len(delta.communes))
+    return delta.population.ravel().astype(np.float64), units
+
+
+@lru_cache(maxsize=4)
+def _unit_membership(delta: Delta) -> np.ndarray:
+    """(unit, cercle) matrix of ones: the cercle of each unit of aggregation."""
+    cercles = unit_cercles(delta.communes, [c.pcode for c in delta.cercles])
+    matrix = np.zeros((cercles.size, len(delta.cercles)))
+    matrix[np.arange(cercles.size), cercles] = 1.0
+    return matrix
 
 
 def _drought_totals(
-    delta: Delta, dates: pd.DatetimeIndex, wrsi: np.ndarray | None, spi3: np.ndarray | None
+    delta: Delta,
+    dates: pd.DatetimeIndex,
+    wrsi: np.ndarray | None,
+    spi3: np.ndarray | None,
+    wrsi_normal: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Food-insecure and drought-displaced people per day and cercle [person], the sums of
+    """Food-insecure and drought-displaced people per day and unit of aggregation (communes,
+    then the rest of each cercle) [person], the sums of
     :func:`drought_impact` times the population: both shares are the same field on every day
     from their start, so each cercle's sum is computed once."""
-    shares = _drought_shares(wrsi, spi3)
+    shares = _drought_shares(wrsi, spi3, wrsi_normal)
     if shares is None:
         return None
     after, moved = _drought_days(dates)
     food_field, displaced_field = shares
-    food = _by_cercle(delta, (food_field * delta.population)[None])[0]
-    displaced = _by_cercle(delta, (displaced_field * delta.population)[None])[0]
+    people, units = _cells(delta)
+    count = _unit_membership(delta).shape[0]
+    inside = units >= 0
+    food = np.bincount(units[inside], weights=(food_field.ravel() * people)[inside], minlength=count)
+    displaced = np.bincount(units[inside], weights=(displaced_field.ravel() * people)[inside], minlength=count)
     return np.where(after[:, None], food[None], 0.0), np.where(moved[:, None], displaced[None], 0.0)
 
 

@@ -14,12 +14,13 @@ import numpy as np
 
 @numba.njit(cache=True)
 def scan_cells(rain, depth, normal, people, cercle, cercles, storm_mm, collapse_mm):
-    """One pass over (day, cell): exposed people per (day, cercle), summed in grid order;
+    """One pass over (day, cell): exposed people per (cause, day, cercle), summed in grid
+    order (cause 0: water above its usual level; 1: a storm on a cell not under such water);
     each cell's last day with water above its usual level and with rain above
     ``collapse_mm`` (-1 if none); and how many such (day, cell) pairs fall in populated
     cells of a cercle."""
     days, cells = rain.shape
-    exposed = np.zeros((days, cercles))
+    exposed = np.zeros((2, days, cercles))
     last_wet = np.full(cells, -1, np.int64)
     last_collapse = np.full(cells, -1, np.int64)
     wet_count = 0
@@ -37,8 +38,11 @@ def scan_cells(rain, depth, normal, people, cercle, cercles, storm_mm, collapse_
             r = rain_t[j]
             wet = depth_t[j] - normal[j] > 0
             counted = people[j] > 0 and cercle[j] >= 0
-            if (wet or r >= storm_mm) and cercle[j] >= 0:
-                exposed[t, cercle[j]] += people[j]
+            if cercle[j] >= 0:
+                if wet:
+                    exposed[0, t, cercle[j]] += people[j]
+                elif r >= storm_mm:
+                    exposed[1, t, cercle[j]] += people[j]
             if wet:
                 last_wet[j] = t
                 wet_count += counted
@@ -140,10 +144,14 @@ def cell_sums(
     collapse,
     banco_share,
 ):
-    """Affected, displaced, in need and destroyed (as people) per (count, day, cercle), in
-    float64: the rules of :mod:`sim.impact` cell by cell, each cell's people added to its
-    cercle's days."""
-    out = np.zeros((4, days, cercles))
+    """Affected, displaced, in need and destroyed (as people) per (day, cercle, cause,
+    count), in float64: the rules of :mod:`sim.impact` cell by cell, each cell's people added
+    to its cercle's days.
+
+    Cause 0 is the river: the shares the flood alone would give. Cause 1 is the storm: what
+    the collapses add on top (the houses a storm brings down that the water had not already
+    destroyed or damaged), so that the two causes add up to the combined count."""
+    out = np.zeros((days, cercles, 2, 4))  # each cell-day's eight sums side by side in memory
     destroyed = 0.0
     affected = 0.0
     wet_order, wet_start = by_cell(wet_cell, active.size)
@@ -161,14 +169,20 @@ def cell_sums(
             if t > last[k]:
                 # no more water nor collapse: every count of the cell stays as it is, but
                 # for the displaced (and so those in need), who go home after home_again
-                destroyed_people = destroyed * person
-                affected_people = affected * person
+                river_affected = flood_damaged * person
+                river_destroyed = flood_destroyed * person
+                storm_affected = affected * person - river_affected
+                storm_destroyed = destroyed * person - river_destroyed
                 for u in range(t, days):
-                    out[0, u, region] += affected_people
+                    out[u, region, 0, 0] += river_affected
+                    out[u, region, 1, 0] += storm_affected
                     if u <= home_again[k]:
-                        out[1, u, region] += destroyed_people
-                        out[2, u, region] += destroyed_people
-                    out[3, u, region] += destroyed_people
+                        out[u, region, 0, 1] += river_destroyed
+                        out[u, region, 0, 2] += river_destroyed
+                        out[u, region, 1, 1] += storm_destroyed
+                        out[u, region, 1, 2] += storm_destroyed
+                    out[u, region, 0, 3] += river_destroyed
+                    out[u, region, 1, 3] += storm_destroyed
                 break
             wet = False
             if w < wet_start[k + 1] and wet_day[wet_order[w]] == t:
@@ -183,10 +197,18 @@ def cell_sums(
             left = 1.0 - standing
             destroyed = 1.0 - (1.0 - flood_destroyed) * left
             affected = max(1.0 - (1.0 - flood_damaged) * left, destroyed)
-            displaced = destroyed if t <= home_again[k] else 0.0
+            home = t <= home_again[k]
+            displaced = destroyed if home else 0.0
             in_need = max(displaced, affected if wet else 0.0)
-            out[0, t, region] += affected * person
-            out[1, t, region] += displaced * person
-            out[2, t, region] += in_need * person
-            out[3, t, region] += destroyed * person
+            # the river's part: the same rules with the flood's shares alone; the storm's, the rest
+            river_displaced = flood_destroyed if home else 0.0
+            river_in_need = max(river_displaced, flood_damaged if wet else 0.0)
+            out[t, region, 0, 0] += flood_damaged * person
+            out[t, region, 0, 1] += river_displaced * person
+            out[t, region, 0, 2] += river_in_need * person
+            out[t, region, 0, 3] += flood_destroyed * person
+            out[t, region, 1, 0] += (affected - flood_damaged) * person
+            out[t, region, 1, 1] += (displaced - river_displaced) * person
+            out[t, region, 1, 2] += (in_need - river_in_need) * person
+            out[t, region, 1, 3] += (destroyed - flood_destroyed) * person
     return out

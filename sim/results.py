@@ -59,6 +59,8 @@ def summarize(result: xr.Dataset, delta: Delta, names: dict[str, str] | None = N
         "destroyed_houses": _spread(result["destroyed_houses"].sum("cercle").max("day").values),
         "needs": {},
     }
+    if "people_by_cause" in result:
+        summary["by_cause"] = by_cause(result)
     if "mopti_peak_cm" in result:
         summary["flood_peak_mopti_cm"] = _spread(np.atleast_1d(result["mopti_peak_cm"].values), 1)
     daily = result["need"].sum("cercle")
@@ -92,9 +94,57 @@ def summarize(result: xr.Dataset, delta: Delta, names: dict[str, str] | None = N
             }
         )
     summary["by_cercle"] = by_cercle
+    if "commune_affected" in result and result.sizes.get("commune", 0):
+        summary["by_commune"] = by_commune(result, delta)
     if "plan" in result.dims:
         summary["plans"] = plan_summaries(result)
     return summary
+
+
+def by_commune(result: xr.Dataset, delta: Delta) -> list[dict]:
+    """Per commune: its cercle, people, and the medians over members of the people affected
+    (season), displaced and in need (peaks) [person]."""
+    population = delta.commune_population()
+    affected = result["commune_affected"].median("member")
+    displaced = result["commune_displaced_peak"].median("member")
+    in_need = result["commune_in_need_peak"].median("member")
+    rows = []
+    for k, pcode in enumerate(str(p) for p in result["commune"].values):
+        rows.append(
+            {
+                "commune": str(result["commune_name"].values[k]),
+                "pcode": pcode,
+                "cercle_pcode": str(result["commune_cercle"].values[k]),
+                "population": population.get(pcode, 0),
+                "affected_persons": _round(affected.isel(commune=k), 0),
+                "displaced_peak": _round(displaced.isel(commune=k), 0),
+                "in_need_peak": _round(in_need.isel(commune=k), 0),
+            }
+        )
+    return rows
+
+
+CAUSE_TOTALS = (
+    "affected and in need: the three causes added (a house hit by the river and a storm counts once, "
+    "under the river; drought victims are taken as other people); displaced peak: the most on one day of "
+    "the daily sum, at most the sum of the three peaks, which can fall on different days"
+)
+"""How the counts by cause add up to the totals (``summary.json`` ``by_cause.how_they_add``)."""
+
+
+def by_cause(result: xr.Dataset) -> dict:
+    """Affected (season), displaced (peak) and in need (peak) for each cause [person]."""
+    people = result["people_by_cause"].sum("cercle")
+    out = {}
+    for cause in result["cause"].values:
+        one = people.sel(cause=cause)
+        out[str(cause)] = {
+            "affected_persons": _spread(one.sel(count="affected").isel(day=-1).values),
+            "displaced_persons": {"peak": _spread(one.sel(count="displaced").max("day").values)},
+            "in_need_persons": {"peak": _spread(one.sel(count="in_need").max("day").values)},
+        }
+    out["how_they_add"] = CAUSE_TOTALS
+    return out
 
 
 def unit_prices(result: xr.Dataset) -> xr.DataArray:

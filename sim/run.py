@@ -20,6 +20,7 @@ from sim.core.seeds import streams
 from sim.core.units import ureg
 from sim.delta.boundaries import check_boundaries
 from sim.delta.domain import Delta, load_delta
+from sim.exposure_layers import exposure_delta
 from sim.impact import (
     DISPLACEMENT_DAMAGE_RANGE,
     STANDARD_RETURN_PERIODS,
@@ -62,14 +63,17 @@ def named_file_problems(scenario: Scenario, base: Path | None = None, file: str 
     return problems
 
 
-def scenario_delta(scenario: Scenario, base: Path | None = None) -> Delta:
-    """The built-in delta at the scenario's resolution, population year and boundaries."""
+def scenario_delta(scenario: Scenario, base: Path | None = None, layers=None) -> Delta:
+    """The built-in delta at the scenario's resolution, population year and boundaries, with the
+    population and terrain of the catalog layers the scenario names in ``domain``
+    (:func:`sim.exposure_layers.exposure_delta`; ``layers`` opens them, the catalog by default)."""
     boundaries = boundaries_path(scenario, base)
-    return load_delta(
+    delta = load_delta(
         float(scenario.domain.resolution.to("degree").magnitude),
         scenario.domain.population_year,
         None if boundaries is None else str(boundaries),
     )
+    return exposure_delta(delta, scenario.domain, layers)
 
 
 def impact_settings(scenario: Scenario) -> ImpactSettings:

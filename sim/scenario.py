@@ -37,8 +37,25 @@ from sim.core.loader import (
 from sim.plan import ItemName, Plan
 
 
+class PopulationLayer(Strict):
+    """A population layer of the catalog in place of the built-in spread of the census."""
+
+    layer: str = Field(description="Name of a population layer (a WorldPop or GHSL count raster) in the hazard catalog")
+    totals: Literal["census", "layer"] = Field(
+        "census",
+        description="'census': the layer's pattern, each cercle rescaled to its projected census population; "
+        "'layer': the layer's own counts",
+    )
+
+
+class TerrainLayer(Strict):
+    """An elevation layer of the catalog in place of the built-in height above drainage."""
+
+    layer: str = Field(description="Name of an elevation layer (a DEM or a HAND raster) in the hazard catalog")
+
+
 class DomainSettings(Strict):
-    """Which version of the built-in delta the scenario runs on."""
+    """Which version of the built-in delta the scenario runs on, and the exposure layers that replace parts of it."""
 
     resolution: Measure("degree", "Grid cell size", gt=0.0, default="0.01 degree")
     population_year: int = Field(
@@ -48,6 +65,12 @@ class DomainSettings(Strict):
         None,
         description="Other cercle boundaries (OCHA COD-AB GeoJSON or Shapefile), relative to the scenario file; "
         "the shipped OCHA cercles (sim/data/admin/cercles.geojson) when absent",
+    )
+    population: PopulationLayer | None = Field(
+        None, description="A population layer in place of the built-in population (sim.delta.exposure)"
+    )
+    terrain: TerrainLayer | None = Field(
+        None, description="An elevation layer in place of the built-in terrain's height above drainage"
     )
 
     @model_validator(mode="after")
@@ -162,6 +185,10 @@ class Scenario(Strict):
             wanted = [("rainfall.layer", self.rainfall.layer, ("rainfall",))]
             if self.flood is not None:
                 wanted.append(("flood.layer", self.flood.layer, ("flood-depth", "flood-extent")))
+            if self.domain.population is not None:
+                wanted.append(("domain.population.layer", self.domain.population.layer, ("population",)))
+            if self.domain.terrain is not None:
+                wanted.append(("domain.terrain.layer", self.domain.terrain.layer, ("elevation",)))
             for field, name, kinds in wanted:
                 if name is None:
                     continue

@@ -14,7 +14,6 @@ from scipy import sparse
 from hazards.flood import BANCO_COLLAPSE_RAIN_MM, banco_collapse_fraction
 from sim.impact import (
     AFFECTED_DAMAGE,
-    HOUSE_FREEBOARD_M,
     STORM_EXPOSURE_MM,
     ImpactSettings,
     depth_for_damage,
@@ -50,8 +49,11 @@ def flood_impact(
     wet = np.isfinite(house_depth)
     exposed = (wet | (rain >= STORM_EXPOSURE_MM)).astype(np.float64)
     # shares come as float32; 1 − share in float32 would lose up to 3e-8 of each: float64 from here on
-    flood_destroyed = np.maximum.accumulate(share_above(house_depth, destroyed_depth).astype(np.float64), axis=0)
-    flood_damaged = np.maximum.accumulate(share_above(house_depth, affected_depth).astype(np.float64), axis=0)
+    spread = settings.floor_spread
+    flood_destroyed = np.maximum.accumulate(
+        share_above(house_depth, destroyed_depth, spread).astype(np.float64), axis=0
+    )
+    flood_damaged = np.maximum.accumulate(share_above(house_depth, affected_depth, spread).astype(np.float64), axis=0)
     standing = 1.0 - np.cumprod(1.0 - settings.banco_share * collapse_share, axis=0)
     destroyed = 1.0 - (1.0 - flood_destroyed) * (1.0 - standing)
     affected = np.maximum(1.0 - (1.0 - flood_damaged) * (1.0 - standing), destroyed)
@@ -88,7 +90,7 @@ def plain_totals(delta, hazards, settings: ImpactSettings) -> dict[str, np.ndarr
     exposed = ((above > 0) | (rain >= STORM_EXPOSURE_MM)).astype(np.float64)
     active = np.flatnonzero(((above > 0) | (rain > BANCO_COLLAPSE_RAIN_MM[0])).any(axis=0) & (people > 0))
     level = above[:, active].astype(np.float64)
-    house = np.where(level > 0, level - HOUSE_FREEBOARD_M, np.nan)
+    house = np.where(level > 0, level - settings.house_freeboard, np.nan)
     shares = flood_impact(house, rain[:, active], banco_collapse_fraction(rain[:, active]), settings)
     totals = {"exposed": np.asarray((exposed * people) @ membership)}
     for name in ("affected", "displaced", "in_need", "destroyed"):
@@ -99,7 +101,12 @@ def plain_totals(delta, hazards, settings: ImpactSettings) -> dict[str, np.ndarr
         (np.where(valid, spi, 0.0).ravel() @ membership) / np.maximum(valid.astype(float).ravel() @ membership, 1),
         np.nan,
     )
-    drought = drought_impact(pd.DatetimeIndex(hazards.time.values), hazards["wrsi"].values, means[delta.cercle_index])
+    drought = drought_impact(
+        pd.DatetimeIndex(hazards.time.values),
+        hazards["wrsi"].values,
+        means[delta.cercle_index],
+        hazards["wrsi_normal"].values,
+    )
     totals["food_insecure"] = np.asarray((drought["food_insecure"] * delta.population).reshape(days, -1) @ membership)
     totals["drought_displaced"] = np.asarray((drought["displaced"] * delta.population).reshape(days, -1) @ membership)
     return totals

@@ -6,7 +6,6 @@ import pytest
 from hazards.flood import banco_collapse_fraction
 from sim.impact import (
     COUNTS,
-    HOUSE_FREEBOARD_M,
     ImpactSettings,
     damage_ratio,
     depth_for_damage,
@@ -56,14 +55,18 @@ def test_share_above_spreads_house_floors():
 
 def _one_cell(levels, rain=None, **settings):
     """One cell of one person: its shares of each count per day from the product's kernel
-    (:func:`sim.impact.flood_totals`), after checking them against the plain reference.
-    ``levels`` are the water level relative to the house floor, NaN when the water is not
-    above its usual yearly level [m]."""
+    (:func:`sim.impact.flood_totals`), after checking them against the plain reference, and
+    its river part against the reference without rain. ``levels`` are the water level
+    relative to the house floor, NaN when the water is not above its usual yearly level [m].
+    The hand sums below take floors spread by 0.6 m and a 1.7 m freeboard, whatever the
+    calibrated defaults."""
     depth = np.array(levels, np.float64)[:, None, None]
     rain = np.zeros_like(depth) if rain is None else np.array(rain, np.float64)[:, None, None]
-    impact_settings = ImpactSettings(**settings)
+    impact_settings = ImpactSettings(**({"floor_spread": 0.6, "house_freeboard": 1.7} | settings))
     reference = flood_impact(depth, rain, banco_collapse_fraction(rain), impact_settings)
-    flood = np.where(np.isfinite(depth), depth + HOUSE_FREEBOARD_M, 0.0).reshape(len(levels), 1)
+    dry = np.zeros_like(rain)
+    river = flood_impact(depth, dry, banco_collapse_fraction(dry), impact_settings)
+    flood = np.where(np.isfinite(depth), depth + impact_settings.house_freeboard, 0.0).reshape(len(levels), 1)
     totals = flood_totals(
         rain.reshape(len(levels), 1),
         flood.astype(np.float32),
@@ -74,8 +77,15 @@ def _one_cell(levels, rain=None, **settings):
         impact_settings,
     )
     for name, values in totals.items():
-        np.testing.assert_allclose(values[:, 0], reference[name][:, 0, 0], rtol=AGREEMENT, atol=1e-12, err_msg=name)
-    return {name: values[:, 0] for name, values in totals.items()}
+        assert values.shape == (2, len(levels), 1), name  # (cause, day, cercle)
+        np.testing.assert_allclose(
+            values.sum(0)[:, 0], reference[name][:, 0, 0], rtol=AGREEMENT, atol=1e-12, err_msg=name
+        )
+        np.testing.assert_allclose(values[0, :, 0], river[name][:, 0, 0], rtol=AGREEMENT, atol=1e-12, err_msg=name)
+        assert (values[1] >= -1e-12).all(), name  # a storm never takes people away from a count
+    return {name: values.sum(0)[:, 0] for name, values in totals.items()} | {
+        f"{name}_by_storm": values[1, :, 0] for name, values in totals.items()
+    }
 
 
 def test_counts_follow_their_rules_day_by_day():
@@ -110,6 +120,18 @@ def test_storm_collapse_displaces_banco_households():
     # earth houses fall, and half the houses are earth: 0.0111
     assert s["destroyed"][1] == pytest.approx(0.5 * 0.05 * (2 / 3) ** 2)
     assert s["displaced"].tolist() == pytest.approx([0, 0.011111, 0.011111, 0], rel=1e-4)
+
+
+def test_a_storm_on_a_flooded_house_counts_only_what_the_water_had_left():
+    # 1 m of water at the house on both days, and a 200 mm storm on the second day: every
+    # earth house still standing falls (0.05 of them, all houses earth)
+    s = _one_cell([1.0, 1.0, np.nan], rain=[0, 200, 0], banco_share=1.0, rebuild_days=5)
+    # the river alone: damage 0.55 at 1.59 m on the JRC curve, Φ((1 − 1.59) / 0.6) = Φ(−0.983) = 0.163 destroyed
+    river_destroyed = s["destroyed"][0]
+    assert river_destroyed == pytest.approx(0.163, abs=0.002)
+    # the storm adds 0.05 of the houses the water had not destroyed: 0.05 × (1 − 0.163)
+    assert s["destroyed_by_storm"][1] == pytest.approx(0.05 * (1 - river_destroyed), rel=1e-4)
+    assert s["exposed_by_storm"].tolist() == [0, 0, 0]  # under water that day: exposed to the flood
 
 
 def test_threshold_changes_displacement():

@@ -57,12 +57,15 @@ MODULES = [
     "hazards/io/rainfall.py",
     "hazards/io/extents.py",
     "hazards/io/layers.py",
+    "hazards/io/exposure.py",
+    "sim/delta/exposure.py",
+    "sim/exposure_layers.py",
 ]
 """The modules whose messages about bad input carry codes."""
 
 CODE = re.compile(r"(err|library)_[a-z0-9_]+")
 
-CODED = {"UnitError", "RasterError", "CatalogError", "BoundariesError", "LibraryError"}
+CODED = {"UnitError", "RasterError", "CatalogError", "BoundariesError", "LibraryError", "ExposureError"}
 """The exceptions whose first argument is the message code."""
 
 FORBIDDEN = (
@@ -1099,7 +1102,7 @@ def _layer_cases(tmp: Path, gdal: dict[str, str]):
         (
             "kind",
             lambda: add_layer(good, "second", "tsunami"),
-            "unknown kind 'tsunami'; expected one of rainfall, flood-depth, flood-extent, drought-index",
+            "unknown kind 'tsunami'; expected one of rainfall, flood-depth, flood-extent, drought-index, population, elevation",
         ),
         (
             "shapefile",

@@ -34,18 +34,19 @@ def _clockwise(geometry):
     return geometry
 
 
-def _features(delta: Delta, values: dict[str, float | None], tips: dict[str, list[tuple[str, str]]]) -> list[dict]:
+def _features(units, values: dict[str, float | None], tips: dict[str, list[tuple[str, str]]]) -> list[dict]:
+    """GeoJSON features of the cercles or communes (anything with ``pcode``, ``name``, ``geometry``)."""
     width = max((len(v) for v in tips.values()), default=0)
     features = []
-    for cercle in delta.cercles:
-        lines = tips.get(cercle.pcode, [])
-        properties = {"pcode": cercle.pcode, "name": cercle.name, "value": values.get(cercle.pcode)}
+    for unit in units:
+        lines = tips.get(unit.pcode, [])
+        properties = {"pcode": unit.pcode, "name": unit.name, "value": values.get(unit.pcode)}
         for k in range(width):
             properties[f"v{k}"] = lines[k][1] if k < len(lines) else ""
         features.append(
             {
                 "type": "Feature",
-                "geometry": mapping(_clockwise(cercle.geometry.simplify(SIMPLIFY_DEG, preserve_topology=True))),
+                "geometry": mapping(_clockwise(unit.geometry.simplify(SIMPLIFY_DEG, preserve_topology=True))),
                 "properties": properties,
             }
         )
@@ -62,6 +63,7 @@ def cercle_map(
     domain: tuple[float, float] | None = None,
     percent: bool = False,
     height: int = 480,
+    communes: bool = False,
 ) -> alt.LayerChart:
     """The cercles coloured by ``values`` (pcode → number), with rivers and the capitals' names.
 
@@ -73,8 +75,10 @@ def cercle_map(
         A Vega colour scheme (``orangered``, ``redyellowgreen`` …).
     percent : bool
         Write the legend's values as percentages (values are shares 0–1).
+    communes : bool
+        Draw the communes (``values`` and ``tips`` keyed by commune pcode) instead of the cercles.
     """
-    features = _features(delta, values, tips)
+    features = _features(delta.communes if communes else delta.cercles, values, tips)
     labels = next(iter(tips.values()), [])
     selection = alt.selection_point(fields=["pcode"], name="cercle", on="click")
     legend_labels = (
@@ -92,7 +96,7 @@ def cercle_map(
             value="datum.properties.value",
             **{f"v{k}": f"datum.properties.v{k}" for k in range(len(labels))},
         )
-        .mark_geoshape(stroke="#555555", strokeWidth=0.7)
+        .mark_geoshape(stroke="#555555", strokeWidth=0.3 if communes else 0.7)
         .encode(
             color=alt.condition(
                 "isValid(datum.value)",

@@ -50,6 +50,8 @@ class Key(StrEnum):
     IMPACT_MEMBERS = "impact_members"
     IMPACT_SEED = "impact_seed"
     IMPACT_RESULT = "impact_result"
+    IMPACT_MAP_LEVEL = "impact_map_level"
+    IMPACT_COMMUNE_CERCLE = "impact_commune_cercle"
 
     PLAN_A = "chosen_plan_a"
     PLAN_B = "chosen_plan_b"

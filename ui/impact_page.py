@@ -125,19 +125,71 @@ def _written(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _map(result: dict) -> None:
     summary, delta = result["summary"], result["delta"]
-    values = {row["pcode"]: float(row["displaced_peak"]) for row in summary["by_cercle"]}
-    tips = {
-        row["pcode"]: [
-            (t("col_affected", lang), number(row["affected_persons"], lang)),
-            (t("col_displaced_peak", lang), number(row["displaced_peak"], lang)),
-            (t("col_needs_usd", lang), number(row["cost_usd"], lang)),
-        ]
-        for row in summary["by_cercle"]
-    }
-    names = {row["pcode"]: row["cercle"] for row in summary["by_cercle"]}
-    st.subheader(t("map_displaced", lang))
-    chart = cercle_map(delta, values, tips, t("col_displaced_peak", lang), lang, scheme="orangered", height=430)
-    show_cercle_map(chart, "impact_map", tips, names, lang)
+    levels = ["cercle", "commune"] if summary.get("by_commune") else ["cercle"]
+    level = choice(
+        st.radio,
+        t("map_level", lang),
+        levels,
+        lambda v, lang: t(f"level_{v}", lang),
+        Key.IMPACT_MAP_LEVEL,
+        lang,
+        horizontal=True,
+    )
+    if level == "commune":
+        rows = summary["by_commune"]
+        tips = {
+            row["pcode"]: [
+                (t("col_cercle", lang), delta.cercle(row["cercle_pcode"]).name),
+                (t("col_affected", lang), number(row["affected_persons"], lang)),
+                (t("col_displaced_peak", lang), number(row["displaced_peak"], lang)),
+                (t("col_in_need_peak", lang), number(row["in_need_peak"], lang)),
+            ]
+            for row in rows
+        }
+        names = {row["pcode"]: row["commune"] for row in rows}
+        st.subheader(t("map_displaced_communes", lang))
+    else:
+        rows = summary["by_cercle"]
+        tips = {
+            row["pcode"]: [
+                (t("col_affected", lang), number(row["affected_persons"], lang)),
+                (t("col_displaced_peak", lang), number(row["displaced_peak"], lang)),
+                (t("col_needs_usd", lang), number(row["cost_usd"], lang)),
+            ]
+            for row in rows
+        }
+        names = {row["pcode"]: row["cercle"] for row in rows}
+        st.subheader(t("map_displaced", lang))
+    values = {row["pcode"]: float(row["displaced_peak"]) for row in rows}
+    chart = cercle_map(
+        delta,
+        values,
+        tips,
+        t("col_displaced_peak", lang),
+        lang,
+        scheme="orangered",
+        height=430,
+        communes=level == "commune",
+    )
+    show_cercle_map(chart, f"impact_map_{level}", tips, names, lang)
+
+
+def _commune_frame(summary: dict, delta, cercle: str | None) -> pd.DataFrame:
+    """Caseload per commune (of one cercle, or all), most affected first, with numbers."""
+    rows = [r for r in summary.get("by_commune", []) if cercle is None or r["cercle_pcode"] == cercle]
+    rows.sort(key=lambda r: (-r["affected_persons"], r["commune"]))
+    return pd.DataFrame(
+        {
+            t("col_commune", lang): r["commune"],
+            t("col_pcode", lang): r["pcode"],
+            t("col_cercle", lang): delta.cercle(r["cercle_pcode"]).name,
+            t("col_population", lang): r["population"],
+            t("col_affected", lang): r["affected_persons"],
+            t("col_displaced_peak", lang): r["displaced_peak"],
+            t("col_in_need_peak", lang): r["in_need_peak"],
+        }
+        for r in rows
+    )
 
 
 st.title(t("impact_title", lang))
@@ -366,6 +418,29 @@ for column, label, entry, text in (
         st.metric(t(label, lang), text)
         st.caption(spread(entry))
 
+if "by_cause" in summary:
+    causes = summary["by_cause"]
+    rows = [
+        {
+            t("col_cause", lang): t(f"cause_{cause}", lang),
+            t("col_affected", lang): number(causes[cause]["affected_persons"]["value"], lang),
+            t("col_displaced_peak", lang): number(causes[cause]["displaced_persons"]["peak"]["value"], lang),
+            t("col_in_need_peak", lang): number(causes[cause]["in_need_persons"]["peak"]["value"], lang),
+        }
+        for cause in ("flood", "storm", "drought")
+    ]
+    rows.append(
+        {
+            t("col_cause", lang): t("cause_total", lang),
+            t("col_affected", lang): number(summary["affected_persons"]["value"], lang),
+            t("col_displaced_peak", lang): number(summary["displaced_persons"]["peak"]["value"], lang),
+            t("col_in_need_peak", lang): number(summary["in_need_persons"]["peak"]["value"], lang),
+        }
+    )
+    st.subheader(t("by_cause_table", lang))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(t("by_cause_caption", lang))
+
 left, right = st.columns([2, 3])
 with left:
     _map(run)
@@ -386,8 +461,24 @@ st.subheader(t("needs_table", lang))
 st.dataframe(_written(needs_numbers), hide_index=True, width="stretch")
 st.subheader(t("by_cercle_table", lang))
 st.dataframe(_written(cercles_numbers), hide_index=True, width="stretch")
+communes_numbers = None
+if summary.get("by_commune"):
+    st.subheader(t("by_commune_table", lang))
+    delta_run = run["delta"]
+    pcodes = [""] + [c.pcode for c in delta_run.cercles]
+    cercle_choice = choice(
+        st.selectbox,
+        t("commune_cercle_filter", lang),
+        pcodes,
+        lambda p, lang: t("all_cercles", lang) if not p else delta_run.cercle(p).name,
+        Key.IMPACT_COMMUNE_CERCLE,
+        lang,
+    )
+    communes_numbers = _commune_frame(summary, delta_run, cercle_choice or None)
+    st.dataframe(_written(communes_numbers), hide_index=True, width="stretch")
 st.subheader(t("downloads", lang))
-d1, d2, d3, d4, d5 = st.columns(5)
+all_communes = _commune_frame(summary, run["delta"], None) if communes_numbers is not None else None
+d1, d2, d3, d4, d5, d6 = st.columns(6)
 download(
     d1,
     t("download_needs_csv", lang),
@@ -423,9 +514,18 @@ download(
         {
             t("needs_table", lang): needs_numbers,
             t("by_cercle_table", lang): cercles_numbers,
+            **({t("by_commune_table", lang): all_communes} if all_communes is not None else {}),
             t("timeline", lang): timeline.reset_index(names=t("col_day", lang)),
         }
     ),
     f"{scenario.name}.xlsx",
     "impact_xlsx",
 )
+if all_communes is not None:
+    download(
+        d6,
+        t("download_communes_csv", lang),
+        csv_bytes(all_communes, lang),
+        f"{scenario.name}-{t('communes_file', lang)}.csv",
+        "impact_communes_csv",
+    )

@@ -29,7 +29,10 @@ read only if every source it names is a local GeoTIFF or VRT in its folder or be
 forbids GDAL's network access. Values that no rainfall or flood can have are refused
 (:mod:`hazards.io.layers`).
 
+Counts (a population layer's persons per pixel) are summed onto the grid, never averaged
+(:mod:`hazards.io.counts`); the exposure layers' values are checked in :mod:`hazards.io.exposure`.
+
 Modules, from the bottom up: ``errors`` → ``metadata`` (dates, units, :class:`ReadOptions
-<hazards.io.metadata.ReadOptions>`), ``offline`` → ``vrt``, ``regrid`` → ``geotiff``,
-``netcdf``, ``extents`` → ``rainfall`` → ``layers``.
+<hazards.io.metadata.ReadOptions>`), ``offline`` → ``vrt``, ``counts`` → ``regrid`` → ``geotiff``,
+``netcdf``, ``extents``, ``exposure`` → ``rainfall`` → ``layers``.
 """

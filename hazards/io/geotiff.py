@@ -116,7 +116,9 @@ def read_gdal(
         source = data.filled(np.nan)
         transform = src.window_transform(window)
     check_finite(name, source)
-    return to_grid(source, transform, src_crs, grid), times, unit_text, src_crs
+    if options.check_source is not None:
+        options.check_source(name, source)
+    return to_grid(source, transform, src_crs, grid, options.resampling), times, unit_text, src_crs
 
 
 def open_gdal(path: Path):

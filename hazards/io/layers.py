@@ -2,9 +2,11 @@
 
 :func:`read_layer` is what the catalog (:mod:`hazards.catalog`) reads a layer with: rainfall
 (:mod:`hazards.io.rainfall`), flood depth, flood extent (a 0/1 raster or polygons,
-:mod:`hazards.io.extents`) or a drought index. Values that no rainfall or flood can have
-(infinite, beyond :data:`MAX_DAILY_RAINFALL`, :data:`MAX_MONTHLY_RAINFALL` or
-:data:`MAX_FLOOD_DEPTH`, a negative depth) are refused.
+:mod:`hazards.io.extents`) or a drought index; and the exposure layers a scenario can put in
+place of the built-in delta's, a population count or an elevation (:mod:`hazards.io.exposure`).
+Values that no rainfall, flood, population or ground can have (infinite, beyond
+:data:`MAX_DAILY_RAINFALL`, :data:`MAX_MONTHLY_RAINFALL` or :data:`MAX_FLOOD_DEPTH`, a negative
+depth or count, …) are refused.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from hazards.io.errors import RasterError
+from hazards.io.exposure import check_counts, check_elevation, check_one_map, check_population
 from hazards.io.extents import read_extent_polygons
 from hazards.io.geotiff import read_gdal
 from hazards.io.metadata import ReadOptions, source_units
@@ -30,6 +33,7 @@ from sim.core.vectorio import VECTOR_SUFFIXES
 
 __all__ = [
     "CANONICAL_UNITS",
+    "EXPOSURE_KINDS",
     "LAYER_KINDS",
     "MAX_DAILY_RAINFALL",
     "MAX_FLOOD_DEPTH",
@@ -38,21 +42,53 @@ __all__ = [
     "read_layer",
 ]
 
-LAYER_KINDS = ("rainfall", "flood-depth", "flood-extent", "drought-index")
-"""Kinds of hazard layer the catalog holds. Notes: the kinds :func:`read_layer` knows how to check."""
+LAYER_KINDS = ("rainfall", "flood-depth", "flood-extent", "drought-index", "population", "elevation")
+"""Kinds of layer the catalog holds: four hazards and two exposures. Notes: the kinds
+:func:`read_layer` knows how to check."""
+
+EXPOSURE_KINDS = ("population", "elevation")
+"""Kinds of layer that replace part of the built-in delta rather than give a hazard: one map each."""
 
 
-CANONICAL_UNITS = {"rainfall": "mm/day", "flood-depth": "m", "flood-extent": "1", "drought-index": "1"}
-"""Units a layer of each kind is returned in (monthly rainfall series: mm/month). Notes: the
-canonical units of the model (:mod:`sim.core.units`)."""
+CANONICAL_UNITS = {
+    "rainfall": "mm/day",
+    "flood-depth": "m",
+    "flood-extent": "1",
+    "drought-index": "1",
+    "population": "person",
+    "elevation": "m",
+}
+"""Units a layer of each kind is returned in (monthly rainfall series: mm/month; population:
+persons per grid cell). Notes: the canonical units of the model (:mod:`sim.core.units`)."""
+
+POPULATION_DENSITY_UNITS = "person/km**2"
+"""Units a population density is converted to before it becomes a count per cell."""
 
 LAYER_READ = {
     "flood-depth": ReadOptions(dates_required=False, units_hint="m"),
     "flood-extent": ReadOptions(dates_required=False, default_units="1", units_hint="1"),
     "drought-index": ReadOptions(dates_required=False, default_units="1", units_hint="1"),
+    "population": ReadOptions(
+        dates_required=False, default_units="person", units_hint="person", resampling="sum", check_source=check_counts
+    ),
+    "elevation": ReadOptions(dates_required=False, default_units="m", units_hint="m"),
 }
 """What a raster layer of each kind other than rainfall must give: no dates (an undated map
-holds on every day); units for a depth, dimensionless by default otherwise."""
+holds on every day); units for a depth, dimensionless by default otherwise.
+
+Notes
+-----
+A population file without units is a count of persons per pixel (WorldPop's ``ppp`` and GHSL's
+``POP`` rasters carry no unit tag); its counts are summed onto the grid, conserving their total
+(:mod:`hazards.io.counts`). A density (``person/km**2``, WorldPop's ``pd`` rasters) must say
+so: it is averaged onto the grid and multiplied by each cell's area. An elevation file without
+units is in metres, as DEMs are (SRTM, Copernicus, MERIT); one tagged in feet is converted.
+"""
+
+DENSITY_READ = ReadOptions(
+    dates_required=False, default_units="person", units_hint="person", resampling="average", check_source=check_counts
+)
+"""How a population density is read: averaged onto the grid (an intensive field), then made a count."""
 
 MAX_DAILY_RAINFALL = 2000.0
 """Largest daily rainfall accepted in a layer. [mm/day]
@@ -116,7 +152,7 @@ def read_layer(
 
     Parameters
     ----------
-    kind : {'rainfall', 'flood-depth', 'flood-extent', 'drought-index'}
+    kind : {'rainfall', 'flood-depth', 'flood-extent', 'drought-index', 'population', 'elevation'}
         ``rainfall``: see :func:`hazards.io.rainfall.read_rainfall` (dates required). ``flood-depth``: a
         raster of water depth in any length unit, returned in m. ``flood-extent``: polygons
         (GeoJSON, GeoPackage, zipped Shapefile) or a 0/1 raster, returned as the flooded
@@ -124,7 +160,11 @@ def read_layer(
         (SPI, WRSI, …). Dates are optional except for rainfall; an undated map has dims
         ``(y, x)``. Rainfall beyond :data:`MAX_DAILY_RAINFALL` (:data:`MAX_MONTHLY_RAINFALL`
         for a monthly series) and depths beyond :data:`MAX_FLOOD_DEPTH` or negative
-        (:data:`NEGATIVE_TOLERANCE`) are refused; polygons must be valid.
+        (:data:`NEGATIVE_TOLERANCE`) are refused; polygons must be valid. ``population``: a
+        count of persons per pixel (``person``, the default) or a density
+        (``person/km**2``), returned as persons per grid cell (see :data:`LAYER_READ`);
+        ``elevation``: a height in any length unit (metres by default), returned in m. Both
+        are one undated map with values over the delta (:mod:`hazards.io.exposure`).
 
     Raises
     ------
@@ -152,6 +192,15 @@ def read_layer(
     reader = read_netcdf if path.suffix.lower() in NETCDF_SUFFIXES else read_gdal
     values, times, unit_text, src_crs = reader(path, grid, crs, units, max_cells, LAYER_READ[kind])
     quantity = source_units(unit_text, path.name) if unit_text not in ("1", "") else ureg.Quantity(1.0)
+    if kind in EXPOSURE_KINDS:
+        check_one_map(path.name, kind, values.shape[0])
+        if kind == "population" and quantity.check(ureg.Quantity(1.0, POPULATION_DENSITY_UNITS).dimensionality):
+            values = reader(path, grid, crs, units, max_cells, DENSITY_READ)[0]  # averaged, not summed
+            values = values * np.float32(quantity.to(POPULATION_DENSITY_UNITS).magnitude)
+            values = values * grid.cell_area_km2.astype(np.float32).reshape(1, -1, 1)
+            quantity = ureg.Quantity(1.0, "person")
+        values = _exposure_values(path.name, kind, values, quantity, unit_text, grid)
+        return _wrap(path, grid, values, None, kind, unit_text, src_crs.to_string())
     target = CANONICAL_UNITS[kind]
     if not quantity.check(ureg.Quantity(1.0, target).dimensionality):
         if kind == "flood-depth":
@@ -174,6 +223,30 @@ def read_layer(
         _check_depth(path.name, values)
         values = np.where(values < 0, np.float32(0.0), values)  # only -1 mm < depth < 0 is left: rounding
     return _wrap(path, grid, values, times, kind, unit_text, src_crs.to_string())
+
+
+def _exposure_values(name: str, kind: str, values: np.ndarray, quantity, unit_text: str, grid: Grid) -> np.ndarray:
+    """A population [person per cell] or an elevation [m], converted and checked."""
+    target = CANONICAL_UNITS[kind]
+    if not quantity.check(ureg.Quantity(1.0, target).dimensionality):
+        if kind == "population":
+            raise RasterError(
+                "err_raster_units_not_population",
+                "{file}: units {units!r} do not fit a population layer; expected a count of people per pixel (person) or a density (person/km^2)",
+                file=name,
+                units=unit_text,
+            )
+        raise RasterError(
+            "err_raster_units_not_height",
+            "{file}: units {units!r} do not fit an elevation layer; expected a height (m, ft)",
+            file=name,
+            units=unit_text,
+        )
+    values = values * np.float32(quantity.to(target).magnitude)
+    if kind == "population":
+        return check_population(name, values, grid)
+    check_elevation(name, values)
+    return values
 
 
 def _check_rainfall(name: str, rain: xr.DataArray) -> None:

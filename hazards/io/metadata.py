@@ -9,9 +9,11 @@ reader requires.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 import pint
 
@@ -33,11 +35,20 @@ class ReadOptions:
         Units of a file that names none; None refuses such a file.
     units_hint : str
         Units the refusal of a file without units suggests (``--units mm/day``).
+    resampling : str
+        How the values are placed on the grid (:data:`hazards.io.regrid.RESAMPLINGS`):
+        ``bilinear`` for rates, depths and heights, ``sum`` for counts, ``average`` for densities.
+    check_source : callable or None
+        ``check_source(file_name, values)`` refuses the source's own pixels (``(band, row,
+        col)`` in the file's units, NaN for nodata) before they are resampled, e.g. a negative
+        count that a sum onto the grid would hide.
     """
 
     dates_required: bool = True
     default_units: str | None = None
     units_hint: str = "mm/day"
+    resampling: str = "bilinear"
+    check_source: Callable[[str, np.ndarray], None] | None = None
 
 
 RAINFALL_READ = ReadOptions()

@@ -108,8 +108,10 @@ def _read_netcdf_file(
                 "err_raster_read_values", "{file}: cannot read values ({detail})", file=name, detail=first_line(err)
             ) from None
     check_finite(name, source)
+    if options.check_source is not None:
+        options.check_source(name, source)
     transform = window_transform(window, transform)
-    return to_grid(source, transform, src_crs, grid), times, unit_text, src_crs
+    return to_grid(source, transform, src_crs, grid, options.resampling), times, unit_text, src_crs
 
 
 def _pick_variable(name: str, ds: xr.Dataset) -> xr.DataArray:

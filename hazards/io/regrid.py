@@ -9,7 +9,9 @@ Notes
 Resampling is bilinear: rainfall rates and depths are smooth, intensive fields, and
 bilinear interpolation neither invents blocky edges (nearest) nor needs the source to be
 finer than the grid (average). It does not conserve the areal total exactly when the source
-is much finer than the grid; crop and aggregate upstream if that matters.
+is much finer than the grid; crop and aggregate upstream if that matters. Counts (people per
+pixel) are not interpolated but summed, conserving their total (:mod:`hazards.io.counts`);
+densities are averaged (``average``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rasterio.transform import from_origin
 from rasterio.warp import reproject, transform_bounds
 from rasterio.windows import Window, from_bounds
 
+from hazards.io.counts import sum_to_grid
 from hazards.io.errors import RasterError, first_line
 from sim.core.grid import CRS as GRID_CRS
 from sim.core.grid import Grid
@@ -29,6 +32,7 @@ from sim.core.grid import Grid
 __all__ = [
     "DEFAULT_MAX_CELLS",
     "RESAMPLING",
+    "RESAMPLINGS",
     "bounds_in_degrees",
     "bounds_of",
     "check_finite",
@@ -47,6 +51,10 @@ float32 cells are 200 MB in memory; a larger source is to be cropped first."""
 
 RESAMPLING = Resampling.bilinear
 """Resampling onto the grid. Notes: bilinear suits smooth rates and depths (see the module's notes)."""
+
+RESAMPLINGS = ("bilinear", "average", "sum")
+"""Ways :func:`to_grid` places a source on the grid: bilinear (rates, depths, heights), the
+area-weighted average (densities) or the sum (counts, :func:`hazards.io.counts.sum_to_grid`)."""
 
 
 _MARGIN = 2
@@ -144,8 +152,16 @@ def window_over_grid(transform, width: int, height: int, src_crs: RioCRS, grid: 
     return Window(col0, row0, max(col1 - col0, 1), max(row1 - row0, 1))
 
 
-def to_grid(source: np.ndarray, transform, src_crs: RioCRS, grid: Grid) -> np.ndarray:
-    """Resample ``(band, row, col)`` values onto the grid; NaN is nodata both sides."""
+def to_grid(source: np.ndarray, transform, src_crs: RioCRS, grid: Grid, resampling: str = "bilinear") -> np.ndarray:
+    """Resample ``(band, row, col)`` values onto the grid; NaN is nodata both sides.
+
+    ``resampling`` is one of :data:`RESAMPLINGS`; ``sum`` conserves the total of a count.
+    """
+    if resampling == "sum":
+        height, width = source.shape[1:]
+        west, south, east, north = transform_bounds(src_crs, GRID_CRS, *bounds_of(transform, width, height))
+        pixel_deg = max((east - west) / width, (north - south) / height)
+        return sum_to_grid(source, transform, src_crs, grid, pixel_deg)
     out = np.full((source.shape[0], *grid.shape), np.nan, dtype=np.float32)
     reproject(
         source=np.ascontiguousarray(source, dtype=np.float32),
@@ -156,7 +172,7 @@ def to_grid(source: np.ndarray, transform, src_crs: RioCRS, grid: Grid) -> np.nd
         dst_transform=grid.transform,
         dst_crs=GRID_CRS,
         dst_nodata=np.nan,
-        resampling=RESAMPLING,
+        resampling=Resampling[resampling],
     )
     return out
 

@@ -34,6 +34,7 @@ from sim.core.fileio import NETCDF_LOCK
 from sim.core.grid import CRS, Grid
 from sim.core.settings import cache_dir
 from sim.delta.boundaries import BoundariesError, approximate_cercles, rasterize_cercles, read_boundaries
+from sim.delta.communes import Commune, rasterize_communes, read_communes
 from sim.delta.population import (
     CENSUS_YEAR,
     population_raster,
@@ -52,11 +53,14 @@ DEFAULT_YEAR = 2024
 MIN_RESOLUTION = 0.002
 """Finest cell size accepted [deg]; finer grids do not fit comfortably in memory."""
 
-DOMAIN_VERSION = "2"
+DOMAIN_VERSION = "3"
 """Bump when the generation code changes, to invalidate disk caches."""
 
 OFFICIAL_CERCLES = facts.DATA_DIR / "admin" / "cercles.geojson"
 """The built-in delta's cercle boundaries: OCHA COD-AB, CC0 (``sim/data/admin/README.md``)."""
+
+OFFICIAL_COMMUNES = facts.DATA_DIR / "admin" / "communes.geojson"
+"""The communes of the delta's cercles: OCHA COD-AB, CC0 (``sim/data/admin/README.md``)."""
 
 LISTED_PLACES = facts.DATA_DIR / "admin" / "settlements.csv"
 """The populated places of the delta's cercles: OCHA COD-AB, CC0 (``sim/data/admin/README.md``)."""
@@ -175,6 +179,9 @@ class Delta:
     cercle_index: np.ndarray = field(repr=False)
     population: np.ndarray = field(repr=False)
     boundaries: str = APPROXIMATE
+    communes: tuple[Commune, ...] = ()
+    commune_index: np.ndarray | None = field(default=None, repr=False)
+    """Commune of each cell (position in ``communes``), -1 where none (:mod:`sim.delta.communes`)."""
 
     @property
     def approximate(self) -> bool:
@@ -209,6 +216,15 @@ class Delta:
             self.cercle_index.ravel() + 1, weights=self.population.ravel(), minlength=len(self.cercles) + 1
         )
         return {c.pcode: int(round(sums[k + 1])) for k, c in enumerate(self.cercles)}
+
+    def commune_population(self) -> dict[str, int]:
+        """Sum of the population raster over each commune. [person]"""
+        if self.commune_index is None or not self.communes:
+            return {}
+        sums = np.bincount(
+            self.commune_index.ravel() + 1, weights=self.population.ravel(), minlength=len(self.communes) + 1
+        )
+        return {c.pcode: int(round(sums[k + 1])) for k, c in enumerate(self.communes)}
 
     def to_dataset(self) -> xr.Dataset:
         """The rasters as an xarray Dataset on (y, x), with units and CRS attributes."""
@@ -348,6 +364,7 @@ def build_delta(
                 geometry=shapes[row["pcode"]].geometry,
             )
         )
+    communes = read_communes(OFFICIAL_COMMUNES, pcodes) if OFFICIAL_COMMUNES.exists() else ()
     rivers = tuple(rivers_from_rows(facts.read_table("rivers"), {p.name: (p.lon, p.lat) for p in places}))
     lakes = tuple(facts.read_table("lakes"))
 
@@ -394,6 +411,8 @@ def build_delta(
         cercle_index,
         population,
         source,
+        communes,
+        rasterize_communes(grid, communes, cercle_index, pcodes),
     )
     if use_disk_cache and cached is None:
         _write_rasters(delta)

@@ -70,7 +70,13 @@ def check_drought_cost(result: xr.Dataset, resolution: float) -> Section:
             Rule(inside="within range"),
             SOURCE,
             unit="USD/person",
-            notes=f"median of {members} member(s) at {resolution:g}°; by item (USD/person): {parts}",
+            notes=(
+                f"median of {members} member(s) at {resolution:g}°; by item (USD/person): {parts}. "
+                "Source of doubt when above the range: a payout buys food (cash transfers) for the people it "
+                "targets, while the model prices the whole Sphere response, water, shelter and household kits "
+                "included (kits go to people whose houses fell in storms in the same season); the cereal ration "
+                "alone (next row) is the comparable figure"
+            ),
         ),
         compare(
             "cereal ration alone per person in need, drought-2021",

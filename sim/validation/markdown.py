@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from sim.validation.verdict import Record, Section
+from sim.validation.verdict import ROLES, Record, Section
 
 
 def number(value, unit: str = "") -> str:
@@ -57,11 +57,11 @@ def cell(text: str) -> str:
 
 def verdict_table(sections: list[Section]) -> str:
     """One line per record: check, what, verdict."""
-    lines = ["| check | what | published | model | difference | verdict |", "|---|---|---|---|---|---|"]
+    lines = ["| role | check | what | published | model | difference | verdict |", "|---|---|---|---|---|---|---|"]
     for section in sections:
         for record in section.records:
             lines.append(
-                f"| {cell(section.title)} | {cell(record.name)} | {cell(published(record))} | "
+                f"| {section.role} | {cell(section.title)} | {cell(record.name)} | {cell(published(record))} | "
                 f"{cell(modelled(record))} | {cell(difference(record))} | **{record.verdict}** |"
             )
     return "\n".join(lines)
@@ -100,7 +100,7 @@ def report(sections: list[Section], figures: dict[str, str], preamble: str) -> s
             counts[r.verdict] = counts.get(r.verdict, 0) + 1
     summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     off = [
-        f"- {section.title}: {r.name} — published {published(r)}, model {modelled(r)} ({difference(r)})"
+        f"- {section.title}: {r.name} — published {published(r)}, model {modelled(r)} ({difference(r)}). {r.notes}"
         for section in sections
         for r in section.records
         if r.verdict == "off"
@@ -108,7 +108,13 @@ def report(sections: list[Section], figures: dict[str, str], preamble: str) -> s
     parts = [preamble, "", "## Verdicts", "", f"{summary}."]
     if off:
         parts += ["", "Off:", "", *off]
-    parts += ["", verdict_table(sections), ""]
-    for section in sections:
-        parts.append(section_text(section, figures.get(section.key)))
+    ordered = [s for role in ROLES for s in sections if s.role == role]
+    parts += ["", verdict_table(ordered), ""]
+    for role, heading in ROLES.items():
+        inside = [s for s in ordered if s.role == role]
+        if not inside:
+            continue
+        parts += [f"# {heading}", ""]
+        for section in inside:
+            parts.append(section_text(section, figures.get(section.key)))
     return "\n".join(parts).rstrip() + "\n"

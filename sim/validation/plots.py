@@ -34,6 +34,8 @@ def draw(figure: dict) -> bytes:
         "queue": _queue,
         "cost": _cost,
         "tornado": _tornado,
+        "objective": _objective,
+        "response": _response,
     }
     if figure["kind"] not in kinds:
         raise ValueError(f"unknown figure kind {figure['kind']!r}; known: {', '.join(kinds)}")
@@ -208,3 +210,41 @@ def _tornado(ax, f):
     ax.set_xlabel("output ÷ base run (log scale; ◀ low input, ▶ high input)")
     ax.set_title("One input at a time")
     ax.legend(fontsize=8, loc="lower right")
+
+
+def _objective(ax, f):
+    """The calibration objective over the grid, the best pair marked."""
+    values = np.log10(np.asarray(f["objective"], float) + 1e-3)
+    image = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis_r")
+    ax.set_xticks(range(len(f["spreads"])), [f"{s:g}" for s in f["spreads"]])
+    ax.set_yticks(range(len(f["freeboards"])), [f"{x:g}" for x in f["freeboards"]])
+    best = f["best"]
+    ax.plot(
+        f["spreads"].index(best[1]),
+        f["freeboards"].index(best[0]),
+        "r*",
+        ms=14,
+        label=f"best: {best[0]:g} m, {best[1]:g} m",
+    )
+    ax.set_xlabel("spread of house floors [m]")
+    ax.set_ylabel("freeboard above a median year's water [m]")
+    ax.figure.colorbar(image, ax=ax, label="log10(objective + 0.001)")
+    ax.legend(loc="upper right")
+
+
+def _response(ax, f):
+    """People affected by cause against the Mopti peak, with the reported seasons."""
+    curve = f["curve"]
+    peaks = curve["peak_cm"]
+    flood, storm = np.asarray(curve["flood"]), np.asarray(curve["storm"])
+    ax.plot(peaks, flood + storm, color=MODEL, lw=2, label="river and storms (model)")
+    ax.plot(peaks, storm, color=MODEL, lw=1, ls=":", label="storms alone (model)")
+    for peak, value, label in f["points"]:
+        marker = "v" if label.startswith("≤") else "o"
+        ax.plot(peak, value, marker, color=PUBLISHED, ms=8)
+        ax.annotate(label, (peak, value), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    ax.set_yscale("log")
+    ax.set_xlabel("peak stage at Mopti [cm]")
+    ax.set_ylabel("people affected in the delta")
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(loc="upper left", fontsize=8)

@@ -15,6 +15,7 @@ import xarray as xr
 
 from hazards import flood
 from hazards.season import hazard_season
+from sim.core.seeds import streams
 from sim.core.units import ureg
 from sim.impact import people_impact
 from sim.logistics.inputs import season_inputs
@@ -22,7 +23,7 @@ from sim.logistics.kpis import plan_kpis
 from sim.logistics.model import PlanModel
 from sim.needs import read_rations
 from sim.plan import Plan
-from sim.run import impact_settings, rations_path, scenario_delta, simulate_member
+from sim.run import impact_settings, member_settings, rations_path, scenario_delta, simulate_member
 from sim.scenario import Scenario
 
 
@@ -147,4 +148,44 @@ def without_rain(scenario: Scenario, seed: int = 1, member: int = 0) -> dict[str
         people = people_impact(delta, data, settings)["people"]
         out[f"displaced, {label}"] = float(people.sel(count="displaced").sum("cercle").max("day"))
         out[f"affected, {label}"] = float(people.sel(count="affected").isel(day=-1).sum("cercle"))
+    return out
+
+
+def driver_spreads(scenario: Scenario, seed: int = 1, members: int = 20) -> dict[str, dict[str, np.ndarray]]:
+    """People affected (season) and displaced (peak) when only one source of the ensemble's
+    spread varies, the others held at the control member's [person].
+
+    ``rain``: each member's rainfall draw, with the scenario's exact peak and threshold;
+    ``river``: each member's Mopti peak (the scenario's peak plus its spread times the member's
+    normal draw, as :func:`hazards.season.hazard_season` draws it), with member 0's rain;
+    ``damage threshold``: each member's displacement threshold (:func:`sim.run.member_settings`),
+    with member 0's rain and peak.
+    """
+    delta = scenario_delta(scenario)
+    base = impact_settings(scenario)
+    fixed = scenario.model_copy(
+        update={"flood": scenario.flood.model_copy(update={"peak_spread": ureg.Quantity(0.0, "cm")})}
+    )
+    control = hazard_season(fixed, delta, seed=seed, member=0)
+    spread_cm = float(scenario.flood.peak_spread.to("cm").magnitude)
+    peak = float(scenario.flood.peak.to("cm").magnitude)
+    out = {}
+
+    def counts(hazards, settings):
+        people = people_impact(delta, hazards, settings)["people"].sum("cercle")
+        return float(people.sel(count="affected").isel(day=-1)), float(people.sel(count="displaced").max("day"))
+
+    for driver in ("rain", "river", "damage threshold"):
+        values = []
+        for member in range(1, members + 1):
+            if driver == "rain":
+                values.append(counts(hazard_season(fixed, delta, seed=seed, member=member), base))
+            elif driver == "river":
+                draw = float(np.random.default_rng(streams(seed, member)["flood_peak"]).standard_normal())
+                moved = with_changes(fixed, peak_cm=round(peak + spread_cm * draw, 1))
+                values.append(counts(hazard_season(moved, delta, seed=seed, member=0), base))
+            else:
+                values.append(counts(control, member_settings(base, seed, member, members + 1)))
+        array = np.array(values)
+        out[driver] = {"affected": array[:, 0], "displaced": array[:, 1]}
     return out

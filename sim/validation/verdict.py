@@ -22,6 +22,13 @@ from dataclasses import asdict, dataclass
 VERDICTS = ("agrees", "within range", "off", "info", "not run")
 """Every verdict a record can carry."""
 
+ROLES = {
+    "calibration": "Calibration: rows the model was fitted on (not evidence)",
+    "validation": "Validation: published figures no parameter was fitted on",
+    "check": "Checks of the model's parts against references",
+}
+"""What a section is for, in report order, with the report's heading for each."""
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -199,6 +206,10 @@ class Section:
     records : tuple of Record
     figure : dict or None
         Data for :mod:`sim.validation.plots` (``{"kind": ..., ...}``), None without a figure.
+    role : str
+        One of :data:`ROLES`: ``calibration`` (rows the model was fitted on: not evidence),
+        ``validation`` (published figures no parameter was fitted on), ``check`` (the
+        model's parts against references: algorithms, arithmetic, hydrology).
     """
 
     key: str
@@ -206,3 +217,4 @@ class Section:
     intro: str
     records: tuple[Record, ...]
     figure: dict | None = None
+    role: str = "check"

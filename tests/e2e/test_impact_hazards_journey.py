@@ -72,6 +72,27 @@ def test_impact_run_save_rerun_and_download(app_server, browser, user_data, tmp_
         items = [row[0].value for row in workbook["Besoins de la saison"].iter_rows(min_row=2)]
         assert "Eau potable" in items and "Kit d'articles ménagers essentiels" in items
         no_exception(page, "downloading the workbook after the CSV")
+        assert "Par commune" in workbook.sheetnames
+        # the counts by cause, then the communes: map level, a cercle's communes, their file
+        page.get_by_role("heading", name="Par cause").wait_for(timeout=30_000)
+        page.get_by_role("radiogroup").get_by_text("Communes", exact=True).click()
+        settle(page)
+        no_exception(page, "showing the map by commune")
+        page.get_by_role("heading", name="Déplacés au pic, par commune").wait_for(timeout=60_000)
+        page.get_by_label("Communes du cercle", exact=True).first.click()
+        page.keyboard.type("Mopti")  # the list is long: type to find it, as a person would
+        page.get_by_role("option", name="Mopti", exact=True).click()
+        settle(page)
+        no_exception(page, "choosing a cercle's communes")
+        if screenshot_dir:
+            page.get_by_role("heading", name="Déplacés au pic, par commune").scroll_into_view_if_needed()
+            page.wait_for_timeout(2000)
+            page.screenshot(path=str(screenshot_dir / "impact-communes-fr.png"))
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Communes (CSV)").click()
+        text = download.value.path().read_bytes().decode("utf-8-sig")
+        assert text.splitlines()[0].startswith("Commune") and "Konna" in text and "Socoura" in text
+        no_exception(page, "downloading the communes")
         assert non_local(requests) == []
     finally:
         context.close()

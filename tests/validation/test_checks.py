@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from sim.validation import arithmetic, drought_cost, flood, queue, seasons, spi
+from sim.validation import arithmetic, calibration, drought_cost, fitted, flood, queue, seasons, spi
 from sim.validation.report import main
 
 
@@ -91,18 +91,55 @@ def impact_result(members: list[float], cercles=("ML0501", "ML0505")) -> xr.Data
     return xr.Dataset({"people": (("member", "count", "day", "cercle"), values)}, coords=coords)
 
 
-def test_2022_check_is_labelled_a_calibration():
-    section = seasons.check_2022(impact_result([30_000.0]), impact_result([20_000.0, 25_000.0, 30_000.0]), 0.01, 0.05)
-    assert verdicts(section) == ["agrees", "within range"]  # −2 %; the median 25,000 is −18 %
-    assert all("CALIBRATION" in r.notes for r in section.records)
-    assert "not an independent validation" in section.intro
+def by_cause_result(members: list[float], cercles=("ML0501", "ML0505"), cause="flood") -> xr.Dataset:
+    """People affected per member, all of one cause, the same every day, split evenly between cercles."""
+    days = pd.date_range("2024-06-01", periods=200, freq="D")
+    values = np.zeros((len(members), 3, 4, len(days), len(cercles)))
+    causes = ["flood", "storm", "drought"]
+    for m, total in enumerate(members):
+        values[m, causes.index(cause), 1] = total / len(cercles)
+    coords = {
+        "member": range(len(members)),
+        "cause": causes,
+        "count": ["exposed", "affected", "displaced", "in_need"],
+        "day": days,
+        "cercle": list(cercles),
+    }
+    return xr.Dataset({"people_by_cause": (("member", "cause", "count", "day", "cercle"), values)}, coords=coords)
 
 
-def test_2024_check_counts_only_the_mopti_region():
-    result = impact_result([100_000.0], cercles=("ML0501", "ML0402"))  # half in Mopti, half in Ségou
-    section = seasons.check_2024(result, 0.01)
-    assert section.records[0].model == pytest.approx(50_000.0)
-    assert section.records[0].verdict == "within range"  # 50,000 against 84,437: −41 %, within the 50 % band
+def test_calibration_rows_are_labelled_calibration():
+    targets = calibration.TRAINING[:2]
+    fit = calibration.Fit(
+        (2.0, 2.1, 2.2),
+        (0.7, 0.8, 0.9),
+        np.ones((3, 3)),
+        {t.label: np.full((3, 3), 30_000.0) for t in targets},
+        {t.label: (30_638.0, "https://example.org/report") for t in targets},
+        (2.1, 0.8),
+    )
+    section = fitted.check_calibration(fit, targets, 0.01)
+    assert section.role == "calibration"
+    assert verdicts(section)[:2] == ["agrees", "agrees"]  # 30,000 against 30,638: −2 %
+    assert all("CALIBRATION" in r.notes for r in section.records[:2])
+    assert "not evidence" in section.intro
+
+
+def test_held_out_check_counts_only_the_mopti_region():
+    result = by_cause_result([200_000.0, 200_000.0, 200_000.0], cercles=("ML0501", "ML0402"))  # half in Mopti
+    section = fitted.check_held_out(result, 0.01)
+    assert section.role == "validation"
+    assert section.records[0].model == pytest.approx(100_000.0)
+    assert section.records[0].verdict == "agrees"  # inside 84,437–208,448
+
+
+def test_a_median_year_counts_floods_and_storms_not_drought():
+    storms = by_cause_result([12_000.0] * 4, cause="storm")
+    drought = by_cause_result([50_000.0] * 4, cause="drought")
+    both = storms.copy(data={"people_by_cause": storms["people_by_cause"] + drought["people_by_cause"]})
+    section = fitted.check_normal_season(both, 600.0, 0.05)
+    assert section.records[0].model == pytest.approx(12_000.0)  # drought shown apart, never in the total
+    assert section.records[0].verdict == "agrees"  # inside 9,000–15,415
 
 
 def test_arc_payouts_per_person():
