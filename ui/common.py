@@ -47,6 +47,8 @@ class Key(StrEnum):
     IMPACT_DAMAGE = "impact_damage"
     IMPACT_RATIONS = "impact_rations"
     IMPACT_INCLUDE = "impact_include"
+    IMPACT_POP_LAYER = "impact_population_layer"
+    IMPACT_TERRAIN_LAYER = "impact_terrain_layer"
     IMPACT_MEMBERS = "impact_members"
     IMPACT_SEED = "impact_seed"
     IMPACT_RESULT = "impact_result"

@@ -73,6 +73,14 @@ def _edited(base_data: dict, k) -> dict:
     data.pop("include_items", None)
     if st.session_state[k(Key.IMPACT_INCLUDE)]:
         data["include_items"] = list(st.session_state[k(Key.IMPACT_INCLUDE)])
+    domain = dict(data.get("domain") or {})
+    for field, key in (("population", Key.IMPACT_POP_LAYER), ("terrain", Key.IMPACT_TERRAIN_LAYER)):
+        layer = st.session_state.get(k(key)) or ""
+        before = dict(domain.get(field) or {})
+        domain.pop(field, None)
+        if layer:
+            domain[field] = before | {"layer": layer} if before.get("layer") == layer else {"layer": layer}
+    data["domain"] = domain
     return data
 
 
@@ -208,6 +216,8 @@ base_data = base.model_dump(mode="python", exclude_none=True)
 layers = layer_kinds()
 rain_layers = [""] + sorted(n for n, k in layers.items() if k == "rainfall")
 flood_layers = sorted(n for n, k in layers.items() if k in ("flood-depth", "flood-extent"))
+population_layers = [""] + sorted(n for n, k in layers.items() if k == "population")
+elevation_layers = [""] + sorted(n for n, k in layers.items() if k == "elevation")
 user_scenarios = userdata.user_folder("scenarios")
 rations_files = [""] + sorted(
     {p.name for folder in (base_path.parent, user_scenarios) if folder.is_dir() for p in folder.glob("rations*.csv")}
@@ -258,7 +268,14 @@ if k(Key.IMPACT_NAME) not in st.session_state:
     st.session_state[k(Key.IMPACT_DAMAGE)] = float(base.impact.displacement_damage)
     st.session_state[k(Key.IMPACT_RATIONS)] = base.rations or ""
     st.session_state[k(Key.IMPACT_INCLUDE)] = list(base.include_items)
-for key, options in ((Key.IMPACT_RAIN_LAYER, rain_layers), (Key.IMPACT_RATIONS, rations_files)):
+    st.session_state[k(Key.IMPACT_POP_LAYER)] = base.domain.population.layer if base.domain.population else ""
+    st.session_state[k(Key.IMPACT_TERRAIN_LAYER)] = base.domain.terrain.layer if base.domain.terrain else ""
+for key, options in (
+    (Key.IMPACT_RAIN_LAYER, rain_layers),
+    (Key.IMPACT_RATIONS, rations_files),
+    (Key.IMPACT_POP_LAYER, population_layers),
+    (Key.IMPACT_TERRAIN_LAYER, elevation_layers),
+):
     if st.session_state.get(k(key)) not in options:  # a layer or profile that is gone
         st.session_state[k(key)] = ""
 
@@ -320,6 +337,24 @@ with st.form("scenario_form"):
         k(Key.IMPACT_RATIONS),
         lang,
     )
+    if len(population_layers) > 1 or len(elevation_layers) > 1:
+        c1, c2 = st.columns(2)
+        choice(
+            c1.selectbox,
+            t("population_layer", lang),
+            population_layers,
+            lambda n, lg: n or t("builtin_population", lg),
+            k(Key.IMPACT_POP_LAYER),
+            lang,
+        )
+        choice(
+            c2.selectbox,
+            t("elevation_layer", lang),
+            elevation_layers,
+            lambda n, lg: n or t("builtin_terrain", lg),
+            k(Key.IMPACT_TERRAIN_LAYER),
+            lang,
+        )
     st.multiselect(
         t("include_items", lang),
         optional_items,

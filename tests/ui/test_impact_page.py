@@ -83,3 +83,37 @@ def test_animal_feed_counts_only_when_the_planner_switches_it_on(data_dir):
     at.button[1].click().run()
     saved = (data_dir / "scenarios" / "drought-2021-fed.yaml").read_text(encoding="utf-8")
     assert "include_items:\n- animal_feed" in saved or "include_items: [animal_feed]" in saved
+
+
+def test_a_population_layer_is_chosen_saved_and_run(data_dir, tmp_path, gdal_tools):
+    """A DRR officer's population layer (made with gdal_translate) replaces the built-in spread."""
+    import subprocess
+
+    import numpy as np
+
+    from hazards.catalog import add_layer
+    from sim.core.grid import Grid
+
+    grid = Grid(resolution=0.05)
+    lon, lat = np.meshgrid(grid.x, grid.y)
+    values = np.where((lon > -4.5) & (lon < -3.5) & (lat > 14.0) & (lat < 15.0), 1000.0, 1.0)
+    header = f"ncols {values.shape[1]}\nnrows {values.shape[0]}\nxllcorner {grid.west}\nyllcorner {grid.south}\ncellsize 0.05\n"
+    source = tmp_path / "people.asc"
+    source.write_text(header + "\n".join(" ".join(f"{v:g}" for v in row) for row in values) + "\n")
+    tif = tmp_path / "people.tif"
+    subprocess.run(
+        [gdal_tools["gdal_translate"], "-q", "-ot", "Float32", "-a_srs", "EPSG:4326", str(source), str(tif)], check=True
+    )
+    add_layer(tif, "people-2024", "population")
+    at = _flood_page()
+    layer = at.selectbox(key="impact_population_layer:flood-2022")
+    assert layer.options == ["intégrée (recensement réparti sur les lieux habités)", "people-2024"]
+    layer.set_value("people-2024")
+    at.text_input(key="impact_name:flood-2022").set_value("flood-2022-worldpop")
+    at.button[1].click().run()  # Enregistrer le scénario
+    assert not at.exception and not at.error
+    saved = (data_dir / "scenarios" / "flood-2022-worldpop.yaml").read_text(encoding="utf-8")
+    assert "population:\n    layer: people-2024" in saved
+    next(b for b in at.button if b.label == "Simuler").click().run()  # on the saved scenario
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert int(at.metric[0].value.replace("\u202f", "")) > 0
