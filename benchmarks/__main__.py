@@ -14,12 +14,14 @@ Benchmarks, in the order they run (all by default; name some to run only those):
 * ``member``: one member of flood-2022 with the baseline plan end to end, stage by stage;
 * ``delta``: the built-in delta generated against read from its disk cache;
 * ``hazards``: the hazard pipeline's throughput in cell-days per second;
+* ``propose``: the stock programme of issue 16 (HiGHS) on random problems up to 40 members ×
+  17 cercles × 10 items × 5 warehouses × 24 periods: its size, build and solve times;
 * ``app``: the plan page's 10-member comparison through the app's warm worker pool, against
   worker processes started for each run (no browser);
 * ``browser``: the app in a real browser on ``make run``: the hazards page's first draw, a
   move of the day slider and the 10-member comparison from click to cards (issue 11's aims).
 
-The whole run takes about 10–15 minutes on two cores.
+The whole run takes about 20 minutes on two cores, ``propose`` about 8 of them.
 """
 
 from __future__ import annotations
@@ -53,7 +55,16 @@ def delta_cache() -> None:
 
 
 def _benchmarks() -> dict:
-    from benchmarks import bench_app, bench_ensemble, bench_hazards, bench_impact, bench_member, bench_plans, bench_spi
+    from benchmarks import (
+        bench_app,
+        bench_ensemble,
+        bench_hazards,
+        bench_impact,
+        bench_member,
+        bench_plans,
+        bench_propose,
+        bench_spi,
+    )
 
     return {
         "spi": bench_spi.main,
@@ -65,12 +76,13 @@ def _benchmarks() -> dict:
         "member": bench_member.main,
         "delta": delta_cache,
         "hazards": bench_hazards.main,
+        "propose": bench_propose.main,
         "app": bench_ensemble.app,
         "browser": bench_app.main,
     }
 
 
-DEFAULT = ("spi", "impact", "events", "dask", "local", "member", "delta", "hazards", "app", "browser")
+DEFAULT = ("spi", "impact", "events", "dask", "local", "member", "delta", "hazards", "propose", "app", "browser")
 
 
 def main(argv: list[str]) -> int:

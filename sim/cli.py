@@ -20,6 +20,7 @@ from sim.core.errors import BadInputError
 from sim.core.loader import InputError
 from sim.delta.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, load_delta
 from sim.ensemble import run_ensemble
+from sim.propose.command import run_propose
 from sim.report import write_report
 from sim.results import summarize, write_outputs
 from sim.run import (
@@ -118,6 +119,36 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="local processes (default: one per CPU)")
     run.set_defaults(run=_run)
 
+    proposal = sub.add_parser(
+        "propose",
+        help="propose the least-cost stock that meets a coverage target, and replay it in SimPy",
+        description=(
+            "Fit the stock of a plan on training members (a two-stage stochastic programme, HiGHS), replay it "
+            "in the SimPy model on other members, and write DIR/proposed-plan.yaml, DIR/proposal.json and "
+            "DIR/frontier.png."
+        ),
+    )
+    proposal.add_argument("scenario", type=Path, metavar="SCENARIO")
+    proposal.add_argument("--plan", type=Path, required=True, metavar="START", help="the plan to build on")
+    proposal.add_argument(
+        "--target", type=float, default=0.9, help="fill rate by value a member must reach (default 0.9)"
+    )
+    proposal.add_argument(
+        "--confidence", type=float, default=0.8, help="share of members that must reach it (default 0.8)"
+    )
+    proposal.add_argument(
+        "--members", type=int, default=20, help="training members, and as many to replay (default 20)"
+    )
+    proposal.add_argument("--seed", type=int, default=0, help="seed of the training members; the replay uses seed + 1")
+    proposal.add_argument(
+        "--budget", type=float, default=None, metavar="USD", help="most to spend on stock before the season"
+    )
+    proposal.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    proposal.add_argument("--scheduler", metavar="ADDR", help="replay on a Dask cluster, e.g. tcp://127.0.0.1:8786")
+    proposal.add_argument(
+        "--workers", type=int, default=None, help="local processes for the replay (default: one per CPU)"
+    )
+    proposal.set_defaults(run=run_propose)
     report = sub.add_parser(
         "report",
         help="write the plan report (PDF) and workbook (XLSX) of a run",

@@ -1,0 +1,240 @@
+"""The stock problem of a plan over the members it is fitted on: demand, routes, fleet, prices.
+
+:func:`stock_problem` turns a plan and the season inputs of its training members (the same
+:class:`~sim.logistics.season_data.SeasonInputs` the SimPy model plays) into the arrays of
+:class:`sim.propose.lp.StockProblem`, by periods of :data:`PERIOD_DAYS` days.
+
+Notes
+-----
+What the linear programme sees of the SimPy model, and what it does not:
+
+* demand: each member's new needs per item, cercle and period, for the items a warehouse
+  holds (water trucked from local boreholes is bought locally and never stocked);
+* delivery: a warehouse reaches a cercle's capital in a period on the days its route is open
+  (roads cut by the flood closed, the river open when Mopti is above the boats' lowest stage);
+  on those days its fleet carries its volume once per round trip. The fleet of a warehouse is
+  shared between the cercles it serves (a constraint of the LP), as in the model;
+* not seen: the distribution teams' capacity and mobilisation delay, access closures, the
+  plan's allocation rule, triggers and funds: the replay in SimPy reports what they cost.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.delta.domain import Delta
+from sim.logistics.model import LOCAL_SERVICE_ITEMS
+from sim.logistics.season_data import SeasonInputs
+from sim.network import shortest_route
+from sim.plan import ITEM_SIZES, Plan
+from sim.propose.plans import stock_of
+from sim.propose.problem import Source, StockProblem
+
+PERIOD_DAYS = 10
+"""Length of a period of the second stage [day]. Notes: a dekad; the lead times of the shipped
+plans (2 to 60 days) are counted in whole periods, rounded up."""
+
+SEASON_MONTHS_STORED = 6.0
+"""Months the pre-positioned stock is taken to sit in the warehouse [month]. Notes: from the
+start of the rainy season (June) to the end of the flood's recession (December); assumption."""
+
+
+def periods(days: int) -> np.ndarray:
+    """The period of each day [-]."""
+    return np.arange(days) // PERIOD_DAYS
+
+
+def stocked_items(inputs: SeasonInputs) -> list[str]:
+    """Items a warehouse holds among those the season needs."""
+    return [item for item in inputs.items if item not in LOCAL_SERVICE_ITEMS]
+
+
+def period_demand(inputs: SeasonInputs, items: list[str]) -> np.ndarray:
+    """New demand per (item, period, cercle) [unit]."""
+    index = [inputs.items.index(item) for item in items]
+    daily = inputs.demand[index]  # (item, day, cercle)
+    count = int(periods(daily.shape[1]).max()) + 1
+    out = np.zeros((len(items), count, daily.shape[2]))
+    np.add.at(out, (slice(None), periods(daily.shape[1])), daily)
+    return out
+
+
+def fleet_m3_per_day(plan: Plan, hub: str, route) -> float:
+    """Volume the hub's own vehicles carry per day on ``route`` [m³/day]: each vehicle its volume
+    once per round trip (at least a day), by boat on a route with a river leg, else by truck."""
+    by_river = any(leg.mode == "river" for leg in route)
+    fleet = [v for v in (plan.fleet.boats if by_river else plan.fleet.trucks) if v.count > 0]
+    own = [v for v in fleet if v.hub == hub]
+    total = 0.0
+    for vehicle in own or fleet[:1]:  # a hub without its own vehicles borrows the first ones, as the model does
+        hours = 0.0
+        trucks = [t for t in plan.fleet.trucks if t.count > 0]
+        for leg in route:
+            if leg.mode == "river":
+                hours += 24.0 * leg.distance_km / float(vehicle.speed.to("km/day").magnitude)
+            else:  # road legs at the trucks' pace, as the model's travel time counts them
+                truck = vehicle if not by_river else (trucks[0] if trucks else None)
+                if truck is not None:
+                    hours += leg.distance_km / float(truck.speed.to("km/h").magnitude) / truck.hours_per_day * 24.0
+        days = max(1.0, 2.0 * hours / 24.0)
+        total += vehicle.count * float(vehicle.volume.to("m**3").magnitude) / days
+    return total
+
+
+def delivery_capacity(delta: Delta, plan: Plan, inputs: SeasonInputs) -> np.ndarray:
+    """(period, warehouse, cercle) volume a warehouse's fleet can bring to a cercle [m³/period],
+    on the days the route is open (:class:`~sim.logistics.model.PlanModel`'s routes)."""
+    hub_place = {h.name: h.place for h in delta.hubs}
+    days = len(inputs.dates)
+    boats_stage = min(
+        (float(b.min_stage.to("cm").magnitude) for b in plan.fleet.boats if b.count > 0), default=math.inf
+    )
+    out = np.zeros((int(periods(days).max()) + 1, len(plan.warehouses), len(inputs.capitals)))
+    states: dict[tuple, np.ndarray] = {}
+    for day in range(days):
+        closed = frozenset((a, b, "road") for (a, b), cut in inputs.road_cut.items() if cut[day])
+        modes = ("road", "river") if inputs.mopti_stage[day] >= boats_stage else ("road",)
+        key = (closed, modes)
+        if key not in states:
+            today = np.zeros((len(plan.warehouses), len(inputs.capitals)))
+            for w, warehouse in enumerate(plan.warehouses):
+                origin = hub_place[warehouse.hub]
+                for c, capital in enumerate(inputs.capitals):
+                    route = [] if origin == capital else shortest_route(delta, origin, capital, closed, modes)
+                    if route is not None:
+                        today[w, c] = fleet_m3_per_day(plan, warehouse.hub, route) if route else math.inf
+            states[key] = today
+        out[day // PERIOD_DAYS] += states[key]
+    return out
+
+
+def transport_usd_per_m3(delta: Delta, plan: Plan, capitals: list[str], items: list[str]) -> np.ndarray:
+    """(warehouse, cercle) cost of carrying one m³ by the dry-season road [USD/m³]: the trucks'
+    cost per t·km times the route's length times the mean density of the items [t/m³]."""
+    hub_place = {h.name: h.place for h in delta.hubs}
+    density = sum(ITEM_SIZES[i][1] for i in items) / 1000.0 / max(sum(ITEM_SIZES[i][0] for i in items), 1e-9)
+    per_tkm = [float(t.cost_per_tonne_km.to("USD/t/km").magnitude) for t in plan.fleet.trucks] or [0.0]
+    rate = float(np.mean(per_tkm))
+    out = np.zeros((len(plan.warehouses), len(capitals)))
+    for w, warehouse in enumerate(plan.warehouses):
+        for c, capital in enumerate(capitals):
+            origin = hub_place[warehouse.hub]
+            route = [] if origin == capital else shortest_route(delta, origin, capital)
+            km = sum(leg.distance_km for leg in route) if route is not None else 0.0
+            out[w, c] = rate * km * density
+    return out
+
+
+ORDER_HORIZON_PERIODS = 1
+"""Procurement reacts to need: by the end of a period the second stage may have ordered an
+item's need through that period and the next one [period]. Notes: the SimPy controller
+(:data:`sim.logistics.model.REVIEW_DAYS`) orders the backlog and two weeks at the recent rate,
+and nothing before the first need; without this the linear programme would order for needs it
+cannot know yet and never pre-position."""
+
+UNMET_PENALTY_FACTOR = 2.0
+"""A unit of need not delivered costs this many times its price [-]. Notes: assumption (what a
+late emergency response pays over a pre-positioned one); the target constraint, not this
+penalty, is what sizes the stock."""
+
+
+def fleet_days(plan: Plan, warehouses: list[str], count: int) -> np.ndarray:
+    """(period, warehouse) vehicle-days a hub's own trucks and boats offer in each period [vehicle-day]."""
+    out = np.zeros((count, len(warehouses)))
+    for w, hub in enumerate(warehouses):
+        vehicles = sum(v.count for v in (*plan.fleet.trucks, *plan.fleet.boats) if v.hub == hub)
+        if vehicles == 0:  # it borrows the first trucks of the plan, as the model does
+            vehicles = next((t.count for t in plan.fleet.trucks if t.count > 0), 0)
+        out[:, w] = vehicles * PERIOD_DAYS
+    return out
+
+
+def fleet_days_per_m3(delta: Delta, plan: Plan, capitals: list[str]) -> np.ndarray:
+    """(warehouse, cercle) vehicle-days one m³ carried to the cercle takes by the dry-season road:
+    the round trip (at least a day) over the volume of one of the hub's trucks [vehicle-day/m³];
+    0 where the capital is the hub's own town."""
+    hub_place = {h.name: h.place for h in delta.hubs}
+    out = np.zeros((len(plan.warehouses), len(capitals)))
+    for w, warehouse in enumerate(plan.warehouses):
+        trucks = [t for t in plan.fleet.trucks if t.hub == warehouse.hub and t.count > 0] or [
+            t for t in plan.fleet.trucks if t.count > 0
+        ]
+        if not trucks:
+            continue
+        truck = trucks[0]
+        speed = float(truck.speed.to("km/h").magnitude)
+        volume = float(truck.volume.to("m**3").magnitude)
+        origin = hub_place[warehouse.hub]
+        for c, capital in enumerate(capitals):
+            route = [] if origin == capital else shortest_route(delta, origin, capital)
+            if not route:
+                continue
+            hours = sum(leg.distance_km for leg in route) / speed / truck.hours_per_day * 24.0
+            out[w, c] = max(1.0, 2.0 * hours / 24.0) / volume
+    return out
+
+
+def procurement_sources(plan: Plan, items: list[str], unit_cost: dict[str, float]) -> tuple[Source, ...]:
+    """The plan's sources as the LP reads them: lead time (mode) in whole periods, price, monthly
+    capacity per period."""
+    out = []
+    for source in plan.procurement:
+        lead = float(source.lead_time.mode.to("day").magnitude)
+        cap = np.full(len(items), np.inf)
+        if source.capacity_per_month is not None:
+            for i, item in enumerate(items):
+                quantity = getattr(source.capacity_per_month, item, None)
+                if quantity is not None:
+                    cap[i] = float(quantity.magnitude) * PERIOD_DAYS / 30.0
+        sold = tuple(i for i in items if source.items is None or i in source.items)
+        out.append(
+            Source(
+                warehouse=source.hub,
+                lead_periods=int(math.ceil(lead / PERIOD_DAYS)),
+                unit_cost_usd=np.array([unit_cost.get(i, 0.0) * source.price_factor for i in items]),
+                items=sold,
+                max_units_per_period=cap,
+                name=source.name,
+            )
+        )
+    return tuple(out)
+
+
+def build_problem(
+    delta: Delta, plan: Plan, seasons: list[SeasonInputs], unit_cost: dict[str, float], budget_usd: float | None = None
+) -> StockProblem:
+    """The stock problem of ``plan`` over the training members' ``seasons``."""
+    items = stocked_items(seasons[0])
+    capitals = seasons[0].capitals
+    hubs = [w.hub for w in plan.warehouses]
+    demand = np.stack([period_demand(s, items) for s in seasons])
+    capacity = np.stack([delivery_capacity(delta, plan, s) for s in seasons])
+    capacity = np.where(np.isfinite(capacity), capacity, 1e9)  # a hub's own town: no transport limit
+    count = demand.shape[2]
+    prices = np.array([unit_cost.get(i, 0.0) for i in items])
+    volume = np.array([ITEM_SIZES[i][0] for i in items])
+    storage = np.array(
+        [float(w.storage_cost.to("USD/m**3/month").magnitude) * SEASON_MONTHS_STORED for w in plan.warehouses]
+    )
+    return StockProblem(
+        items=tuple(items),
+        warehouses=tuple(hubs),
+        cercles=tuple(seasons[0].cercles),
+        demand=demand,
+        delivery_capacity=capacity,
+        volume_m3=volume,
+        unit_cost_usd=prices,
+        unmet_penalty_usd=prices * UNMET_PENALTY_FACTOR,
+        storage_usd_per_m3=storage,
+        transport_usd_per_m3=transport_usd_per_m3(delta, plan, capitals, items),
+        capacity_m3=np.array([float(w.capacity.to("m**3").magnitude) for w in plan.warehouses]),
+        initial_stock=stock_of(plan, items),
+        sources=procurement_sources(plan, items, unit_cost),
+        budget_usd=budget_usd,
+        season_funds_usd=None,
+        fleet_days=np.broadcast_to(fleet_days(plan, hubs, count), (len(seasons), count, len(hubs))).copy(),
+        fleet_days_per_m3=fleet_days_per_m3(delta, plan, capitals),
+        order_horizon_periods=ORDER_HORIZON_PERIODS,
+    )
