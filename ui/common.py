@@ -59,6 +59,7 @@ class Key(StrEnum):
     PLAN_B = "chosen_plan_b"
     PLAN_RESULT = "plan_result"
     PLAN_FLASH = "plan_flash"
+    PROPOSE_RESULT = "propose_result"
 
     # --- workshop pages (issue 6) ---
     WS_TRAINER = "ws_trainer_workshop"

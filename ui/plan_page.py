@@ -36,6 +36,7 @@ from ui.i18n import t
 from ui.library import file_items, library_panel
 from ui.plan_editor import COLUMNS, ITEM_UNITS, column_of, plan_data, plan_tables, where
 from ui.plan_results import run_plans, show_results
+from ui.propose_panel import propose_panel
 
 lang = st.session_state.get(Key.LANGUAGE, "fr")
 TABLE_TITLES = {
@@ -427,6 +428,8 @@ if clicked:
         plan_texts.append(plan_b.read_text(encoding="utf-8"))
         names.append(other.name)
     run_plans(scenario_path, plan_texts, members, seed, lang, unsaved=names[0] if unsaved else None)
+
+propose_panel(scenario_path, edited if unsaved else base_plan, lang)
 
 if st.session_state.get(Key.PLAN_RESULT):
     show_results(st.session_state[Key.PLAN_RESULT], lang)

@@ -75,8 +75,14 @@ def propose(
     workers: int | None = None,
     scheduler: str | None = None,
     log=lambda text: None,
+    pool=None,
 ) -> Outcome:
-    """The least-cost stock on ``start`` meeting ``target`` in a ``confidence`` share of members."""
+    """The least-cost stock on ``start`` meeting ``target`` in a ``confidence`` share of members.
+
+    ``log`` is called with a line at each of the five steps (training, the programme, the
+    replay, the frontier and bounds); ``pool`` replays on warm worker processes
+    (:func:`sim.ensemble.shared_pool`) instead of processes started for the run.
+    """
     delta = scenario_delta(scenario, base)
     rations = read_rations(rations_path(scenario, base))
     unit_cost = {r.item: r.unit_cost_usd for r in rations}
@@ -115,6 +121,7 @@ def propose(
         [dump_text(p) for p in (start, plan, scaled)],
         scheduler=scheduler,
         workers=workers,
+        pool=pool,
     )
     fill = combine_members(parts)["kpis"].sel(kpi="fill_rate")
     names = [str(p) for p in fill["plan"].values]
