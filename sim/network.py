@@ -68,6 +68,16 @@ _ROUTES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 few roads in member after member, so a warm ensemble worker finds most routes here."""
 
 
+def network_state(
+    road_cut: dict[tuple[str, str], np.ndarray], mopti_stage_cm: np.ndarray, boats_min_stage_cm: float, day: int
+) -> tuple[frozenset, tuple[str, ...]]:
+    """The roads the flood cuts on ``day`` as (place, place, "road") triples, and the modes open:
+    the river too when Mopti stands at or above the boats' lowest stage (``inf`` without boats)."""
+    closed = frozenset((a, b, "road") for (a, b), cut in road_cut.items() if cut[day])
+    modes = ("road", "river") if mopti_stage_cm[day] >= boats_min_stage_cm else ("road",)
+    return closed, modes
+
+
 def shortest_route(
     delta: Delta, origin: str, destination: str, closed: set[tuple[str, str, str]] = frozenset(), modes=("road",)
 ) -> list[Leg] | None:

@@ -33,7 +33,7 @@ import simpy
 from sim.core import facts
 from sim.delta.domain import Delta
 from sim.logistics.season_data import MassBalanceError, Records, SeasonInputs
-from sim.network import shortest_route
+from sim.network import network_state, shortest_route
 from sim.plan import ITEM_SIZES, Plan
 
 REVIEW_DAYS = 14
@@ -104,7 +104,6 @@ class PlanModel:
         self.records = Records(self.days, self.items, inputs.cercles)
         self._routes: dict[tuple, list | None] = {}
         self._states: dict[int, tuple[frozenset, tuple[str, ...]]] = {}
-        self._closed_days: dict[int, frozenset] = {}
         # pint at the edge: the plan's quantities as plain floats, once
         self.lead_days = {
             s.name: tuple(float(q.to("day").magnitude) for q in (s.lead_time.min, s.lead_time.mode, s.lead_time.max))
@@ -301,17 +300,8 @@ class PlanModel:
     def _network_state(self, day: int) -> tuple[frozenset, tuple[str, ...]]:
         """The roads cut on ``day`` and the modes open (the river when boats can run), once per day."""
         if day not in self._states:
-            modes = ("road", "river") if self.inputs.mopti_stage[day] >= self.min_stage and self.boats else ("road",)
-            self._states[day] = (self._closed(day), modes)
+            self._states[day] = network_state(self.inputs.road_cut, self.inputs.mopti_stage, self.min_stage, day)
         return self._states[day]
-
-    def _closed(self, day: int) -> frozenset:
-        """Roads the flood cuts on ``day`` (computed once per day)."""
-        if day not in self._closed_days:
-            self._closed_days[day] = frozenset(
-                (a, b, "road") for (a, b), cut in self.inputs.road_cut.items() if cut[day]
-            )
-        return self._closed_days[day]
 
     def move(self, item: str, amount: float, origin_hub: str, destination: str, cercle: int | None = None):
         """Carry one item from a warehouse to another warehouse or to a cercle's depot."""

@@ -27,7 +27,7 @@ import numpy as np
 from sim.delta.domain import Delta
 from sim.logistics.model import LOCAL_SERVICE_ITEMS
 from sim.logistics.season_data import SeasonInputs
-from sim.network import shortest_route
+from sim.network import network_state, shortest_route
 from sim.plan import ITEM_SIZES, Plan
 from sim.propose.plans import stock_of
 from sim.propose.problem import Source, StockProblem
@@ -94,9 +94,8 @@ def delivery_capacity(delta: Delta, plan: Plan, inputs: SeasonInputs) -> np.ndar
     out = np.zeros((int(periods(days).max()) + 1, len(plan.warehouses), len(inputs.capitals)))
     states: dict[tuple, np.ndarray] = {}
     for day in range(days):
-        closed = frozenset((a, b, "road") for (a, b), cut in inputs.road_cut.items() if cut[day])
-        modes = ("road", "river") if inputs.mopti_stage[day] >= boats_stage else ("road",)
-        key = (closed, modes)
+        key = network_state(inputs.road_cut, inputs.mopti_stage, boats_stage, day)
+        closed, modes = key
         if key not in states:
             today = np.zeros((len(plan.warehouses), len(inputs.capitals)))
             for w, warehouse in enumerate(plan.warehouses):
