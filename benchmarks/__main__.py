@@ -14,14 +14,14 @@ Benchmarks, in the order they run (all by default; name some to run only those):
 * ``member``: one member of flood-2022 with the baseline plan end to end, stage by stage;
 * ``delta``: the built-in delta generated against read from its disk cache;
 * ``hazards``: the hazard pipeline's throughput in cell-days per second;
-* ``propose``: the stock programme of issue 16 (HiGHS) on random problems up to 40 members ×
-  17 cercles × 10 items × 5 warehouses × 24 periods: its size, build and solve times;
+* ``propose``: the stock programme of issue 16 (HiGHS) on flood-2022's problem at 10 and 40
+  members (dual simplex against interior point at 10), beside the SimPy replay's time;
 * ``app``: the plan page's 10-member comparison through the app's warm worker pool, against
   worker processes started for each run (no browser);
 * ``browser``: the app in a real browser on ``make run``: the hazards page's first draw, a
   move of the day slider and the 10-member comparison from click to cards (issue 11's aims).
 
-The whole run takes about 20 minutes on two cores, ``propose`` about 8 of them.
+The whole run takes about 15 minutes on two cores, ``propose`` about 3 of them.
 """
 
 from __future__ import annotations

@@ -124,8 +124,8 @@ def _parser() -> argparse.ArgumentParser:
         help="propose the least-cost stock that meets a coverage target, and replay it in SimPy",
         description=(
             "Fit the stock of a plan on training members (a two-stage stochastic programme, HiGHS), replay it "
-            "in the SimPy model on other members, and write DIR/proposed-plan.yaml, DIR/proposal.json and "
-            "DIR/frontier.png."
+            "in the SimPy model on other members, and write DIR/proposed-plan.yaml, DIR/proposal.json, "
+            "DIR/frontier.png and DIR/proposal.pdf."
         ),
     )
     proposal.add_argument("scenario", type=Path, metavar="SCENARIO")
@@ -141,7 +141,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     proposal.add_argument("--seed", type=int, default=0, help="seed of the training members; the replay uses seed + 1")
     proposal.add_argument(
-        "--budget", type=float, default=None, metavar="USD", help="most to spend on stock before the season"
+        "--budget",
+        type=float,
+        default=None,
+        metavar="USD",
+        help="most to spend before the season: stock added, its storage and a reserve of money",
+    )
+    proposal.add_argument(
+        "--lang", choices=("fr", "en"), default="fr", help="language of the report and the chart (default fr)"
     )
     proposal.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     proposal.add_argument("--scheduler", metavar="ADDR", help="replay on a Dask cluster, e.g. tcp://127.0.0.1:8786")

@@ -39,6 +39,11 @@ ITEM_SIZES = {row["id"]: (float(row["volume_m3"]), float(row["weight_kg"])) for 
 ItemName = Literal[tuple(row["id"] for row in facts.read_table("items"))]
 
 
+CAPACITY_TOLERANCE = 1e-9
+"""A warehouse's stock may exceed its capacity by this share of it, the rounding of summing the
+items' volumes (a warehouse filled exactly adds up to a hair above) [-]."""
+
+
 def stock_volume_m3(stock: BaseModel) -> float:
     """Volume a stock takes [m³]."""
     total = 0.0
@@ -63,7 +68,7 @@ class Warehouse(Strict):
     def _fits(self):
         volume = stock_volume_m3(self.stock)
         capacity = float(self.capacity.to("m**3").magnitude)
-        if volume > capacity:
+        if volume > capacity * (1.0 + CAPACITY_TOLERANCE):
             raise invalid(
                 "err_stock_over_capacity",
                 "takes {volume:,.0f} m³, more than the warehouse's capacity of {capacity:,.0f} m³",

@@ -250,16 +250,9 @@ def _stock_png(summary: dict, results: xr.Dataset, item: str, lang: str) -> byte
 # --- the PDF --------------------------------------------------------------------------------
 
 
-def pdf_bytes(
-    summary: dict, results: xr.Dataset, frames: dict[str, pd.DataFrame], lang: str = DEFAULT_LANGUAGE
-) -> bytes:
-    """The report as a PDF in ``lang``; ``frames`` are :func:`build_frames` of the same ``lang``.
-
-    Every table fits the page width and wraps long cells onto more lines: no text is cut.
-    """
+def new_pdf(title: str, lang: str):
+    """An A4 document in DejaVu with page numbers in ``lang``, its first page begun with ``title``."""
     from fpdf import FPDF
-
-    lang = language_of(lang)
 
     class Report(FPDF):
         def footer(self):
@@ -274,11 +267,23 @@ def pdf_bytes(
     pdf.add_font("DejaVu", "", str(FONT))
     pdf.add_font("DejaVu", "B", str(FONT_BOLD))
     pdf.set_auto_page_break(True, margin=18)
-    pdf.set_title(t("report_title", lang, scenario=summary["scenario"]))
+    pdf.set_title(title)
     pdf.set_lang(lang)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", size=16)
-    pdf.multi_cell(0, 8, t("report_title", lang, scenario=summary["scenario"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    return pdf
+
+
+def pdf_bytes(
+    summary: dict, results: xr.Dataset, frames: dict[str, pd.DataFrame], lang: str = DEFAULT_LANGUAGE
+) -> bytes:
+    """The report as a PDF in ``lang``; ``frames`` are :func:`build_frames` of the same ``lang``.
+
+    Every table fits the page width and wraps long cells onto more lines: no text is cut.
+    """
+    lang = language_of(lang)
+    pdf = new_pdf(t("report_title", lang, scenario=summary["scenario"]), lang)
     pdf.ln(1)
     pdf.set_font("DejaVu", size=8.5)
     pdf.set_text_color(70)
@@ -293,7 +298,7 @@ def pdf_bytes(
     pdf.multi_cell(0, 4.5, intro, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0)
 
-    _heading(pdf, t("report_h_verdict", lang), keep=20)
+    pdf_heading(pdf, t("report_h_verdict", lang), keep=20)
     pdf.set_font("DejaVu", size=10.5)
     pdf.set_fill_color(228, 238, 248)
     pdf.multi_cell(
@@ -302,37 +307,37 @@ def pdf_bytes(
     pdf.set_fill_color(255)
 
     caseload = _frame(frames, "caseload", lang)
-    _heading(pdf, t("report_h_caseload", lang))
-    _table(pdf, *_formatted(caseload, lang), widths=(52, 16, 16, 16))
+    pdf_heading(pdf, t("report_h_caseload", lang))
+    pdf_table(pdf, *_formatted(caseload, lang), widths=(52, 16, 16, 16))
     timeline = _timeline_png(_frame(frames, "timeline", lang), lang)
-    _heading(pdf, t("report_h_timeline", lang), keep=80)
+    pdf_heading(pdf, t("report_h_timeline", lang), keep=80)
     pdf.image(io.BytesIO(timeline), w=pdf.epw)
 
-    _heading(pdf, t("report_h_by_cercle", lang), keep=60)
-    _table(pdf, *_formatted(_frame(frames, "by_cercle", lang), lang), widths=(20, 13, 17, 17, 17, 16))
-    _heading(pdf, t("report_h_needs", lang))
-    _table(pdf, *_formatted(_frame(frames, "needs", lang), lang), widths=(32, 14, 18, 20, 16))
+    pdf_heading(pdf, t("report_h_by_cercle", lang), keep=60)
+    pdf_table(pdf, *_formatted(_frame(frames, "by_cercle", lang), lang), widths=(20, 13, 17, 17, 17, 16))
+    pdf_heading(pdf, t("report_h_needs", lang))
+    pdf_table(pdf, *_formatted(_frame(frames, "needs", lang), lang), widths=(32, 14, 18, 20, 16))
 
     if summary.get("plans"):
-        _heading(pdf, t("report_h_kpis", lang))
+        pdf_heading(pdf, t("report_h_kpis", lang))
         pdf.set_font("DejaVu", size=8)
         note = t("report_kpis_note", lang) + (" " + t("report_kpis_paired", lang) if len(summary["plans"]) > 1 else "")
         pdf.multi_cell(0, 4, note, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
         header, rows, align, widths = _kpi_table(summary["plans"], lang)
-        _table(pdf, header, rows, align, widths=widths)
+        pdf_table(pdf, header, rows, align, widths=widths)
         gaps = _frame(frames, "stock_gaps", lang)
-        _heading(pdf, t("report_h_stock_gaps", lang))
-        _table(pdf, *_formatted(gaps, lang), widths=(16, 28, 12, 16, 16, 12))
+        pdf_heading(pdf, t("report_h_stock_gaps", lang))
+        pdf_table(pdf, *_formatted(gaps, lang), widths=(16, 28, 12, 16, 16, 12))
         for item in STOCK_CHART_ITEMS:
             if item in results["stock_item"].values:
                 chart = _stock_png(summary, results, item, lang)
-                _heading(pdf, t("report_h_stock_chart", lang, item=item_name(item, lang)), keep=80)
+                pdf_heading(pdf, t("report_h_stock_chart", lang, item=item_name(item, lang)), keep=80)
                 pdf.image(io.BytesIO(chart), w=pdf.epw)
 
-    _heading(pdf, t("report_h_assumptions", lang))
+    pdf_heading(pdf, t("report_h_assumptions", lang))
     header = [t("report_col_assumption", lang), t("report_col_source", lang)]
-    _table(pdf, header, assumptions(summary, lang, results), ("LEFT", "LEFT"), widths=(50, 50))
+    pdf_table(pdf, header, assumptions(summary, lang, results), ("LEFT", "LEFT"), widths=(50, 50))
     return bytes(pdf.output())
 
 
@@ -408,7 +413,7 @@ def _nonzero(values: dict) -> bool:
     return any(isinstance(values.get(q), (int, float)) and values.get(q) != 0 for q in ("value", "p10", "p90"))
 
 
-def _heading(pdf, text: str, keep: float = 25) -> None:
+def pdf_heading(pdf, text: str, keep: float = 25) -> None:
     """A section heading, on a new page when fewer than ``keep`` mm would follow it."""
     if pdf.get_y() + 10 + keep > pdf.page_break_trigger:
         pdf.add_page()
@@ -418,7 +423,7 @@ def _heading(pdf, text: str, keep: float = 25) -> None:
     pdf.set_font("DejaVu", size=8)
 
 
-def _table(pdf, header: list[str], rows: list, align: tuple[str, ...], widths) -> None:
+def pdf_table(pdf, header: list[str], rows: list, align: tuple[str, ...], widths) -> None:
     """A table across the page width; long cells wrap onto more lines, headers repeat on a new page.
 
     Columns are widened (taking from the others) to hold their longest word, so that no word

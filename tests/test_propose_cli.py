@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from sim.plan import ITEM_SIZES
 from sim.propose.plans import stock_of
 from sim.scenario import load_file
+from tests.conftest import need
 from tests.conftest import sim_cli as cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +50,7 @@ def test_propose_writes_a_valid_plan_its_numbers_and_its_frontier(tmp_path):
     for warehouse, held in zip(plan.warehouses, stock_of(plan, items)):
         volume = sum(held[k] * ITEM_SIZES[item][0] for k, item in enumerate(items))
         assert volume <= float(warehouse.capacity.to("m**3").magnitude) + 1e-6
-    data = json.loads((out / "proposal.json").read_text(encoding="utf-8"))
+    data = json.loads((out / "proposal.json").read_text(encoding="utf-8"), parse_constant=_no_constant)
     for key in (
         "stock",
         "cost_usd",
@@ -55,6 +59,9 @@ def test_propose_writes_a_valid_plan_its_numbers_and_its_frontier(tmp_path):
         "frontier",
         "perfect_information",
         "value_of_stochastic_solution_usd",
+        "mean_value_plan",
+        "reserve_usd",
+        "stock_start",
     ):
         assert key in data, key
     assert data["seed_replay"] != data["seed_training"]  # replayed on members it was not fitted on
@@ -70,8 +77,28 @@ def test_propose_writes_a_valid_plan_its_numbers_and_its_frontier(tmp_path):
     for hub, held in data["stock"].items():
         for item, entry in held.items():
             assert entry["unit"] and entry["quantity"] >= 1, (hub, item)
+    assert all("water" not in held for held in data["stock"].values())  # trucked on site, never held
+    assert data["reserve_usd"] >= 0 and data["first_stage_usd"] >= data["reserve_usd"]
+    assert plan.funding.available.to("USD").magnitude == (
+        start.funding.available.to("USD").magnitude + data["reserve_usd"]
+    )  # the reserve is money the proposed plan has from day 0
     assert (out / "frontier.png").read_bytes().startswith(b"\x89PNG")
     assert data["verdict"] in done.stdout
+    text = _pdf_text(out / "proposal.pdf")  # French by default
+    for words in ("Proposition de stock", "Plan proposé", "Information parfaite", "Frontière coût–couverture"):
+        assert words in text, words
+    assert "Traceback" not in text and "Infinity" not in text
+
+
+def _no_constant(name: str):
+    raise AssertionError(f"proposal.json holds {name}, which is not JSON")
+
+
+def _pdf_text(path: Path) -> str:
+    tool = shutil.which("pdftotext")
+    need(tool is not None, "pdftotext (Debian poppler-utils)", "REQUIRE_PDFTOTEXT")
+    text = subprocess.run([tool, "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
 
 
 def test_propose_refuses_a_target_above_one_in_one_line(tmp_path):

@@ -297,3 +297,77 @@ def test_reactive_procurement_cannot_order_for_a_need_not_yet_seen():
     assert solve(replace(cheap, order_horizon_periods=1), 0.0, 0.0, "penalty").stock[0, 0] == pytest.approx(
         100.0, abs=1e-6
     )
+
+
+# Hand case for money (sim.propose.problem funds_usd and reserve_cost): two equally likely
+# members, one needing 100 kits in period 1 and one nothing; a kit costs 1 USD pre-positioned or
+# bought in the season (lead 0), the plan has no money of its own. Meeting the target in both:
+# * 100 kits in stock cost 100 whatever the season;
+# * a reserve of 100 USD costs 0.05 x 100 = 5 and the purchase 100 in one member of two, 50
+#   expected: 55. So the reserve wins, x = 0, R = 100, objective 55.
+# With a lead of two periods and the need in period 1, nothing bought arrives in time: only the
+# stock serves, x = 100, R = 0, objective 100.
+
+
+def _money_case(lead: int):
+    source = Source("Mopti", lead, np.array([1.0]), name="local")
+    return replace(
+        one_route([[0.0, 100.0], [0.0, 0.0]], penalty=2.0, periods=2, sources=[source]),
+        funds_usd=np.zeros((2, 2)),
+        reserve_cost=0.05,
+    )
+
+
+def test_a_reserve_of_money_beats_stock_where_the_lead_time_allows_by_hand():
+    answer = solve(_money_case(lead=0), target=1.0, confidence=1.0)
+    assert answer.reachable
+    assert answer.reserve_usd == pytest.approx(100.0, abs=1e-4)
+    assert answer.added.sum() == pytest.approx(0.0, abs=1e-4)
+    assert answer.objective == pytest.approx(55.0, abs=1e-3)
+    assert answer.cost_usd["reserve"] == pytest.approx(5.0, abs=1e-4)
+
+
+def test_stock_is_the_only_answer_when_purchases_come_too_late_by_hand():
+    answer = solve(_money_case(lead=2), target=1.0, confidence=1.0)
+    assert answer.added.sum() == pytest.approx(100.0, abs=1e-4)
+    assert answer.reserve_usd == pytest.approx(0.0, abs=1e-4)
+    assert answer.objective == pytest.approx(100.0, abs=1e-3)
+
+
+def test_purchases_never_spend_more_than_the_money_received_by_hand():
+    # one member, 100 kits needed in period 1, 30 USD on day 0 and 40 more from period 1; no
+    # reserve, nothing in stock, no target: it buys 70 kits (the penalty 2 > the price 1), fill 0.7
+    source = Source("Mopti", 0, np.array([1.0]), name="local")
+    problem = replace(
+        one_route([[0.0, 100.0]], penalty=2.0, periods=2, sources=[source], capacity_m3=0.0),
+        funds_usd=np.array([[30.0, 70.0]]),
+    )
+    answer = solve(problem, target=0.0, confidence=0.0)
+    assert answer.orders.sum() == pytest.approx(70.0, abs=1e-4)
+    assert answer.member_fill[0] == pytest.approx(0.7, abs=1e-6)
+
+
+def test_a_fixed_reserve_is_money_from_day_0_when_evaluated():
+    answer = evaluate(_money_case(lead=0), np.zeros((1, 1)), 1.0, 1.0, reserve_usd=60.0)
+    assert answer.member_fill[0] == pytest.approx(0.6, abs=1e-6)  # 60 of the 100 kits bought
+    assert answer.member_fill[1] == pytest.approx(1.0)
+
+
+def test_need_waits_for_a_late_delivery_when_the_backlog_is_on_by_hand():
+    # One member needs 100 kits in period 0; a kit costs 1 in stock, 0.5 from a source one period
+    # away; a kit never delivered costs 2. Lost demand: the order would come too late, so 100 kits
+    # are stocked (100 USD). With a backlog at 0.1 USD per kit and period of waiting, the order
+    # placed in period 0 serves the need in period 1: 0.5 x 100 + 0.1 x 100 = 60 USD, no stock,
+    # and the fill rate at the season's end is 1.
+    source = Source("Mopti", 1, np.array([0.5]), name="regional")
+    lost = one_route([[100.0, 0.0]], penalty=2.0, periods=2, sources=[source])
+    kept = replace(lost, late_usd_per_period=np.array([0.1]))
+    first = solve(lost, 0.0, 0.0)
+    assert first.stock[0, 0] == pytest.approx(100.0, abs=1e-6) and first.objective == pytest.approx(100.0)
+    later = solve(kept, 0.0, 0.0)
+    assert later.stock[0, 0] == pytest.approx(0.0, abs=1e-6)
+    assert later.objective == pytest.approx(60.0, abs=1e-6)
+    np.testing.assert_allclose(later.delivered[0, 0, :, 0], [0.0, 100.0], atol=1e-6)
+    assert later.member_fill[0] == pytest.approx(1.0)
+    # and the target counts what is delivered by the end: 0.9 is met without stock
+    assert solve(kept, 0.9, 1.0).stock[0, 0] == pytest.approx(0.0, abs=1e-6)

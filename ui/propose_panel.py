@@ -17,34 +17,30 @@ import streamlit as st
 from sim.core import userdata
 from sim.core.loader import InputError
 from sim.ensemble import shared_pool
-from sim.labels import item_name, unit_name
 from sim.plan import Plan
+from sim.propose.report import (
+    bounds_note,
+    bounds_table,
+    comparison_table,
+    cost_table,
+    gap_sentence,
+    proposal_pdf,
+    stock_table,
+    verdict,
+)
 from sim.propose.run import propose
 from sim.scenario import dump_text, load_file, save_file
+from ui.charts import number_expression
 from ui.common import Key, download, show_error
-from ui.i18n import number, t, usd
+from ui.i18n import t
 
 STEPS = 4
 """Lines :func:`sim.propose.run.propose` logs, one per step, for the progress bar."""
 
 
-def _percent(share: float, lang: str) -> str:
-    return f"{number(round(100 * share), lang)}\u00a0%"
-
-
-def _stock_frame(data: dict, lang: str) -> pd.DataFrame:
-    rows = []
-    for hub, held in data["stock"].items():
-        for item, entry in held.items():
-            rows.append(
-                {
-                    t("col_warehouse", lang): hub,
-                    t("col_item", lang): item_name(item, lang),
-                    t("col_quantity", lang): number(entry["quantity"], lang),
-                    t("col_unit", lang): unit_name(entry["unit"], lang),
-                }
-            )
-    return pd.DataFrame(rows)
+def _frame(table: tuple[list[str], list[list[str]]]) -> pd.DataFrame:
+    header, rows = table
+    return pd.DataFrame(rows, columns=header)
 
 
 def _frontier_chart(data: dict, lang: str) -> alt.Chart:
@@ -54,12 +50,15 @@ def _frontier_chart(data: dict, lang: str) -> alt.Chart:
             "fill": [p["fill_rate"] for p in data["frontier"]],
         }
     )
-    x = alt.X("budget:Q", title=t("axis_budget_usd", lang))
-    y = alt.Y("fill:Q", title=t("axis_coverage", lang), scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    x = alt.X("budget:Q", title=t("axis_budget_usd", lang), axis=alt.Axis(labelExpr=number_expression(lang)))
+    percent = number_expression(lang, "datum.value * 100") + (" + '\u00a0%'")
+    y = alt.Y(
+        "fill:Q", title=t("axis_coverage", lang), scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(labelExpr=percent)
+    )
     line = alt.Chart(frame).mark_line(point=True).encode(x=x, y=y)
     marks = pd.DataFrame(
         {
-            "budget": [0.0, data["cost_usd"]["prepositioning"] + data["cost_usd"].get("storage_added", 0.0)],
+            "budget": [0.0, data["first_stage_usd"]],
             "fill": [data["out_of_sample_start"]["fill_rate"]["median"], data["out_of_sample"]["fill_rate"]["median"]],
             "what": [t("mark_start", lang), t("mark_proposal", lang)],
         }
@@ -67,29 +66,18 @@ def _frontier_chart(data: dict, lang: str) -> alt.Chart:
     points = (
         alt.Chart(marks)
         .mark_point(size=120, filled=True)
-        .encode(x=x, y=y, color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")))
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "what:N",
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(domain=list(marks["what"]), range=["#7f7f7f", "#c0392b"]),
+            ),
+        )
     )
     return (line + points).properties(height=280)
-
-
-def verdict(data: dict, lang: str) -> str:
-    """The proposal in one sentence, in the reader's language."""
-    out, start = data["out_of_sample"], data["out_of_sample_start"]
-    key = (
-        "propose_verdict_met" if out["share_meeting_target"] >= data["confidence"] - 1e-9 else "propose_verdict_missed"
-    )
-    return t(
-        key,
-        lang,
-        members=data["members"],
-        share=_percent(out["share_meeting_target"], lang),
-        target=_percent(data["target"], lang),
-        confidence=_percent(data["confidence"], lang),
-        fill=_percent(out["fill_rate"]["median"], lang),
-        start_fill=_percent(start["fill_rate"]["median"], lang),
-        start=data["start_plan"],
-        cost=usd(data["cost_usd"]["total"], lang),
-    )
 
 
 def propose_panel(scenario_path: Path, start: Plan, lang: str) -> None:
@@ -149,22 +137,20 @@ def propose_panel(scenario_path: Path, start: Plan, lang: str) -> None:
         if not data["reachable"]:
             st.warning(t("propose_out_of_reach", lang))
         st.markdown(f"**{verdict(data, lang)}**")
+        st.dataframe(_frame(comparison_table(data, lang)), hide_index=True, width="stretch")
+        st.caption(gap_sentence(data, lang))
         left, right = st.columns([3, 2])
         with left:
-            st.dataframe(_stock_frame(data, lang), hide_index=True, width="stretch")
+            st.dataframe(_frame(stock_table(data, lang)), hide_index=True, width="stretch")
         with right:
             st.altair_chart(_frontier_chart(data, lang), width="stretch")
-        st.caption(
-            t(
-                "propose_gap",
-                lang,
-                lp=_percent(data["in_sample"]["fill_rate"]["median"], lang),
-                simpy=_percent(data["out_of_sample"]["fill_rate"]["median"], lang),
-                perfect=usd(data["perfect_information"]["expected_cost_usd"], lang),
-                vss=usd(data["value_of_stochastic_solution_usd"], lang),
-            )
-        )
-        b1, b2 = st.columns(2)
+        left, right = st.columns(2)
+        left.dataframe(_frame(cost_table(data, lang)), hide_index=True, width="stretch")
+        right.dataframe(_frame(bounds_table(data, lang)), hide_index=True, width="stretch")
+        note = bounds_note(data, lang)
+        if note:
+            right.caption(note)
+        b1, b2, b3 = st.columns(3)
         if b1.button(t("propose_use_as_b", lang), key="propose_use_b"):
             try:
                 target_path = userdata.target("plans", plan.name)
@@ -183,3 +169,18 @@ def propose_panel(scenario_path: Path, start: Plan, lang: str) -> None:
             f"{plan.name}.yaml",
             "propose_download",
         )
+        download(
+            b3,
+            t("propose_download_pdf", lang),
+            _report(kept, lang),
+            f"{plan.name}-{lang}.pdf",
+            "propose_download_pdf",
+        )
+
+
+def _report(kept: dict, lang: str) -> bytes:
+    """The proposal's PDF in ``lang``, made once per language and kept with the proposal."""
+    reports = kept.setdefault("reports", {})
+    if lang not in reports:
+        reports[lang] = proposal_pdf(kept["data"], lang)
+    return reports[lang]

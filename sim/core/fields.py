@@ -43,6 +43,13 @@ def invalid(code: str, english: str, field: str | None = None, **params: Any) ->
     return PydanticCustomError(code, render(english, params, "en"), ctx)
 
 
+def exact_number(value: float) -> str:
+    """``value`` written so that it reads back to the same float, without a trailing ``.0``:
+    ``1172329``, ``0.1``, ``2.5e-07`` (``:g`` kept six digits: 1172329 came back 1172330)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def Measure(
     unit: str,
     description: str,
@@ -104,7 +111,7 @@ def Measure(
         return quantity
 
     def dump(quantity: pint.Quantity | None) -> str | None:
-        return None if quantity is None else f"{float(quantity.magnitude):g} {quantity.units:~C}"
+        return None if quantity is None else f"{exact_number(float(quantity.magnitude))} {quantity.units:~C}"
 
     return Annotated[
         Any,

@@ -27,11 +27,11 @@ References
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import simpy
 
 from sim.core import facts
 from sim.delta.domain import Delta
+from sim.logistics.schedule import crossed, indicator, pledge_arrivals, pledge_day
 from sim.logistics.season_data import MassBalanceError, Records, SeasonInputs
 from sim.network import network_state, shortest_route
 from sim.plan import ITEM_SIZES, Plan
@@ -145,20 +145,17 @@ class PlanModel:
 
     def run(self) -> Records:
         """Run the season and return the records (after checking the mass balance)."""
-        for pledge in self.plan.funding.pledges:
-            self.env.process(self.pledge(pledge))
+        arrivals = pledge_arrivals(self.plan, self.rng_closure)  # the stream's first draws (see schedule)
+        for pledge, arrives in zip(self.plan.funding.pledges, arrivals, strict=True):
+            self.env.process(self.pledge(pledge, arrives))
         self.env.process(self.day_loop())
         self.env.run(until=self.days)
         self.check_mass_balance()
         return self.records
 
-    def pledge(self, pledge):
-        """Money that arrives on its day, with its probability."""
-        if pledge.date is not None:
-            day = (pd.Timestamp(pledge.date) - self.inputs.dates[0]).days
-        else:
-            day = float(pledge.after.to("day").magnitude)
-        arrives = self.rng_closure.random() < pledge.probability
+    def pledge(self, pledge, arrives: bool):
+        """Money that arrives on its day, if it arrives at all."""
+        day = pledge_day(pledge, self.inputs)
         if 0 <= day < self.days:
             yield self.env.timeout(day)
             if arrives:
@@ -189,23 +186,12 @@ class PlanModel:
 
     # --- triggers -------------------------------------------------------------------------
 
-    def indicator(self, trigger, day: int) -> float | None:
-        if trigger.indicator == "stage":
-            return float(self.inputs.stages[trigger.gauge][day])
-        if trigger.indicator == "rainfall":
-            return float(self.inputs.rainfall[trigger.place][day])
-        october = pd.Timestamp(self.inputs.dates[0].year, 10, 1)
-        return self.inputs.spi3 if self.inputs.spi3 is not None and self.inputs.dates[day] >= october else None
-
     def check_triggers(self, day: int, fired: set[int]) -> None:
         for k, trigger in enumerate(self.plan.triggers):
             if k in fired:
                 continue
-            value = self.indicator(trigger, day)
-            if value is None:
-                continue
-            crossed = value <= trigger.threshold if trigger.indicator == "spi" else value >= trigger.threshold
-            if crossed:
+            value = indicator(trigger, self.inputs, day)
+            if value is not None and crossed(trigger, value):
                 fired.add(k)
                 self.records.events.append((day, f"trigger '{trigger.name}' fired ({value:.1f})"))
                 self.act(trigger, day)

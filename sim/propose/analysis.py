@@ -21,19 +21,26 @@ def _member(problem: StockProblem, m: int) -> StockProblem:
     """The problem of one member alone."""
     one = slice(m, m + 1)
     fleet = None if problem.fleet_days is None else problem.fleet_days[one]
+    funds = None if problem.funds_usd is None else problem.funds_usd[one]
     return replace(
-        problem, demand=problem.demand[one], delivery_capacity=problem.delivery_capacity[one], fleet_days=fleet
+        problem,
+        demand=problem.demand[one],
+        delivery_capacity=problem.delivery_capacity[one],
+        fleet_days=fleet,
+        funds_usd=funds,
     )
 
 
 def mean_value_problem(problem: StockProblem) -> StockProblem:
-    """The average season: demand and capacities averaged over the members, as one member."""
+    """The average season: demand, capacities and funds averaged over the members, as one member."""
     fleet = None if problem.fleet_days is None else problem.fleet_days.mean(axis=0, keepdims=True)
+    funds = None if problem.funds_usd is None else problem.funds_usd.mean(axis=0, keepdims=True)
     return replace(
         problem,
         demand=problem.demand.mean(axis=0, keepdims=True),
         delivery_capacity=problem.delivery_capacity.mean(axis=0, keepdims=True),
         fleet_days=fleet,
+        funds_usd=funds,
     )
 
 
@@ -99,7 +106,8 @@ def value_of_stochastic_solution(
     """
     stochastic = solve(problem, target, confidence, method) if stochastic is None else stochastic
     sized = solve(mean_value_problem(problem), target, confidence, method)
-    played = evaluate(problem, sized.stock, target, confidence, method)
+    played = evaluate(problem, sized.stock, target, confidence, method, reserve_usd=sized.reserve_usd)
+    played.objective += sized.cost_usd.get("reserve", 0.0)  # the reserve's cost, fixed like the stock
     vss = played.objective - stochastic.objective if played.reachable or method == "penalty" else np.inf
     return {"stochastic": stochastic, "mean_value": played, "vss_usd": float(vss)}
 

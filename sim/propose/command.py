@@ -1,4 +1,4 @@
-"""``python -m sim propose``: options checked, the proposal run, its three files written."""
+"""``python -m sim propose``: options checked, the proposal run, its four files written."""
 
 from __future__ import annotations
 
@@ -6,18 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
 from hazards.catalog import layer_kinds  # noqa: E402
 from sim.core import limits  # noqa: E402
 from sim.core.errors import BadInputError  # noqa: E402
 from sim.core.fileio import write_bytes_atomic, write_text_atomic  # noqa: E402
 from sim.core.loader import InputError  # noqa: E402
-from sim.propose.run import Outcome, propose  # noqa: E402
-from sim.report import png_bytes  # noqa: E402
+from sim.propose.report import frontier_png, proposal_pdf  # noqa: E402
+from sim.propose.run import propose  # noqa: E402
 from sim.run import named_file_problems  # noqa: E402
 from sim.scenario import dump_text, load_file, validation_context  # noqa: E402
 
@@ -42,22 +37,6 @@ def check_options(args) -> None:
         raise ProposeError(f"--workers must be between 1 and {limits.MAX_WORKERS}, got {args.workers}")
     if args.out.exists() and not args.out.is_dir():
         raise ProposeError(f"{args.out}: exists and is not a folder")
-
-
-def frontier_png(outcome: Outcome) -> bytes:
-    """Cost against coverage: the frontier of budgets, START and the proposal marked."""
-    fig, ax = plt.subplots(figsize=(7.0, 4.2), dpi=110)
-    budgets = [p["budget_usd"] for p in outcome.frontier]
-    fills = [p["fill_rate"] for p in outcome.frontier]
-    ax.plot(budgets, fills, "o-", color="#1f4e79", label="frontier (linear programme, training members)")
-    ax.plot(*outcome.start_point, "s", color="#7f7f7f", ms=9, label="START (SimPy, other members)")
-    ax.plot(*outcome.proposal_point, "*", color="#c0392b", ms=14, label="proposal (SimPy, other members)")
-    ax.set_xlabel("stock added before the season [US$]")
-    ax.set_ylabel("coverage: fill rate by value, median")
-    ax.set_ylim(0, 1.02)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
-    return png_bytes(fig, metadata={"Software": None})
 
 
 def run_propose(args) -> int:
@@ -85,10 +64,13 @@ def run_propose(args) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / "proposed-plan.yaml", dump_text(outcome.plan))
-    write_text_atomic(out / "proposal.json", json.dumps(outcome.data, indent=2, ensure_ascii=False) + "\n")
-    write_bytes_atomic(out / "frontier.png", frontier_png(outcome))
+    write_text_atomic(
+        out / "proposal.json", json.dumps(outcome.data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    )
+    write_bytes_atomic(out / "frontier.png", frontier_png(outcome.data, args.lang))
+    write_bytes_atomic(out / "proposal.pdf", proposal_pdf(outcome.data, args.lang))
     if not outcome.data["reachable"]:
         print(f"target out of reach: {outcome.data['message']}", file=sys.stderr)
     print(outcome.data["verdict"])
-    print(f"written to {out}/proposed-plan.yaml, proposal.json and frontier.png")
+    print(f"written to {out}/proposed-plan.yaml, proposal.json, frontier.png and proposal.pdf")
     return 0

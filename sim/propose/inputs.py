@@ -1,6 +1,6 @@
 """The stock problem of a plan over the members it is fitted on: demand, routes, fleet, prices.
 
-:func:`stock_problem` turns a plan and the season inputs of its training members (the same
+:func:`build_problem` turns a plan and the season inputs of its training members (the same
 :class:`~sim.logistics.season_data.SeasonInputs` the SimPy model plays) into the arrays of
 :class:`sim.propose.lp.StockProblem`, by periods of :data:`PERIOD_DAYS` days.
 
@@ -8,14 +8,23 @@ Notes
 -----
 What the linear programme sees of the SimPy model, and what it does not:
 
-* demand: each member's new needs per item, cercle and period, for the items a warehouse
-  holds (water trucked from local boreholes is bought locally and never stocked);
+* demand: each member's new needs per item, cercle and period, every item the model plays;
+  water trucked from local boreholes is bought on site and reaches the cercles at once, never
+  held (:data:`LOCAL_SERVICE`);
 * delivery: a warehouse reaches a cercle's capital in a period on the days its route is open
   (roads cut by the flood closed, the river open when Mopti is above the boats' lowest stage);
   on those days its fleet carries its volume once per round trip. The fleet of a warehouse is
   shared between the cercles it serves (a constraint of the LP), as in the model;
+* money: a member's purchases through a period cost at most what the plan has received by its
+  end (:func:`sim.logistics.schedule.funds_by_day`: funds of day 0, the pledges that arrive in
+  that member, funds released by triggers), plus a reserve the first stage may set aside
+  (:data:`RESERVE_COST`);
+* lead times: the mean of each source's triangular law, in whole periods rounded up;
+* need not met in its period waits, at a small cost per period (:data:`LATE_FACTOR_PER_PERIOD`),
+  as in the model, whose fill rate counts what is handed out by the season's end;
 * not seen: the distribution teams' capacity and mobilisation delay, access closures, the
-  plan's allocation rule, triggers and funds: the replay in SimPy reports what they cost.
+  plan's allocation rule, minimum orders, the local-first order, triggers other than the
+  funds they release: the replay in SimPy reports what they cost.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import numpy as np
 
 from sim.delta.domain import Delta
 from sim.logistics.model import LOCAL_SERVICE_ITEMS
+from sim.logistics.schedule import funds_by_day
 from sim.logistics.season_data import SeasonInputs
 from sim.network import network_state, shortest_route
 from sim.plan import ITEM_SIZES, Plan
@@ -46,9 +56,20 @@ def periods(days: int) -> np.ndarray:
     return np.arange(days) // PERIOD_DAYS
 
 
-def stocked_items(inputs: SeasonInputs) -> list[str]:
-    """Items a warehouse holds among those the season needs."""
-    return [item for item in inputs.items if item not in LOCAL_SERVICE_ITEMS]
+LOCAL_SERVICE = "(local service)"
+"""The stock problem's last warehouse: where the items supplied on site (water trucked from local
+boreholes) are bought and from where they reach every cercle at once, as in the SimPy model,
+which never carries them. It holds no stock (capacity 0 m³) and is not part of the plan."""
+
+RESERVE_COST = 0.05
+"""Cost of a USD kept ready before the season in a contingency reserve [USD/USD]. Notes:
+assumption (the season's interest on money set aside, a few per cent); it makes the programme
+reserve no more than the members spend, and prefer cash to stock where the lead times allow."""
+
+
+def local_service_items(inputs: SeasonInputs) -> list[str]:
+    """Items of the season supplied on site, never held in a warehouse."""
+    return [item for item in inputs.items if item in LOCAL_SERVICE_ITEMS]
 
 
 def period_demand(inputs: SeasonInputs, items: list[str]) -> np.ndarray:
@@ -133,6 +154,16 @@ item's need through that period and the next one [period]. Notes: the SimPy cont
 and nothing before the first need; without this the linear programme would order for needs it
 cannot know yet and never pre-position."""
 
+OWN_TOWN_M3 = 1e9
+"""Volume a period can carry where nothing is carried (a hub's own town, what is bought on site)
+[m³/period]: no limit, written as a large number HiGHS can read."""
+
+LATE_FACTOR_PER_PERIOD = 0.05
+"""A unit of need waiting one more period costs this share of its price [-/period]. Notes:
+assumption; need waits as in the SimPy model (its fill rate counts what is handed out by the
+season's end), and 24 periods of waiting (1.2 times the price) still cost less than never
+(:data:`UNMET_PENALTY_FACTOR`), so late is always better than never."""
+
 UNMET_PENALTY_FACTOR = 2.0
 """A unit of need not delivered costs this many times its price [-]. Notes: assumption (what a
 late emergency response pays over a pre-positioned one); the target constraint, not this
@@ -175,65 +206,99 @@ def fleet_days_per_m3(delta: Delta, plan: Plan, capitals: list[str]) -> np.ndarr
     return out
 
 
-def procurement_sources(plan: Plan, items: list[str], unit_cost: dict[str, float]) -> tuple[Source, ...]:
-    """The plan's sources as the LP reads them: lead time (mode) in whole periods, price, monthly
-    capacity per period."""
+def procurement_sources(
+    plan: Plan, items: list[str], unit_cost: dict[str, float], local: list[str]
+) -> tuple[Source, ...]:
+    """The plan's sources as the LP reads them: the expected (mean) lead time in whole periods,
+    rounded up, the price, the monthly capacity per period. Items supplied on site (``local``)
+    are sold to :data:`LOCAL_SERVICE`, the others to the source's warehouse."""
     out = []
     for source in plan.procurement:
-        lead = float(source.lead_time.mode.to("day").magnitude)
+        low, mode, high = (
+            float(q.to("day").magnitude) for q in (source.lead_time.min, source.lead_time.mode, source.lead_time.max)
+        )
+        lead = (low + mode + high) / 3.0  # the mean of the triangular law the SimPy model draws from
         cap = np.full(len(items), np.inf)
         if source.capacity_per_month is not None:
             for i, item in enumerate(items):
                 quantity = getattr(source.capacity_per_month, item, None)
                 if quantity is not None:
                     cap[i] = float(quantity.magnitude) * PERIOD_DAYS / 30.0
-        sold = tuple(i for i in items if source.items is None or i in source.items)
-        out.append(
-            Source(
-                warehouse=source.hub,
-                lead_periods=int(math.ceil(lead / PERIOD_DAYS)),
-                unit_cost_usd=np.array([unit_cost.get(i, 0.0) * source.price_factor for i in items]),
-                items=sold,
-                max_units_per_period=cap,
-                name=source.name,
-            )
-        )
+        sold = [i for i in items if source.items is None or i in source.items]
+        for where, names in (
+            (source.hub, [i for i in sold if i not in local]),
+            (LOCAL_SERVICE, [i for i in sold if i in local]),
+        ):
+            if names:
+                out.append(
+                    Source(
+                        warehouse=where,
+                        lead_periods=int(math.ceil(lead / PERIOD_DAYS - 1e-9)),
+                        unit_cost_usd=np.array([unit_cost.get(i, 0.0) * source.price_factor for i in items]),
+                        items=tuple(names),
+                        max_units_per_period=cap,
+                        name=source.name,
+                    )
+                )
     return tuple(out)
+
+
+def funds_by_period(plan: Plan, inputs: SeasonInputs) -> np.ndarray:
+    """(period,) money the plan has received by the end of each period [USD]
+    (:func:`sim.logistics.schedule.funds_by_day` on the period's last day)."""
+    daily = funds_by_day(plan, inputs)
+    ends = np.minimum(np.arange(PERIOD_DAYS - 1, len(daily) + PERIOD_DAYS - 1, PERIOD_DAYS), len(daily) - 1)
+    return daily[ends]
 
 
 def build_problem(
     delta: Delta, plan: Plan, seasons: list[SeasonInputs], unit_cost: dict[str, float], budget_usd: float | None = None
 ) -> StockProblem:
-    """The stock problem of ``plan`` over the training members' ``seasons``."""
-    items = stocked_items(seasons[0])
+    """The stock problem of ``plan`` over the training members' ``seasons``; its warehouses are
+    the plan's and :data:`LOCAL_SERVICE` last."""
+    items = list(seasons[0].items)
+    local = local_service_items(seasons[0])
     capitals = seasons[0].capitals
     hubs = [w.hub for w in plan.warehouses]
+    n_c = len(capitals)
     demand = np.stack([period_demand(s, items) for s in seasons])
-    capacity = np.stack([delivery_capacity(delta, plan, s) for s in seasons])
-    capacity = np.where(np.isfinite(capacity), capacity, 1e9)  # a hub's own town: no transport limit
     count = demand.shape[2]
+    routes = np.stack([delivery_capacity(delta, plan, s) for s in seasons])
+    routes = np.where(np.isfinite(routes), routes, OWN_TOWN_M3)  # a hub's own town: no transport limit
+    on_site = np.full((len(seasons), count, 1, n_c), OWN_TOWN_M3)  # what is bought on site is there at once
     prices = np.array([unit_cost.get(i, 0.0) for i in items])
     volume = np.array([ITEM_SIZES[i][0] for i in items])
     storage = np.array(
         [float(w.storage_cost.to("USD/m**3/month").magnitude) * SEASON_MONTHS_STORED for w in plan.warehouses]
     )
+    fleet = fleet_days(plan, hubs, count)
     return StockProblem(
         items=tuple(items),
-        warehouses=tuple(hubs),
+        warehouses=(*hubs, LOCAL_SERVICE),
         cercles=tuple(seasons[0].cercles),
         demand=demand,
-        delivery_capacity=capacity,
+        delivery_capacity=np.concatenate([routes, on_site], axis=2),
         volume_m3=volume,
         unit_cost_usd=prices,
         unmet_penalty_usd=prices * UNMET_PENALTY_FACTOR,
-        storage_usd_per_m3=storage,
-        transport_usd_per_m3=transport_usd_per_m3(delta, plan, capitals, items),
-        capacity_m3=np.array([float(w.capacity.to("m**3").magnitude) for w in plan.warehouses]),
-        initial_stock=stock_of(plan, items),
-        sources=procurement_sources(plan, items, unit_cost),
+        storage_usd_per_m3=np.append(storage, 0.0),
+        transport_usd_per_m3=np.vstack([transport_usd_per_m3(delta, plan, capitals, items), np.zeros(n_c)]),
+        capacity_m3=np.append([float(w.capacity.to("m**3").magnitude) for w in plan.warehouses], 0.0),
+        initial_stock=np.vstack([stock_of(plan, items), np.zeros(len(items))]),
+        sources=procurement_sources(plan, items, unit_cost, local),
         budget_usd=budget_usd,
-        season_funds_usd=None,
-        fleet_days=np.broadcast_to(fleet_days(plan, hubs, count), (len(seasons), count, len(hubs))).copy(),
-        fleet_days_per_m3=fleet_days_per_m3(delta, plan, capitals),
+        funds_usd=np.stack([funds_by_period(plan, s) for s in seasons]),
+        reserve_cost=RESERVE_COST,
+        late_usd_per_period=prices * LATE_FACTOR_PER_PERIOD,
+        stockable=np.vstack(
+            [
+                np.broadcast_to([item not in local for item in items], (len(hubs), len(items))),
+                np.zeros(len(items), bool),
+            ]
+        ),
+        fleet_days=np.broadcast_to(
+            np.hstack([fleet, np.full((count, 1), OWN_TOWN_M3)]), (len(seasons), count, len(hubs) + 1)
+        ).copy(),
+        fleet_days_per_m3=np.vstack([fleet_days_per_m3(delta, plan, capitals), np.zeros(n_c)]),
         order_horizon_periods=ORDER_HORIZON_PERIODS,
     )

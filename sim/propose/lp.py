@@ -38,7 +38,11 @@ Constraints:
   unbounded);
 * budget: ``sum (unit_cost_i + storage_w volume_i) x[w,i] <= budget_usd`` (new stock and its
   storage; the START stock is already paid);
-* optional season funds per member: ``sum_s,i,t price p <= season_funds_usd``;
+* optional money per member and period: ``sum_{s,i,t'<=t} price p[m,s,i,t'] <= funds_usd[m,t] + R``,
+  the money the plan has received by the end of period t (``funds_usd``, cumulative) and,
+  when ``reserve_cost`` is given, a first-stage reserve ``R >= 0`` [USD] set aside before the
+  season, which costs ``reserve_cost R`` and counts against the budget at its face value;
+* ``x[w,i] = 0`` where ``stockable`` is False (water supplied on site is never held);
 * the target, fill rate by value: ``F_m = 1 - sum unit_cost_i u[m] / D_m`` with
   ``D_m = sum unit_cost_i demand[m]`` [USD] (a member with no demand has F = 1).
 
@@ -61,7 +65,7 @@ Constraints:
 
   Both target rows are divided by ``D_m`` (shares, not USD), which keeps HiGHS well scaled.
 
-Objective (minimised, [USD]): ``sum (unit_cost_i + storage_w volume_i) x`` + expected over the
+Objective (minimised, [USD]): ``sum (unit_cost_i + storage_w volume_i) x + reserve_cost R`` + expected over the
 members of (procurement price ``p`` + transport ``transport_usd_per_m3[w,c] volume_i y`` +
 ``unmet_penalty_i u`` + with the penalty form ``shortfall_penalty D_m g``). The storage of the START
 stock is a constant, added to the reported costs, not to the decision.
@@ -71,14 +75,14 @@ Simplifications against the SimPy model: periods instead of days; flows arrive i
 capacities and the optional fleet-days); the second stage knows the member's whole season (it is
 anticipative: orders and dispatch see the coming need, where the SimPy controller reacts to it),
 so the LP's fill rate is an upper estimate on that side; lost demand where SimPy keeps a
-backlog, so it is a lower estimate on the other; no distribution teams, minimum orders or pledges;
+backlog, so it is a lower estimate on the other; no distribution teams or minimum orders;
 the cheapest source, not the local-first order; lead times fixed (the caller picks, e.g., the
-mode or a quantile, in periods, rounded up). Size: members × items × periods × warehouses ×
-cercles flows at most (only where there is need and the route is open); the issue's 40 members
-× 10 items × 24 periods × 5 warehouses × 17 cercles, random, made 0.58 million columns, 0.2
-million rows and 1.5 million nonzeros, and the chance form (two linear programmes) took 4.6 min
-on one core (HiGHS is single-threaded here); in 12 periods of 20 days
-(:func:`sim.propose.problem.coarsen_periods`) 2.4 min.
+mean or a quantile, in periods, rounded up). Size: members × items × periods × warehouses ×
+cercles flows at most (only where there is need and the route is open); flood-2022's problem at
+the issue's 40 members (17 cercles, 8 items, 4 warehouses and the on-site supply, 24 periods)
+made 0.75 million columns, 0.24 million rows and 3.1 million nonzeros, and the chance form (two
+linear programmes) took 36 s on one core with the dual simplex (HiGHS is single-threaded here;
+``benchmarks/bench_propose.py``).
 
 References
 ----------
@@ -100,19 +104,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from sim.propose.highs import run_highs
 from sim.propose.problem import FILL_TOLERANCE, Proposal, Source, StockProblem
 
 __all__ = ["METHODS", "Proposal", "Source", "StockProblem", "default_shortfall_penalty", "evaluate", "solve"]
 
 METHODS = ("chance", "penalty")
 """Ways to meet the target in a share of the members (see the module's docstring)."""
-
-LP_METHOD = "highs-ipm"
-"""HiGHS's algorithm for the linear programmes. Notes: on the random problems of
-``benchmarks/bench_propose.py`` the dual simplex took 6 s at 10 members and 315 s at 40, the
-interior point method (with crossover) 20 s and 240 s: it grows more slowly with the members."""
 
 SHORTFALL_PENALTY_FACTOR = 10.0
 """Default cost of a USD of value short of the target, as a multiple of the largest ratio
@@ -141,6 +140,7 @@ class _Built:
     p_cols: np.ndarray
     value_demanded: np.ndarray
     z_cols: np.ndarray
+    f_cols: np.ndarray
     seconds: float
 
 
@@ -200,19 +200,22 @@ def _build(
     with_target = target > 0 and (method == "penalty" or needed > 0)
 
     # columns: x | y | u | L | p | z or g
-    u_mask = d > 0
+    backlog = problem.late_usd_per_period is not None
+    u_mask = np.cumsum(d, axis=2) > 0 if backlog else d > 0  # need waiting (backlog) or lost
     y_mask = u_mask[:, :, :, None, :] & (cap_route[:, None, :, :, :] > 0)
     ym, yi, yt, yw, yc = np.nonzero(y_mask)
     um, ui, ut, uc = np.nonzero(u_mask)
     (pm, ps, pi, pt), p_price, p_bound = _procurement_columns(problem)
     n_x, n_y, n_u, n_l, n_p = n_w * n_i, len(ym), len(um), n_m * n_w * n_i * n_t, len(pm)
     n_g = n_m if with_target else 0
+    n_f = 1 if problem.reserve_cost is not None else 0
     off_y = n_x
     off_u = off_y + n_y
     off_l = off_u + n_u
     off_p = off_l + n_l
     off_g = off_p + n_p
-    n_cols = off_g + n_g
+    off_f = off_g + n_g
+    n_cols = off_f + n_f
     y_cols = off_y + np.arange(n_y)
     u_cols = off_u + np.arange(n_u)
     p_cols = off_p + np.arange(n_p)
@@ -222,11 +225,17 @@ def _build(
     storage_per_unit = problem.storage_usd_per_m3[:, None] * v[None, :]  # (w, i) [USD/unit]
     c[:n_x] = (value[None, :] + storage_per_unit).ravel()
     c[y_cols] = weight * problem.transport_usd_per_m3[yw, yc] * v[yi]
-    c[u_cols] = weight * problem.unmet_penalty_usd[ui]
+    final = ut == n_t - 1 if backlog else np.ones(n_u, bool)  # what is never delivered
+    late = np.asarray(problem.late_usd_per_period, float)[ui] if backlog else 0.0
+    c[u_cols] = weight * np.where(final, problem.unmet_penalty_usd[ui], late)
     c[p_cols] = weight * p_price
     lb, ub = np.zeros(n_cols), np.full(n_cols, np.inf)
     ub[p_cols] = p_bound
     integrality = np.zeros(n_cols, np.uint8)
+    if problem.stockable is not None:
+        ub[:n_x] = np.where(np.asarray(problem.stockable, bool).ravel(), np.inf, 0.0)
+    if n_f:
+        c[off_f] = problem.reserve_cost
     if fixed_added is not None:
         lb[:n_x] = ub[:n_x] = np.asarray(fixed_added, float).ravel()
 
@@ -239,13 +248,20 @@ def _build(
         r_lb.append(np.asarray(low, float)), r_ub.append(np.asarray(high, float))
         n_rows += len(r_lb[-1])
 
-    # demand: sum_w y + u = d, one row per (m, i, t, c) with need
+    # demand: sum_w y + u[t] - u[t-1] = d (backlog; u[t-1] = 0 when lost), one row per (m, i, t, c)
     demand_row = np.full(d.shape, -1)
     demand_row[u_mask] = np.arange(n_u)
+    carried = np.flatnonzero(~final) if backlog else np.zeros(0, int)  # u[t] waits into t + 1
     block(
-        np.concatenate([demand_row[ym, yi, yt, yc], np.arange(n_u)]),
-        np.concatenate([y_cols, u_cols]),
-        1.0,
+        np.concatenate(
+            [
+                demand_row[ym, yi, yt, yc],
+                np.arange(n_u),
+                demand_row[um[carried], ui[carried], ut[carried] + 1, uc[carried]],
+            ]
+        ),
+        np.concatenate([y_cols, u_cols, u_cols[carried]]),
+        np.concatenate([np.ones(n_y + n_u), -np.ones(len(carried))]),
         d[u_mask],
         d[u_mask],
     )
@@ -287,8 +303,9 @@ def _build(
         room = np.maximum(problem.capacity_m3 - s0 @ v, 0.0)
         w_x, i_x = np.divmod(np.arange(n_x), n_i)
         block(w_x, np.arange(n_x), v[i_x], np.full(n_w, -np.inf), room)
-        if problem.budget_usd is not None:
-            block(np.zeros(n_x, int), np.arange(n_x), c[:n_x], [-np.inf], [problem.budget_usd])
+        if problem.budget_usd is not None:  # the reserve is money raised before the season too
+            first = np.arange(n_x + n_f) if not n_f else np.append(np.arange(n_x), off_f)
+            block(np.zeros(n_x + n_f, int), first, np.append(c[:n_x], np.ones(n_f)), [-np.inf], [problem.budget_usd])
     if problem.order_horizon_periods is not None and n_p:
         # reactive procurement: orders placed by period t <= the item's need through t + horizon
         seen = np.cumsum(d.sum(axis=3), axis=2)  # (m, i, t) need through each period [unit]
@@ -306,8 +323,21 @@ def _build(
             np.full(n_m * n_i * n_t, -np.inf),
             limit.ravel(),
         )
-    if problem.season_funds_usd is not None and n_p:
-        block(pm, p_cols, p_price, np.full(n_m, -np.inf), np.full(n_m, problem.season_funds_usd))
+    if problem.funds_usd is not None and n_p:
+        # money: purchases through period t <= funds received by t (+ the reserve), per member
+        f_rows, f_cols, f_vals = [], [], []
+        for t in range(n_t):
+            placed = np.flatnonzero(pt <= t)
+            f_rows += [pm[placed] * n_t + t, np.arange(n_m) * n_t + t if n_f else np.zeros(0, int)]
+            f_cols += [p_cols[placed], np.full(n_m if n_f else 0, off_f)]
+            f_vals += [p_price[placed], -np.ones(n_m if n_f else 0)]
+        block(
+            np.concatenate(f_rows),
+            np.concatenate(f_cols),
+            np.concatenate(f_vals),
+            np.full(n_m * n_t, -np.inf),
+            np.asarray(problem.funds_usd, float).ravel(),
+        )
     # the target: value unmet per member against its value demanded
     value_demanded = np.bincount(um, weights=value[ui] * d[u_mask], minlength=n_m)
     if with_target:  # each row divided by the member's value demanded: shares, well scaled
@@ -321,9 +351,9 @@ def _build(
             else:
                 integrality[g_cols] = 1
             block(
-                np.concatenate([um, np.arange(n_m)]),
-                np.concatenate([u_cols, g_cols]),
-                np.concatenate([value[ui] * share[um], target * some]),
+                np.concatenate([um[final], np.arange(n_m)]),
+                np.concatenate([u_cols[final], g_cols]),
+                np.concatenate([(value[ui] * share[um])[final], target * some]),
                 np.full(n_m, -np.inf),
                 some,
             )
@@ -332,9 +362,9 @@ def _build(
             penalty = default_shortfall_penalty(problem) if shortfall_penalty is None else shortfall_penalty
             c[g_cols] = weight * penalty * value_demanded
             block(
-                np.concatenate([um, np.arange(n_m)]),
-                np.concatenate([u_cols, g_cols]),
-                np.concatenate([value[ui] * share[um], -np.ones(n_m)]),
+                np.concatenate([um[final], np.arange(n_m)]),
+                np.concatenate([u_cols[final], g_cols]),
+                np.concatenate([(value[ui] * share[um])[final], -np.ones(n_m)]),
                 np.full(n_m, -np.inf),
                 (1.0 - target) * some,
             )
@@ -357,43 +387,9 @@ def _build(
         p_cols=p_cols,
         value_demanded=value_demanded,
         z_cols=off_g + np.arange(n_g) if method == "chance" else np.zeros(0, int),
+        f_cols=off_f + np.arange(n_f),
         seconds=time.perf_counter() - began,
     )
-
-
-def _highs(built: _Built, time_limit_s: float | None, mip_rel_gap: float, z: np.ndarray | None = None):
-    """Solve with HiGHS: its interior point method for a linear programme, branch and bound for
-    a MILP. ``z`` (member,) fixes the members' binaries (relax-and-fix): a linear programme."""
-    lb, ub, integer = built.lb, built.ub, built.integrality
-    if z is not None:
-        lb, ub = lb.copy(), ub.copy()
-        lb[built.z_cols] = ub[built.z_cols] = z
-        integer = np.zeros_like(integer)
-    options = {"presolve": True}
-    if time_limit_s is not None:
-        options["time_limit"] = time_limit_s
-    began = time.perf_counter()
-    if integer.any():
-        result = milp(
-            built.c,
-            integrality=integer,
-            bounds=Bounds(lb, ub),
-            constraints=LinearConstraint(built.A, built.row_lb, built.row_ub),
-            options=options | {"mip_rel_gap": mip_rel_gap},
-        )
-    else:  # every inequality is built as A x <= ub; equalities have lb = ub
-        equal = built.row_lb == built.row_ub
-        result = linprog(
-            built.c,
-            A_ub=built.A[np.flatnonzero(~equal)],
-            b_ub=built.row_ub[~equal],
-            A_eq=built.A[np.flatnonzero(equal)],
-            b_eq=built.row_lb[equal],
-            bounds=np.column_stack([lb, ub]),
-            method=LP_METHOD,
-            options=options,
-        )
-    return result, time.perf_counter() - began
 
 
 def _proposal(problem, built, result, seconds, target, confidence, method, lower) -> Proposal:
@@ -404,9 +400,8 @@ def _proposal(problem, built, result, seconds, target, confidence, method, lower
     weight = 1.0 / n_m
     ym, yi, yt, yw, yc = built.y
     y = np.maximum(sol[built.y_cols], 0.0)
-    u = np.maximum(sol[built.u_cols], 0.0)
-    delivered = np.asarray(problem.demand, float).copy()
-    delivered[built.u_mask] -= u
+    delivered = np.zeros(problem.demand.shape)
+    np.add.at(delivered, (ym, yi, yt, yc), y)
     orders = np.zeros((n_m, len(problem.sources), n_i, n_t))
     orders[built.p] = np.maximum(sol[built.p_cols], 0.0)
     _, _, pi, _ = built.p
@@ -420,7 +415,10 @@ def _proposal(problem, built, result, seconds, target, confidence, method, lower
         "procurement": float(weight * np.sum(orders * prices[None, :, :, None])) if len(problem.sources) else 0.0,
         "transport": float(weight * np.sum(problem.transport_usd_per_m3[yw, yc] * volume[yi] * y)),
     }
+    reserve = float(max(sol[built.f_cols].sum(), 0.0))
+    costs["reserve"] = reserve * float(problem.reserve_cost or 0.0)
     costs["total"] = costs["prepositioning"] + costs["storage"] + costs["procurement"] + costs["transport"]
+    costs["total"] += costs["reserve"]
     unmet_units = np.asarray(problem.demand, float) - delivered
     costs["unmet_penalty"] = float(weight * np.einsum("mitc,i->", unmet_units, problem.unmet_penalty_usd))
     unmet_value = np.einsum("mitc,i->m", unmet_units, problem.unit_cost_usd)
@@ -448,6 +446,7 @@ def _proposal(problem, built, result, seconds, target, confidence, method, lower
         solve_time_s=seconds,
         delivered=delivered,
         orders=orders,
+        reserve_usd=reserve,
     )
 
 
@@ -498,7 +497,7 @@ def solve(
     _check(target, confidence, method)
     built = _build(problem, target, confidence, method, shortfall_penalty, fixed_added)
     if not built.integrality.any() or exact:
-        result, seconds = _highs(built, time_limit_s, mip_rel_gap)
+        result, seconds = run_highs(built, time_limit_s, mip_rel_gap)
         if result.x is None and method == "chance" and result.status == 2:
             return _out_of_reach(problem, target, confidence, shortfall_penalty, fixed_added, seconds, True)
         if result.x is None:
@@ -506,13 +505,15 @@ def solve(
         lower = (result.mip_dual_bound if built.integrality.any() else result.fun) + built.constant
         return _proposal(problem, built, result, seconds, target, confidence, method, lower)
     # relax-and-fix: the members the relaxation covers most must reach the target
-    relaxed, seconds = _highs(replace(built, integrality=np.zeros_like(built.integrality)), time_limit_s, mip_rel_gap)
+    relaxed, seconds = run_highs(
+        replace(built, integrality=np.zeros_like(built.integrality)), time_limit_s, mip_rel_gap
+    )
     if relaxed.x is None:
         return _out_of_reach(problem, target, confidence, shortfall_penalty, fixed_added, seconds, relaxed.status == 2)
     needed = _members_needed(confidence, problem.shape[0])
     z = np.zeros(problem.shape[0])
     z[np.argsort(-relaxed.x[built.z_cols], kind="stable")[:needed]] = 1.0
-    result, more = _highs(built, time_limit_s, mip_rel_gap, z)
+    result, more = run_highs(built, time_limit_s, mip_rel_gap, z)
     seconds += more
     if result.x is None:  # those members cannot all reach it: try those the penalty form brings there
         best = solve(problem, target, 1.0, "penalty", shortfall_penalty=shortfall_penalty, fixed_added=fixed_added)
@@ -521,7 +522,7 @@ def solve(
             return _out_of_reach(problem, target, confidence, shortfall_penalty, fixed_added, seconds, False)
         z = np.zeros(problem.shape[0])
         z[np.argsort(-best.member_fill, kind="stable")[:needed]] = 1.0
-        result, more = _highs(built, time_limit_s, mip_rel_gap, z)
+        result, more = run_highs(built, time_limit_s, mip_rel_gap, z)
         seconds += more
     if result.x is None:  # a time limit
         return _out_of_reach(problem, target, confidence, shortfall_penalty, fixed_added, seconds, False)
@@ -542,10 +543,22 @@ def _out_of_reach(problem, target, confidence, shortfall_penalty, fixed_added, s
     return best
 
 
-def evaluate(problem: StockProblem, stock: np.ndarray, target: float = 0.9, confidence: float = 0.8, method="chance"):
-    """Play a given first-stage ``stock`` (warehouse, item) [unit] on every member: :func:`solve` with it fixed.
+def evaluate(
+    problem: StockProblem,
+    stock: np.ndarray,
+    target: float = 0.9,
+    confidence: float = 0.8,
+    method="chance",
+    reserve_usd: float = 0.0,
+):
+    """Play a given first-stage ``stock`` (warehouse, item) [unit] and ``reserve_usd`` [USD] on
+    every member: :func:`solve` with them fixed (the reserve as money every member has from day 0).
 
     ``stock`` below the START stock is raised to it (the START stock is kept).
     """
     added = np.maximum(np.asarray(stock, float) - problem.initial_stock, 0.0)
+    if problem.funds_usd is not None:
+        problem = replace(problem, funds_usd=np.asarray(problem.funds_usd, float) + reserve_usd, reserve_cost=None)
+    else:
+        problem = replace(problem, reserve_cost=None)
     return solve(problem, target, confidence, method, fixed_added=added)

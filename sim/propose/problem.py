@@ -73,8 +73,21 @@ class StockProblem:
         Procurement during the season.
     budget_usd : float or None
         Cap on the first-stage spend (new stock and its storage); None for no cap. [USD]
-    season_funds_usd : float or None
-        Cap on each member's procurement spend; None for no cap. [USD]
+    funds_usd : np.ndarray or None
+        (member, period) money the plan has received by the end of each period (funds of day
+        0, pledges that arrive, funds released by triggers): what the member's purchases
+        through that period may cost at most; None for no cap. [USD]
+    late_usd_per_period : np.ndarray or None
+        (item,) cost of a unit of need waiting one more period [USD/unit/period]: need not met in
+        its period then waits (a backlog, as in the SimPy model, whose fill rate counts what is
+        handed out by the season's end), and ``unmet_penalty_usd`` is paid only on what is never
+        delivered. None: need not met in its period is lost.
+    stockable : np.ndarray or None
+        (warehouse, item) True where first-stage stock may be added (not water supplied on site,
+        nothing in the on-site supply); None for everywhere.
+    reserve_cost : float or None
+        Cost of a USD set aside before the season in a contingency reserve that any member may
+        spend on purchases [USD/USD]; None offers no reserve. [-]
     fleet_days : np.ndarray or None
         (member, period, warehouse) vehicle-days a warehouse's fleet offers in a period; None
         for no fleet limit beyond ``delivery_capacity``. [vehicle-day/period]
@@ -101,7 +114,10 @@ class StockProblem:
     initial_stock: np.ndarray
     sources: tuple[Source, ...] = ()
     budget_usd: float | None = None
-    season_funds_usd: float | None = None
+    funds_usd: np.ndarray | None = None
+    reserve_cost: float | None = None
+    stockable: np.ndarray | None = None
+    late_usd_per_period: np.ndarray | None = None
     fleet_days: np.ndarray | None = None
     fleet_days_per_m3: np.ndarray | None = None
     order_horizon_periods: int | None = None
@@ -120,6 +136,12 @@ class StockProblem:
             "capacity_m3": (n_w,),
             "initial_stock": (n_w, n_i),
         }
+        if self.funds_usd is not None:
+            expected["funds_usd"] = (n_m, n_t)
+        if self.stockable is not None:
+            expected["stockable"] = (n_w, n_i)
+        if self.late_usd_per_period is not None:
+            expected["late_usd_per_period"] = (n_i,)
         if self.fleet_days is not None or self.fleet_days_per_m3 is not None:
             expected |= {"fleet_days": (n_m, n_t, n_w), "fleet_days_per_m3": (n_w, n_c)}
         for name, shape in expected.items():
@@ -147,6 +169,8 @@ class Proposal:
     ----------
     stock, added : np.ndarray
         (warehouse, item) first-stage stock, and what it adds to the START stock. [unit]
+    reserve_usd : float
+        Money the first stage sets aside for purchases in the season (0 without a reserve). [USD]
     cost_usd : dict
         ``prepositioning`` (price of the added stock), ``storage`` (of the whole first-stage
         stock, the START stock's included; ``storage_added``: of the added stock), expected
@@ -194,6 +218,7 @@ class Proposal:
     solve_time_s: float
     delivered: np.ndarray = field(repr=False)
     orders: np.ndarray = field(repr=False)
+    reserve_usd: float = 0.0
 
     @property
     def gap(self) -> float:
@@ -208,8 +233,8 @@ class Proposal:
 
     @property
     def spend_usd(self) -> float:
-        """First-stage spend counted against the budget: new stock and its storage [USD]."""
-        return self.cost_usd["prepositioning"] + self.cost_usd["storage_added"]
+        """First-stage spend counted against the budget: new stock, its storage and the reserve [USD]."""
+        return self.cost_usd["prepositioning"] + self.cost_usd["storage_added"] + self.reserve_usd
 
 
 def coarsen_periods(problem: StockProblem, factor: int) -> StockProblem:
@@ -241,5 +266,16 @@ def coarsen_periods(problem: StockProblem, factor: int) -> StockProblem:
         demand=blocks(problem.demand, 2),
         delivery_capacity=blocks(problem.delivery_capacity, 1),
         fleet_days=None if problem.fleet_days is None else blocks(problem.fleet_days, 1),
+        late_usd_per_period=None
+        if problem.late_usd_per_period is None
+        else np.asarray(problem.late_usd_per_period, float) * factor,
+        funds_usd=None
+        if problem.funds_usd is None
+        else np.asarray(problem.funds_usd, float)[:, _block_ends(periods, factor)],
         sources=sources,
     )
+
+
+def _block_ends(periods: int, factor: int) -> np.ndarray:
+    """Index of the last period of each block of ``factor`` periods (cumulative arrays keep it)."""
+    return np.minimum(np.arange(factor - 1, periods + factor - 1, factor), periods - 1)

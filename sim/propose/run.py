@@ -22,7 +22,7 @@ from sim.needs import read_rations
 from sim.plan import Plan
 from sim.propose import analysis, lp
 from sim.propose.inputs import PERIOD_DAYS, build_problem
-from sim.propose.plans import UNITS, scaled_stock, stock_cost, stock_of, with_stock
+from sim.propose.plans import UNITS, scaled_stock, stock_cost, stock_of, with_stock, within_capacity
 from sim.run import combine_members, rations_path, scenario_delta, simulate_member
 from sim.scenario import Scenario, dump_text
 
@@ -32,13 +32,10 @@ FRONTIER_POINTS = 6
 
 @dataclass
 class Outcome:
-    """A proposal: the plan, its ``proposal.json`` data, and what the frontier figure draws."""
+    """A proposal: the plan and its ``proposal.json`` data (what the report and the panel draw)."""
 
     plan: Plan
     data: dict
-    frontier: list[dict]
-    start_point: tuple[float, float]
-    proposal_point: tuple[float, float]
 
 
 def _spread(values: np.ndarray, target: float) -> dict:
@@ -92,25 +89,29 @@ def propose(
     items = list(problem.items)
     log(f"linear programme: {problem.shape[0]} members × {len(items)} items × {problem.shape[2]} periods")
     answer = lp.solve(problem, target, confidence)
+    held = len(start.warehouses)  # the problem's last warehouse is the on-site supply, not the plan's
+    stock = within_capacity(start, items, answer.stock[:held])
     plan = with_stock(
         start,
         items,
-        answer.stock,
+        stock,
         f"{start.name}-proposed",
         f"{start.title} — proposed stock",
         f"Stock proposed by python -m sim propose (target {target:g}, confidence {confidence:g}, "
         f"{members} members, seed {seed}) on {start.name}.",
+        reserve_usd=answer.reserve_usd,
     )
     start_stock = stock_of(start, items)
-    start_value, proposed_value = stock_cost(items, start_stock, unit_cost), stock_cost(items, answer.stock, unit_cost)
-    factor = proposed_value / start_value if start_value > 0 else 1.0
+    start_value, proposed_value = stock_cost(items, start_stock, unit_cost), stock_cost(items, stock, unit_cost)
+    # the same money before the season: the proposal's stock and its reserve, all in START's stock
+    factor = (proposed_value + answer.reserve_usd) / start_value if start_value > 0 else 1.0
     scaled = with_stock(
         start,
         items,
         scaled_stock(start, items, factor),
         f"{start.name}-scaled",
         f"{start.title} — scaled ×{factor:.2f}",
-        f"{start.name}'s stock scaled uniformly to the proposal's stock value.",
+        f"{start.name}'s stock scaled uniformly to the value of the proposal's stock and reserve.",
     )
     log(f"replay in SimPy: {members} other members (seed {seed + 1})")
     parts = run_ensemble(
@@ -146,12 +147,23 @@ def propose(
         "message": answer.message,
         "stock": {
             hub: {
-                item: {"quantity": float(np.floor(answer.stock[w, i] + 1e-9)), "unit": UNITS[item]}
+                item: {"quantity": float(stock[w, i]), "unit": UNITS[item]}
                 for i, item in enumerate(items)
-                if answer.stock[w, i] >= 1.0
+                if stock[w, i] >= 1.0
             }
-            for w, hub in enumerate(problem.warehouses)
+            for w, hub in enumerate(problem.warehouses[:held])
         },
+        "stock_start": {
+            hub: {
+                item: {"quantity": float(start_stock[w, i]), "unit": UNITS[item]}
+                for i, item in enumerate(items)
+                if start_stock[w, i] > 0
+            }
+            for w, hub in enumerate(problem.warehouses[:held])
+        },
+        "reserve_usd": float(np.ceil(answer.reserve_usd - 1e-6)),
+        "first_stage_usd": round(float(answer.spend_usd), 0),
+        "objective_usd": round(float(answer.objective), 0),  # with the penalties: what the bounds compare with
         "cost_usd": {k: round(float(v), 0) for k, v in answer.cost_usd.items()},
         "in_sample": _spread(answer.member_fill, target),
         "out_of_sample": out_of_sample,
@@ -169,11 +181,17 @@ def propose(
             for p in points
         ],
         "perfect_information": {
-            "expected_cost_usd": round(float(perfect["expected_cost_usd"]), 0),
+            "expected_cost_usd": _usd_or_none(perfect["expected_cost_usd"]),
             "share_meeting_target": round(float(perfect["share_meeting_target"]), 4),
             "fill_rate_median": round(float(np.median(perfect["member_fill"])), 4),
         },
-        "value_of_stochastic_solution_usd": round(float(vss["vss_usd"]), 0),
+        "value_of_stochastic_solution_usd": _usd_or_none(vss["vss_usd"]),
+        "mean_value_plan": {  # the plan sized on the average season, played on the training members
+            "expected_cost_usd": _usd_or_none(vss["mean_value"].objective),
+            "share_meeting_target": round(float(vss["mean_value"].share_meeting_target), 4),
+            "fill_rate_median": round(vss["mean_value"].fill_median, 4),
+            "reaches_target": bool(vss["mean_value"].reachable),
+        },
         "lp": {
             "method": answer.method,
             "rows": answer.rows,
@@ -184,9 +202,13 @@ def propose(
         },
     }
     data["verdict"] = verdict(data)
-    start_point = (0.0, replayed[start.name]["fill_rate"]["median"])
-    proposal_point = (float(answer.spend_usd), out_of_sample["fill_rate"]["median"])
-    return Outcome(plan, data, data["frontier"], start_point, proposal_point)
+    return Outcome(plan, data)
+
+
+def _usd_or_none(value: float) -> float | None:
+    """A cost rounded to the dollar, None where it is infinite (no plan of that kind reaches the
+    target share: JSON has no infinity) [USD]."""
+    return round(float(value), 0) if np.isfinite(value) else None
 
 
 def verdict(data: dict) -> str:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_propose_a_plan_and_compare_it(app_server, browser, user_data, screenshot_dir):
+def test_propose_a_plan_and_compare_it(app_server, browser, user_data, screenshot_dir, tmp_path):
     status = git_status()
     folder = user_data / "scenarios"
     folder.mkdir(parents=True, exist_ok=True)
@@ -42,10 +42,20 @@ def test_propose_a_plan_and_compare_it(app_server, browser, user_data, screensho
         settle(page)
         no_exception(page, "proposing a plan")
         page.get_by_text("saisons qu'il n'a pas vues", exact=False).first.wait_for(timeout=600_000)
+        # comparison, stock, costs and bounds: four tables (drawn on a canvas, so counted, not read)
+        panel = page.get_by_test_id("stExpander").filter(has_text="Le simulateur cherche le stock")
+        panel.get_by_test_id("stDataFrame").nth(3).wait_for(timeout=30_000)
         if screenshot_dir:
-            page.get_by_text("saisons qu'il n'a pas vues", exact=False).first.scroll_into_view_if_needed()
+            verdict = page.get_by_text("saisons qu'il n'a pas vues", exact=False).first
+            verdict.evaluate("element => element.scrollIntoView({block: 'start'})")
             page.wait_for_timeout(2000)
             page.screenshot(path=str(screenshot_dir / "propose-fr.png"))
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="Rapport de la proposition (PDF)").click()
+        pdf = tmp_path / "proposition.pdf"
+        download.value.save_as(pdf)
+        assert pdf.read_bytes().startswith(b"%PDF")
+        no_exception(page, "downloading the proposal's report")
         page.get_by_role("button", name="Utiliser comme plan B").click()
         settle(page)
         no_exception(page, "using the proposal as plan B")

@@ -28,6 +28,13 @@ def test_propose_then_use_it_as_plan_b(data_dir):
     assert not at.exception and not at.error, [e.value for e in at.error]
     sentence = next(m.value for m in at.markdown if "saisons qu'il n'a pas vues" in m.value)
     assert "couverture médiane" in sentence and "baseline" in sentence
+    tables = [frame.value for frame in at.dataframe]
+    compared = next(f for f in tables if "Couverture médiane" in f.columns)
+    assert list(compared["Plan"])[-1] == "Plan proposé" and "même argent" in list(compared["Plan"])[1]
+    bounds = next(f for f in tables if "Repère" in f.columns)
+    assert "Information parfaite (chaque saison connue à l'avance)" in list(bounds["Repère"])
+    stock = next(f for f in tables if "Stock proposé" in f.columns)
+    assert "Eau potable" not in list(stock["Article"])  # water is trucked on site, never held
     # a rerun (another widget) redraws the proposal from session state
     at.slider(key="propose_target").set_value(0.85).run()
     assert not at.exception and any("saisons qu'il n'a pas vues" in m.value for m in at.markdown)
