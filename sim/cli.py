@@ -30,6 +30,7 @@ from sim.run import (
     scenario_delta,
 )
 from sim.scenario import DomainSettings, Scenario, load_file, validation_context
+from sim.triggers.command import run_triggers
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -156,6 +157,34 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=None, help="local processes for the replay (default: one per CPU)"
     )
     proposal.set_defaults(run=run_propose)
+
+    triggers = sub.add_parser(
+        "triggers",
+        help="score a plan's triggers over many synthetic seasons",
+        description=(
+            "Draw SEASONS seasons from the model's climate (Mopti peak, rainfall, storms), play the plan with and "
+            "without each trigger, and write DIR/triggers.json (activations, hits, misses, false alarms, lead time, "
+            "coverage gained and cost, a threshold sweep) and DIR/triggers.png."
+        ),
+    )
+    triggers.add_argument("scenario", type=Path, metavar="SCENARIO")
+    triggers.add_argument("--plan", type=Path, required=True, metavar="PLAN", help="the plan whose triggers to score")
+    triggers.add_argument("--seasons", type=int, default=500, help="seasons in the record (default 500)")
+    triggers.add_argument("--seed", type=int, default=0, help="seed of the record (default 0)")
+    triggers.add_argument(
+        "--event",
+        metavar="RULE",
+        default=None,
+        help="what the triggers are meant for: displaced:T (displaced peak above its T-year level; default "
+        "displaced:5) or mopti:CM (Mopti peak at or above CM cm)",
+    )
+    triggers.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    triggers.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the chart (default fr)")
+    triggers.add_argument("--scheduler", metavar="ADDR", help="play on a Dask cluster, e.g. tcp://127.0.0.1:8786")
+    triggers.add_argument(
+        "--workers", type=int, default=None, help="local processes for the seasons (default: one per CPU)"
+    )
+    triggers.set_defaults(run=run_triggers)
     report = sub.add_parser(
         "report",
         help="write the plan report (PDF) and workbook (XLSX) of a run",
