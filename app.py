@@ -25,6 +25,12 @@ def main() -> None:
         st.Page("ui/impact_page.py", title=t("page_impact", lang), icon=":material/groups:", url_path="impact"),
         st.Page("ui/plan_page.py", title=t("page_plan", lang), icon=":material/local_shipping:", url_path="plan"),
         st.Page(
+            "ui/triggers_page.py",
+            title=t("page_triggers", lang),
+            icon=":material/notifications_active:",
+            url_path="triggers",
+        ),
+        st.Page(
             "ui/workshop_trainer_page.py",
             title=t("ws_page_trainer", lang),
             icon=":material/school:",

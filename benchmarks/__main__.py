@@ -16,12 +16,14 @@ Benchmarks, in the order they run (all by default; name some to run only those):
 * ``hazards``: the hazard pipeline's throughput in cell-days per second;
 * ``propose``: the stock programme of issue 16 (HiGHS) on flood-2022's problem at 10 and 40
   members (dual simplex against interior point at 10), beside the SimPy replay's time;
+* ``triggers``: issue 17's record of synthetic seasons on 2 local processes and on a Dask
+  cluster of 2 workers, and whether both give the same scorecards;
 * ``app``: the plan page's 10-member comparison through the app's warm worker pool, against
   worker processes started for each run (no browser);
 * ``browser``: the app in a real browser on ``make run``: the hazards page's first draw, a
   move of the day slider and the 10-member comparison from click to cards (issue 11's aims).
 
-The whole run takes about 15 minutes on two cores, ``propose`` about 3 of them.
+The whole run takes about 25 minutes on two cores, ``propose`` about 3 of them and ``triggers`` about 10.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def _benchmarks() -> dict:
         bench_plans,
         bench_propose,
         bench_spi,
+        bench_triggers,
     )
 
     return {
@@ -77,6 +80,7 @@ def _benchmarks() -> dict:
         "delta": delta_cache,
         "hazards": bench_hazards.main,
         "propose": bench_propose.main,
+        "triggers": bench_triggers.main,
         "app": bench_ensemble.app,
         "browser": bench_app.main,
     }

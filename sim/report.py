@@ -57,6 +57,7 @@ from sim.labels import (  # noqa: E402
 )
 from sim.needs import DEFAULT_RATIONS, read_rations
 from sim.tables import TIMELINE_COUNTS, build_frames, count_header, item_unit, sheet_name, workbook_bytes  # noqa: E402
+from sim.triggers.words import record_sentence, trigger_table  # noqa: E402
 from sim.verdict import verdict_sentence  # noqa: E402
 
 FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
@@ -276,9 +277,15 @@ def new_pdf(title: str, lang: str):
 
 
 def pdf_bytes(
-    summary: dict, results: xr.Dataset, frames: dict[str, pd.DataFrame], lang: str = DEFAULT_LANGUAGE
+    summary: dict,
+    results: xr.Dataset,
+    frames: dict[str, pd.DataFrame],
+    lang: str = DEFAULT_LANGUAGE,
+    triggers: dict | None = None,
 ) -> bytes:
-    """The report as a PDF in ``lang``; ``frames`` are :func:`build_frames` of the same ``lang``.
+    """The report as a PDF in ``lang``; ``frames`` are :func:`build_frames` of the same ``lang``;
+    ``triggers``, the data of a ``triggers.json`` (``python -m sim triggers``), adds the
+    triggers' scorecards.
 
     Every table fits the page width and wraps long cells onto more lines: no text is cut.
     """
@@ -335,6 +342,12 @@ def pdf_bytes(
                 pdf_heading(pdf, t("report_h_stock_chart", lang, item=item_name(item, lang)), keep=80)
                 pdf.image(io.BytesIO(chart), w=pdf.epw)
 
+    if triggers:
+        pdf_heading(pdf, t("report_h_triggers", lang, seasons=number(triggers["seasons"], lang)))
+        pdf.set_font("DejaVu", size=8)
+        pdf.multi_cell(0, 4, record_sentence(triggers, lang), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+        pdf_table(pdf, *trigger_table(triggers, lang), ("LEFT", *["RIGHT"] * 6), widths=(30, 12, 12, 10, 10, 12, 14))
     pdf_heading(pdf, t("report_h_assumptions", lang))
     header = [t("report_col_assumption", lang), t("report_col_source", lang)]
     pdf_table(pdf, header, assumptions(summary, lang, results), ("LEFT", "LEFT"), widths=(50, 50))
@@ -504,6 +517,9 @@ def _break(pdf, text: str, width: float) -> str:
 def write_report(folder: str | Path, lang: str = DEFAULT_LANGUAGE) -> tuple[Path, Path]:
     """Write ``report.pdf`` and ``report.xlsx`` in ``lang`` into a run's folder; returns their paths.
 
+    A ``triggers.json`` in the folder (``python -m sim triggers --out`` the same folder) adds the
+    triggers' scorecards to the PDF.
+
     Raises
     ------
     FileNotFoundError
@@ -514,7 +530,9 @@ def write_report(folder: str | Path, lang: str = DEFAULT_LANGUAGE) -> tuple[Path
     with NETCDF_LOCK, xr.open_dataset(folder / "results.nc") as results:
         results = results.load()
     frames = build_frames(summary, results, lang)
+    scored = folder / "triggers.json"
+    triggers = json.loads(scored.read_text(encoding="utf-8")) if scored.is_file() else None
     pdf_path, xlsx_path = folder / "report.pdf", folder / "report.xlsx"
     write_bytes_atomic(xlsx_path, workbook_bytes(frames))
-    write_bytes_atomic(pdf_path, pdf_bytes(summary, results, frames, lang))
+    write_bytes_atomic(pdf_path, pdf_bytes(summary, results, frames, lang, triggers))
     return pdf_path, xlsx_path

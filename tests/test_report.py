@@ -531,3 +531,29 @@ def test_sentence_of_a_single_season_has_no_range():
     assert verdict_sentence(summary, "fr").startswith(
         "Sur 1 saison simulée, le plan «\u00a0baseline\u00a0» couvre 55\u00a0% des besoins pour un coût de 175\u202f542 US$. Avec 1 saison seulement,"
     )
+
+
+def test_the_plan_report_carries_the_triggers_scorecards(run, tmp_path):
+    # the run's folder, then `python -m sim triggers --out` the same folder, then the report
+    folder = tmp_path / "run"
+    shutil.copytree(run["out"], folder)
+    done = cli(
+        "triggers",
+        run["folder"] / "flood.yaml",
+        "--plan",
+        PLANS / "early-action.yaml",
+        "--seasons",
+        "4",
+        "--seed",
+        "2",
+        "--workers",
+        "1",
+        "--out",
+        folder,
+    )
+    assert done.returncode == 0, done.stderr
+    assert cli("report", folder).returncode == 0
+    text = _flat(_pdftotext(folder / "report.pdf", "-raw"))
+    assert "Déclencheurs sur 4 saisons simulées" in text
+    assert "Bani à Sofara, alerte orange" in text and "Saisons graves attrapées" in text
+    assert "Sur 4 saisons," in text

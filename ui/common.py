@@ -60,6 +60,7 @@ class Key(StrEnum):
     PLAN_RESULT = "plan_result"
     PLAN_FLASH = "plan_flash"
     PROPOSE_RESULT = "propose_result"
+    TRIGGERS_RESULT = "triggers_result"
 
     # --- workshop pages (issue 6) ---
     WS_TRAINER = "ws_trainer_workshop"

@@ -87,7 +87,7 @@ def run_triggers(args) -> int:
     problems = named_file_problems(scenario, base, str(args.scenario))
     if problems:
         raise InputError(problems)
-    data = score_triggers(
+    scored = score_triggers(
         scenario,
         plan,
         args.seasons,
@@ -98,6 +98,7 @@ def run_triggers(args) -> int:
         scheduler=args.scheduler,
         progress=_progress,
     )
+    data = scored.data
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / "triggers.json", json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")

@@ -9,11 +9,13 @@ what it costs, and a sweep of thresholds around the plan's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from sim.core.errors import BadInputError
+from sim.core.units import ureg
 from sim.plan import Plan
 from sim.run import scenario_delta
 from sim.scenario import Scenario, dump_text
@@ -25,6 +27,22 @@ GAIN_STEPS = {"stage": (-40.0, -20.0, 20.0, 40.0), "spi": (-0.5, -0.25, 0.25, 0.
 """The sweep's other thresholds, around the plan's: added for a stage [cm] and SPI [-],
 multiplied for rainfall [-]. Notes: a planner's neighbourhood of the threshold; each costs a
 SimPy run in the seasons where it changes when the trigger fires."""
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The record's scorecards (``data``, what ``triggers.json`` holds) and, per season, what a
+    threshold tried on the spot needs: each trigger's most extreme indicator value
+    (``extremes``, trigger × season) and whether the season is an event (``event``)."""
+
+    data: dict
+    extremes: np.ndarray
+    event: np.ndarray
+
+    def try_threshold(self, k: int, threshold: float) -> dict:
+        """Trigger ``k``'s counts at another ``threshold``, from the seasons already played."""
+        indicator = self.data["triggers"][k]["indicator"]
+        return scores.contingency(scores.fires(self.extremes[k], threshold, indicator), self.event)
 
 
 class EventRuleError(BadInputError):
@@ -77,9 +95,14 @@ def score_triggers(
     workers: int | None = None,
     scheduler: str | None = None,
     progress=None,
-) -> dict:
-    """The record's scorecards (see the module); the same seed gives the same numbers."""
+    resolution: float | None = None,
+) -> Scored:
+    """The record's scorecards (see the module); the same seed gives the same numbers.
+    ``resolution`` [degree] plays the seasons on another grid than the scenario's."""
     kind, value = parse_event(event_rule)
+    if resolution is not None:
+        domain = scenario.domain.model_copy(update={"resolution": ureg.Quantity(resolution, "degree")})
+        scenario = scenario.model_copy(update={"domain": domain})
     delta = scenario_delta(scenario, base)
     towns = sorted({c.capital for c in delta.cercles})
     draws = draw_seasons(seasons, seed, scenario.start_date.year, towns)
@@ -97,8 +120,9 @@ def score_triggers(
     fill, cost, unmet = (kpis[:, :, KPIS.index(k)] for k in KPIS)
     count = len(plan.triggers)
     cards = []
+    extremes = np.array([p["extreme"] for p in played], float).T.reshape(count, seasons)
     for k, trigger in enumerate(plan.triggers):
-        extreme = np.array([p["extreme"][k] for p in played])
+        extreme = extremes[k]
         fire_day = np.array([p["fire_day"][k] for p in played])
         need_day = np.array([p["need_day"][k] for p in played])
         fired = np.isfinite(fire_day)
@@ -122,7 +146,8 @@ def score_triggers(
                     "action": trigger.action,
                     **counts,
                     "mean_lead_days": scores.mean_lead_days(fire_day, need_day, fired & event),
-                    "fill_rate_gain": scores.paired_gain(fill[:, 0], fill[:, without]),
+                    "fill_rate_gain": scores.paired_gain(fill[:, 0], fill[:, without])
+                    | {"mean": float(np.mean(fill[:, 0] - fill[:, without]))},
                     "cost_per_season_usd": float(np.mean(extra_cost)),
                     "cost_per_extra_person_day_usd": scores.cost_per_extra_person_day(
                         extra_cost, unmet[:, without] - unmet[:, 0]
@@ -131,7 +156,7 @@ def score_triggers(
             )
             | {"threshold_sweep": [_round(row) for row in sweep]}
         )
-    return {
+    data = {
         "scenario": scenario.name,
         "plan": plan.name,
         "seasons": seasons,
@@ -146,3 +171,4 @@ def score_triggers(
         },
         "triggers": cards,
     }
+    return Scored(data, extremes, np.asarray(event, bool))

@@ -80,11 +80,16 @@ def test_scorecards_add_up_and_the_sweep_falls(one_process):
         assert thresholds == sorted(thresholds) and card["threshold"] in thresholds
         falling = rates if card["indicator"] != "spi" else rates[::-1]  # SPI fires at or below
         assert all(b <= a for a, b in zip(falling, falling[1:]))
-        assert set(card["fill_rate_gain"]) == {"median", "p10", "p90"}
+        assert set(card["fill_rate_gain"]) == {"median", "p10", "p90", "mean"}
     never = data["triggers"][0]
     assert never["name"] == "Sofara above any flood"
     assert never["never_fired"] and never["activations"] == 0 and never["return_period_years"] is None
-    assert never["fill_rate_gain"] == {"median": 0.0, "p10": 0.0, "p90": 0.0}  # it never acts: the same plan
+    assert never["fill_rate_gain"] == {
+        "median": 0.0,
+        "p10": 0.0,
+        "p90": 0.0,
+        "mean": 0.0,
+    }  # it never acts: the same plan
     assert (one_process / "triggers.png").read_bytes().startswith(b"\x89PNG")
 
 
