@@ -44,7 +44,8 @@ def _sweep_chart(card: dict, lang: str) -> alt.Chart:
         ]
     )
     percent = number_expression(lang, "datum.value * 100") + " + '\u00a0%'"
-    x = alt.X("seuil:Q", title=t("tr_threshold", lang), scale=alt.Scale(zero=False))
+    decimal = "replace(format(datum.value, '.2~f'), /\\./g, ',')" if lang == "fr" else "format(datum.value, '.2~f')"
+    x = alt.X("seuil:Q", title=t("tr_threshold", lang), scale=alt.Scale(zero=False), axis=alt.Axis(labelExpr=decimal))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(labelExpr=percent))
     lines = (
         alt.Chart(frame)
@@ -82,13 +83,13 @@ def _sweep_table(card: dict, lang: str) -> pd.DataFrame:
     )
 
 
-def _try_threshold(scored: Scored, k: int, card: dict, lang: str) -> None:
+def _try_threshold(scored: Scored, k: int, card: dict, lang: str, key: str) -> None:
     step = 0.05 if card["indicator"] == "spi" else 1.0
     value = st.number_input(
         t("tr_try", lang),
         value=float(card["threshold"]),
         step=step,
-        key=f"tr_try_{k}",
+        key=key,
         format="%.2f" if step < 1 else "%.0f",
     )
     counts = scored.try_threshold(k, value)
@@ -154,13 +155,19 @@ if kept and kept["request"] == request:
     scored: Scored = kept["scored"]
     data = scored.data
     st.markdown(record_sentence(data, lang))
-    for k, card in enumerate(data["triggers"]):
+    names = [card["name"] for card in data["triggers"]]
+    shown = [(f"p{j}", names.index(card["triggers"][0]), card, True) for j, card in enumerate(data["protocols"])]
+    shown += [(str(k), k, card, False) for k, card in enumerate(data["triggers"])]
+    for key, k, card, together in shown:
         with st.container(border=True):
-            st.markdown(f"**{card['name']}** — {scorecard(card, lang)}")
+            title = t("tr_protocol", lang, count=len(card["triggers"])) if together else card["name"]
+            st.markdown(f"**{title}** — {scorecard(card, lang)}")
+            if together:
+                st.caption(" · ".join(card["triggers"]))
             left, right = st.columns([3, 2])
             left.dataframe(_sweep_table(card, lang), hide_index=True, width="stretch")
             right.altair_chart(_sweep_chart(card, lang), width="stretch")
-            _try_threshold(scored, k, card, lang)
+            _try_threshold(scored, k, card, lang, f"tr_try_{key}")
     download(
         st,
         t("tr_download", lang),

@@ -108,5 +108,10 @@ def run_triggers(args) -> int:
             f"{card['name']}: fires in {card['activations']} of {card['seasons']} seasons; "
             f"{card['hits']} hits, {card['misses']} misses, {card['false_alarms']} false alarms"
         )
+    for card in data["protocols"]:
+        gain = card["fill_rate_gain"]["mean"]
+        print(
+            f"{len(card['triggers'])} triggers together ({card['where']}, {card['threshold']:g}): {100 * gain:+.1f} points of coverage on average for US${card['cost_per_season_usd']:,.0f} a season"
+        )
     print(f"written to {out}/triggers.json and triggers.png")
     return 0

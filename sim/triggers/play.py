@@ -54,14 +54,35 @@ def with_threshold(plan: Plan, k: int, threshold: float) -> Plan:
     return plan.model_copy(update={"triggers": triggers})
 
 
-def variants(plan: Plan, gain_thresholds: list[list[float]]) -> list[tuple[Plan, list[int]]]:
-    """The plan, then without each trigger, then each trigger at each of its ``gain_thresholds``;
-    each with the plan's index of every trigger it keeps."""
+def protocols(plan: Plan) -> list[list[int]]:
+    """Groups of the plan's triggers that watch the same indicator at the same place and
+    threshold (e.g. the four actions of the Sofara 633 cm protocol): they fire together, and a
+    donor asks what they buy together. Only groups of two or more."""
+    groups: dict[tuple, list[int]] = {}
+    for k, trigger in enumerate(plan.triggers):
+        groups.setdefault((trigger.indicator, trigger.gauge, trigger.place, trigger.threshold), []).append(k)
+    return [members for members in groups.values() if len(members) > 1]
+
+
+def variants(
+    plan: Plan, gain_thresholds: list[list[float]], groups: list[list[int]] = ()
+) -> list[tuple[Plan, list[int]]]:
+    """The plan, then without each trigger, then each trigger at each of its ``gain_thresholds``,
+    then for each group of :func:`protocols`: without the whole group, and the group at each of
+    its first trigger's ``gain_thresholds``; each with the plan's index of every trigger it keeps."""
     every = list(range(len(plan.triggers)))
     out = [(plan, every)]
     out += [(without_trigger(plan, k), [j for j in every if j != k]) for k in every]
     for k, thresholds in enumerate(gain_thresholds):
         out += [(with_threshold(plan, k, value), every) for value in thresholds]
+    for members in groups:
+        kept = [j for j in every if j not in members]
+        out.append((plan.model_copy(update={"triggers": [plan.triggers[j] for j in kept]}), kept))
+        for value in gain_thresholds[members[0]]:
+            moved = plan
+            for k in members:
+                moved = with_threshold(moved, k, value)
+            out.append((moved, every))
     return out
 
 
@@ -81,7 +102,12 @@ def _extreme(trigger, inputs) -> float:
 
 
 def play_season(
-    scenario_text: str, base: str | None, plan_text: str, gain_thresholds: list[list[float]], seed: int
+    scenario_text: str,
+    base: str | None,
+    plan_text: str,
+    gain_thresholds: list[list[float]],
+    seed: int,
+    groups: list[list[int]] = (),
 ) -> dict:
     """One season of the record (see the module); ``seed`` is :func:`season_seed`'s."""
     folder = None if base is None else Path(base)
@@ -100,7 +126,7 @@ def play_season(
     }
     daily = {r.item: r.quantity for r in rations if r.per == "person_day"}
     kpis, played_keys = [], {}
-    for variant, indices in variants(plan, gain_thresholds):
+    for variant, indices in variants(plan, gain_thresholds, groups):
         key = fired_key(variant, indices, inputs)
         if key not in played_keys:
             values = plan_kpis(simulate_plan(delta, variant, inputs), inputs.unit_cost, daily)
@@ -131,7 +157,8 @@ def play_record(
     """Every season of the record (scenario texts), in order, on this process, local processes
     or a Dask cluster (``scheduler``); the same numbers whatever runs them."""
     text = dump_text(plan)
-    arguments = [(s, base, text, gain_thresholds, season_seed(seed, k)) for k, s in enumerate(scenarios)]
+    groups = protocols(plan)
+    arguments = [(s, base, text, gain_thresholds, season_seed(seed, k), groups) for k, s in enumerate(scenarios)]
     results: dict[int, dict] = {}
 
     def done(k, value):

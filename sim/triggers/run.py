@@ -20,7 +20,7 @@ from sim.plan import Plan
 from sim.run import scenario_delta
 from sim.scenario import Scenario, dump_text
 from sim.triggers import scores
-from sim.triggers.play import KPIS, play_record
+from sim.triggers.play import KPIS, play_record, protocols
 from sim.triggers.record import draw_seasons, season_scenario
 
 GAIN_STEPS = {"stage": (-40.0, -20.0, 20.0, 40.0), "spi": (-0.5, -0.25, 0.25, 0.5), "rainfall": (0.6, 0.8, 1.2, 1.4)}
@@ -85,6 +85,33 @@ def _round(value):
     return value
 
 
+def _scorecard(name, trigger, extreme, fire_day, need_day, without: int, columns: dict, played: dict) -> dict:
+    """One scorecard: counts, lead time, gain and cost against the variant ``without``, and the
+    sweep at the thresholds of ``columns`` (threshold → variant)."""
+    fill, cost, unmet, event = played["fill"], played["cost"], played["unmet"], played["event"]
+    fired = np.isfinite(fire_day)
+    extra_cost = cost[:, 0] - cost[:, without]
+    sweep = scores.sweep(extreme, event, sorted(columns), trigger.indicator)
+    for row in sweep:
+        column = columns[row["threshold"]]
+        row["fill_rate_gain"] = scores.paired_gain(fill[:, column], fill[:, without])
+        row["cost_per_season_usd"] = float(np.mean(cost[:, column] - cost[:, without]))
+    body = {
+        "name": name,
+        "indicator": trigger.indicator,
+        "where": trigger.gauge or trigger.place,
+        "threshold": float(trigger.threshold),
+        "action": trigger.action,
+        **scores.contingency(fired, event),
+        "mean_lead_days": scores.mean_lead_days(fire_day, need_day, fired & event),
+        "fill_rate_gain": scores.paired_gain(fill[:, 0], fill[:, without])
+        | {"mean": float(np.mean(fill[:, 0] - fill[:, without]))},
+        "cost_per_season_usd": float(np.mean(extra_cost)),
+        "cost_per_extra_person_day_usd": scores.cost_per_extra_person_day(extra_cost, unmet[:, without] - unmet[:, 0]),
+    }
+    return _round(body) | {"threshold_sweep": [_round(row) for row in sweep]}
+
+
 def score_triggers(
     scenario: Scenario,
     plan: Plan,
@@ -119,43 +146,30 @@ def score_triggers(
     kpis = np.array([p["kpis"] for p in played])  # (season, variant, kpi)
     fill, cost, unmet = (kpis[:, :, KPIS.index(k)] for k in KPIS)
     count = len(plan.triggers)
-    cards = []
     extremes = np.array([p["extreme"] for p in played], float).T.reshape(count, seasons)
-    for k, trigger in enumerate(plan.triggers):
-        extreme = extremes[k]
+    played_columns = {"fill": fill, "cost": cost, "unmet": unmet, "event": event}
+
+    def card(name: str, k: int, without: int, columns: dict) -> dict:
+        """Trigger ``k``'s counts (a protocol's: its first trigger's, they fire together), its gain
+        and cost against the variant in column ``without``, the sweep at ``columns``."""
+        trigger = plan.triggers[k]
         fire_day = np.array([p["fire_day"][k] for p in played])
         need_day = np.array([p["need_day"][k] for p in played])
-        fired = np.isfinite(fire_day)
-        counts = scores.contingency(fired, event)
-        without = 1 + k
-        extra_cost = cost[:, 0] - cost[:, without]
-        sweep = scores.sweep(extreme, event, sorted([trigger.threshold, *points[k]]), trigger.indicator)
+        return _scorecard(name, trigger, extremes[k], fire_day, need_day, without, columns, played_columns)
+
+    cards = []
+    for k, trigger in enumerate(plan.triggers):
         offset = 1 + count + sum(len(p) for p in points[:k])
         columns = {value: offset + j for j, value in enumerate(points[k])} | {trigger.threshold: 0}
-        for row in sweep:
-            column = columns[row["threshold"]]
-            row["fill_rate_gain"] = scores.paired_gain(fill[:, column], fill[:, without])
-            row["cost_per_season_usd"] = float(np.mean(cost[:, column] - cost[:, without]))
-        cards.append(
-            _round(
-                {
-                    "name": trigger.name,
-                    "indicator": trigger.indicator,
-                    "where": trigger.gauge or trigger.place,
-                    "threshold": float(trigger.threshold),
-                    "action": trigger.action,
-                    **counts,
-                    "mean_lead_days": scores.mean_lead_days(fire_day, need_day, fired & event),
-                    "fill_rate_gain": scores.paired_gain(fill[:, 0], fill[:, without])
-                    | {"mean": float(np.mean(fill[:, 0] - fill[:, without]))},
-                    "cost_per_season_usd": float(np.mean(extra_cost)),
-                    "cost_per_extra_person_day_usd": scores.cost_per_extra_person_day(
-                        extra_cost, unmet[:, without] - unmet[:, 0]
-                    ),
-                }
-            )
-            | {"threshold_sweep": [_round(row) for row in sweep]}
-        )
+        cards.append(card(trigger.name, k, 1 + k, columns))
+    protocol_cards = []
+    column = 1 + count + sum(len(p) for p in points)
+    for members in protocols(plan):
+        first = plan.triggers[members[0]]
+        columns = {value: column + 1 + j for j, value in enumerate(points[members[0]])} | {first.threshold: 0}
+        protocol = card(" + ".join(plan.triggers[k].name for k in members), members[0], column, columns)
+        protocol_cards.append(protocol | {"triggers": [plan.triggers[k].name for k in members]})
+        column += 1 + len(points[members[0]])
     data = {
         "scenario": scenario.name,
         "plan": plan.name,
@@ -170,5 +184,6 @@ def score_triggers(
             "storm": "annual largest 3-day storm, Gumbel (hazards.return_periods.STORM_3DAY_GUMBEL_MM)",
         },
         "triggers": cards,
+        "protocols": protocol_cards,
     }
     return Scored(data, extremes, np.asarray(event, bool))

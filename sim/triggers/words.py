@@ -51,12 +51,20 @@ def trigger_table(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
     the coverage it adds and what it costs a year."""
     header = [t(f"tr_col_{key}", lang) for key in ("trigger", "every", "caught", "false", "lead", "gain_mean", "cost")]
     rows = []
-    for card in data["triggers"]:
+    together = [
+        (
+            t("tr_protocol", lang, count=len(card["triggers"]))
+            + f" ({card['where']}, {number(card['threshold'], lang, 2 if abs(card['threshold']) < 10 else 0)})",
+            card,
+        )
+        for card in data.get("protocols", [])
+    ]
+    for name, card in [*together, *((card["name"], card) for card in data["triggers"])]:
         lead = card["mean_lead_days"]
         every = "—" if card["never_fired"] else frequency(card["activation_rate"], lang)
         rows.append(
             [
-                card["name"],
+                name,
                 every,
                 f"{number(card['hits'], lang)} / {number(card['events'], lang)}",
                 number(card["false_alarms"], lang),

@@ -81,6 +81,14 @@ def test_scorecards_add_up_and_the_sweep_falls(one_process):
         falling = rates if card["indicator"] != "spi" else rates[::-1]  # SPI fires at or below
         assert all(b <= a for a, b in zip(falling, falling[1:]))
         assert set(card["fill_rate_gain"]) == {"median", "p10", "p90", "mean"}
+    # the four Sofara actions and the two drought ones fire together: scored together too
+    protocols = data["protocols"]
+    assert [len(p["triggers"]) for p in protocols] == [4, 2]
+    names = [card["name"] for card in data["triggers"]]
+    for protocol in protocols:
+        first = data["triggers"][names.index(protocol["triggers"][0])]
+        assert protocol["activations"] == first["activations"] and protocol["hits"] == first["hits"]
+        assert protocol["hits"] + protocol["false_alarms"] == protocol["activations"]
     never = data["triggers"][0]
     assert never["name"] == "Sofara above any flood"
     assert never["never_fired"] and never["activations"] == 0 and never["return_period_years"] is None
