@@ -203,26 +203,30 @@ class LocalPool:
 
     def run(
         self,
+        fn: Callable,
         arguments: Sequence[tuple],
         progress: Callable[[int, int], None] | None = None,
         running: Callable[[int, int], None] | None = None,
-    ) -> dict[int, xr.Dataset]:
-        """:func:`run_member` of each argument tuple, by member; ``progress(done, total)``
-        after each member, ``running(computing, total)`` when the workers take new ones. Members still waiting are cancelled if the caller stops (an
-        exception, e.g. from ``progress``); if a worker dies, the pool is restarted and the
-        members not yet back run once more (they are deterministic)."""
-        results: dict[int, xr.Dataset] = {}
+    ) -> dict[int, object]:
+        """``fn(*arguments[k])`` for each ``k``, by ``k``; ``progress(done, total)`` after each
+        task, ``running(computing, total)`` when the workers take new ones. Tasks still waiting
+        are cancelled if the caller stops (an exception, e.g. from ``progress``); if a worker
+        dies, the pool is restarted and the tasks not yet back run once more (they are
+        deterministic)."""
+        results: dict[int, object] = {}
+        tasks = dict(enumerate(arguments))
         try:
-            _gather(self.submit, arguments, progress, results, running=running, slots=self.workers)
+            _gather(self.submit, fn, tasks, progress, results, running=running, slots=self.workers)
         except BrokenProcessPool:
             log.warning(
-                "an ensemble worker died; restarting the pool and running the %d members not yet back again",
+                "a worker died; restarting the pool and running the %d tasks not yet back again",
                 len(arguments) - len(results),
             )
             self.restart()
             _gather(
                 self.submit,
-                [args for args in arguments if args[3] not in results],
+                fn,
+                {k: args for k, args in tasks.items() if k not in results},
                 progress,
                 results,
                 total=len(arguments),
@@ -292,19 +296,20 @@ RUNNING_POLL_S = 0.2
 
 def _gather(
     submit: Callable[..., Future],
-    arguments: Sequence[tuple],
+    fn: Callable,
+    tasks: dict[int, tuple],
     progress: Callable[[int, int], None] | None,
-    results: dict[int, xr.Dataset],
+    results: dict[int, object],
     total: int | None = None,
     running: Callable[[int, int], None] | None = None,
     slots: int = 1,
-) -> dict[int, xr.Dataset]:
-    """Each member's result into ``results`` (by member) as it comes back, with
-    ``progress(members back, total)`` after each, and ``running(members being computed,
-    total)`` when that count changes (at most ``slots``, the workers); the members not
-    started yet are cancelled if this stops early."""
-    total = len(arguments) if total is None else total
-    futures = {submit(run_member, *args): args[3] for args in arguments}
+) -> dict[int, object]:
+    """Each task's result ``fn(*tasks[k])`` into ``results[k]`` as it comes back, with
+    ``progress(tasks back, total)`` after each, and ``running(tasks being computed, total)``
+    when that count changes (at most ``slots``, the workers); the tasks not started yet are
+    cancelled if this stops early."""
+    total = len(tasks) if total is None else total
+    futures = {submit(fn, *args): k for k, args in tasks.items()}
     pending = set(futures)
     busy = -1
     try:
@@ -325,6 +330,90 @@ def _gather(
     return results
 
 
+def _on_dask(
+    fn: Callable,
+    arguments: Sequence[tuple],
+    scheduler: str,
+    key: str,
+    progress: Callable[[int, int], None] | None,
+) -> dict[int, object]:
+    """``fn(*arguments[k])`` for each ``k`` on the Dask cluster of ``scheduler``, by ``k``; the
+    task keys are ``{key}-{k}``. :class:`SchedulerError` if the client is missing or the
+    scheduler cannot be reached."""
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError:
+        raise SchedulerError("the Dask client is not installed: pip install -e '.[dist]'") from None
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as err:
+        raise SchedulerError(
+            f"cannot reach the Dask scheduler at {scheduler} ({str(err).splitlines()[0] if str(err) else type(err).__name__})"
+        ) from None
+    results: dict[int, object] = {}
+    with client:
+        futures = {client.submit(fn, *args, key=f"{key}-{k}", pure=False): k for k, args in enumerate(arguments)}
+        for future in dask_completed(futures):
+            results[futures[future]] = future.result()
+            if progress:
+                progress(len(results), len(arguments))
+    return results
+
+
+def map_tasks(
+    fn: Callable,
+    arguments: Sequence[tuple],
+    key: str,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    pool: LocalPool | None = None,
+    running: Callable[[int, int], None] | None = None,
+) -> list:
+    """``fn(*args)`` for every tuple of ``arguments``, in their order, on this process, local
+    processes, a warm ``pool`` or a Dask cluster: independent, deterministic tasks (ensemble
+    members, seasons of a record) give the same results whatever runs them.
+
+    Parameters
+    ----------
+    fn : callable
+        A module-level function (it is pickled to the workers), with picklable arguments.
+    key : str
+        Names the tasks on a Dask cluster (``{key}-{index}``); make it unique per run.
+    scheduler : str, optional
+        ``tcp://HOST:PORT`` of a running Dask scheduler; local processes when absent.
+    workers : int, optional
+        Local processes started for this call (default: the number of CPUs, at most one per
+        task); 1 runs the tasks in this process. Ignored with ``pool``.
+    progress : callable, optional
+        ``progress(done, total)`` each time a task comes back.
+    pool : LocalPool, optional
+        Warm worker processes to run the tasks on (e.g. :func:`shared_pool`), instead of
+        processes started for this call.
+    running : callable, optional
+        ``running(tasks being computed, total)`` when the workers take up tasks (with ``pool``
+        only), so that a progress bar moves before the first task is back.
+    """
+    results: dict[int, object] = {}
+    if scheduler:
+        results = _on_dask(fn, arguments, scheduler, key, progress)
+    elif pool is not None:
+        results = pool.run(fn, arguments, progress, running)
+    elif len(arguments) <= 1 or (workers or os.cpu_count() or 1) <= 1:
+        for k, args in enumerate(arguments):
+            results[k] = fn(*args)
+            if progress:
+                progress(len(results), len(arguments))
+    else:
+        count = min(workers or os.cpu_count() or 1, len(arguments))
+        # spawn, not fork: a forked child of a process that has started numba's or BLAS's
+        # threads can crash or deadlock
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")) as executor:
+            _gather(executor.submit, fn, dict(enumerate(arguments)), progress, results)
+    return [results[k] for k in range(len(arguments))]
+
+
 def run_ensemble(
     scenario_text: str,
     base: str | None,
@@ -337,58 +426,7 @@ def run_ensemble(
     pool: LocalPool | None = None,
     running: Callable[[int, int], None] | None = None,
 ) -> list[xr.Dataset]:
-    """Every member's results, in member order.
-
-    Parameters
-    ----------
-    scheduler : str, optional
-        ``tcp://HOST:PORT`` of a running Dask scheduler; local processes when absent.
-    workers : int, optional
-        Local processes started for this run (default: the number of CPUs, at most
-        ``members``); 1 runs the members in this process. Ignored with ``pool``.
-    progress : callable, optional
-        ``progress(done, members)`` each time a member comes back.
-    pool : LocalPool, optional
-        Warm worker processes to run the members on (e.g. :func:`shared_pool`), instead of
-        processes started for this run.
-    running : callable, optional
-        ``running(members being computed, members)`` when the workers take up members (with
-        ``pool`` only), so that a progress bar moves before the first member is back.
-    """
+    """Every member's results, in member order (:func:`map_tasks` of :func:`run_member`; its
+    parameters)."""
     arguments = [(scenario_text, base, seed, m, members, list(plan_texts)) for m in range(members)]
-    results: dict[int, xr.Dataset] = {}
-    if scheduler:
-        try:
-            from distributed import Client
-            from distributed import as_completed as dask_completed
-        except ImportError:
-            raise SchedulerError("the Dask client is not installed: pip install -e '.[dist]'") from None
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as err:
-            raise SchedulerError(
-                f"cannot reach the Dask scheduler at {scheduler} ({str(err).splitlines()[0] if str(err) else type(err).__name__})"
-            ) from None
-        with client:
-            futures = {
-                client.submit(run_member, *args, key=f"member-{args[3]}-{seed}", pure=False): args[3]
-                for args in arguments
-            }
-            for future in dask_completed(futures):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(len(results), members)
-    elif pool is not None:
-        results = pool.run(arguments, progress, running)
-    elif members == 1 or (workers or os.cpu_count() or 1) <= 1:
-        for args in arguments:
-            results[args[3]] = run_member(*args)
-            if progress:
-                progress(len(results), members)
-    else:
-        count = min(workers or os.cpu_count() or 1, members)
-        # spawn, not fork: a forked child of a process that has started numba's or BLAS's
-        # threads can crash or deadlock
-        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")) as executor:
-            _gather(executor.submit, arguments, progress, results)
-    return [results[m] for m in range(members)]
+    return map_tasks(run_member, arguments, f"member-{seed}", scheduler, workers, progress, pool, running)

@@ -25,6 +25,14 @@ def number_expression(lang: str, value: str = "datum.value") -> str:
     return f"replace(format({value}, ',.0f'), /,/g, '{separator}')"
 
 
+def legend_colours(field: str, names: list[str], colours: list[str]) -> alt.Color:
+    """Each of ``names`` (values of ``field``, already in the reader's language) in its colour,
+    with the legend under the chart and no title."""
+    return alt.Color(
+        field, title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(domain=names, range=colours)
+    )
+
+
 def time_chart(frame: pd.DataFrame, lang: str, y_title: str, series_title: str, height: int = 320) -> alt.Chart:
     """Lines over days: ``frame`` has a DatetimeIndex and one column per series (already named
     for the reader); the tooltip shows the date and the value written for the language."""

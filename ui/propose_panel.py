@@ -30,7 +30,7 @@ from sim.propose.report import (
 )
 from sim.propose.run import propose
 from sim.scenario import dump_text, load_file, save_file
-from ui.charts import number_expression
+from ui.charts import legend_colours, number_expression
 from ui.common import Key, download, show_error
 from ui.i18n import t
 
@@ -69,12 +69,7 @@ def _frontier_chart(data: dict, lang: str) -> alt.Chart:
         .encode(
             x=x,
             y=y,
-            color=alt.Color(
-                "what:N",
-                title=None,
-                legend=alt.Legend(orient="bottom"),
-                scale=alt.Scale(domain=list(marks["what"]), range=["#7f7f7f", "#c0392b"]),
-            ),
+            color=legend_colours("what:N", list(marks["what"]), ["#7f7f7f", "#c0392b"]),
         )
     )
     return (line + points).properties(height=280)

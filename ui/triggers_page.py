@@ -17,21 +17,18 @@ import pandas as pd
 import streamlit as st
 
 from sim.core.loader import InputError
+from sim.ensemble import shared_pool
 from sim.scenario import dump_text, load_file
 from sim.triggers.run import Scored, score_triggers
-from sim.triggers.words import frequency, record_sentence, scorecard
-from ui.charts import number_expression
+from sim.triggers.words import record_sentence, scorecard, try_sentence
+from ui.charts import legend_colours, number_expression
 from ui.common import Key, choice, download, file_label, plan_files, scenario_picker, show_error
-from ui.i18n import number, t, usd
+from ui.i18n import number, percent, t, usd
 
 # Grid the app plays a record on [degree] (a page script's bare strings are drawn by Streamlit,
 # so this is a comment): 10 seasons in about a minute on two cores; the CLI plays the
 # scenario's own grid.
 RECORD_RESOLUTION = 0.05
-
-
-def _percent(share: float | None, lang: str) -> str:
-    return "—" if share is None else f"{number(round(100 * share), lang)}\u00a0%"
 
 
 def _sweep_chart(card: dict, lang: str) -> alt.Chart:
@@ -53,13 +50,8 @@ def _sweep_chart(card: dict, lang: str) -> alt.Chart:
         .encode(
             x=x,
             y=y,
-            color=alt.Color(
-                "what:N",
-                title=None,
-                legend=alt.Legend(orient="bottom"),
-                scale=alt.Scale(
-                    domain=[t("tr_hit_rate", lang), t("tr_false_alarm_ratio", lang)], range=["#2e7d32", "#e67e22"]
-                ),
+            color=legend_colours(
+                "what:N", [t("tr_hit_rate", lang), t("tr_false_alarm_ratio", lang)], ["#2e7d32", "#e67e22"]
             ),
         )
     )
@@ -72,9 +64,9 @@ def _sweep_table(card: dict, lang: str) -> pd.DataFrame:
         [
             {
                 t("tr_threshold", lang): number(r["threshold"], lang, 2 if abs(r["threshold"]) < 10 else 0),
-                t("tr_col_activation", lang): _percent(r["activation_rate"], lang),
-                t("tr_hit_rate", lang): _percent(r["hit_rate"], lang),
-                t("tr_false_alarm_ratio", lang): _percent(r["false_alarm_ratio"], lang),
+                t("tr_col_activation", lang): percent(r["activation_rate"], lang),
+                t("tr_hit_rate", lang): percent(r["hit_rate"], lang),
+                t("tr_false_alarm_ratio", lang): percent(r["false_alarm_ratio"], lang),
                 t("tr_col_gain", lang): number(100 * r["fill_rate_gain"]["median"], lang, 1),
                 t("tr_col_cost", lang): usd(r["cost_per_season_usd"], lang),
             }
@@ -92,20 +84,7 @@ def _try_threshold(scored: Scored, k: int, card: dict, lang: str, key: str) -> N
         key=key,
         format="%.2f" if step < 1 else "%.0f",
     )
-    counts = scored.try_threshold(k, value)
-    if counts["never_fired"]:
-        st.caption(t("tr_try_never", lang, seasons=number(counts["seasons"], lang)))
-        return
-    st.caption(
-        t(
-            "tr_try_result",
-            lang,
-            every=frequency(counts["activation_rate"], lang),
-            hits=number(counts["hits"], lang),
-            events=number(counts["events"], lang),
-            false_alarms=number(counts["false_alarms"], lang),
-        )
-    )
+    st.caption(try_sentence(scored.try_threshold(k, value), lang))
 
 
 lang = st.session_state.get(Key.LANGUAGE, "fr")
@@ -143,6 +122,7 @@ if st.button(t("tr_button", lang), key="tr_run", type="primary"):
                 base=scenario_path.parent,
                 progress=progress,
                 resolution=RECORD_RESOLUTION,
+                pool=shared_pool(),
             )
         except (InputError, ValueError, OSError) as err:
             bar.empty()

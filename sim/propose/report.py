@@ -14,14 +14,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from sim.core.i18n import language_of, number, t, usd  # noqa: E402
+from sim.core.i18n import language_of, number, percent, t, usd  # noqa: E402
 from sim.labels import item_name, unit_name  # noqa: E402
 from sim.report import new_pdf, pdf_heading, pdf_table, png_bytes  # noqa: E402
-
-
-def percent(share: float | None, lang: str) -> str:
-    """A share [-] as a whole percentage in ``lang`` ("—" when unknown)."""
-    return "—" if share is None else f"{number(round(100 * share), lang)}\u00a0%"
 
 
 def _money(value: float | None, lang: str) -> str:

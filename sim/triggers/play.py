@@ -11,14 +11,13 @@ indicator value and firing day, and the KPIs of every variant.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
+import hashlib
 from pathlib import Path
 
 import numpy as np
 
 from sim.core.limits import MAX_SEED
+from sim.ensemble import LocalPool, map_tasks
 from sim.logistics.inputs import season_inputs
 from sim.logistics.kpis import plan_kpis
 from sim.logistics.model import simulate_plan
@@ -153,35 +152,13 @@ def play_record(
     workers: int | None = None,
     scheduler: str | None = None,
     progress=None,
+    pool: LocalPool | None = None,
 ) -> list[dict]:
-    """Every season of the record (scenario texts), in order, on this process, local processes
-    or a Dask cluster (``scheduler``); the same numbers whatever runs them."""
+    """Every season of the record (scenario texts), in order, on this process, local processes,
+    a warm ``pool`` or a Dask cluster (``scheduler``), by :func:`sim.ensemble.map_tasks`: the
+    same numbers whatever runs them."""
     text = dump_text(plan)
     groups = protocols(plan)
     arguments = [(s, base, text, gain_thresholds, season_seed(seed, k), groups) for k, s in enumerate(scenarios)]
-    results: dict[int, dict] = {}
-
-    def done(k, value):
-        results[k] = value
-        if progress:
-            progress(len(results), len(arguments))
-
-    if scheduler:
-        from distributed import Client, as_completed  # optional: the Dask client only when asked for
-
-        with Client(scheduler, timeout="10s") as client:
-            futures = {
-                client.submit(play_season, *a, key=f"season-{k}-{seed}", pure=False): k for k, a in enumerate(arguments)
-            }
-            for future in as_completed(futures):
-                done(futures[future], future.result())
-    elif (workers or os.cpu_count() or 1) <= 1 or len(arguments) == 1:
-        for k, a in enumerate(arguments):
-            done(k, play_season(*a))
-    else:
-        count = min(workers or os.cpu_count() or 1, len(arguments))
-        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn")) as executor:
-            futures = {executor.submit(play_season, *a): k for k, a in enumerate(arguments)}
-            for future, k in futures.items():
-                done(k, future.result())
-    return [results[k] for k in range(len(arguments))]
+    digest = hashlib.sha256(repr((text, gain_thresholds, scenarios)).encode()).hexdigest()[:12]
+    return map_tasks(play_season, arguments, f"season-{seed}-{digest}", scheduler, workers, progress, pool)

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.core.errors import BadInputError
 from sim.core.units import ureg
+from sim.ensemble import LocalPool
 from sim.plan import Plan
 from sim.run import scenario_delta
 from sim.scenario import Scenario, dump_text
@@ -85,10 +86,22 @@ def _round(value):
     return value
 
 
-def _scorecard(name, trigger, extreme, fire_day, need_day, without: int, columns: dict, played: dict) -> dict:
+@dataclass(frozen=True)
+class Played:
+    """What the record's seasons gave, per season and variant of the plan (season × variant):
+    the fill rate [-], the total cost [USD], the person-days left unmet [person-day]; and
+    whether each season is an event (season)."""
+
+    fill: np.ndarray
+    cost: np.ndarray
+    unmet: np.ndarray
+    event: np.ndarray
+
+
+def _scorecard(name, trigger, extreme, fire_day, need_day, without: int, columns: dict, played: Played) -> dict:
     """One scorecard: counts, lead time, gain and cost against the variant ``without``, and the
     sweep at the thresholds of ``columns`` (threshold → variant)."""
-    fill, cost, unmet, event = played["fill"], played["cost"], played["unmet"], played["event"]
+    fill, cost, unmet, event = played.fill, played.cost, played.unmet, played.event
     fired = np.isfinite(fire_day)
     extra_cost = cost[:, 0] - cost[:, without]
     sweep = scores.sweep(extreme, event, sorted(columns), trigger.indicator)
@@ -123,9 +136,11 @@ def score_triggers(
     scheduler: str | None = None,
     progress=None,
     resolution: float | None = None,
+    pool: LocalPool | None = None,
 ) -> Scored:
     """The record's scorecards (see the module); the same seed gives the same numbers.
-    ``resolution`` [degree] plays the seasons on another grid than the scenario's."""
+    ``resolution`` [degree] plays the seasons on another grid than the scenario's; ``pool``
+    plays them on warm workers (:func:`sim.ensemble.shared_pool`)."""
     kind, value = parse_event(event_rule)
     if resolution is not None:
         domain = scenario.domain.model_copy(update={"resolution": ureg.Quantity(resolution, "degree")})
@@ -135,7 +150,9 @@ def score_triggers(
     draws = draw_seasons(seasons, seed, scenario.start_date.year, towns)
     texts = [dump_text(season_scenario(scenario, d, k)) for k, d in enumerate(draws)]
     points = [gain_thresholds(t) for t in plan.triggers]
-    played = play_record(texts, None if base is None else str(base), plan, points, seed, workers, scheduler, progress)
+    played = play_record(
+        texts, None if base is None else str(base), plan, points, seed, workers, scheduler, progress, pool
+    )
     if kind == "displaced":
         event, level = scores.events_by_return_period(np.array([p["displaced_peak"] for p in played]), value)
         definition = {"rule": f"displaced:{value:g}", "level": level, "unit": "person"}
@@ -147,7 +164,7 @@ def score_triggers(
     fill, cost, unmet = (kpis[:, :, KPIS.index(k)] for k in KPIS)
     count = len(plan.triggers)
     extremes = np.array([p["extreme"] for p in played], float).T.reshape(count, seasons)
-    played_columns = {"fill": fill, "cost": cost, "unmet": unmet, "event": event}
+    played_columns = Played(fill, cost, unmet, np.asarray(event, bool))
 
     def card(name: str, k: int, without: int, columns: dict) -> dict:
         """Trigger ``k``'s counts (a protocol's: its first trigger's, they fire together), its gain

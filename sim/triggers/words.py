@@ -24,6 +24,21 @@ def scorecard(card: dict, lang: str) -> str:
     )
 
 
+def try_sentence(counts: dict, lang: str) -> str:
+    """What a trigger would have done at a threshold tried on the spot (the counts of
+    :meth:`sim.triggers.run.Scored.try_threshold`), in one sentence."""
+    if counts["never_fired"]:
+        return t("tr_try_never", lang, seasons=number(counts["seasons"], lang))
+    return t(
+        "tr_try_result",
+        lang,
+        every=frequency(counts["activation_rate"], lang),
+        hits=number(counts["hits"], lang),
+        events=number(counts["events"], lang),
+        false_alarms=number(counts["false_alarms"], lang),
+    )
+
+
 def frequency(rate: float, lang: str) -> str:
     """How often a trigger fires, as a donor says it: "une année sur 4" below one year in two,
     "7 années sur 10" above."""

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from sim.ensemble import LocalPool
+from sim.scenario import load_file
+from sim.triggers.run import score_triggers
 from tests.conftest import sim_cli as cli
-from tests.test_ensemble import dask_cluster  # noqa: F401 - the cluster fixture
+from tests.test_ensemble import _free_port, dask_cluster  # noqa: F401 - the cluster fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 NEVER = """\
@@ -118,3 +121,22 @@ def test_an_unreadable_event_rule_is_refused_in_one_line(inputs, tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().startswith("error: --event 'floods': expected displaced:T")
     assert "Traceback" not in done.stderr and not (tmp_path / "bad").exists()
+
+
+def test_a_warm_pool_gives_the_same_scorecards(inputs, one_process):
+    """The app plays its records on the shared warm pool: the same numbers as one process."""
+    scenario, plan = (load_file(path, expect=kind) for path, kind in zip(inputs, ("scenario", "plan")))
+    pool = LocalPool(2, warm_runs=[])
+    try:
+        scored = score_triggers(scenario, plan, 6, 3, base=inputs[0].parent, pool=pool)
+    finally:
+        pool.shutdown()
+    written = json.loads((one_process / "triggers.json").read_text(encoding="utf-8"))
+    assert json.loads(json.dumps(scored.data, allow_nan=False)) == written
+
+
+def test_an_unreachable_scheduler_exits_2_in_one_line(inputs, tmp_path):
+    done = _run(inputs, tmp_path / "none", "--scheduler", f"tcp://127.0.0.1:{_free_port()}")
+    assert done.returncode == 2
+    assert "cannot reach the Dask scheduler" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "none").exists()
