@@ -24,6 +24,7 @@ __all__ = [
     "STORM_3DAY_GUMBEL_MM",
     "TYPICAL_PEAK_DATE",
     "mopti_peak_for_return_period",
+    "mopti_return_period_of_peak",
     "storm_total_for_return_period",
 ]
 
@@ -64,10 +65,21 @@ def mopti_peak_for_return_period(years: float) -> float:
     """
     if not years > 1:
         raise ValueError(f"return period must exceed 1 year, got {years}")
+    return float(_mopti_peak_law().ppf(1.0 - 1.0 / years))
+
+
+def mopti_return_period_of_peak(peak_cm: float) -> float:
+    """Return period of a Mopti peak of ``peak_cm`` by the same law [year] (infinite beyond
+    the law's reach); the inverse of :func:`mopti_peak_for_return_period`."""
+    exceed = float(_mopti_peak_law().sf(peak_cm))
+    return 1.0 / exceed if exceed > 0 else float("inf")
+
+
+def _mopti_peak_law():
+    """Gumbel law of the Mopti annual peak [cm], fitted by moments on :data:`MOPTI_ANNUAL_PEAKS_CM`."""
     peaks = np.array(list(MOPTI_ANNUAL_PEAKS_CM.values()), float)
     scale = peaks.std(ddof=1) * np.sqrt(6.0) / np.pi
-    location = peaks.mean() - np.euler_gamma * scale
-    return float(stats.gumbel_r.ppf(1.0 - 1.0 / years, loc=location, scale=scale))
+    return stats.gumbel_r(loc=peaks.mean() - np.euler_gamma * scale, scale=scale)
 
 
 def storm_total_for_return_period(years: float) -> float:

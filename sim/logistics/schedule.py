@@ -23,12 +23,28 @@ from sim.plan import Plan
 def indicator(trigger, inputs: SeasonInputs, day: int) -> float | None:
     """The value a trigger watches on ``day``: a gauge's stage [cm], a place's rain [mm/day] or the
     delta's SPI-3 [-] (known from the first of October); None when it is not known yet."""
-    if trigger.indicator == "stage":
-        return float(inputs.stages[trigger.gauge][day])
-    if trigger.indicator == "rainfall":
-        return float(inputs.rainfall[trigger.place][day])
-    october = pd.Timestamp(inputs.dates[0].year, 10, 1)
-    return inputs.spi3 if inputs.spi3 is not None and inputs.dates[day] >= october else None
+    value = indicator_series(trigger, inputs)[day]
+    return None if np.isnan(value) else float(value)
+
+
+def indicator_series(trigger, inputs: SeasonInputs) -> np.ndarray:
+    """(day,) what a trigger watches on each day of the season (see :func:`indicator`), NaN
+    where it is not known yet; read-only, computed once per trigger and season."""
+    key = (trigger.indicator, trigger.gauge, trigger.place)
+    cache = inputs.indicator_cache
+    if key not in cache:
+        if trigger.indicator == "stage":
+            values = np.asarray(inputs.stages[trigger.gauge], float).copy()
+        elif trigger.indicator == "rainfall":
+            values = np.asarray(inputs.rainfall[trigger.place], float).copy()
+        else:
+            values = np.full(len(inputs.dates), np.nan)
+            if inputs.spi3 is not None:
+                october = pd.Timestamp(inputs.dates[0].year, 10, 1)
+                values[inputs.dates.searchsorted(october) :] = inputs.spi3
+        values.setflags(write=False)
+        cache[key] = values
+    return cache[key]
 
 
 def crossed(trigger, value: float) -> bool:
@@ -40,13 +56,10 @@ def firing_days(plan: Plan, inputs: SeasonInputs) -> list[int | None]:
     """The first day each trigger of ``plan`` fires in this season, None for never [day]."""
     out: list[int | None] = []
     for trigger in plan.triggers:
-        day = None
-        for d in range(len(inputs.dates)):
-            value = indicator(trigger, inputs, d)
-            if value is not None and crossed(trigger, value):
-                day = d
-                break
-        out.append(day)
+        values = indicator_series(trigger, inputs)
+        with np.errstate(invalid="ignore"):
+            past = values <= trigger.threshold if trigger.indicator == "spi" else values >= trigger.threshold
+        out.append(int(np.argmax(past)) if past.any() else None)
     return out
 
 

@@ -49,6 +49,9 @@ class SeasonInputs:
     lead_time_seed: np.random.SeedSequence | None = None
     closure_seed: np.random.SeedSequence | None = None
     closure_probability: float = 0.0
+    indicator_cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Each trigger indicator's daily series, filled by :func:`sim.logistics.schedule.indicator_series`
+    (not copied by ``dataclasses.replace``: a changed season starts empty)."""
 
 
 @dataclass

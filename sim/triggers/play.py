@@ -21,7 +21,7 @@ from sim.ensemble import LocalPool, map_tasks
 from sim.logistics.inputs import season_inputs
 from sim.logistics.kpis import plan_kpis
 from sim.logistics.model import simulate_plan
-from sim.logistics.schedule import firing_days, indicator
+from sim.logistics.schedule import firing_days, indicator_series
 from sim.needs import read_rations
 from sim.plan import Plan
 from sim.run import rations_path, scenario_delta, simulate_member
@@ -93,11 +93,10 @@ def fired_key(variant: Plan, indices: list[int], inputs) -> frozenset:
 
 
 def _extreme(trigger, inputs) -> float:
-    values = [indicator(trigger, inputs, d) for d in range(len(inputs.dates))]
-    known = [v for v in values if v is not None]
-    if not known:
+    values = indicator_series(trigger, inputs)
+    if np.isnan(values).all():
         return float("nan")
-    return float(min(known)) if trigger.indicator == "spi" else float(max(known))
+    return float(np.nanmin(values)) if trigger.indicator == "spi" else float(np.nanmax(values))
 
 
 def play_season(

@@ -20,7 +20,7 @@ from sim.ensemble import LocalPool
 from sim.plan import Plan
 from sim.run import scenario_delta
 from sim.scenario import Scenario, dump_text
-from sim.triggers import scores
+from sim.triggers import gauge_levels, scores
 from sim.triggers.play import KPIS, play_record, protocols
 from sim.triggers.record import draw_seasons, season_scenario
 
@@ -196,6 +196,8 @@ def score_triggers(
         "record": {
             "mopti_peak_cm": _round(dict(zip(("p10", "median", "p90"), np.percentile(peaks, [10, 50, 90]).tolist()))),
             "mopti_danger_650_cm_share": _round(float(np.mean(peaks >= 650.0))),
+            "gauge_peak_cm": _round(gauge_levels.peak_percentiles(peaks)),
+            "gauge_levels": [_round(row) for row in gauge_levels.level_rows(peaks, delta.gauges)],
             "mopti_peak_law": "Gumbel fitted by moments on the OPIDIN annual peaks (hazards.return_periods)",
             "rain": "seasonal total's standard anomaly, standard normal (hazards.rainfall.season_factor)",
             "storm": "annual largest 3-day storm, Gumbel (hazards.return_periods.STORM_3DAY_GUMBEL_MM)",
