@@ -30,6 +30,7 @@ def main() -> None:
             icon=":material/notifications_active:",
             url_path="triggers",
         ),
+        st.Page("ui/commune_page.py", title=t("page_commune", lang), icon=":material/home_pin:", url_path="commune"),
         st.Page(
             "ui/workshop_trainer_page.py",
             title=t("ws_page_trainer", lang),

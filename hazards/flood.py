@@ -231,11 +231,8 @@ def fluvial_depth(delta: Delta, dates: pd.DatetimeIndex, peak_cm: float, peak_da
         dims (time, y, x), ``attrs["units"] = "m"``; 0 outside the floodplain.
     """
     grid = delta.grid
-    depth = np.zeros((len(dates), grid.shape[0] * grid.shape[1]), np.float32)
-    for name, (cells, hand) in _reach_cells(delta).items():
-        stages = stage_hydrograph(dates, peak_cm, peak_date, gauge=name)
-        level = level_for_area(delta, flooded_area(stages, gauge=name))
-        depth[:, cells] = np.maximum(level[:, None] - hand[None, :], 0.0)
+    stages = {name: stage_hydrograph(dates, peak_cm, peak_date, gauge=name) for name in GAUGE_RELATIONS}
+    depth = depth_at_cells(delta, np.arange(grid.shape[0] * grid.shape[1]), stages)
     depth = depth.reshape(len(dates), *grid.shape)
     return xr.DataArray(
         depth,
@@ -244,6 +241,47 @@ def fluvial_depth(delta: Delta, dates: pd.DatetimeIndex, peak_cm: float, peak_da
         attrs={"units": "m", "long_name": "fluvial inundation depth"},
         name="flood_depth",
     )
+
+
+def depth_at_cells(delta: Delta, cells: np.ndarray, stages: dict[str, np.ndarray]) -> np.ndarray:
+    """Inundation depth at some cells of the grid for given stages at each gauge [m].
+
+    Each floodplain cell follows the gauge of its reach (see the module): the area flooded at
+    that gauge's stage becomes a water level above drainage, and depth = level − HAND where
+    positive; 0 off the floodplain.
+
+    Parameters
+    ----------
+    cells : np.ndarray of int
+        Flat (row-major) indices of the cells.
+    stages : dict
+        Gauge name → stages, all of one shape (n,) (days of a season, or stages to compare) [cm].
+
+    Returns
+    -------
+    np.ndarray
+        (n, len(cells)) float32 [m].
+    """
+    unique, back = np.unique(np.asarray(cells, np.int64), return_inverse=True)  # a cell may be asked for twice
+    n = len(next(iter(stages.values())))
+    out = np.zeros((n, unique.size), np.float32)
+    position = np.full(delta.grid.shape[0] * delta.grid.shape[1], -1, np.int64)
+    position[unique] = np.arange(unique.size)
+    for name, (reach_cells, hand) in _reach_cells(delta).items():
+        where = position[reach_cells]
+        keep = where >= 0
+        if keep.any():
+            level = level_for_area(delta, flooded_area(np.asarray(stages[name], float), gauge=name))
+            out[:, where[keep]] = np.maximum(level[:, None] - hand[keep][None, :], 0.0)
+    return out if unique.size == np.size(cells) and np.array_equal(unique, cells) else out[:, back.ravel()]
+
+
+def reach_gauge(delta: Delta, cells: np.ndarray) -> list[str | None]:
+    """The gauge whose hydrograph each of these cells follows (flat indices); None off the floodplain."""
+    names = list(GAUGE_RELATIONS)
+    reach = _reach_gauges(delta).ravel()
+    plain = delta.terrain.floodplain.ravel()
+    return [names[int(reach[c])] if plain[c] else None for c in np.asarray(cells, np.int64)]
 
 
 @lru_cache(maxsize=8)

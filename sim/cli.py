@@ -15,6 +15,7 @@ import pydantic
 
 from hazards.catalog import add_layer, catalog_folder, layer_kinds, list_layers
 from hazards.io.layers import LAYER_KINDS
+from sim.commune.command import run_commune
 from sim.core import limits, settings
 from sim.core.errors import BadInputError
 from sim.core.loader import InputError
@@ -185,6 +186,38 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=None, help="local processes for the seasons (default: one per CPU)"
     )
     triggers.set_defaults(run=run_triggers)
+
+    commune = sub.add_parser(
+        "commune",
+        help="a commune's one-page contingency plan, from its villages",
+        description=(
+            "Find the commune (by name, one of its villages' names, or pcode), play a flood on its villages (a stage "
+            "at a gauge, or a scenario's), and write DIR/commune.json and DIR/commune-plan.pdf: the warning levels at "
+            "its gauge, the villages flooded and cut off, the people, the hosting sites and the needs by week."
+        ),
+    )
+    commune.add_argument("commune", metavar="NAME_OR_PCODE")
+    commune.add_argument(
+        "--stage",
+        type=float,
+        default=None,
+        metavar="CM",
+        help="the flood's peak at --gauge [cm] (default: Mopti's 2024 peak, 716 cm, at the commune's gauge)",
+    )
+    commune.add_argument(
+        "--gauge", default=None, metavar="G", help="Mopti, Sofara, Akka or Diré (default: the commune's own gauge)"
+    )
+    commune.add_argument(
+        "--scenario",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="play this scenario's flood instead (its control member)",
+    )
+    commune.add_argument("--seed", type=int, default=1, help="seed of the scenario's member (default 1)")
+    commune.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    commune.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the plan (default fr)")
+    commune.set_defaults(run=run_commune)
     report = sub.add_parser(
         "report",
         help="write the plan report (PDF) and workbook (XLSX) of a run",

@@ -43,6 +43,8 @@ MODULES = [
     "sim/delta/boundaries.py",
     "sim/delta/domain.py",
     "sim/core/messages.py",
+    "sim/commune/find.py",
+    "sim/commune/build.py",
     "sim/core/userdata.py",
     "hazards/catalog.py",
     "hazards/season.py",

@@ -61,6 +61,7 @@ class Key(StrEnum):
     PLAN_FLASH = "plan_flash"
     PROPOSE_RESULT = "propose_result"
     TRIGGERS_RESULT = "triggers_result"
+    COMMUNE_RESULT = "commune_result"
 
     # --- workshop pages (issue 6) ---
     WS_TRAINER = "ws_trainer_workshop"

@@ -111,7 +111,7 @@ def run_triggers(args) -> int:
     for card in data["protocols"]:
         gain = card["fill_rate_gain"]["mean"]
         print(
-            f"{len(card['triggers'])} triggers together ({card['where']}, {card['threshold']:g}): {100 * gain:+.1f} points of coverage on average for US${card['cost_per_season_usd']:,.0f} a season"
+            f"{len(card['triggers'])} triggers together ({card['where'] or card['indicator']}, {card['threshold']:g}): {100 * gain:+.1f} points of coverage on average for US${card['cost_per_season_usd']:,.0f} a season"
         )
     print(f"written to {out}/triggers.json and triggers.png")
     return 0

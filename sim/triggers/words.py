@@ -69,7 +69,7 @@ def trigger_table(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
     together = [
         (
             t("tr_protocol", lang, count=len(card["triggers"]))
-            + f" ({card['where']}, {number(card['threshold'], lang, 2 if abs(card['threshold']) < 10 else 0)})",
+            + f" ({card['where'] or card['indicator'].upper()}, {number(card['threshold'], lang, 2 if abs(card['threshold']) < 10 else 0)})",
             card,
         )
         for card in data.get("protocols", [])

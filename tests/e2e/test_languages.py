@@ -16,7 +16,7 @@ from tests.e2e.steps import no_exception, non_local, open_page, settle
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ("", "hazards", "impact", "plan", "triggers", "atelier-formateur", "atelier-equipe")
+PAGES = ("", "hazards", "impact", "plan", "triggers", "commune", "atelier-formateur", "atelier-equipe")
 
 ENGLISH = (
     "the",
