@@ -52,6 +52,7 @@ def test_prepare_print_and_change_a_commune_plan(app_server, browser, user_data,
         download.value.save_as(saved)
         assert saved.read_bytes().startswith(b"%PDF")
         no_exception(page, "downloading the plan")
+        page.get_by_label("Échelle", exact=True).scroll_into_view_if_needed()  # the page was read down to the downloads
         choose(page, "Échelle", "Sofara")
         settle(page)
         page.get_by_role("button", name="Préparer le plan").click()
