@@ -214,7 +214,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="play this scenario's flood instead (its control member)",
     )
-    commune.add_argument("--seed", type=int, default=1, help="seed of the scenario's member (default 1)")
+    commune.add_argument("--seed", type=int, default=1, help="seed of the scenario's members (default 1)")
+    commune.add_argument(
+        "--members",
+        type=int,
+        default=1,
+        help="with --scenario: members played (default 1, the control member); villages flooded in at least half count",
+    )
     commune.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     commune.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the plan (default fr)")
     commune.set_defaults(run=run_commune)

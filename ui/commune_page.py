@@ -128,8 +128,16 @@ if mode == "stage":
     stage = g2.number_input(t("cm_stage", lang), 100, 1500, default, 1, key=f"cm_stage_{gauge}")
     request_key = (query.strip(), "stage", gauge, int(stage))
 else:
-    scenario_path = scenario_picker(st, lang, "cm_scenario")
-    request_key = (query.strip(), "scenario", scenario_path.read_text(encoding="utf-8"), str(scenario_path.parent))
+    s1, s2 = st.columns([3, 1])
+    scenario_path = scenario_picker(s1, lang, "cm_scenario")
+    members = int(s2.number_input(t("cm_members", lang), 1, 20, 1, 1, key="cm_members"))
+    request_key = (
+        query.strip(),
+        "scenario",
+        scenario_path.read_text(encoding="utf-8"),
+        str(scenario_path.parent),
+        members,
+    )
 if st.button(t("cm_button", lang), key="cm_run", type="primary"):
     kept = st.session_state.get(Key.COMMUNE_RESULT)
     if not kept or kept["request"] != request_key:
@@ -142,7 +150,7 @@ if st.button(t("cm_button", lang), key="cm_run", type="primary"):
                     scenario = on_commune_grid(load_file(scenario_path, expect="scenario"))
                     delta = scenario_delta(scenario, scenario_path.parent)
                     rations = read_rations(rations_path(scenario, scenario_path.parent))
-                    flood = FloodRequest(scenario=scenario)
+                    flood = FloodRequest(scenario=scenario, members=members)
                 data = commune_plan(delta, query, flood, rations)
             except (InputError, CodedError, ValueError, OSError) as err:
                 show_error(err, lang)

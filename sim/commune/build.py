@@ -15,7 +15,15 @@ from hazards.flood import GAUGE_RELATIONS
 from hazards.return_periods import MOPTI_ANNUAL_PEAKS_CM
 from hazards.season import hazard_season
 from sim.commune.find import Found, find_commune
-from sim.commune.season import CUT_OFF_DEPTH_M, HOST_RADIUS_KM, cells_needed, hazards_flood, play_commune, stage_flood
+from sim.commune.season import (
+    CUT_OFF_DEPTH_M,
+    HOST_RADIUS_KM,
+    cells_needed,
+    combine_members,
+    hazards_flood,
+    play_commune,
+    stage_flood,
+)
 from sim.commune.villages import (
     STAGE_SCAN_CM,
     VILLAGE_FLOODED_SHARE,
@@ -42,6 +50,11 @@ STAGE_RANGE_CM = (1.0, 2000.0)
 """Stages a person may ask for, exclusive [cm]. Notes: the same bounds as an event's stage."""
 
 
+MAX_MEMBERS = 50
+"""Most members of a scenario a commune's plan plays [-]. Notes: each is a season's hazards on
+the 0.01° grid (a few seconds); the medians settle within a few tens."""
+
+
 class CommuneFloodError(CodedError):
     """A flood asked for that cannot be played (a stage out of range, an unknown gauge)."""
 
@@ -49,12 +62,14 @@ class CommuneFloodError(CodedError):
 @dataclass(frozen=True)
 class FloodRequest:
     """The flood to play: a ``stage_cm`` at a ``gauge`` (None: the commune's gauge), or a
-    ``scenario`` (its control member, ``seed``) — or neither, :data:`DEFAULT_STAGE_YEAR`'s peak."""
+    ``scenario`` (its first ``members`` members of ``seed``, member 0 the control member) — or
+    neither, :data:`DEFAULT_STAGE_YEAR`'s peak."""
 
     stage_cm: float | None = None
     gauge: str | None = None
     scenario: Scenario | None = None
     seed: int = 1
+    members: int = 1
 
 
 def check_flood(request: FloodRequest) -> None:
@@ -65,6 +80,13 @@ def check_flood(request: FloodRequest) -> None:
             "unknown gauge '{gauge}'; known: {known}",
             gauge=request.gauge,
             known=", ".join(GAUGE_RELATIONS),
+        )
+    if not 1 <= request.members <= MAX_MEMBERS:
+        raise CommuneFloodError(
+            "err_commune_members",
+            "--members must be between 1 and {most}, got {members}",
+            most=MAX_MEMBERS,
+            members=request.members,
         )
     low, high = STAGE_RANGE_CM
     if request.stage_cm is not None and not (np.isfinite(request.stage_cm) and low < request.stage_cm < high):
@@ -99,13 +121,16 @@ def commune_plan(
     by_village = {v.pcode: _at_least(s) for v, s in zip(own, stages, strict=True)}
     cells = cells_needed(delta, commune, villages)
     if request.scenario is not None:
-        hazards = hazard_season(request.scenario, delta, seed=request.seed, member=0)
-        flood = hazards_flood(hazards, cells)
+        floods = [
+            hazards_flood(hazard_season(request.scenario, delta, seed=request.seed, member=m), cells)
+            for m in range(request.members)
+        ]
+        flood = floods[0]
         described = {
             "kind": "scenario",
             "scenario": request.scenario.name,
             "seed": request.seed,
-            "member": 0,
+            "members": request.members,
             "mopti_peak_cm": round(flood.mopti_peak_cm, 1),
             "at_gauge_cm": round(float(at_gauge(flood.mopti_peak_cm, gauge)), 1),
         }
@@ -122,7 +147,12 @@ def commune_plan(
             "mopti_peak_cm": round(flood.mopti_peak_cm, 1),
             "at_gauge_cm": round(float(at_gauge(flood.mopti_peak_cm, gauge)), 1),
         }
-    played = play_commune(delta, commune, villages, flood, by_village, rations, settings)
+    if request.scenario is not None:
+        played = combine_members(
+            [play_commune(delta, commune, villages, f, by_village, rations, settings) for f in floods]
+        )
+    else:
+        played = play_commune(delta, commune, villages, flood, by_village, rations, settings)
     levels = warning_levels(stages)
     cercle = next((c for c in delta.cercles if c.pcode == commune.cercle_pcode), None)
     return {

@@ -36,7 +36,9 @@ def run_commune(args) -> int:
         raise CommuneOptionError("--scenario plays the scenario's own flood: give it without --stage and --gauge")
     if args.out.exists() and not args.out.is_dir():
         raise CommuneOptionError(f"{args.out}: exists and is not a folder")
-    request = FloodRequest(stage_cm=args.stage, gauge=args.gauge)
+    if args.members != 1 and args.scenario is None:
+        raise CommuneOptionError("--members counts a scenario's members: give it with --scenario")
+    request = FloodRequest(stage_cm=args.stage, gauge=args.gauge, members=args.members)
     check_flood(request)
     if args.scenario is not None:
         scenario = on_commune_grid(
@@ -48,7 +50,7 @@ def run_commune(args) -> int:
             raise InputError(problems)
         delta = scenario_delta(scenario, base)
         rations = read_rations(rations_path(scenario, base))
-        request = FloodRequest(scenario=scenario, seed=args.seed)
+        request = FloodRequest(scenario=scenario, seed=args.seed, members=args.members)
     else:
         delta = load_delta(resolution=DEFAULT_RESOLUTION, year=DEFAULT_YEAR)
         rations = read_rations()

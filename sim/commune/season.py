@@ -263,3 +263,51 @@ def weekly_needs(
             }
         )
     return out
+
+
+def _median_date(dates: list[str]) -> str | None:
+    if not dates:
+        return None
+    ordinals = sorted(dt.date.fromisoformat(d).toordinal() for d in dates)
+    return dt.date.fromordinal(ordinals[(len(ordinals) - 1) // 2]).isoformat()
+
+
+def combine_members(played: list[dict]) -> dict:
+    """Several members' :func:`play_commune` of one scenario as one: a village is flooded (cut
+    off) when it is in at least half of the members, with the number of members it is in
+    (``flooded_members``, ``cut_off_members``), the median of its days, dates and people; the
+    commune's people and each week's needs are the medians over the members (a week absent from
+    a member counts 0); the hosting sites are the first member's (the control member)."""
+    if len(played) == 1:
+        return played[0]
+    count = len(played)
+    villages = []
+    for k, base in enumerate(played[0]["villages"]):
+        rows = [p["villages"][k] for p in played]
+        flooded = [r for r in rows if r["flooded"]]
+        cut = [r for r in rows if r["cut_off"]]
+        villages.append(
+            base
+            | {
+                "flooded": 2 * len(flooded) >= count,
+                "flooded_members": len(flooded),
+                "flooded_from": _median_date([r["flooded_from"] for r in flooded]),
+                "flooded_days": round(float(np.median([r["flooded_days"] for r in rows]))),
+                "cut_off": 2 * len(cut) >= count,
+                "cut_off_members": len(cut),
+                "cut_off_from": _median_date([r["cut_off_from"] for r in cut]),
+                "cut_off_days": round(float(np.median([r["cut_off_days"] for r in rows]))),
+                "affected_people": round(float(np.median([r["affected_people"] for r in rows]))),
+                "displaced_people": round(float(np.median([r["displaced_people"] for r in rows]))),
+            }
+        )
+    people = {key: round(float(np.median([p["people"][key] for p in played]))) for key in played[0]["people"]}
+    weeks = sorted({w["week_start"] for p in played for w in p["needs_by_week"]})
+    items = list(played[0]["needs_by_week"][0]["needs"]) if played[0]["needs_by_week"] else []
+    by_member = [{w["week_start"]: w["needs"] for w in p["needs_by_week"]} for p in played]
+    needs = []
+    for week in weeks:
+        amounts = {item: float(np.median([m.get(week, {}).get(item, 0.0) for m in by_member])) for item in items}
+        if sum(amounts.values()) > 0:
+            needs.append({"week_start": week, "needs": amounts})
+    return {"villages": villages, "people": people, "hosting_sites": played[0]["hosting_sites"], "needs_by_week": needs}

@@ -105,6 +105,15 @@ def _heading(pdf, text: str) -> None:
 def flood_sentence(data: dict, lang: str) -> str:
     """The flood the page is played for, in one sentence."""
     flood = data["flood"]
+    if flood["kind"] == "scenario" and flood.get("members", 1) > 1:
+        return t(
+            "cm_flood_scenario_members",
+            lang,
+            scenario=flood["scenario"],
+            members=number(flood["members"], lang),
+            stage=number(flood["at_gauge_cm"], lang),
+            gauge=data["reference_gauge"],
+        )
     if flood["kind"] == "scenario":
         return t(
             "cm_flood_scenario",
@@ -154,12 +163,21 @@ def village_table(data: dict, lang: str, limit: int | None = VILLAGE_ROWS) -> tu
             _stage(v["flooding_stage_cm"], lang, data["warning_levels"]["scan_top_cm"]),
             number(v["people"], lang),
             number(v["households"], lang),
-            t("cm_days", lang, days=number(v["flooded_days"], lang)) if v["flooded"] else t("cm_no", lang),
+            _flooded(v, data, lang),
             date_short(v["cut_off_from"], lang) if v["cut_off"] else t("cm_no", lang),
         ]
         for v in shown
     ]
     return header, rows, len(ordered) - len(shown)
+
+
+def _flooded(village: dict, data: dict, lang: str) -> str:
+    """How long a village is flooded; over several members, in how many of them."""
+    text = t("cm_days", lang, days=number(village["flooded_days"], lang)) if village["flooded"] else t("cm_no", lang)
+    members = data["flood"].get("members", 1)
+    if "flooded_members" in village and members > 1:
+        text += f" ({number(village['flooded_members'], lang)}/{number(members, lang)})"
+    return text
 
 
 def hosting_table(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:

@@ -108,6 +108,24 @@ def test_a_scenario_s_flood_is_played_on_the_commune(tmp_path):
     data = json.loads((tmp_path / "commune.json").read_text(encoding="utf-8"))
     assert data["flood"]["kind"] == "scenario" and data["flood"]["scenario"] == "flood-2022"
     assert data["flood"]["mopti_peak_cm"] == 671.0  # the scenario's control member: its stated peak
+    assert data["flood"]["members"] == 1 and "flooded_members" not in data["villages"][0]
+
+
+def test_a_scenario_s_ensemble_counts_in_how_many_seasons_each_village_floods(tmp_path):
+    """Mopti's 2024 peak (716 cm) with the scenario's 25 cm spread over 4 members, at Kewa."""
+    text = (ROOT / "scenarios" / "flood-2022.yaml").read_text(encoding="utf-8").replace("peak: 671 cm", "peak: 716 cm")
+    scenario = tmp_path / "flood.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    assert "peak: 716 cm" in text
+    done = cli("commune", "Kewa", "--scenario", scenario, "--members", 4, "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "out" / "commune.json").read_text(encoding="utf-8"))
+    assert data["flood"]["members"] == 4
+    for v in data["villages"]:
+        assert 0 <= v["flooded_members"] <= 4 and v["flooded"] == (v["flooded_members"] >= 2)
+    assert any(v["flooded"] for v in data["villages"])
+    text = re.sub(r"\s+", " ", _pdf(tmp_path / "out" / "commune-plan.pdf", "pdftotext", "-raw"))
+    assert "4 saisons" in text and "/4)" in text
 
 
 @pytest.mark.parametrize(

@@ -115,3 +115,55 @@ def test_the_commune_counts_are_the_model_s_and_add_up_within_the_cercle(places)
         )
     by_cercle = float(impact["people"].sel(count="affected", cercle=cercle).isel(day=-1))
     assert by_cercle > 0 and 0.95 * by_cercle <= total <= by_cercle + 1e-6
+
+
+def test_members_are_combined_by_majority_and_medians():
+    """Three members by hand: a village flooded in two of them (5 and 9 days, from 1 and 3
+    October) is flooded, for the median 5 days (0, 5, 9), from the earlier of the two middle
+    dates; one flooded in one member is not; a week of need absent from a member counts 0."""
+    from sim.commune.season import combine_members
+
+    def member(days_a, from_a, days_b, weeks):
+        village = {"flooded_from": None, "cut_off": False, "cut_off_from": None, "cut_off_days": 0}
+        return {
+            "villages": [
+                village
+                | {
+                    "name": "A",
+                    "flooded": days_a > 0,
+                    "flooded_days": days_a,
+                    "flooded_from": from_a,
+                    "affected_people": days_a,
+                    "displaced_people": 0,
+                },
+                village
+                | {
+                    "name": "B",
+                    "flooded": days_b > 0,
+                    "flooded_days": days_b,
+                    "flooded_from": None if not days_b else "2024-10-02",
+                    "affected_people": 0,
+                    "displaced_people": 0,
+                },
+            ],
+            "people": {"affected": 10 * days_a},
+            "hosting_sites": [{"name": "host"}],
+            "needs_by_week": [{"week_start": w, "needs": {"water": q}} for w, q in weeks],
+        }
+
+    combined = combine_members(
+        [
+            member(5, "2024-10-01", 0, [("2024-09-30", 100.0)]),
+            member(9, "2024-10-03", 4, [("2024-09-30", 300.0), ("2024-10-07", 50.0)]),
+            member(0, None, 0, [("2024-10-07", 70.0)]),
+        ]
+    )
+    a, b = combined["villages"]
+    assert (a["flooded"], a["flooded_members"], a["flooded_days"], a["flooded_from"]) == (True, 2, 5, "2024-10-01")
+    assert (b["flooded"], b["flooded_members"], b["flooded_days"]) == (False, 1, 0)
+    assert combined["people"] == {"affected": 50}
+    assert combined["needs_by_week"] == [
+        {"week_start": "2024-09-30", "needs": {"water": 100.0}},  # median of 100, 300, 0
+        {"week_start": "2024-10-07", "needs": {"water": 50.0}},  # median of 0, 50, 70
+    ]
+    assert combined["hosting_sites"] == [{"name": "host"}]

@@ -1,5 +1,5 @@
 """The Ma commune page under AppTest: find a commune through a village's name, prepare its plan
-for a stage, read the warning levels and the villages, rerun without playing again, change the
+for a stage and for two seasons of a scenario, read the warning levels and the villages, rerun without playing again, change the
 gauge, type a name that matches nothing, switch to English — no exception at any step."""
 
 from streamlit.testing.v1 import AppTest
@@ -39,6 +39,11 @@ def test_prepare_a_commune_plan_change_the_flood_and_switch_language(data_dir):
     assert not at.exception
     assert any("aucune commune ni aucun village du delta ne s'appelle « Atlantis »" in e.value for e in at.error)
     at.text_input(key="cm_query").set_value("Kouakourou").run()
+    at.radio(key="cm_mode").set_value("scenario").run()
+    at.number_input(key="cm_members").set_value(2).run()
+    at.button(key="cm_run").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("2 saisons" in m.value for m in at.markdown)
     at.sidebar.radio(key="language").set_value("en").run()
     at.button(key="cm_run").click().run()
     assert not at.exception and not at.error
