@@ -27,6 +27,7 @@ from sim.results import summarize, write_outputs
 from sim.run import (
     combine_members,
     expected_annual_impacts,
+    load_scenario,
     named_file_problems,
     scenario_delta,
 )
@@ -396,15 +397,11 @@ def _check_run_options(args) -> None:
 def _run(args) -> int:
 
     _check_run_options(args)
-    scenario = load_file(args.scenario, expect="scenario", context=validation_context(layers=layer_kinds()))
+    scenario, base = load_scenario(args.scenario)
     plans = [load_file(path, expect="plan") for path in args.plan]
     names = [p.name for p in plans]
     if len(set(names)) != len(names):
         raise UserError(f"two plans share a name: {', '.join(names)}")
-    base = args.scenario.resolve().parent
-    problems = named_file_problems(scenario, base, str(args.scenario))
-    if problems:
-        raise InputError(problems)
     delta = scenario_delta(scenario, base)
 
     def progress(done: int, total: int) -> None:

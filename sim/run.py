@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from hazards.catalog import layer_kinds
 from hazards.season import hazard_season
 from sim.core import facts
-from sim.core.loader import Problem
+from sim.core.loader import InputError, Problem
 from sim.core.seeds import streams
 from sim.core.units import ureg
 from sim.delta.boundaries import check_boundaries
@@ -32,7 +33,7 @@ from sim.logistics.inputs import season_inputs
 from sim.logistics.kpis import plan_kpis
 from sim.logistics.model import PlanModel
 from sim.needs import DEFAULT_RATIONS, active_rations, check_rations, needs, read_rations
-from sim.scenario import Scenario
+from sim.scenario import Scenario, load_file, validation_context
 
 
 def boundaries_path(scenario: Scenario, base: Path | None = None) -> Path | None:
@@ -61,6 +62,18 @@ def named_file_problems(scenario: Scenario, base: Path | None = None, file: str 
     if boundaries is not None:
         problems += check_boundaries(boundaries, [row["pcode"] for row in facts.read_table("cercles")], named_in=file)
     return problems
+
+
+def load_scenario(path: Path) -> tuple[Scenario, Path]:
+    """A scenario file as the command line reads it: checked against the layer catalog, and the
+    files it names checked too (one :class:`~sim.core.loader.InputError` for all their problems);
+    with the folder its relative names are read from."""
+    scenario = load_file(path, expect="scenario", context=validation_context(layers=layer_kinds()))
+    base = Path(path).resolve().parent
+    problems = named_file_problems(scenario, base, str(path))
+    if problems:
+        raise InputError(problems)
+    return scenario, base
 
 
 def scenario_delta(scenario: Scenario, base: Path | None = None, layers=None) -> Delta:

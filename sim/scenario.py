@@ -34,6 +34,7 @@ from sim.core.loader import (
     read_text,
     validate_mapping,
 )
+from sim.core.units import ureg
 from sim.plan import ItemName, Plan
 
 
@@ -314,6 +315,12 @@ def check_files(paths: list[str | Path], context: dict | None = None) -> list[Pr
         except InputError as err:
             problems.extend(err.problems)
     return problems
+
+
+def at_resolution(scenario: Scenario, degrees: float) -> Scenario:
+    """The scenario on a grid of ``degrees`` cells [degree], the rest unchanged."""
+    domain = scenario.domain.model_copy(update={"resolution": ureg.Quantity(degrees, "degree")})
+    return scenario.model_copy(update={"domain": domain})
 
 
 def dump_text(model: Scenario | Plan) -> str:

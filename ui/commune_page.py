@@ -23,22 +23,22 @@ from sim.commune.command import on_commune_grid
 from sim.commune.sheet import (
     flood_sentence,
     hosting_table,
-    need_totals,
+    need_cards,
     people_sentence,
     plan_pdf,
     village_table,
     warning_rows,
+    week_table,
 )
 from sim.commune.villages import at_gauge
 from sim.core.loader import InputError
 from sim.core.messages import CodedError
-from sim.labels import unit_name
 from sim.needs import read_rations
 from sim.run import rations_path, scenario_delta
 from sim.scenario import load_file
 from ui.charts import legend_colours
 from ui.common import Key, cached_delta, download, scenario_picker, show_error
-from ui.i18n import date_short, number, t
+from ui.i18n import number, t
 
 # What the map colours (the page's bare strings would be drawn, so comments): a village's state
 # for the flood played, in the order of the legend.
@@ -94,17 +94,6 @@ def _map(data: dict, geometry, lang: str) -> alt.Chart:
 
 def _frame(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header)
-
-
-def _needs_frame(data: dict, lang: str) -> pd.DataFrame:
-    groups = {"water": "water", "food": "cereal", "shelter": "shelter_kit", "kits": "nfi_kit"}
-    rows = []
-    for week in data["needs_by_week"]:
-        row = {t("cm_col_week", lang): date_short(week["week_start"], lang)}
-        for need, item in groups.items():
-            row[t(f"cm_need_{need}", lang)] = number(week["needs"].get(item, 0.0), lang)
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 lang = st.session_state.get(Key.LANGUAGE, "fr")
@@ -173,15 +162,9 @@ if kept and kept["request"] == request_key:
         levels = warning_rows(data, lang)
         st.table(_frame([t("cm_col_when", lang), t("cm_col_stage", lang, gauge=data["reference_gauge"])], levels))
         st.markdown(f"**{t('cm_needs_title', lang)}**")
-        totals = need_totals(data)
         cols = st.columns(2)
-        for k, (need, (week, season, unit)) in enumerate(totals.items()):
-            per_week = need in ("water", "food")
-            cols[k % 2].metric(
-                t(f"cm_need_{need}", lang),
-                f"{number(week if per_week else season, lang)} {unit_name(unit, lang)}",
-                help=t("cm_need_week" if per_week else "cm_need_season", lang),
-            )
+        for k, card in enumerate(need_cards(data, lang)):
+            cols[k % 2].metric(card.label, card.amount, help=card.caption)
     st.markdown(f"**{t('cm_villages_title', lang)}**")
     header, rows, _ = village_table(data, lang, limit=None)
     st.dataframe(_frame(header, rows), hide_index=True, width="stretch")
@@ -192,7 +175,7 @@ if kept and kept["request"] == request_key:
     else:
         st.info(t("cm_no_hosts", lang))
     st.markdown(f"**{t('cm_week_title', lang)}**")
-    st.dataframe(_needs_frame(data, lang), hide_index=True, width="stretch")
+    st.dataframe(_frame(*week_table(data, lang)), hide_index=True, width="stretch")
     d1, d2 = st.columns(2)
     download(d1, t("cm_download_pdf", lang), plan_pdf(data, lang), "commune-plan.pdf", "cm_download_pdf")
     download(

@@ -6,17 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hazards.catalog import layer_kinds
 from sim.commune.build import FloodRequest, check_flood, commune_plan, plan_files
 from sim.commune.sheet import plan_pdf
 from sim.core.errors import BadInputError
 from sim.core.fileio import write_bytes_atomic, write_text_atomic
-from sim.core.loader import InputError
-from sim.core.units import ureg
 from sim.delta.domain import DEFAULT_RESOLUTION, DEFAULT_YEAR, load_delta
 from sim.needs import read_rations
-from sim.run import named_file_problems, rations_path, scenario_delta
-from sim.scenario import Scenario, load_file, validation_context
+from sim.run import load_scenario, rations_path, scenario_delta
+from sim.scenario import Scenario, at_resolution
 
 
 class CommuneOptionError(BadInputError):
@@ -26,8 +23,7 @@ class CommuneOptionError(BadInputError):
 def on_commune_grid(scenario: Scenario) -> Scenario:
     """The scenario on the grid a commune's villages are read on (:data:`DEFAULT_RESOLUTION`):
     a coarser grid would put whole villages in one cell."""
-    domain = scenario.domain.model_copy(update={"resolution": ureg.Quantity(DEFAULT_RESOLUTION, "degree")})
-    return scenario.model_copy(update={"domain": domain})
+    return at_resolution(scenario, DEFAULT_RESOLUTION)
 
 
 def run_commune(args) -> int:
@@ -41,13 +37,8 @@ def run_commune(args) -> int:
     request = FloodRequest(stage_cm=args.stage, gauge=args.gauge, members=args.members)
     check_flood(request)
     if args.scenario is not None:
-        scenario = on_commune_grid(
-            load_file(args.scenario, expect="scenario", context=validation_context(layers=layer_kinds()))
-        )
-        base = args.scenario.resolve().parent
-        problems = named_file_problems(scenario, base, str(args.scenario))
-        if problems:
-            raise InputError(problems)
+        scenario, base = load_scenario(args.scenario)
+        scenario = on_commune_grid(scenario)
         delta = scenario_delta(scenario, base)
         rations = read_rations(rations_path(scenario, base))
         request = FloodRequest(scenario=scenario, seed=args.seed, members=args.members)

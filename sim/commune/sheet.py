@@ -4,6 +4,8 @@ people can go, blank lines for the contacts, and the model's assumptions in smal
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sim.core.i18n import date_long, date_short, number, t
 from sim.labels import unit_name
 from sim.report import new_pdf, pdf_table
@@ -33,14 +35,52 @@ def _stage(value, lang: str, above: float | None = None) -> str:
     return f"{number(value, lang)} cm"
 
 
-def need_totals(data: dict) -> dict[str, tuple[float, float, str]]:
-    """Per need: the most needed in one week, the season's total, and the unit."""
-    out = {}
+PER_WEEK_NEEDS = ("water", "food")
+"""Needs consumed every day, shown as the busiest week's; the others are handed out once and
+shown for the whole season."""
+
+
+@dataclass(frozen=True)
+class NeedCard:
+    """One need as the plan shows it: ``need`` (a key of :data:`NEED_GROUPS`), its ``label``,
+    its ``amount`` with the unit, and the ``caption`` saying over what time."""
+
+    need: str
+    label: str
+    amount: str
+    caption: str
+
+
+def _amount(week: dict, need: str) -> float:
+    return sum(week["needs"].get(item, 0.0) for item in NEED_GROUPS[need])
+
+
+def need_cards(data: dict, lang: str) -> list[NeedCard]:
+    """The four needs, each the most needed in one week (:data:`PER_WEEK_NEEDS`) or the season's total."""
+    cards = []
     for need, items in NEED_GROUPS.items():
-        weekly = [sum(w["needs"].get(item, 0.0) for item in items) for w in data["needs_by_week"]]
-        unit = data["units"].get(items[0], "")
-        out[need] = (max(weekly, default=0.0), sum(weekly), unit)
-    return out
+        weekly = [_amount(w, need) for w in data["needs_by_week"]]
+        per_week = need in PER_WEEK_NEEDS
+        value = max(weekly, default=0.0) if per_week else sum(weekly)
+        cards.append(
+            NeedCard(
+                need,
+                t(f"cm_need_{need}", lang),
+                f"{number(value, lang)} {unit_name(data['units'].get(items[0], ''), lang)}",
+                t("cm_need_week" if per_week else "cm_need_season", lang),
+            )
+        )
+    return cards
+
+
+def week_table(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
+    """The commune's needs week by week: the week's first day and each need's amount."""
+    header = [t("cm_col_week", lang)] + [t(f"cm_need_{need}", lang) for need in NEED_GROUPS]
+    rows = [
+        [date_short(w["week_start"], lang)] + [number(_amount(w, need), lang) for need in NEED_GROUPS]
+        for w in data["needs_by_week"]
+    ]
+    return header, rows
 
 
 def _pictogram(pdf, need: str, x: float, y: float, size: float) -> None:
@@ -73,24 +113,20 @@ def _pictogram(pdf, need: str, x: float, y: float, size: float) -> None:
 
 
 def _needs_row(pdf, data: dict, lang: str) -> None:
-    totals = need_totals(data)
-    width = pdf.epw / len(totals)
+    cards = need_cards(data, lang)
+    width = pdf.epw / len(cards)
     top = pdf.get_y()
-    for k, (need, (week, season, unit)) in enumerate(totals.items()):
+    for k, card in enumerate(cards):
         x = pdf.l_margin + k * width
-        _pictogram(pdf, need, x + 1, top + 1, 14)
+        _pictogram(pdf, card.need, x + 1, top + 1, 14)
         text_x, text_w = x + 17, width - 18
-        per_week = need in ("water", "food")
-        amount = f"{number(week if per_week else season, lang)} {unit_name(unit, lang)}"
         pdf.set_xy(text_x, top)
         pdf.set_font("DejaVu", "B", size=9)
-        pdf.multi_cell(text_w, 4, t(f"cm_need_{need}", lang), new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(text_w, 4, card.label, new_x="LEFT", new_y="NEXT")
         pdf.set_font("DejaVu", "B", size=11)
-        pdf.multi_cell(text_w, 5, amount, new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(text_w, 5, card.amount, new_x="LEFT", new_y="NEXT")
         pdf.set_font("DejaVu", size=7)
-        pdf.multi_cell(
-            text_w, 3, t("cm_need_week" if per_week else "cm_need_season", lang), new_x="LEFT", new_y="NEXT", align="L"
-        )
+        pdf.multi_cell(text_w, 3, card.caption, new_x="LEFT", new_y="NEXT", align="L")
     pdf.set_xy(pdf.l_margin, top + 18)
     pdf.set_font("DejaVu", size=9)
 

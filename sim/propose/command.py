@@ -6,15 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-from hazards.catalog import layer_kinds  # noqa: E402
 from sim.core import limits  # noqa: E402
 from sim.core.errors import BadInputError  # noqa: E402
 from sim.core.fileio import write_bytes_atomic, write_text_atomic  # noqa: E402
-from sim.core.loader import InputError  # noqa: E402
 from sim.propose.report import frontier_png, proposal_pdf  # noqa: E402
 from sim.propose.run import propose  # noqa: E402
-from sim.run import named_file_problems  # noqa: E402
-from sim.scenario import dump_text, load_file, validation_context  # noqa: E402
+from sim.run import load_scenario  # noqa: E402
+from sim.scenario import dump_text, load_file  # noqa: E402
 
 
 class ProposeError(BadInputError):
@@ -42,12 +40,8 @@ def check_options(args) -> None:
 def run_propose(args) -> int:
     """The ``propose`` command (see ``python -m sim propose --help``)."""
     check_options(args)
-    scenario = load_file(args.scenario, expect="scenario", context=validation_context(layers=layer_kinds()))
+    scenario, base = load_scenario(args.scenario)
     start = load_file(args.plan, expect="plan")
-    base = args.scenario.resolve().parent
-    problems = named_file_problems(scenario, base, str(args.scenario))
-    if problems:
-        raise InputError(problems)
     outcome = propose(
         scenario,
         start,

@@ -12,15 +12,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from hazards.catalog import layer_kinds  # noqa: E402
 from sim.core import limits  # noqa: E402
 from sim.core.errors import BadInputError  # noqa: E402
 from sim.core.fileio import write_bytes_atomic, write_text_atomic  # noqa: E402
 from sim.core.i18n import number, t  # noqa: E402
-from sim.core.loader import InputError  # noqa: E402
 from sim.report import png_bytes  # noqa: E402
-from sim.run import named_file_problems  # noqa: E402
-from sim.scenario import load_file, validation_context  # noqa: E402
+from sim.run import load_scenario  # noqa: E402
+from sim.scenario import load_file  # noqa: E402
 from sim.triggers.run import parse_event, score_triggers  # noqa: E402
 
 MAX_SEASONS = 5000
@@ -79,14 +77,10 @@ def _progress(done: int, total: int) -> None:
 def run_triggers(args) -> int:
     """The ``triggers`` command (see ``python -m sim triggers --help``)."""
     check_options(args)
-    scenario = load_file(args.scenario, expect="scenario", context=validation_context(layers=layer_kinds()))
+    scenario, base = load_scenario(args.scenario)
     plan = load_file(args.plan, expect="plan")
     if not plan.triggers:
         raise TriggersError(f"{args.plan}: the plan has no triggers to score")
-    base = args.scenario.resolve().parent
-    problems = named_file_problems(scenario, base, str(args.scenario))
-    if problems:
-        raise InputError(problems)
     scored = score_triggers(
         scenario,
         plan,

@@ -15,11 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from sim.core.errors import BadInputError
-from sim.core.units import ureg
 from sim.ensemble import LocalPool
 from sim.plan import Plan
 from sim.run import scenario_delta
-from sim.scenario import Scenario, dump_text
+from sim.scenario import Scenario, at_resolution, dump_text
 from sim.triggers import gauge_levels, scores
 from sim.triggers.play import KPIS, play_record, protocols
 from sim.triggers.record import draw_seasons, season_scenario
@@ -143,8 +142,7 @@ def score_triggers(
     plays them on warm workers (:func:`sim.ensemble.shared_pool`)."""
     kind, value = parse_event(event_rule)
     if resolution is not None:
-        domain = scenario.domain.model_copy(update={"resolution": ureg.Quantity(resolution, "degree")})
-        scenario = scenario.model_copy(update={"domain": domain})
+        scenario = at_resolution(scenario, resolution)
     delta = scenario_delta(scenario, base)
     towns = sorted({c.capital for c in delta.cercles})
     draws = draw_seasons(seasons, seed, scenario.start_date.year, towns)

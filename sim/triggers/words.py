@@ -15,10 +15,7 @@ def scorecard(card: dict, lang: str) -> str:
     return t(
         "tr_card",
         lang,
-        every=frequency(card["activation_rate"], lang),
-        hits=number(card["hits"], lang),
-        events=number(card["events"], lang),
-        false_alarms=number(card["false_alarms"], lang),
+        **_counts(card, lang),
         gain=f"{'+' if gain >= 0 else '−'}{number(abs(gain), lang, 1)}",
         cost=usd(card["cost_per_season_usd"], lang),
     )
@@ -29,14 +26,17 @@ def try_sentence(counts: dict, lang: str) -> str:
     :meth:`sim.triggers.run.Scored.try_threshold`), in one sentence."""
     if counts["never_fired"]:
         return t("tr_try_never", lang, seasons=number(counts["seasons"], lang))
-    return t(
-        "tr_try_result",
-        lang,
-        every=frequency(counts["activation_rate"], lang),
-        hits=number(counts["hits"], lang),
-        events=number(counts["events"], lang),
-        false_alarms=number(counts["false_alarms"], lang),
-    )
+    return t("tr_try_result", lang, **_counts(counts, lang))
+
+
+def _counts(counts: dict, lang: str) -> dict[str, str]:
+    """How often a trigger fires, what it caught of how many events, its false alarms, written."""
+    return {
+        "every": frequency(counts["activation_rate"], lang),
+        "hits": number(counts["hits"], lang),
+        "events": number(counts["events"], lang),
+        "false_alarms": number(counts["false_alarms"], lang),
+    }
 
 
 def frequency(rate: float, lang: str) -> str:

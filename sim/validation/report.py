@@ -15,7 +15,7 @@ from sim.core import settings
 from sim.core.fileio import write_bytes_atomic, write_text_atomic
 from sim.impact import HOUSE_FLOOR_SPREAD_M, HOUSE_FREEBOARD_M
 from sim.run import run_scenario
-from sim.scenario import load_file
+from sim.scenario import at_resolution, load_file
 from sim.validation import (
     arithmetic,
     calibration,
@@ -71,7 +71,7 @@ def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
     area_2014 = step(
         "grid flooded area 2014",
         runs.grid_flooded_area,
-        runs.at_resolution(flood_2022, coarse),
+        at_resolution(flood_2022, coarse),
         596.0,
         dt.date(2014, 10, 23),
     )
@@ -82,7 +82,7 @@ def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
     ensemble = step(
         f"2022 ensemble, {members} members",
         run_scenario,
-        runs.at_resolution(flood_2022, coarse),
+        at_resolution(flood_2022, coarse),
         members=members,
         seed=seed,
     )
@@ -102,7 +102,7 @@ def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
     result_2024 = step("2024, 3 members on its grid", run_scenario, runs.variant_2024(flood_2022), members=3, seed=seed)
     sections.append(fitted.check_held_out(result_2024, fine))
     median_peak = mopti_peak_for_return_period(NORMAL_FLOOD_RETURN_PERIOD)
-    normal = runs.with_changes(runs.at_resolution(flood_2022, coarse), season="normal", peak_cm=median_peak)
+    normal = runs.with_changes(at_resolution(flood_2022, coarse), season="normal", peak_cm=median_peak)
     normal_result = step("median year, 10 members", run_scenario, normal, members=10, seed=seed)
     sections.append(fitted.check_normal_season(normal_result, median_peak, coarse))
     curve = step(
@@ -122,7 +122,7 @@ def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
 
     early = load_file(ROOT / "scenarios" / "plans" / "early-action.yaml")
     baseline = load_file(ROOT / "scenarios" / "plans" / "baseline.yaml")
-    play = step("early-action plan on 2022", runs.play_plan, runs.at_resolution(flood_2022, coarse), early, seed=seed)
+    play = step("early-action plan on 2022", runs.play_plan, at_resolution(flood_2022, coarse), early, seed=seed)
     kits = sum(
         t.quantity for t in early.triggers if t.action == "preposition" and t.item == "nfi_kit" and t.gauge == "Sofara"
     )
@@ -134,11 +134,11 @@ def run_checks(members: int, coarse: float, seed: int, log=print) -> list:
 
     drought = load_file(ROOT / "scenarios" / "drought-2021.yaml")
     drought_result = step(
-        "drought-2021", run_scenario, runs.at_resolution(drought, coarse), members=max(members // 4, 2), seed=seed
+        "drought-2021", run_scenario, at_resolution(drought, coarse), members=max(members // 4, 2), seed=seed
     )
     sections.append(drought_cost.check_drought_cost(drought_result, coarse))
 
-    base = runs.at_resolution(flood_2022, coarse)
+    base = at_resolution(flood_2022, coarse)
 
     def outputs(scenario, plan):
         result = run_scenario(scenario, members=1, seed=seed, plans=[plan])

@@ -27,12 +27,6 @@ from sim.run import impact_settings, member_settings, rations_path, scenario_del
 from sim.scenario import Scenario
 
 
-def at_resolution(scenario: Scenario, degrees: float) -> Scenario:
-    """The scenario on a grid of ``degrees`` cells."""
-    domain = scenario.domain.model_copy(update={"resolution": ureg.Quantity(degrees, "degree")})
-    return scenario.model_copy(update={"domain": domain})
-
-
 def variant_2024(flood_2022: Scenario) -> Scenario:
     """The 2024 season as a variant of the 2022 scenario: Mopti 716 cm on 8 November 2024
     (OPIDIN bulletin 19, 18 Nov 2024, https://opidin.org/en/bulletin-19-18-november-2024),

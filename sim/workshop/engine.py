@@ -33,7 +33,7 @@ from sim.logistics.season_data import MassBalanceError, Records, SeasonInputs
 from sim.needs import read_rations
 from sim.plan import Plan
 from sim.run import impact_settings, rations_path, scenario_delta, simulate_member
-from sim.scenario import Scenario, parse_text
+from sim.scenario import Scenario, at_resolution, parse_text
 from sim.workshop.rules import (
     FORECAST_ERROR_CM,
     FORECAST_HORIZON_DAYS,
@@ -62,18 +62,14 @@ class Season:
         return len(self.inputs.dates)
 
 
-def workshop_scenario(scenario: Scenario, resolution: float) -> Scenario:
-    """The scenario on the workshop's grid (coarser, so that a round advances in seconds)."""
-    domain = scenario.domain.model_copy(update={"resolution": ureg.Quantity(resolution, "degree")})
-    return scenario.model_copy(update={"domain": domain})
-
-
 @functools.lru_cache(maxsize=4)
 def load_season(scenario_text: str, scenario_base: str, seed: int, resolution: float) -> Season:
     """Hazards, impact and needs of member 0 of the scenario, on the workshop's grid."""
 
     base = Path(scenario_base)
-    scenario = workshop_scenario(parse_text(scenario_text, "scenario.yaml", expect="scenario"), resolution)
+    scenario = at_resolution(
+        parse_text(scenario_text, "scenario.yaml", expect="scenario"), resolution
+    )  # the workshop's coarser grid
     delta = scenario_delta(scenario, base)
     rations = read_rations(rations_path(scenario, base))
     played = simulate_member(scenario, delta, rations, seed, 0)
