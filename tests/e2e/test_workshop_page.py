@@ -14,6 +14,7 @@ import subprocess
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from sim.workshop.room import lan_address
 from tests.e2e.conftest import AppServer
@@ -72,7 +73,11 @@ def _pick(page, label, option, nth=0):
         box = widget.get_by_label(label, exact=True)
         box.click()
         box.press_sequentially(option[:12])
-        page.get_by_role("option", name=option, exact=True).click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+        except PlaywrightTimeoutError:  # the list was redrawn while it opened: close it and try again
+            page.keyboard.press("Escape")
+            continue
         page.wait_for_timeout(300)
         if box.input_value() == option:
             return
